@@ -1,0 +1,36 @@
+// Lint rules. The one rule that is about the product rather than taste: simulation code may not
+// read ambient randomness or the wall clock (results must depend only on config and seed).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const ambientNondeterminism = [
+  { object: 'Math', property: 'random', message: 'Use a seeded stream from src/workload/prng.ts.' },
+  { object: 'Date', property: 'now', message: 'Simulated time only; wall-clock stamps live in src/report/wallclock.ts.' },
+  { object: 'performance', property: 'now', message: 'Simulated time only; wall-clock stamps live in src/report/wallclock.ts.' },
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-empty': ['error', { allowEmptyCatch: false }],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'workers/**/*.ts'],
+    ignores: ['src/report/wallclock.ts'],
+    rules: { 'no-restricted-properties': ['error', ...ambientNondeterminism] },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,83 @@
+/**
+ * The derived machine: everything the kernel computes from the firmware tables and its knobs
+ * before the first user page is allocated. Plain data (structured-cloneable), indexed by node id
+ * (ids are dense 0..N-1), so it can be handed to worker threads as is.
+ */
+import type { DeviceKind, KernelVersion } from '../config/schema.js';
+
+export interface Watermarks {
+  /** WMARK_MIN, pages. */
+  min: number;
+  /** WMARK_LOW, pages. */
+  low: number;
+  /** WMARK_HIGH, pages. */
+  high: number;
+  /** WMARK_PROMO (5.18+), pages. */
+  promo: number;
+}
+
+export interface NodeSpec {
+  nid: number;
+  socket: number;
+  device: DeviceKind;
+  /** CPU ids on this node (global numbering, node by node in id order). */
+  cpus: number[];
+  memoryBytes: number;
+  /** Pages the allocator manages (memory / page size, rounded down). */
+  managedPages: number;
+  /** Device latency for a CPU on the same socket, ns. */
+  latencyReadNs: number;
+  latencyWriteNs: number;
+  bandwidthReadBps: number;
+  bandwidthWriteBps: number;
+  /** Abstract distance used by 6.1 memory tiers. */
+  adistance: number;
+}
+
+export interface MemoryTier {
+  /** sysfs id: adistance >> 7 (memory_tier<id>). */
+  id: number;
+  /** First abstract distance of the tier's 128-wide chunk. */
+  adistanceStart: number;
+  nodes: number[];
+}
+
+export interface DemotionTargets {
+  /** Which algorithm built them. */
+  version: KernelVersion;
+  /**
+   * Per node: the targets next_demotion_node() picks from (5.15: at most one; 6.1: the nearest
+   * nodes of the next lower tier, one chosen at random per reclaim batch). Empty = no target.
+   */
+  preferred: number[][];
+  /**
+   * Per node: nodes a 6.1 demotion may fall back to when the preferred one is below MIN (all
+   * lower tiers). Always empty under 5.15, which never falls back.
+   */
+  allowed: number[][];
+}
+
+export interface Machine {
+  name: string;
+  pageSize: number;
+  nodes: NodeSpec[];
+  /** Node of each CPU, indexed by CPU id. */
+  cpuNode: number[];
+  /** SLIT distances, [from][to]. */
+  distances: number[][];
+  /** Allocation fallback order per node (ZONELIST_FALLBACK), starting with the node itself. */
+  zonelists: number[][];
+  /** Memory tiers (6.1 view, computed for both versions), fastest first. */
+  tiers: MemoryTier[];
+  /** Index into `tiers` of each node. */
+  nodeTier: number[];
+  /** node_is_toptier(): 5.15 = has CPUs; 6.1 = tier at or above the top tier. */
+  topTier: boolean[];
+  demotion: DemotionTargets;
+  /** vm.min_free_kbytes in effect (computed or from the config). */
+  minFreeKbytes: number;
+  watermarks: Watermarks[];
+  /** Access latency, ns, indexed [cpu node][memory node]. */
+  readLatencyNs: number[][];
+  writeLatencyNs: number[][];
+}
