@@ -22,14 +22,16 @@ function quantity(kind: 'size' | 'duration' | 'rate') {
       : kind === 'duration'
         ? `a duration such as 305ns or 1ms (units: ${DURATION_UNITS}; a bare number is nanoseconds)`
         : 'a rate such as 10GB/s or 512MiB/s (a bare number is bytes per second)';
-  return z.union([z.number(), z.string()]).transform((input, ctx): number => {
+  // `error` phrases a wrong type (a list, a mapping) as the quantity expected rather than as
+  // "number or string"; `params.code` tells the loader which ConfigErrorCode an issue is.
+  return z.union([z.number(), z.string()], { error: `expected ${expected}` }).transform((input, ctx): number => {
     const value = parse(input);
     if (value === undefined || !Number.isFinite(value)) {
-      ctx.addIssue({ code: 'custom', message: `expected ${expected}, received ${JSON.stringify(input)}` });
+      ctx.addIssue({ code: 'custom', params: { code: 'BAD_UNIT' }, message: `expected ${expected}, received ${JSON.stringify(input)}` });
       return z.NEVER;
     }
     if (value < 0) {
-      ctx.addIssue({ code: 'custom', message: `must not be negative, received ${JSON.stringify(input)}` });
+      ctx.addIssue({ code: 'custom', params: { code: 'OUT_OF_RANGE' }, message: `must not be negative, received ${JSON.stringify(input)}` });
       return z.NEVER;
     }
     return value;
@@ -183,7 +185,7 @@ export const RegionSchema = z.strictObject({
 
 export const TaskSchema = z.strictObject({
   name: z.string().min(1).describe('Task name, unique in the workload.'),
-  cpus: z.array(z.int().min(0)).min(1).describe('CPUs the task runs on, one thread per CPU (pinned), sharing one address space.'),
+  cpus: z.array(z.int().min(0)).describe('CPUs the task runs on, one thread per CPU (pinned), sharing one address space. At least one; checked against the machine, so the error can list the CPU ids that exist.'),
   regions: z.array(RegionSchema).min(1).describe('Memory the task touches.'),
   cpu_per_access: Duration.describe('CPU time between two memory accesses (the work that is not waiting for memory). Unit: ns. Default: 20ns.').default(20),
   accesses_per_op: z.int().min(1).describe('Accesses that make one operation of the score. Default: 100.').default(100),

@@ -1,0 +1,347 @@
+/**
+ * Semantic checks: rules the schema cannot express because they relate several values (node ids
+ * against the node count, CPU ids against the machine, regions against files, actions against
+ * tasks). They run on the parsed config, so units are already numbers and defaults filled in;
+ * the locator places each problem at the value written in a file, or at the nearest object that
+ * holds a defaulted one.
+ */
+import type { ConfigErrorCode, ConfigProblem, SourceLocation } from '../util/errors.js';
+import type { Config, RegionConfig, TaskConfig, WorkloadConfig } from './schema.js';
+import type { ConfigLocator } from './source-map.js';
+import { formatBytes, formatDuration } from './units.js';
+
+/** Every semantic problem of `config`, in check order (topology, run, workload). */
+export function validateSemantics(config: Config, locator: ConfigLocator): ConfigProblem[] {
+  const out = new Problems(locator);
+  checkNodes(config, out);
+  checkDistances(config, out);
+  checkRun(config, out);
+  if (config.workload !== undefined) checkWorkload(config, config.workload, out);
+  return out.list;
+}
+
+/** Collects problems, locating each by path. */
+class Problems {
+  readonly list: ConfigProblem[] = [];
+  readonly locator: ConfigLocator;
+
+  constructor(locator: ConfigLocator) {
+    this.locator = locator;
+  }
+
+  add(code: ConfigErrorCode, path: string, message: string): void {
+    this.list.push({ code, path, message, location: this.locator.locateNearest(path) });
+  }
+
+  /** "file:line:col (path)" of another value, for errors that involve two places. */
+  where(path: string): string {
+    return `${showLoc(this.locator.locateNearest(path))} (${path})`;
+  }
+}
+
+function showLoc(l: SourceLocation): string {
+  return `${l.file}:${l.line}:${l.col}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Topology
+// ---------------------------------------------------------------------------------------------
+
+function checkNodes(config: Config, out: Problems): void {
+  const { nodes, page_size: pageSize } = config.topology;
+  const n = nodes.length;
+  const firstUse = new Map<number, number>();
+  nodes.forEach((node, i) => {
+    const at = `topology.nodes[${i}]`;
+    const prev = firstUse.get(node.id);
+    if (prev !== undefined) {
+      out.add(
+        'INCONSISTENT',
+        `${at}.id`,
+        `node id ${node.id} is used twice (also at ${out.where(`topology.nodes[${prev}].id`)}); ids must be 0..${n - 1}, each once`,
+      );
+    } else {
+      firstUse.set(node.id, i);
+    }
+    if (node.id >= n) {
+      const missing = range(n).filter((id) => !nodes.some((x) => x.id === id));
+      out.add(
+        'OUT_OF_RANGE',
+        `${at}.id`,
+        `node id ${node.id} leaves a gap: with ${n} node(s) the ids must be 0..${n - 1}, each once (missing: ${missing.join(', ')})`,
+      );
+    }
+    if (node.memory < pageSize) {
+      out.add(
+        'OUT_OF_RANGE',
+        `${at}.memory`,
+        `expected at least one page (${formatBytes(pageSize)}), received ${formatBytes(node.memory)}`,
+      );
+    }
+    const w = node.watermarks;
+    if (w !== undefined) {
+      const order: [string, number | undefined][] = [
+        ['min', w.min],
+        ['low', w.low],
+        ['high', w.high],
+        ['promo', w.promo],
+      ];
+      for (let k = 1; k < order.length; k++) {
+        const [lo, loV] = order[k - 1] ?? ['', 0];
+        const [hi, hiV] = order[k] ?? ['', 0];
+        if (loV !== undefined && hiV !== undefined && loV > hiV) {
+          out.add(
+            'INCONSISTENT',
+            `${at}.watermarks.${hi}`,
+            `watermarks must satisfy min <= low <= high <= promo, received ${lo} ${loV} > ${hi} ${hiV}`,
+          );
+        }
+      }
+    }
+  });
+  if (!(Number.isInteger(Math.log2(pageSize)) && pageSize >= 4096)) {
+    out.add(
+      'INVALID_VALUE',
+      'topology.page_size',
+      `expected a power of two >= 4KiB, received ${pageSize} bytes`,
+    );
+  }
+}
+
+function checkDistances(config: Config, out: Problems): void {
+  const d = config.topology.distances;
+  if (d === undefined) return;
+  const n = config.topology.nodes.length;
+  if (d.length !== n) {
+    out.add(
+      'INCONSISTENT',
+      'topology.distances',
+      `expected a ${n}x${n} matrix (one row per node), received ${d.length} row(s)`,
+    );
+  }
+  d.forEach((row, i) => {
+    if (row.length !== n) {
+      out.add(
+        'INCONSISTENT',
+        `topology.distances[${i}]`,
+        `expected ${n} column(s) (one per node; the matrix must be ${n}x${n}), received ${row.length}`,
+      );
+    }
+    row.forEach((v, j) => {
+      const at = `topology.distances[${i}][${j}]`;
+      if (i === j) {
+        if (v !== 10)
+          out.add('INVALID_VALUE', at, `the local distance (diagonal) must be exactly 10, received ${v}`);
+      } else if (v < 10) {
+        out.add('OUT_OF_RANGE', at, `distance below 10: remote distances must be 11..254, received ${v}`);
+      } else if (v === 10 || v > 254) {
+        out.add(
+          'OUT_OF_RANGE',
+          at,
+          `remote distances must be 11..254 (10 is local, 255 unreachable), received ${v}`,
+        );
+      }
+    });
+  });
+}
+
+/** CPU ids of each node, numbered node by node in id order (node 0's CPUs first). */
+export function cpuIdsByNode(config: Config): Map<number, number[]> {
+  const byNode = new Map<number, number[]>();
+  let next = 0;
+  for (const node of [...config.topology.nodes].sort((a, b) => a.id - b.id)) {
+    byNode.set(
+      node.id,
+      range(node.cpus).map((k) => next + k),
+    );
+    next += node.cpus;
+  }
+  return byNode;
+}
+
+/** "0..7 (node 0: 0..3, node 1: 4..7, node 2: none)", for errors that must say which CPUs exist. */
+function describeCpus(byNode: Map<number, number[]>, total: number): string {
+  if (total === 0) return 'this machine has no CPUs (every node has cpus: 0)';
+  const span = (ids: number[]): string =>
+    ids.length === 0 ? 'none' : ids.length === 1 ? `${ids[0]}` : `${ids[0]}..${ids[ids.length - 1]}`;
+  const parts = [...byNode].map(([nid, ids]) => `node ${nid}: ${span(ids)}`);
+  return `CPU ids on this machine are 0..${total - 1} (${parts.join(', ')})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run
+// ---------------------------------------------------------------------------------------------
+
+function checkRun(config: Config, out: Problems): void {
+  const { epoch, duration, sample_interval: sample } = config.run;
+  if (epoch <= 0) {
+    out.add('OUT_OF_RANGE', 'run.epoch', `expected a duration > 0, received ${formatDuration(epoch)}`);
+  } else if (epoch > duration) {
+    out.add(
+      'INCONSISTENT',
+      'run.epoch',
+      `the epoch (${formatDuration(epoch)}) is longer than the run duration (${formatDuration(duration)})`,
+    );
+  }
+  if (sample !== undefined && sample < epoch) {
+    out.add(
+      'INCONSISTENT',
+      'run.sample_interval',
+      `expected at least one epoch (${formatDuration(epoch)}), received ${formatDuration(sample)}`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workload
+// ---------------------------------------------------------------------------------------------
+
+function checkWorkload(config: Config, workload: WorkloadConfig, out: Problems): void {
+  const byNode = cpuIdsByNode(config);
+  const total = config.topology.nodes.reduce((s, n) => s + n.cpus, 0);
+  if (total === 0) {
+    out.add(
+      'INCONSISTENT',
+      'topology.nodes',
+      'a workload needs at least one node with CPUs; every node has cpus: 0',
+    );
+  }
+  checkUnique(
+    workload.files.map((f) => f.name),
+    (i) => `workload.files[${i}].name`,
+    'file',
+    out,
+  );
+  checkUnique(
+    workload.tasks.map((t) => t.name),
+    (i) => `workload.tasks[${i}].name`,
+    'task',
+    out,
+  );
+
+  const cpuUser = new Map<number, string>();
+  workload.tasks.forEach((task, t) => {
+    const at = `workload.tasks[${t}]`;
+    if (task.cpus.length === 0) {
+      out.add(
+        'BAD_REFERENCE',
+        `${at}.cpus`,
+        `task "${task.name}" has no CPUs; ${describeCpus(byNode, total)}`,
+      );
+    }
+    task.cpus.forEach((cpu, k) => {
+      const cpuPath = `${at}.cpus[${k}]`;
+      if (cpu >= total) {
+        out.add('BAD_REFERENCE', cpuPath, `CPU ${cpu} does not exist; ${describeCpus(byNode, total)}`);
+        return;
+      }
+      const prev = cpuUser.get(cpu);
+      if (prev !== undefined) {
+        out.add(
+          'INCONSISTENT',
+          cpuPath,
+          `CPU ${cpu} is already used at ${out.where(prev)}; one thread per CPU`,
+        );
+      } else {
+        cpuUser.set(cpu, cpuPath);
+      }
+    });
+    task.regions.forEach((region, r) => checkRegion(region, `${at}.regions[${r}]`, workload, out));
+  });
+
+  workload.actions.forEach((action, a) => {
+    const at = `workload.actions[${a}]`;
+    const task = workload.tasks.find((t) => t.name === action.task);
+    if (task === undefined) {
+      out.add(
+        'BAD_REFERENCE',
+        `${at}.task`,
+        `no task named "${action.task}" (tasks: ${names(workload.tasks)})`,
+      );
+    } else if (action.region >= task.regions.length) {
+      out.add(
+        'BAD_REFERENCE',
+        `${at}.region`,
+        `task "${task.name}" has ${task.regions.length} region(s) (indices 0..${task.regions.length - 1}), received ${action.region}`,
+      );
+    }
+    if (action.start >= action.end) {
+      out.add('INCONSISTENT', `${at}.end`, `expected end > start (${action.start}), received ${action.end}`);
+    }
+    if (action.at >= config.run.duration) {
+      out.add(
+        'INCONSISTENT',
+        `${at}.at`,
+        `the action at ${formatDuration(action.at)} would never run: the run lasts ${formatDuration(config.run.duration)}`,
+      );
+    }
+  });
+}
+
+function checkRegion(region: RegionConfig, at: string, workload: WorkloadConfig, out: Problems): void {
+  if (region.size !== undefined && region.size <= 0) {
+    out.add('OUT_OF_RANGE', `${at}.size`, `expected a size > 0, received ${region.size}`);
+  }
+  if (region.kind === 'anon') {
+    if (region.size === undefined)
+      out.add('MISSING_KEY', at, 'missing required key "size"; an anon region needs a size');
+    // offset and access have defaults, so only the source says whether they were written.
+    for (const key of ['file', 'offset', 'access'] as const) {
+      if (out.locator.has(`${at}.${key}`)) {
+        out.add(
+          'INVALID_VALUE',
+          `${at}.${key}`,
+          `"${key}" is only for file regions (kind: file); this region is anon`,
+        );
+      }
+    }
+    return;
+  }
+  if (region.file === undefined) {
+    out.add('MISSING_KEY', at, 'missing required key "file"; a file region names a file from workload.files');
+    return;
+  }
+  const file = workload.files.find((f) => f.name === region.file);
+  if (file === undefined) {
+    const known = workload.files.length === 0 ? 'workload.files is empty' : `files: ${names(workload.files)}`;
+    out.add('BAD_REFERENCE', `${at}.file`, `no file named "${region.file}" (${known})`);
+    return;
+  }
+  if (region.size === undefined) {
+    if (region.offset >= file.size) {
+      out.add(
+        'OUT_OF_RANGE',
+        `${at}.offset`,
+        `offset ${formatBytes(region.offset)} is at or past the end of file "${file.name}" (${formatBytes(file.size)})`,
+      );
+    }
+  } else if (region.offset + region.size > file.size) {
+    out.add(
+      'OUT_OF_RANGE',
+      `${at}.size`,
+      `the region exceeds its file: offset ${formatBytes(region.offset)} + size ${formatBytes(region.size)} > size of file "${file.name}" (${formatBytes(file.size)})`,
+    );
+  }
+}
+
+function checkUnique(values: string[], pathOf: (i: number) => string, what: string, out: Problems): void {
+  const first = new Map<string, number>();
+  values.forEach((v, i) => {
+    const prev = first.get(v);
+    if (prev === undefined) first.set(v, i);
+    else
+      out.add(
+        'INCONSISTENT',
+        pathOf(i),
+        `${what} name "${v}" is used twice (also at ${out.where(pathOf(prev))})`,
+      );
+  });
+}
+
+function names(items: readonly (TaskConfig | { name: string })[]): string {
+  return items.map((x) => `"${x.name}"`).join(', ');
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
