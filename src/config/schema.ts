@@ -24,18 +24,28 @@ function quantity(kind: 'size' | 'duration' | 'rate') {
         : 'a rate such as 10GB/s or 512MiB/s (a bare number is bytes per second)';
   // `error` phrases a wrong type (a list, a mapping) as the quantity expected rather than as
   // "number or string"; `params.code` tells the loader which ConfigErrorCode an issue is.
-  return z.union([z.number(), z.string()], { error: `expected ${expected}` }).transform((input, ctx): number => {
-    const value = parse(input);
-    if (value === undefined || !Number.isFinite(value)) {
-      ctx.addIssue({ code: 'custom', params: { code: 'BAD_UNIT' }, message: `expected ${expected}, received ${JSON.stringify(input)}` });
-      return z.NEVER;
-    }
-    if (value < 0) {
-      ctx.addIssue({ code: 'custom', params: { code: 'OUT_OF_RANGE' }, message: `must not be negative, received ${JSON.stringify(input)}` });
-      return z.NEVER;
-    }
-    return value;
-  });
+  return z
+    .union([z.number(), z.string()], { error: `expected ${expected}` })
+    .transform((input, ctx): number => {
+      const value = parse(input);
+      if (value === undefined || !Number.isFinite(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          params: { code: 'BAD_UNIT' },
+          message: `expected ${expected}, received ${JSON.stringify(input)}`,
+        });
+        return z.NEVER;
+      }
+      if (value < 0) {
+        ctx.addIssue({
+          code: 'custom',
+          params: { code: 'OUT_OF_RANGE' },
+          message: `must not be negative, received ${JSON.stringify(input)}`,
+        });
+        return z.NEVER;
+      }
+      return value;
+    });
 }
 
 /** A size in bytes (`16GiB`). */
@@ -54,13 +64,21 @@ const fraction = z.number().min(0).max(1);
 export const DEVICE_KINDS = ['dram', 'pmem', 'cxl'] as const;
 
 const LatencyOverride = z.strictObject({
-  read: Duration.optional().describe('Load latency from a CPU of the same socket. Unit: ns. Default: from the device preset.'),
-  write: Duration.optional().describe('Store latency from a CPU of the same socket. Unit: ns. Default: from the device preset.'),
+  read: Duration.optional().describe(
+    'Load latency from a CPU of the same socket. Unit: ns. Default: from the device preset.',
+  ),
+  write: Duration.optional().describe(
+    'Store latency from a CPU of the same socket. Unit: ns. Default: from the device preset.',
+  ),
 });
 
 const BandwidthOverride = z.strictObject({
-  read: Rate.optional().describe('Read bandwidth of the node. Unit: bytes/s. Default: from the device preset.'),
-  write: Rate.optional().describe('Write bandwidth of the node (sets page-copy time of migrations into it). Unit: bytes/s. Default: from the device preset.'),
+  read: Rate.optional().describe(
+    'Read bandwidth of the node. Unit: bytes/s. Default: from the device preset.',
+  ),
+  write: Rate.optional().describe(
+    'Write bandwidth of the node (sets page-copy time of migrations into it). Unit: bytes/s. Default: from the device preset.',
+  ),
 });
 
 const WatermarkOverride = z.strictObject({
@@ -71,15 +89,47 @@ const WatermarkOverride = z.strictObject({
 });
 
 export const NodeSchema = z.strictObject({
-  id: z.int().min(0).max(63).describe('NUMA node id. Ids must be 0..N-1, each used once. Unit: none. No default.'),
-  socket: z.int().min(0).max(63).describe('Socket (package) the node belongs to; decides remote latency and derived distances. Default: 0.').default(0),
-  cpus: z.int().min(0).max(1024).describe('Number of CPUs on the node (0 for a memory-only PMEM/CXL node). CPU ids are numbered node by node in id order. Default: 0.').default(0),
+  id: z
+    .int()
+    .min(0)
+    .max(63)
+    .describe('NUMA node id. Ids must be 0..N-1, each used once. Unit: none. No default.'),
+  socket: z
+    .int()
+    .min(0)
+    .max(63)
+    .describe(
+      'Socket (package) the node belongs to; decides remote latency and derived distances. Default: 0.',
+    )
+    .default(0),
+  cpus: z
+    .int()
+    .min(0)
+    .max(1024)
+    .describe(
+      'Number of CPUs on the node (0 for a memory-only PMEM/CXL node). CPU ids are numbered node by node in id order. Default: 0.',
+    )
+    .default(0),
   memory: Size.describe('Memory of the node (managed pages = memory / page_size). Unit: bytes. No default.'),
-  device: z.enum(DEVICE_KINDS).describe('Device preset giving latency, bandwidth and the memory-tier abstract distance: dram, pmem (Optane DCPMM via dax/kmem) or cxl. Default: dram.').default('dram'),
+  device: z
+    .enum(DEVICE_KINDS)
+    .describe(
+      'Device preset giving latency, bandwidth and the memory-tier abstract distance: dram, pmem (Optane DCPMM via dax/kmem) or cxl. Default: dram.',
+    )
+    .default('dram'),
   latency: LatencyOverride.optional().describe('Overrides of the preset latency.'),
   bandwidth: BandwidthOverride.optional().describe('Overrides of the preset bandwidth.'),
-  adistance: z.int().min(0).max(65535).optional().describe('Abstract distance (6.1 memory tiers). Unit: none. Default: 576 for dram, 2880 for pmem and cxl (MEMTIER_DEFAULT_DAX_ADISTANCE).'),
-  watermarks: WatermarkOverride.optional().describe('tiersim extension for small hand-computed scenarios: fixed watermarks instead of the kernel formula. Unit: pages. Default: computed.'),
+  adistance: z
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe(
+      'Abstract distance (6.1 memory tiers). Unit: none. Default: 576 for dram, 2880 for pmem and cxl (MEMTIER_DEFAULT_DAX_ADISTANCE).',
+    ),
+  watermarks: WatermarkOverride.optional().describe(
+    'tiersim extension for small hand-computed scenarios: fixed watermarks instead of the kernel formula. Unit: pages. Default: computed.',
+  ),
 });
 
 export const TopologySchema = z.strictObject({
@@ -89,8 +139,12 @@ export const TopologySchema = z.strictObject({
   distances: z
     .array(z.array(z.int()))
     .optional()
-    .describe('SLIT distance matrix, rows and columns in node-id order; local distance 10, others 11..254. Default: derived (10 local, 17 same socket, 21 across sockets, 28 across sockets when either node has no CPUs).'),
-  remote_socket_latency: Duration.describe('Latency added to an access whose memory is on another socket than the CPU. Unit: ns. Default: 60ns.').default(60),
+    .describe(
+      'SLIT distance matrix, rows and columns in node-id order; local distance 10, others 11..254. Default: derived (10 local, 17 same socket, 21 across sockets, 28 across sockets when either node has no CPUs).',
+    ),
+  remote_socket_latency: Duration.describe(
+    'Latency added to an access whose memory is on another socket than the CPU. Unit: ns. Default: 60ns.',
+  ).default(60),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -100,11 +154,34 @@ export const TopologySchema = z.strictObject({
 export const KERNEL_VERSIONS = ['5.15', '6.1'] as const;
 
 export const KernelSchema = z.strictObject({
-  version: z.enum(KERNEL_VERSIONS).describe('Kernel whose demotion-target algorithm is used: 5.15 (node_demotion[] passes, one unshared target) or 6.1 (memory tiers, preferred + allowed targets). Default: 6.1.').default('6.1'),
-  demotion_enabled: z.boolean().describe('/sys/kernel/mm/numa/demotion_enabled. Default: false (the kernel default).').default(false),
-  watermark_scale_factor: z.int().min(1).max(3000).describe('vm.watermark_scale_factor: gap between watermarks in 1/10000 of a node. Default: 10.').default(10),
-  min_free_kbytes: z.union([z.literal('auto'), z.int().min(0)]).describe('vm.min_free_kbytes, or auto for the kernel formula clamp(sqrt(16 x lowmem_kbytes), 128, 262144). Unit: KiB. Default: auto.').default('auto'),
-  swappiness: z.int().min(0).max(200).describe('vm.swappiness: relative cost of anon vs file reclaim. Default: 60.').default(60),
+  version: z
+    .enum(KERNEL_VERSIONS)
+    .describe(
+      'Kernel whose demotion-target algorithm is used: 5.15 (node_demotion[] passes, one unshared target) or 6.1 (memory tiers, preferred + allowed targets). Default: 6.1.',
+    )
+    .default('6.1'),
+  demotion_enabled: z
+    .boolean()
+    .describe('/sys/kernel/mm/numa/demotion_enabled. Default: false (the kernel default).')
+    .default(false),
+  watermark_scale_factor: z
+    .int()
+    .min(1)
+    .max(3000)
+    .describe('vm.watermark_scale_factor: gap between watermarks in 1/10000 of a node. Default: 10.')
+    .default(10),
+  min_free_kbytes: z
+    .union([z.literal('auto'), z.int().min(0)])
+    .describe(
+      'vm.min_free_kbytes, or auto for the kernel formula clamp(sqrt(16 x lowmem_kbytes), 128, 262144). Unit: KiB. Default: auto.',
+    )
+    .default('auto'),
+  swappiness: z
+    .int()
+    .min(0)
+    .max(200)
+    .describe('vm.swappiness: relative cost of anon vs file reclaim. Default: 60.')
+    .default(60),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -114,14 +191,20 @@ export const KernelSchema = z.strictObject({
 export const StorageSchema = z.strictObject({
   disk: z
     .strictObject({
-      read_latency: Duration.describe('Time to read one page from the file system device (a major fault). Unit: ns. Default: 80us (NVMe).').default(80_000),
-      write_latency: Duration.describe('Time to write back one dirty page. Unit: ns. Default: 20us.').default(20_000),
+      read_latency: Duration.describe(
+        'Time to read one page from the file system device (a major fault). Unit: ns. Default: 80us (NVMe).',
+      ).default(80_000),
+      write_latency: Duration.describe('Time to write back one dirty page. Unit: ns. Default: 20us.').default(
+        20_000,
+      ),
     })
     .prefault({})
     .describe('Block device holding the files.'),
   swap: z
     .strictObject({
-      size: Size.describe('Swap space; 0 means no swap (anon pages can then only be demoted, never evicted). Unit: bytes. Default: 0.').default(0),
+      size: Size.describe(
+        'Swap space; 0 means no swap (anon pages can then only be demoted, never evicted). Unit: bytes. Default: 0.',
+      ).default(0),
       read_latency: Duration.describe('Time to swap one page in. Unit: ns. Default: 80us.').default(80_000),
       write_latency: Duration.describe('Time to swap one page out. Unit: ns. Default: 20us.').default(20_000),
     })
@@ -134,10 +217,23 @@ export const StorageSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 
 export const CostsSchema = z.strictObject({
-  minor_fault: Duration.describe('CPU time of a fault that needs no I/O (anon zero-fill, page found in the page cache). Unit: ns. Default: 1us.').default(1000),
-  reclaim_scan_per_page: Duration.describe('CPU time reclaim spends per page scanned; bounds how much kswapd scans per epoch and what direct reclaim costs the faulting task. Unit: ns. Default: 200ns.').default(200),
-  migrate_per_page: Duration.describe('Fixed CPU time of migrating one page (unmap, remap, TLB flush), on top of the copy at the slower side bandwidth. Unit: ns. Default: 2us.').default(2000),
-  fault_batch_max: z.int().min(16).max(1 << 20).describe('Faults one node may queue per epoch; a CPU that would exceed it stalls until the next epoch. Unit: records. Default: 65536.').default(65536),
+  minor_fault: Duration.describe(
+    'CPU time of a fault that needs no I/O (anon zero-fill, page found in the page cache). Unit: ns. Default: 1us.',
+  ).default(1000),
+  reclaim_scan_per_page: Duration.describe(
+    'CPU time reclaim spends per page scanned; bounds how much kswapd scans per epoch and what direct reclaim costs the faulting task. Unit: ns. Default: 200ns.',
+  ).default(200),
+  migrate_per_page: Duration.describe(
+    'Fixed CPU time of migrating one page (unmap, remap, TLB flush), on top of the copy at the slower side bandwidth. Unit: ns. Default: 2us.',
+  ).default(2000),
+  fault_batch_max: z
+    .int()
+    .min(16)
+    .max(1 << 20)
+    .describe(
+      'Faults one node may queue per epoch; a CPU that would exceed it stalls until the next epoch. Unit: records. Default: 65536.',
+    )
+    .default(65536),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -146,9 +242,13 @@ export const CostsSchema = z.strictObject({
 
 export const RunSchema = z.strictObject({
   duration: Duration.describe('Simulated time to run. Unit: ns. Default: 1s.').default(1e9),
-  epoch: Duration.describe('Length of one bulk-synchronous epoch (access, place, reclaim, migrate, settle). Unit: ns. Default: 1ms.').default(1e6),
+  epoch: Duration.describe(
+    'Length of one bulk-synchronous epoch (access, place, reclaim, migrate, settle). Unit: ns. Default: 1ms.',
+  ).default(1e6),
   seed: z.int().min(0).max(0xffffffff).describe('Root seed of every random stream. Default: 1.').default(1),
-  sample_interval: Duration.optional().describe('Time between samples of the per-node series. Unit: ns. Default: the epoch, or longer so that a run has at most 2000 samples.'),
+  sample_interval: Duration.optional().describe(
+    'Time between samples of the per-node series. Unit: ns. Default: the epoch, or longer so that a run has at most 2000 samples.',
+  ),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -158,13 +258,29 @@ export const RunSchema = z.strictObject({
 export const PatternSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('uniform').describe('Every page of the region equally likely.') }),
   z.strictObject({
-    type: z.literal('zipfian').describe('Page of rank r (from the start of the region) drawn with probability proportional to 1/r^theta.'),
-    theta: z.number().gt(0).lt(1).describe('Skew, 0 < theta < 1 (YCSB uses 0.99). Default: 0.99.').default(0.99),
+    type: z
+      .literal('zipfian')
+      .describe(
+        'Page of rank r (from the start of the region) drawn with probability proportional to 1/r^theta.',
+      ),
+    theta: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .describe('Skew, 0 < theta < 1 (YCSB uses 0.99). Default: 0.99.')
+      .default(0.99),
   }),
   z.strictObject({
     type: z.literal('hotset').describe('A hot set at the start of the region takes most accesses.'),
-    fraction: z.number().gt(0).max(1).describe('Size of the hot set as a fraction of the region. Default: 0.1.').default(0.1),
-    probability: fraction.describe('Probability that an access goes to the hot set. Default: 0.9.').default(0.9),
+    fraction: z
+      .number()
+      .gt(0)
+      .max(1)
+      .describe('Size of the hot set as a fraction of the region. Default: 0.1.')
+      .default(0.1),
+    probability: fraction
+      .describe('Probability that an access goes to the hot set. Default: 0.9.')
+      .default(0.9),
   }),
   z.strictObject({
     type: z.literal('sequential').describe('Pages in order, wrapping around at the end of the region.'),
@@ -173,22 +289,53 @@ export const PatternSchema = z.discriminatedUnion('type', [
 ]);
 
 export const RegionSchema = z.strictObject({
-  kind: z.enum(['anon', 'file']).describe('Anonymous memory of the task, or a window of a shared file (page cache).'),
-  size: Size.optional().describe('Size of the region. Required for anon; for file it defaults to the rest of the file after offset. Unit: bytes.'),
+  kind: z
+    .enum(['anon', 'file'])
+    .describe('Anonymous memory of the task, or a window of a shared file (page cache).'),
+  size: Size.optional().describe(
+    'Size of the region. Required for anon; for file it defaults to the rest of the file after offset. Unit: bytes.',
+  ),
   file: z.string().optional().describe('Name of a file from workload.files (file regions only).'),
-  offset: Size.describe('Start of the window inside the file (file regions only). Unit: bytes. Default: 0.').default(0),
-  access: z.enum(['mmap', 'read']).describe('How a file region is accessed: through a mapping (mmap) or read() into the page cache. Default: mmap.').default('mmap'),
-  weight: z.number().gt(0).describe("Share of the task's accesses that go to this region, relative to its other regions. Default: 1.").default(1),
-  pattern: PatternSchema.describe('Access pattern over the region. Default: uniform.').prefault({ type: 'uniform' }),
-  write_fraction: fraction.describe('Fraction of accesses that are stores (they dirty the page). Default: 0.').default(0),
+  offset: Size.describe(
+    'Start of the window inside the file (file regions only). Unit: bytes. Default: 0.',
+  ).default(0),
+  access: z
+    .enum(['mmap', 'read'])
+    .describe(
+      'How a file region is accessed: through a mapping (mmap) or read() into the page cache. Default: mmap.',
+    )
+    .default('mmap'),
+  weight: z
+    .number()
+    .gt(0)
+    .describe(
+      "Share of the task's accesses that go to this region, relative to its other regions. Default: 1.",
+    )
+    .default(1),
+  pattern: PatternSchema.describe('Access pattern over the region. Default: uniform.').prefault({
+    type: 'uniform',
+  }),
+  write_fraction: fraction
+    .describe('Fraction of accesses that are stores (they dirty the page). Default: 0.')
+    .default(0),
 });
 
 export const TaskSchema = z.strictObject({
   name: z.string().min(1).describe('Task name, unique in the workload.'),
-  cpus: z.array(z.int().min(0)).describe('CPUs the task runs on, one thread per CPU (pinned), sharing one address space. At least one; checked against the machine, so the error can list the CPU ids that exist.'),
+  cpus: z
+    .array(z.int().min(0))
+    .describe(
+      'CPUs the task runs on, one thread per CPU (pinned), sharing one address space. At least one; checked against the machine, so the error can list the CPU ids that exist.',
+    ),
   regions: z.array(RegionSchema).min(1).describe('Memory the task touches.'),
-  cpu_per_access: Duration.describe('CPU time between two memory accesses (the work that is not waiting for memory). Unit: ns. Default: 20ns.').default(20),
-  accesses_per_op: z.int().min(1).describe('Accesses that make one operation of the score. Default: 100.').default(100),
+  cpu_per_access: Duration.describe(
+    'CPU time between two memory accesses (the work that is not waiting for memory). Unit: ns. Default: 20ns.',
+  ).default(20),
+  accesses_per_op: z
+    .int()
+    .min(1)
+    .describe('Accesses that make one operation of the score. Default: 100.')
+    .default(100),
 });
 
 export const FileSchema = z.strictObject({
@@ -197,9 +344,13 @@ export const FileSchema = z.strictObject({
 });
 
 export const ActionSchema = z.strictObject({
-  at: Duration.describe('Simulated time at which the action runs (at the start of the epoch containing it). Unit: ns.'),
+  at: Duration.describe(
+    'Simulated time at which the action runs (at the start of the epoch containing it). Unit: ns.',
+  ),
   task: z.string().describe('Task the action applies to.'),
-  do: z.enum(['madvise_pageout']).describe('madvise_pageout: MADV_PAGEOUT over a part of a region (reclaims; never demotes).'),
+  do: z
+    .enum(['madvise_pageout'])
+    .describe('madvise_pageout: MADV_PAGEOUT over a part of a region (reclaims; never demotes).'),
   region: z.int().min(0).describe('Index of the region in the task. Default: 0.').default(0),
   start: fraction.describe('Start of the range as a fraction of the region. Default: 0.').default(0),
   end: fraction.describe('End of the range as a fraction of the region. Default: 1.').default(1),

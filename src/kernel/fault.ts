@@ -1,0 +1,194 @@
+/**
+ * Page faults, split across two phases as DESIGN.md's epoch requires:
+ *
+ * - access phase (parallel, the faulting CPU's node): handleMiss classifies the miss from the
+ *   page-table entry, charges its cost to the CPU at once (minor fault, swap-in or file read),
+ *   counts it, and queues a fault record. The CPU then treats the page as present for the rest
+ *   of the epoch (a per-CPU hash remembers it), as if it had been mapped on its own node.
+ * - place phase (serial, coordinator): placeFaults walks every node's records in node order and
+ *   record order, allocates as the kernel's allocator would and installs the page. A page
+ *   several CPUs faulted in the same epoch is installed once.
+ */
+import { PG_ACTIVE, PG_LRU, PG_SWAPBACKED, PG_WORKINGSET, lruOf } from '../memory/flags.js';
+import { frameNode } from '../memory/frames.js';
+import {
+  G_EPOCH,
+  CPU_WORDS,
+  C_CLOCK,
+  C_HASH_USED,
+  FAULT_WORDS,
+  NODE_WORDS,
+  W_ANON_PAGES,
+  W_FAULT_COUNT,
+  W_FILE_PAGES,
+} from '../memory/layout.js';
+import { lruAddHead } from '../memory/lru.js';
+import type { SimState } from '../memory/state.js';
+import {
+  NR_COUNTERS,
+  PGFAULT,
+  PGMAJFAULT,
+  PGPGIN,
+  PSWPIN,
+  TIERSIM_ALLOC_FAIL,
+  TIERSIM_FAULT_NS,
+  TIERSIM_FAULT_STALL,
+  TIERSIM_READ_MISS,
+} from '../metrics/vmstat.js';
+import { accessTag, markAccessed } from './accessed.js';
+import { allocUserPage } from './alloc.js';
+import { swapSlotFreed } from './swap.js';
+import type { ReclaimContext } from './vmscan.js';
+import {
+  REFAULT_ACTIVATE,
+  REFAULT_RESTORE,
+  shadowNid,
+  shadowOfPte,
+  workingsetRefault,
+} from './workingset.js';
+
+/** Knuth's multiplicative hash constant (2^32 / golden ratio). */
+const HASH_MULTIPLIER = 0x9e3779b1;
+
+/**
+ * The CPU's set of pages it faulted this epoch. Slots hold (page + 1) * 2 + stored; returns the
+ * slot index holding `page`, or the empty slot where it would go (as -1 - index).
+ */
+function hashFind(s: SimState, cpu: number, page: number): number {
+  const size = s.layout.faultHashSize;
+  const mask = size - 1;
+  const base = cpu * size;
+  const key = page + 1;
+  let i = (Math.imul(page, HASH_MULTIPLIER) >>> 0) & mask;
+  for (;;) {
+    const slot = s.faultHash[base + i];
+    if (slot === 0) return -1 - i;
+    if (slot >>> 1 === key) return i;
+    i = (i + 1) & mask;
+  }
+}
+
+/**
+ * A CPU touched a page whose entry `e` is not present (0 = never touched, < 0 = evicted);
+ * `kind` is syscall * 2 + store, as in the access batch. Returns the nanoseconds the access
+ * costs, or -1 when the node's fault queue is full. A read()/write() that misses the page cache
+ * is not a page fault: it reads the page (pgpgin) without counting pgfault/pgmajfault.
+ */
+export function handleMiss(
+  s: SimState,
+  cpu: number,
+  nid: number,
+  page: number,
+  kind: number,
+  e: number,
+): number {
+  const store = kind & 1;
+  const size = s.layout.faultHashSize;
+  const base = cpu * size;
+  const found = hashFind(s, cpu, page);
+  if (found >= 0) {
+    // Faulted earlier this epoch: mapped by now. A first store after a load fault must still
+    // reach the page's dirty bit, so it queues one more record.
+    const slot = s.faultHash[base + found];
+    if (store === 0 || (slot & 1) === 1) return s.machine.readLatencyNs[nid][nid];
+    if (!queueFault(s, cpu, nid, page, kind)) return -1;
+    s.faultHash[base + found] = slot | 1;
+    return s.machine.writeLatencyNs[nid][nid];
+  }
+  if (!queueFault(s, cpu, nid, page, kind)) return -1;
+  const cw = cpu * CPU_WORDS;
+  if (s.cpuWords[cw + C_HASH_USED] * 2 < size) {
+    s.faultHash[base + (-1 - found)] = (page + 1) * 2 + store;
+    s.cpuWords[cw + C_HASH_USED]++;
+  }
+  const row = nid * NR_COUNTERS;
+  const file = page < s.plan.filePages;
+  let ns: number;
+  if (!file && e === 0) {
+    s.counters[row + PGFAULT]++;
+    ns = s.params.minorFaultNs;
+  } else {
+    // A file page not in the page cache, or an anon page in swap: the CPU waits for the read.
+    ns = file ? s.params.diskReadNs : s.params.swapReadNs;
+    s.counters[row + PGPGIN] += s.params.pageKiB;
+    if ((kind & 2) !== 0) {
+      s.counters[row + TIERSIM_READ_MISS]++;
+    } else {
+      s.counters[row + PGFAULT]++;
+      s.counters[row + PGMAJFAULT]++;
+      if (!file) s.counters[row + PSWPIN]++;
+    }
+  }
+  s.counters[row + TIERSIM_FAULT_NS] += ns;
+  return ns;
+}
+
+function queueFault(s: SimState, cpu: number, nid: number, page: number, kind: number): boolean {
+  const w = nid * NODE_WORDS + W_FAULT_COUNT;
+  const count = s.nodeWords[w];
+  if (count >= s.layout.faultMax) {
+    s.counters[nid * NR_COUNTERS + TIERSIM_FAULT_STALL]++;
+    return false;
+  }
+  const r = (nid * s.layout.faultMax + count) * FAULT_WORDS;
+  s.faultBox[r] = page;
+  s.faultBox[r + 1] = cpu * 4 + kind;
+  s.nodeWords[w] = count + 1;
+  return true;
+}
+
+/** Place phase: install every queued fault, node by node, in queue order. */
+export function placeFaults(s: SimState, ctx: ReclaimContext): void {
+  for (let nid = 0; nid < s.layout.nodes; nid++) {
+    const w = nid * NODE_WORDS + W_FAULT_COUNT;
+    const count = s.nodeWords[w];
+    let r = nid * s.layout.faultMax * FAULT_WORDS;
+    for (let i = 0; i < count; i++, r += FAULT_WORDS) {
+      const word = s.faultBox[r + 1];
+      installPage(s, ctx, s.faultBox[r], word >>> 2, word & 3);
+    }
+    s.nodeWords[w] = 0;
+  }
+}
+
+function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number, kind: number): void {
+  const store = kind & 1;
+  const e = s.pte[page];
+  if (e > 0) {
+    // Another record of this epoch brought the page in already.
+    if (store !== 0) s.frameDirty[e - 1] = 1;
+    if ((kind & 2) !== 0) markAccessed(s.frameAccessed, e - 1, accessTag(s.globalWords[G_EPOCH]));
+    else s.frameYoung[e - 1] = 1;
+    return;
+  }
+  const cpuNid = s.machine.cpuNode[cpu];
+  ctx.stallNs = 0;
+  const frame = allocUserPage(s, ctx, cpuNid);
+  if (ctx.stallNs > 0) {
+    s.cpuWords[cpu * CPU_WORDS + C_CLOCK] += ctx.stallNs;
+    s.counters[cpuNid * NR_COUNTERS + TIERSIM_FAULT_NS] += ctx.stallNs;
+  }
+  if (frame < 0) {
+    s.counters[cpuNid * NR_COUNTERS + TIERSIM_ALLOC_FAIL]++;
+    return;
+  }
+  const nid = frameNode(s, frame);
+  const file = page < s.plan.filePages;
+  let flags = file ? 0 : PG_SWAPBACKED;
+  if (e < 0) {
+    const shadow = shadowOfPte(e);
+    if (!file) swapSlotFreed(s, shadowNid(shadow));
+    const refault = workingsetRefault(s, shadow, file, nid);
+    if ((refault & REFAULT_ACTIVATE) !== 0) flags |= PG_ACTIVE;
+    if ((refault & REFAULT_RESTORE) !== 0) flags |= PG_WORKINGSET;
+  }
+  s.framePage[frame] = page;
+  s.frameFlags[frame] = flags | PG_LRU;
+  // A fault maps the page young; read() maps nothing and marks the new page accessed once.
+  if ((kind & 2) !== 0) s.frameAccessed[frame] = accessTag(s.globalWords[G_EPOCH]);
+  else s.frameYoung[frame] = 1;
+  s.frameDirty[frame] = store;
+  lruAddHead(s, nid, lruOf(flags), frame);
+  s.nodeWords[nid * NODE_WORDS + (file ? W_FILE_PAGES : W_ANON_PAGES)]++;
+  s.pte[page] = frame + 1;
+}

@@ -1,0 +1,49 @@
+/**
+ * kswapd wake-up and sleep rules (vmscan.c wakeup_kswapd, pgdat_balanced, prepare_kswapd_sleep).
+ * The reclaim loop itself (balance_pgdat) is in vmscan.ts.
+ */
+import {
+  NODE_WORDS,
+  W_DEMOTE_PENDING,
+  W_FREE,
+  W_KSWAPD_FAILURES,
+  W_KSWAPD_WOKEN,
+  W_WMARK_HIGH,
+} from '../memory/layout.js';
+import type { SimState } from '../memory/state.js';
+
+/** MAX_RECLAIM_RETRIES: kswapd gives up on a node after this many runs that reclaimed nothing. */
+export const MAX_RECLAIM_RETRIES = 16;
+
+/**
+ * pgdat_balanced(): free pages above HIGH. Pages kswapd has isolated for demotion this epoch
+ * count as free already: the kernel would have migrated them synchronously and they settle at
+ * the end of the epoch.
+ */
+export function pgdatBalanced(s: SimState, nid: number): boolean {
+  const w = nid * NODE_WORDS;
+  return s.nodeWords[w + W_FREE] + s.nodeWords[w + W_DEMOTE_PENDING] > s.nodeWords[w + W_WMARK_HIGH];
+}
+
+export function kswapdHopeless(s: SimState, nid: number): boolean {
+  return s.nodeWords[nid * NODE_WORDS + W_KSWAPD_FAILURES] >= MAX_RECLAIM_RETRIES;
+}
+
+/** wakeup_kswapd(): no-op when the node is hopeless or already balanced. */
+export function wakeupKswapd(s: SimState, nid: number): void {
+  if (kswapdHopeless(s, nid) || pgdatBalanced(s, nid)) return;
+  s.nodeWords[nid * NODE_WORDS + W_KSWAPD_WOKEN] = 1;
+}
+
+export function kswapdWoken(s: SimState, nid: number): boolean {
+  return s.nodeWords[nid * NODE_WORDS + W_KSWAPD_WOKEN] !== 0;
+}
+
+export function kswapdSleep(s: SimState, nid: number): void {
+  s.nodeWords[nid * NODE_WORDS + W_KSWAPD_WOKEN] = 0;
+}
+
+/** Successful reclaim on a node makes kswapd try again (shrink_node resets kswapd_failures). */
+export function resetKswapdFailures(s: SimState, nid: number): void {
+  s.nodeWords[nid * NODE_WORDS + W_KSWAPD_FAILURES] = 0;
+}

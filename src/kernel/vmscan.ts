@@ -1,0 +1,814 @@
+/**
+ * Page reclaim, after mm/vmscan.c of Linux 5.15: shrink_node → shrink_lruvec (get_scan_count's
+ * anon/file balance, SWAP_CLUSTER_MAX chunks, proportional stop) → shrink_active_list
+ * (deactivation) / shrink_inactive_list → shrink_page_list, whose per-page order is: reference
+ * check, then **demotion** (before any swap, unmap or dirty handling), then ordinary reclaim
+ * (drop clean file pages, write back dirty ones, swap anon where swap exists, else activate).
+ * Failed demotions go through the list again without demotion.
+ *
+ * Entry points: kswapdRun (balance_pgdat, in the parallel reclaim phase; demotions leave as
+ * records), directReclaim (try_to_free_pages, in the serial place phase; demotions happen at
+ * once), settleDemotions (the second pass for kswapd's failed demotions) and reclaimPages
+ * (MADV_PAGEOUT, never demotes). Simplifications are listed in docs/simplifications.md.
+ */
+import {
+  LRU_ACTIVE_ANON,
+  LRU_ACTIVE_FILE,
+  LRU_INACTIVE_ANON,
+  LRU_INACTIVE_FILE,
+  PG_ACTIVE,
+  PG_ISOLATED,
+  PG_LRU,
+  PG_RECLAIM,
+  PG_REFERENCED,
+  PG_SWAPBACKED,
+  PG_WORKINGSET,
+} from '../memory/flags.js';
+import { lruAddHead, lruAddTail, lruDel, lruSize, lruTail } from '../memory/lru.js';
+import {
+  MIGRATE_DONE,
+  MIGRATE_NOMEM,
+  MIGRATE_PENDING,
+  MIGRATE_WORDS,
+  M_BATCH,
+  M_PAGE,
+  M_PREFERRED,
+  M_ROUND,
+  M_SRC_FRAME,
+  M_STAGE,
+  M_STATUS,
+  M_TARGET,
+  M_WALK,
+  NODE_WORDS,
+  W_ANON_COST,
+  W_BATCH_SEQ,
+  W_DEMOTE_PENDING,
+  W_FILE_COST,
+  W_FREE,
+  W_ISOLATED_ANON,
+  W_ISOLATED_FILE,
+  W_KSWAPD_FAILURES,
+  W_KSWAPD_PRIORITY,
+  W_KSWAPD_RUNNING,
+  W_KSWAPD_RUN_RECLAIMED,
+  W_MIGRATE_COUNT,
+  W_REFAULTS_SEEN_ANON,
+  W_REFAULTS_SEEN_FILE,
+  W_WMARK_HIGH,
+} from '../memory/layout.js';
+import { nodeStreamOffset, type SimState } from '../memory/state.js';
+import {
+  ALLOCSTALL_NORMAL,
+  NR_COUNTERS,
+  NR_VMSCAN_WRITE,
+  PAGEOUTRUN,
+  PGACTIVATE,
+  PGDEACTIVATE,
+  PGDEMOTE_KSWAPD,
+  PGMIGRATE_FAIL,
+  PGMIGRATE_SUCCESS,
+  PGPGOUT,
+  PGREFILL,
+  PGSCAN_ANON,
+  PGSCAN_KSWAPD,
+  PGSTEAL_ANON,
+  PGSTEAL_KSWAPD,
+  PSWPOUT,
+  TIERSIM_DEMOTE_BATCH_ABORTED,
+  TIERSIM_KSWAPD_BUDGET_EXHAUSTED,
+  WORKINGSET_ACTIVATE_ANON,
+  TYPE_FILE,
+} from '../metrics/vmstat.js';
+import { belowN } from '../workload/prng.js';
+import { kswapdHopeless, kswapdSleep, kswapdWoken, pgdatBalanced, resetKswapdFailures } from './kswapd.js';
+import { foldAccessed } from './accessed.js';
+import { demoteBatchNow, demotionWalks, releaseIsolatedFrame } from './migrate.js';
+import { swapFreePages, swapSlotTaken } from './swap.js';
+import { evictionShadow, noteLruCost, pteOfShadow } from './workingset.js';
+
+/** SWAP_CLUSTER_MAX: pages per reclaim batch. */
+export const SWAP_CLUSTER_MAX = 32;
+/** DEF_PRIORITY: reclaim scans lru_size >> priority per pass. */
+export const DEF_PRIORITY = 12;
+
+const DEACTIVATE_ANON = 1;
+const DEACTIVATE_FILE = 2;
+
+const SCAN_EQUAL = 0;
+const SCAN_FRACT = 1;
+const SCAN_ANON = 2;
+const SCAN_FILE = 3;
+
+/** kswapd rounds per epoch beyond which we stop even with budget left (a safety bound). */
+const KSWAPD_ROUNDS_MAX = 256;
+
+/** Who is reclaiming: picks the _kswapd/_direct counters and how demotions travel. */
+export const RECLAIM_KSWAPD = 0;
+export const RECLAIM_DIRECT = 1;
+/** MADV_PAGEOUT (reclaim_pages): never demotes, counts no pgscan/pgsteal. */
+export const RECLAIM_PAGEOUT = 2;
+
+/**
+ * struct scan_control, one per node per thread, reused across calls so reclaim allocates
+ * nothing while it runs.
+ */
+export class ScanControl {
+  reclaimer = RECLAIM_KSWAPD;
+  /** Node of the CPU doing the reclaim (for numa_local/other of demotion allocations). */
+  cpuNid = 0;
+  nrToReclaim = 0;
+  priority = DEF_PRIORITY;
+  nrReclaimed = 0;
+  nrScanned = 0;
+  mayDeactivate = 0;
+  forceDeactivate = false;
+  skippedDeactivate = false;
+  cacheTrimMode = false;
+  fileIsTiny = false;
+  noDemotion = false;
+  /** Simulated CPU time this reclaim has spent, and the most it may spend (kswapd's epoch). */
+  costNs = 0;
+  costLimitNs = Infinity;
+  /** Pages written (swap or file) by the current shrink_page_list call: stat.nr_pageout. */
+  nrPageout = 0;
+  readonly isolated = new Int32Array(SWAP_CLUSTER_MAX);
+  readonly demote = new Int32Array(SWAP_CLUSTER_MAX);
+  /** 1 for a file page, per entry of `demote` (frames lose their flags once freed). */
+  readonly fileKind = new Uint8Array(SWAP_CLUSTER_MAX);
+  readonly nr = new Float64Array(4);
+  readonly targets = new Float64Array(4);
+
+  reset(reclaimer: number, cpuNid: number, nrToReclaim: number): void {
+    this.reclaimer = reclaimer;
+    this.cpuNid = cpuNid;
+    this.nrToReclaim = nrToReclaim;
+    this.priority = DEF_PRIORITY;
+    this.nrReclaimed = 0;
+    this.nrScanned = 0;
+    this.mayDeactivate = 0;
+    this.forceDeactivate = false;
+    this.skippedDeactivate = false;
+    this.cacheTrimMode = false;
+    this.fileIsTiny = false;
+    this.noDemotion = reclaimer === RECLAIM_PAGEOUT;
+    this.costNs = 0;
+    this.costLimitNs = Infinity;
+    this.nrPageout = 0;
+  }
+
+  outOfTime(): boolean {
+    return this.costNs >= this.costLimitNs;
+  }
+}
+
+/** Per-thread reclaim context: one ScanControl per node plus the demotion fallback walks. */
+export interface ReclaimContext {
+  readonly sc: ScanControl[];
+  readonly walks: readonly (readonly (readonly number[])[])[];
+  /** Direct-reclaim time of the allocation in progress, ns (charged to the faulting CPU). */
+  stallNs: number;
+}
+
+export function createReclaimContext(s: SimState): ReclaimContext {
+  return { sc: s.machine.nodes.map(() => new ScanControl()), walks: demotionWalks(s), stallNs: 0 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Predicates
+// ---------------------------------------------------------------------------------------------
+
+/** can_demote(): demotion enabled, allowed for this reclaim, and the node has a target. */
+export function canDemote(s: SimState, nid: number, sc: ScanControl): boolean {
+  return s.params.demotionEnabled && !sc.noDemotion && s.machine.demotion.preferred[nid].length > 0;
+}
+
+/** can_reclaim_anon_pages(): free swap space, or a demotion target. */
+function canReclaimAnon(s: SimState, nid: number, sc: ScanControl): boolean {
+  return swapFreePages(s, nid) > 0 || canDemote(s, nid, sc);
+}
+
+/** can_age_anon_pages(): swap configured (total_swap_pages), or a demotion target. */
+function canAgeAnon(s: SimState, nid: number, sc: ScanControl): boolean {
+  return s.params.swapPages > 0 || canDemote(s, nid, sc);
+}
+
+/** inactive_is_low(): inactive × int_sqrt(10 × GiB of the pair) < active. */
+export function inactiveIsLow(s: SimState, nid: number, inactiveLru: number): boolean {
+  const inactive = lruSize(s, nid, inactiveLru);
+  const active = lruSize(s, nid, inactiveLru + 1);
+  const gb = Math.floor(((inactive + active) * s.params.pageSize) / 2 ** 30);
+  const ratio = gb > 0 ? Math.floor(Math.sqrt(10 * gb)) : 1;
+  return inactive * ratio < active;
+}
+
+function shiftRight(x: number, priority: number): number {
+  return Math.floor(x / 2 ** priority);
+}
+
+// ---------------------------------------------------------------------------------------------
+// shrink_node and below
+// ---------------------------------------------------------------------------------------------
+
+/** shrink_node(): one pass over the node's LRUs at sc.priority. */
+export function shrinkNode(s: SimState, ctx: ReclaimContext, sc: ScanControl, nid: number): void {
+  const w = nid * NODE_WORDS;
+  const row = nid * NR_COUNTERS;
+  const before = sc.nrReclaimed;
+  if (!sc.forceDeactivate) {
+    const anonRefaults = s.counters[row + WORKINGSET_ACTIVATE_ANON];
+    const fileRefaults = s.counters[row + WORKINGSET_ACTIVATE_ANON + TYPE_FILE];
+    sc.mayDeactivate = 0;
+    if (anonRefaults !== s.nodeWords[w + W_REFAULTS_SEEN_ANON] || inactiveIsLow(s, nid, LRU_INACTIVE_ANON)) {
+      sc.mayDeactivate |= DEACTIVATE_ANON;
+    }
+    if (fileRefaults !== s.nodeWords[w + W_REFAULTS_SEEN_FILE] || inactiveIsLow(s, nid, LRU_INACTIVE_FILE)) {
+      sc.mayDeactivate |= DEACTIVATE_FILE;
+    }
+  } else {
+    sc.mayDeactivate = DEACTIVATE_ANON | DEACTIVATE_FILE;
+  }
+  // Plenty of inactive page cache that is not thrashing: reclaim it before anon.
+  sc.cacheTrimMode =
+    shiftRight(lruSize(s, nid, LRU_INACTIVE_FILE), sc.priority) > 0 &&
+    (sc.mayDeactivate & DEACTIVATE_FILE) === 0;
+  // Almost out of file pages: force-scan anon rather than thrash the little cache left.
+  const file = lruSize(s, nid, LRU_INACTIVE_FILE) + lruSize(s, nid, LRU_ACTIVE_FILE);
+  sc.fileIsTiny =
+    file + s.nodeWords[w + W_FREE] <= s.nodeWords[w + W_WMARK_HIGH] &&
+    (sc.mayDeactivate & DEACTIVATE_ANON) === 0 &&
+    shiftRight(lruSize(s, nid, LRU_INACTIVE_ANON), sc.priority) > 0;
+
+  shrinkLruvec(s, ctx, sc, nid);
+  if (sc.nrReclaimed > before) resetKswapdFailures(s, nid);
+}
+
+/** get_scan_count(): pages to scan per LRU at this priority, into sc.nr. */
+function getScanCount(s: SimState, sc: ScanControl, nid: number): void {
+  const swappiness = s.params.swappiness;
+  let balance: number;
+  let ap = 0;
+  let fp = 0;
+  if (!canReclaimAnon(s, nid, sc)) balance = SCAN_FILE;
+  else if (sc.priority === 0 && swappiness > 0) balance = SCAN_EQUAL;
+  else if (sc.fileIsTiny) balance = SCAN_ANON;
+  else if (sc.cacheTrimMode) balance = SCAN_FILE;
+  else {
+    balance = SCAN_FRACT;
+    const w = nid * NODE_WORDS;
+    const a = s.nodeWords[w + W_ANON_COST];
+    const f = s.nodeWords[w + W_FILE_COST];
+    const total = a + f;
+    const anonCost = total + a;
+    const fileCost = total + f;
+    const sum = anonCost + fileCost;
+    ap = Math.floor((swappiness * (sum + 1)) / (anonCost + 1));
+    fp = Math.floor(((200 - swappiness) * (sum + 1)) / (fileCost + 1));
+  }
+  for (let lru = 0; lru < 4; lru++) {
+    const isFile = lru >= LRU_INACTIVE_FILE;
+    let scan = shiftRight(lruSize(s, nid, lru), sc.priority);
+    if (balance === SCAN_FRACT)
+      scan = ap + fp === 0 ? 0 : Math.floor((scan * (isFile ? fp : ap)) / (ap + fp));
+    else if (balance === SCAN_FILE && !isFile) scan = 0;
+    else if (balance === SCAN_ANON && isFile) scan = 0;
+    sc.nr[lru] = scan;
+  }
+}
+
+/** shrink_lruvec(): scan the LRUs in SWAP_CLUSTER_MAX chunks toward sc.nr, then rebalance anon. */
+function shrinkLruvec(s: SimState, ctx: ReclaimContext, sc: ScanControl, nid: number): void {
+  getScanCount(s, sc, nid);
+  const nr = sc.nr;
+  const targets = sc.targets;
+  targets.set(nr);
+  // Direct reclaim at DEF_PRIORITY scans its whole (small) target before it may stop.
+  let scanAdjusted = sc.reclaimer === RECLAIM_DIRECT && sc.priority === DEF_PRIORITY;
+  let nrReclaimed = 0;
+  while (nr[LRU_INACTIVE_ANON] > 0 || nr[LRU_ACTIVE_FILE] > 0 || nr[LRU_INACTIVE_FILE] > 0) {
+    for (let lru = 0; lru < 4; lru++) {
+      if (nr[lru] > 0) {
+        const n = Math.min(nr[lru], SWAP_CLUSTER_MAX);
+        nr[lru] -= n;
+        nrReclaimed += shrinkList(s, ctx, sc, nid, lru, n);
+      }
+    }
+    if (sc.outOfTime()) break;
+    if (nrReclaimed < sc.nrToReclaim || scanAdjusted) continue;
+    // Enough reclaimed: stop the smaller type and trim the other to its original proportion.
+    const nrFile = nr[LRU_INACTIVE_FILE] + nr[LRU_ACTIVE_FILE];
+    const nrAnon = nr[LRU_INACTIVE_ANON] + nr[LRU_ACTIVE_ANON];
+    if (nrFile === 0 || nrAnon === 0) break;
+    let stopBase: number;
+    let percentage: number;
+    if (nrFile > nrAnon) {
+      stopBase = LRU_INACTIVE_ANON;
+      percentage = Math.floor((nrAnon * 100) / (targets[LRU_INACTIVE_ANON] + targets[LRU_ACTIVE_ANON] + 1));
+    } else {
+      stopBase = LRU_INACTIVE_FILE;
+      percentage = Math.floor((nrFile * 100) / (targets[LRU_INACTIVE_FILE] + targets[LRU_ACTIVE_FILE] + 1));
+    }
+    nr[stopBase] = 0;
+    nr[stopBase + 1] = 0;
+    const otherBase = stopBase === LRU_INACTIVE_FILE ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE;
+    for (let lru = otherBase; lru <= otherBase + 1; lru++) {
+      const scanned = targets[lru] - nr[lru];
+      const remaining = Math.floor((targets[lru] * (100 - percentage)) / 100);
+      nr[lru] = remaining - Math.min(remaining, scanned);
+    }
+    scanAdjusted = true;
+  }
+  sc.nrReclaimed += nrReclaimed;
+  // Rebalance the anon lists even when no anon was scanned.
+  if (canAgeAnon(s, nid, sc) && inactiveIsLow(s, nid, LRU_INACTIVE_ANON)) {
+    shrinkActiveList(s, sc, nid, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
+  }
+}
+
+/** shrink_list(): deactivate from an active list when allowed, or reclaim from an inactive one. */
+function shrinkList(
+  s: SimState,
+  ctx: ReclaimContext,
+  sc: ScanControl,
+  nid: number,
+  lru: number,
+  n: number,
+): number {
+  if (lru === LRU_ACTIVE_ANON || lru === LRU_ACTIVE_FILE) {
+    const bit = lru === LRU_ACTIVE_FILE ? DEACTIVATE_FILE : DEACTIVATE_ANON;
+    if ((sc.mayDeactivate & bit) !== 0) shrinkActiveList(s, sc, nid, lru, n);
+    else sc.skippedDeactivate = true;
+    return 0;
+  }
+  return shrinkInactiveList(s, ctx, sc, nid, lru, n);
+}
+
+/**
+ * shrink_active_list(): move pages from the active tail to the inactive head, setting
+ * PG_workingset. Referenced pages are deactivated too (only executable file pages get another
+ * trip, and tiersim has no executable mappings); the check clears their young bits.
+ */
+export function shrinkActiveList(s: SimState, sc: ScanControl, nid: number, lru: number, n: number): void {
+  let scanned = 0;
+  for (; scanned < n; scanned++) {
+    const frame = lruTail(s, nid, lru);
+    if (frame < 0) break;
+    lruDel(s, nid, lru, frame);
+    s.frameYoung[frame] = 0;
+    foldAccessed(s, nid, frame);
+    s.frameFlags[frame] = (s.frameFlags[frame] & ~PG_ACTIVE) | PG_WORKINGSET;
+    lruAddHead(s, nid, lru - 1, frame);
+  }
+  const row = nid * NR_COUNTERS;
+  s.counters[row + PGREFILL] += scanned;
+  s.counters[row + PGDEACTIVATE] += scanned;
+  sc.costNs += scanned * s.params.reclaimScanNs;
+}
+
+/** shrink_inactive_list(): isolate up to n pages from the tail and run shrink_page_list on them. */
+function shrinkInactiveList(
+  s: SimState,
+  ctx: ReclaimContext,
+  sc: ScanControl,
+  nid: number,
+  lru: number,
+  n: number,
+): number {
+  const batch = sc.isolated;
+  const count = isolateFromTail(s, nid, lru, n, batch);
+  if (count === 0) return 0;
+  const file = lru === LRU_INACTIVE_FILE ? 1 : 0;
+  const row = nid * NR_COUNTERS;
+  sc.nrScanned += count;
+  sc.costNs += count * s.params.reclaimScanNs;
+  if (sc.reclaimer !== RECLAIM_PAGEOUT) {
+    s.counters[row + PGSCAN_KSWAPD + sc.reclaimer] += count;
+    s.counters[row + PGSCAN_ANON + file] += count;
+  }
+  sc.nrPageout = 0;
+  const reclaimedNow = shrinkPageList(s, ctx, sc, nid, batch, count, canDemote(s, nid, sc));
+  noteLruCost(s, nid, file === 1, sc.nrPageout);
+  return reclaimedNow;
+}
+
+function isolateFromTail(s: SimState, nid: number, lru: number, n: number, out: Int32Array): number {
+  let count = 0;
+  const anon = lru < LRU_INACTIVE_FILE;
+  while (count < n) {
+    const frame = lruTail(s, nid, lru);
+    if (frame < 0) break;
+    isolate(s, nid, lru, frame, anon);
+    out[count++] = frame;
+  }
+  return count;
+}
+
+function isolate(s: SimState, nid: number, lru: number, frame: number, anon: boolean): void {
+  lruDel(s, nid, lru, frame);
+  s.frameFlags[frame] = (s.frameFlags[frame] & ~PG_LRU) | PG_ISOLATED;
+  s.nodeWords[nid * NODE_WORDS + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]++;
+}
+
+/** Put an isolated page back on the head of the list its flags name. */
+function putback(s: SimState, nid: number, frame: number, toTail: boolean): void {
+  const flags = (s.frameFlags[frame] & ~PG_ISOLATED) | PG_LRU;
+  s.frameFlags[frame] = flags;
+  const anon = (flags & PG_SWAPBACKED) !== 0;
+  s.nodeWords[nid * NODE_WORDS + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]--;
+  const lru = (anon ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE) + ((flags & PG_ACTIVE) !== 0 ? 1 : 0);
+  if (toTail) lruAddTail(s, nid, lru, frame);
+  else lruAddHead(s, nid, lru, frame);
+}
+
+// Outcomes of page_check_references().
+const PAGEREF_RECLAIM = 0;
+const PAGEREF_RECLAIM_CLEAN = 1;
+const PAGEREF_KEEP = 2;
+const PAGEREF_ACTIVATE = 3;
+/** Activated by mark_page_accessed during the check; pgactivate already counted. */
+const PAGEREF_ACTIVATE_COUNTED = 4;
+
+/**
+ * page_check_references(): fold pending read()/write() marks (mark_page_accessed), then
+ * test-and-clear the young bit and PG_referenced, and decide.
+ */
+function checkReferences(s: SimState, nid: number, frame: number, ignoreReferences: boolean): number {
+  if (ignoreReferences) {
+    s.frameAccessed[frame] = 0;
+  } else if (foldAccessed(s, nid, frame)) {
+    // A page-cache page read again since reclaim last looked was activated by mark_page_accessed.
+    s.frameYoung[frame] = 0;
+    return PAGEREF_ACTIVATE_COUNTED;
+  }
+  const flags = s.frameFlags[frame];
+  const young = s.frameYoung[frame] !== 0;
+  const referencedPage = (flags & PG_REFERENCED) !== 0;
+  s.frameYoung[frame] = 0;
+  if (ignoreReferences) {
+    s.frameFlags[frame] = flags & ~PG_REFERENCED;
+    return PAGEREF_RECLAIM;
+  }
+  if (young) {
+    s.frameFlags[frame] = flags | PG_REFERENCED;
+    return referencedPage ? PAGEREF_ACTIVATE : PAGEREF_KEEP;
+  }
+  s.frameFlags[frame] = flags & ~PG_REFERENCED;
+  if (referencedPage && (flags & PG_SWAPBACKED) === 0) return PAGEREF_RECLAIM_CLEAN;
+  return PAGEREF_RECLAIM;
+}
+
+/**
+ * shrink_page_list() over isolated frames batch[0..count). Returns the pages reclaimed now plus,
+ * for kswapd, the pages sent off for demotion (they count as reclaimed, as in the kernel, and
+ * settle at the end of the epoch). Every page ends freed, back on an LRU, or in flight.
+ */
+export function shrinkPageList(
+  s: SimState,
+  ctx: ReclaimContext,
+  sc: ScanControl,
+  nid: number,
+  batch: Int32Array,
+  count: number,
+  doDemotePass: boolean,
+): number {
+  const demote = sc.demote;
+  let nrDemote = 0;
+  let nrReclaimed = 0;
+  const row = nid * NR_COUNTERS;
+  for (let i = 0; i < count; i++) {
+    const frame = batch[i];
+    const ref = checkReferences(s, nid, frame, sc.reclaimer === RECLAIM_PAGEOUT);
+    if (ref === PAGEREF_ACTIVATE) {
+      s.frameFlags[frame] = s.frameFlags[frame] | PG_ACTIVE;
+      s.counters[row + PGACTIVATE]++;
+      putback(s, nid, frame, false);
+      continue;
+    }
+    if (ref === PAGEREF_ACTIVATE_COUNTED) {
+      putback(s, nid, frame, false);
+      continue;
+    }
+    if (ref === PAGEREF_KEEP) {
+      putback(s, nid, frame, false);
+      continue;
+    }
+    // The demotion point: before swap, unmap or dirty handling, so dirty and mapped pages move as they are.
+    if (doDemotePass) {
+      demote[nrDemote++] = frame;
+      continue;
+    }
+    nrReclaimed += reclaimOrdinary(s, sc, nid, frame, ref === PAGEREF_RECLAIM_CLEAN);
+  }
+  if (nrDemote === 0) return nrReclaimed;
+  if (sc.reclaimer === RECLAIM_KSWAPD) {
+    const queued = queueDemotions(s, nid, demote, nrDemote);
+    sc.costNs +=
+      queued * (s.params.migrateFixedNs + s.params.copyNsInto[s.machine.demotion.preferred[nid][0]]);
+    if (queued === nrDemote) return nrReclaimed + queued;
+    // No room left in the outbox: the rest fall back to ordinary reclaim now.
+    for (let i = queued; i < nrDemote; i++) demote[i - queued] = demote[i]!;
+    return nrReclaimed + queued + shrinkPageList(s, ctx, sc, nid, demote, nrDemote - queued, false);
+  }
+  const target = demotionTarget(s, nid);
+  const fileKind = sc.fileKind;
+  for (let i = 0; i < nrDemote; i++) fileKind[i] = (s.frameFlags[demote[i]] & PG_SWAPBACKED) === 0 ? 1 : 0;
+  const moved = demoteBatchNow(s, nid, target, demote, nrDemote, sc.cpuNid, ctx.walks[nid][target]);
+  sc.costNs += moved * (s.params.migrateFixedNs + s.params.copyNsInto[target]);
+  s.counters[row + PGDEMOTE_KSWAPD + sc.reclaimer] += moved;
+  s.counters[row + PGMIGRATE_SUCCESS] += moved;
+  for (let i = 0; i < moved; i++) countSteal(s, sc, nid, fileKind[i], 1);
+  if (moved === nrDemote) return nrReclaimed + moved;
+  s.counters[row + PGMIGRATE_FAIL]++;
+  s.counters[row + TIERSIM_DEMOTE_BATCH_ABORTED]++;
+  for (let i = moved; i < nrDemote; i++) demote[i - moved] = demote[i]!;
+  // The second pass (do_demote_pass = false) never adds to `demote`, so it can read from it.
+  return nrReclaimed + moved + shrinkPageList(s, ctx, sc, nid, demote, nrDemote - moved, false);
+}
+
+/**
+ * next_demotion_node(): the one target (5.15) or a random preferred node (6.1), drawn once per
+ * batch from the node's own stream.
+ */
+export function demotionTarget(s: SimState, nid: number): number {
+  const preferred = s.machine.demotion.preferred[nid];
+  if (preferred.length === 1) return preferred[0];
+  return preferred[belowN(s.prng, nodeStreamOffset(s, nid), preferred.length)];
+}
+
+/** Write kswapd's demotion batch into the node's outbox; returns how many fitted. */
+function queueDemotions(s: SimState, nid: number, frames: Int32Array, n: number): number {
+  const w = nid * NODE_WORDS;
+  const box = s.migrateBox;
+  const count = s.nodeWords[w + W_MIGRATE_COUNT];
+  const room = s.layout.migrateMax - count;
+  const queued = Math.min(room, n);
+  if (queued <= 0) return 0;
+  const target = demotionTarget(s, nid);
+  const batchId = s.nodeWords[w + W_BATCH_SEQ];
+  s.nodeWords[w + W_BATCH_SEQ] = batchId + 1;
+  let r = (nid * s.layout.migrateMax + count) * MIGRATE_WORDS;
+  for (let i = 0; i < queued; i++, r += MIGRATE_WORDS) {
+    const frame = frames[i];
+    box[r + M_PAGE] = s.framePage[frame]!;
+    box[r + M_SRC_FRAME] = frame;
+    box[r + M_TARGET] = target;
+    box[r + M_BATCH] = batchId;
+    box[r + M_STATUS] = MIGRATE_PENDING;
+    box[r + M_STAGE] = 0;
+    box[r + M_WALK] = 0;
+    box[r + M_PREFERRED] = target;
+    box[r + M_ROUND] = 0;
+  }
+  s.nodeWords[w + W_MIGRATE_COUNT] = count + queued;
+  s.nodeWords[w + W_DEMOTE_PENDING] += queued;
+  return queued;
+}
+
+/**
+ * Ordinary reclaim of one isolated page (the part of shrink_page_list after the demotion point).
+ * Returns 1 when the frame was freed.
+ */
+function reclaimOrdinary(
+  s: SimState,
+  sc: ScanControl,
+  nid: number,
+  frame: number,
+  cleanOnly: boolean,
+): number {
+  const flags = s.frameFlags[frame];
+  const row = nid * NR_COUNTERS;
+  if ((flags & PG_SWAPBACKED) !== 0) {
+    // Anon: needs a swap slot; without one the page is activated and stays.
+    if (swapFreePages(s, nid) <= 0) {
+      s.frameFlags[frame] = flags | PG_ACTIVE;
+      s.counters[row + PGACTIVATE]++;
+      putback(s, nid, frame, false);
+      return 0;
+    }
+    swapSlotTaken(s, nid);
+    s.counters[row + PSWPOUT]++;
+    s.counters[row + PGPGOUT] += s.params.pageKiB;
+    sc.nrPageout++;
+    evict(s, nid, frame);
+    countSteal(s, sc, nid, 0, 1);
+    return 1;
+  }
+  if (s.frameDirty[frame] !== 0) {
+    if (cleanOnly) {
+      putback(s, nid, frame, false);
+      return 0;
+    }
+    // Write back (the kernel hands this to the flushers and marks PG_reclaim); once clean the
+    // page is rotated to the tail for quick reclaim, as end_page_writeback does.
+    s.frameDirty[frame] = 0;
+    s.frameFlags[frame] = flags | PG_RECLAIM;
+    s.counters[row + NR_VMSCAN_WRITE]++;
+    s.counters[row + PGPGOUT] += s.params.pageKiB;
+    sc.nrPageout++;
+    putback(s, nid, frame, true);
+    return 0;
+  }
+  evict(s, nid, frame);
+  countSteal(s, sc, nid, 1, 1);
+  return 1;
+}
+
+/** Remove an isolated page from memory, leaving a shadow entry in its page-table slot. */
+function evict(s: SimState, nid: number, frame: number): void {
+  const page = s.framePage[frame];
+  const workingset = (s.frameFlags[frame] & PG_WORKINGSET) !== 0;
+  s.pte[page] = pteOfShadow(evictionShadow(s, nid, workingset));
+  releaseIsolatedFrame(s, nid, frame);
+}
+
+/**
+ * Count freed pages into pgsteal (kswapd / direct, anon / file). The kernel counts nr_reclaimed
+ * in shrink_inactive_list; counting where a page is freed gives the same sums and also covers
+ * kswapd's demotions, which free their frames only when they settle. MADV_PAGEOUT counts none.
+ */
+function countSteal(s: SimState, sc: ScanControl, nid: number, file: number, pages: number): void {
+  if (sc.reclaimer === RECLAIM_PAGEOUT) return;
+  const row = nid * NR_COUNTERS;
+  s.counters[row + PGSTEAL_KSWAPD + sc.reclaimer] += pages;
+  s.counters[row + PGSTEAL_ANON + file] += pages;
+}
+
+// ---------------------------------------------------------------------------------------------
+// kswapd
+// ---------------------------------------------------------------------------------------------
+
+/** snapshot_refaults(): reclaim has seen the refaults so far. */
+function snapshotRefaults(s: SimState, nid: number): void {
+  const w = nid * NODE_WORDS;
+  const row = nid * NR_COUNTERS;
+  s.nodeWords[w + W_REFAULTS_SEEN_ANON] = s.counters[row + WORKINGSET_ACTIVATE_ANON]!;
+  s.nodeWords[w + W_REFAULTS_SEEN_FILE] = s.counters[row + WORKINGSET_ACTIVATE_ANON + TYPE_FILE]!;
+}
+
+/**
+ * kswapd's share of one epoch: balance_pgdat rounds while the node is unbalanced, for at most
+ * an epoch of CPU time. A run (priority 12 down to 1) may span epochs; a run that reclaimed
+ * nothing counts a kswapd failure, and at MAX_RECLAIM_RETRIES kswapd stops being woken.
+ */
+export function kswapdRun(s: SimState, ctx: ReclaimContext, nid: number): void {
+  if (!kswapdWoken(s, nid)) return;
+  const w = nid * NODE_WORDS;
+  const sc = ctx.sc[nid];
+  sc.reset(RECLAIM_KSWAPD, nid, 0);
+  sc.costLimitNs = s.params.epochNs;
+  const row = nid * NR_COUNTERS;
+  for (let round = 0; round < KSWAPD_ROUNDS_MAX; round++) {
+    if (s.nodeWords[w + W_KSWAPD_RUNNING] === 0) {
+      if (pgdatBalanced(s, nid) || kswapdHopeless(s, nid)) {
+        kswapdSleep(s, nid);
+        return;
+      }
+      s.nodeWords[w + W_KSWAPD_RUNNING] = 1;
+      s.nodeWords[w + W_KSWAPD_PRIORITY] = DEF_PRIORITY;
+      s.nodeWords[w + W_KSWAPD_RUN_RECLAIMED] = 0;
+      s.counters[row + PAGEOUTRUN]++;
+    }
+    if (pgdatBalanced(s, nid)) {
+      endKswapdRun(s, nid, false);
+      continue;
+    }
+    sc.priority = s.nodeWords[w + W_KSWAPD_PRIORITY]!;
+    const canAge = canAgeAnon(s, nid, sc);
+    if (canAge && inactiveIsLow(s, nid, LRU_INACTIVE_ANON)) {
+      shrinkActiveList(s, sc, nid, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
+    }
+    sc.nrToReclaim = Math.max(s.nodeWords[w + W_WMARK_HIGH], SWAP_CLUSTER_MAX);
+    sc.nrScanned = 0;
+    const before = sc.nrReclaimed;
+    shrinkNode(s, ctx, sc, nid);
+    const reclaimed = sc.nrReclaimed - before;
+    s.nodeWords[w + W_KSWAPD_RUN_RECLAIMED] += reclaimed;
+    // Raise priority (scan more) unless this pass already scanned what HIGH asks for.
+    const raisePriority = sc.nrScanned < sc.nrToReclaim;
+    if (raisePriority || reclaimed === 0) s.nodeWords[w + W_KSWAPD_PRIORITY]--;
+    if (s.nodeWords[w + W_KSWAPD_PRIORITY] < 1) endKswapdRun(s, nid, true);
+    if (sc.outOfTime()) {
+      s.counters[row + TIERSIM_KSWAPD_BUDGET_EXHAUSTED]++;
+      return;
+    }
+  }
+}
+
+function endKswapdRun(s: SimState, nid: number, exhausted: boolean): void {
+  const w = nid * NODE_WORDS;
+  if (exhausted && s.nodeWords[w + W_KSWAPD_RUN_RECLAIMED] === 0) s.nodeWords[w + W_KSWAPD_FAILURES]++;
+  s.nodeWords[w + W_KSWAPD_RUNNING] = 0;
+  snapshotRefaults(s, nid);
+}
+
+/**
+ * Settle kswapd's demotions (source node, after the migrate phase): free the frames whose pages
+ * moved, count them as reclaimed and demoted, and send the rest through shrink_page_list again
+ * without demotion.
+ */
+export function settleDemotions(s: SimState, ctx: ReclaimContext, nid: number): void {
+  const w = nid * NODE_WORDS;
+  const count = s.nodeWords[w + W_MIGRATE_COUNT];
+  if (count === 0) return;
+  const sc = ctx.sc[nid];
+  sc.reset(RECLAIM_KSWAPD, nid, 0);
+  const box = s.migrateBox;
+  const row = nid * NR_COUNTERS;
+  const fallback = sc.demote;
+  let nrFallback = 0;
+  let r = nid * s.layout.migrateMax * MIGRATE_WORDS;
+  for (let i = 0; i < count; i++, r += MIGRATE_WORDS) {
+    const frame = box[r + M_SRC_FRAME];
+    const status = box[r + M_STATUS];
+    if (status === MIGRATE_DONE) {
+      const file = (s.frameFlags[frame] & PG_SWAPBACKED) === 0 ? 1 : 0;
+      releaseIsolatedFrame(s, nid, frame);
+      s.counters[row + PGDEMOTE_KSWAPD]++;
+      s.counters[row + PGMIGRATE_SUCCESS]++;
+      countSteal(s, sc, nid, file, 1);
+      continue;
+    }
+    if (status === MIGRATE_NOMEM) {
+      s.counters[row + PGMIGRATE_FAIL]++;
+      s.counters[row + TIERSIM_DEMOTE_BATCH_ABORTED]++;
+    }
+    // Second pass without demotion; it never adds to `demote`, so it can read its batch from it.
+    fallback[nrFallback++] = frame;
+    if (nrFallback === SWAP_CLUSTER_MAX) {
+      shrinkPageList(s, ctx, sc, nid, fallback, nrFallback, false);
+      nrFallback = 0;
+    }
+  }
+  if (nrFallback > 0) shrinkPageList(s, ctx, sc, nid, fallback, nrFallback, false);
+  s.nodeWords[w + W_MIGRATE_COUNT] = 0;
+  s.nodeWords[w + W_DEMOTE_PENDING] = 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Direct reclaim and MADV_PAGEOUT
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * try_to_free_pages() for a fault on `cpuNid` that found no node above MIN: shrink each node of
+ * the zonelist once per priority until 32 pages are reclaimed; demotions happen at once. Returns
+ * the pages reclaimed; the CPU time spent is left in the node's ScanControl.costNs.
+ */
+export function directReclaim(
+  s: SimState,
+  ctx: ReclaimContext,
+  cpuNid: number,
+  zonelist: readonly number[],
+): number {
+  const sc = ctx.sc[cpuNid];
+  sc.reset(RECLAIM_DIRECT, cpuNid, SWAP_CLUSTER_MAX);
+  s.counters[cpuNid * NR_COUNTERS + ALLOCSTALL_NORMAL]++;
+  for (;;) {
+    for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
+      sc.nrScanned = 0;
+      for (let i = 0; i < zonelist.length; i++) shrinkNode(s, ctx, sc, zonelist[i]);
+      if (sc.nrReclaimed >= sc.nrToReclaim) break;
+    }
+    for (let i = 0; i < zonelist.length; i++) snapshotRefaults(s, zonelist[i]);
+    if (sc.nrReclaimed > 0 || !sc.skippedDeactivate || sc.forceDeactivate) return sc.nrReclaimed;
+    // Nothing reclaimed because deactivation was skipped: retry forcing it.
+    sc.forceDeactivate = true;
+    sc.skippedDeactivate = false;
+  }
+}
+
+/**
+ * reclaim_pages() for MADV_PAGEOUT over the resident pages among page ids [first, end): young
+ * bits and PG_referenced are cleared first (madvise_cold_or_pageout_pte_range), then each node's
+ * pages go through shrink_page_list with no_demotion: swapped, dropped or, for anon without
+ * swap, kept. Runs in the serial place phase.
+ */
+export function reclaimPages(
+  s: SimState,
+  ctx: ReclaimContext,
+  first: number,
+  end: number,
+  cpuNid: number,
+): void {
+  const sc = ctx.sc[cpuNid];
+  for (let nid = 0; nid < s.layout.nodes; nid++) {
+    sc.reset(RECLAIM_PAGEOUT, cpuNid, 0);
+    let n = 0;
+    for (let page = first; page < end; page++) {
+      const e = s.pte[page];
+      if (e <= 0) continue;
+      const frame = e - 1;
+      if (s.chunkNode[frame >>> s.layout.frameShift] !== nid || (s.frameFlags[frame] & PG_LRU) === 0)
+        continue;
+      const flags = s.frameFlags[frame];
+      const lru =
+        ((flags & PG_SWAPBACKED) === 0 ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON) +
+        ((flags & PG_ACTIVE) !== 0 ? 1 : 0);
+      isolate(s, nid, lru, frame, (flags & PG_SWAPBACKED) !== 0);
+      sc.isolated[n++] = frame;
+      if (n === SWAP_CLUSTER_MAX) {
+        shrinkPageList(s, ctx, sc, nid, sc.isolated, n, false);
+        n = 0;
+      }
+    }
+    if (n > 0) shrinkPageList(s, ctx, sc, nid, sc.isolated, n, false);
+  }
+}

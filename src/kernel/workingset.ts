@@ -1,0 +1,105 @@
+/**
+ * Shadow entries and refault detection (mm/workingset.c, 5.15). An evicted page leaves a shadow
+ * in its page-table entry recording the node it was evicted from, that node's nonresident_age at
+ * eviction and whether it was in the workingset; a refault compares the distance travelled by
+ * the age since then with the node's workingset size to decide whether to activate the page.
+ *
+ * Page-table entries: 0 = never touched, f+1 = present in frame f, and a negative value
+ * -1 - shadow for an evicted page (anon in swap, file only on disk). Demotion leaves no shadow:
+ * the page is never evicted, it moves.
+ */
+import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE } from '../memory/flags.js';
+import { NODE_WORDS, W_ANON_COST, W_FILE_COST, W_LRU_SIZE, W_NONRESIDENT_AGE } from '../memory/layout.js';
+import type { SimState } from '../memory/state.js';
+import {
+  NR_COUNTERS,
+  TYPE_FILE,
+  WORKINGSET_ACTIVATE_ANON,
+  WORKINGSET_REFAULT_ANON,
+  WORKINGSET_RESTORE_ANON,
+} from '../metrics/vmstat.js';
+import { swapFreePages } from './swap.js';
+
+/** Bits of the eviction age kept in a shadow (the kernel keeps what fits beside its other fields). */
+const AGE_BITS = 23;
+const AGE_MASK = (1 << AGE_BITS) - 1;
+const NID_BITS = 6;
+
+export function packShadow(nid: number, age: number, workingset: boolean): number {
+  return (((age & AGE_MASK) << NID_BITS) | nid) * 2 + (workingset ? 1 : 0);
+}
+
+export function shadowNid(shadow: number): number {
+  return (shadow >>> 1) & ((1 << NID_BITS) - 1);
+}
+
+export function shadowAge(shadow: number): number {
+  return shadow >>> (1 + NID_BITS);
+}
+
+export function shadowWorkingset(shadow: number): boolean {
+  return (shadow & 1) === 1;
+}
+
+export function pteOfShadow(shadow: number): number {
+  return -1 - shadow;
+}
+
+export function shadowOfPte(pte: number): number {
+  return -1 - pte;
+}
+
+/** workingset_eviction(): age the node's nonresident clock, then read it into the shadow. */
+export function evictionShadow(s: SimState, nid: number, workingset: boolean): number {
+  const w = nid * NODE_WORDS + W_NONRESIDENT_AGE;
+  s.nodeWords[w]++;
+  return packShadow(nid, s.nodeWords[w], workingset);
+}
+
+/**
+ * lru_note_cost(): pages paged out or refaulted raise the cost of their type, decaying by half
+ * whenever the sum passes a quarter of the node's LRU pages.
+ */
+export function noteLruCost(s: SimState, nid: number, file: boolean, pages: number): void {
+  const w = nid * NODE_WORDS;
+  s.nodeWords[w + (file ? W_FILE_COST : W_ANON_COST)] += pages;
+  const lruSize =
+    s.nodeWords[w + W_LRU_SIZE + LRU_INACTIVE_ANON] +
+    s.nodeWords[w + W_LRU_SIZE + LRU_ACTIVE_ANON] +
+    s.nodeWords[w + W_LRU_SIZE + LRU_INACTIVE_FILE] +
+    s.nodeWords[w + W_LRU_SIZE + LRU_ACTIVE_FILE];
+  if (s.nodeWords[w + W_FILE_COST] + s.nodeWords[w + W_ANON_COST] > Math.floor(lruSize / 4)) {
+    s.nodeWords[w + W_FILE_COST] = Math.floor(s.nodeWords[w + W_FILE_COST] / 2);
+    s.nodeWords[w + W_ANON_COST] = Math.floor(s.nodeWords[w + W_ANON_COST] / 2);
+  }
+}
+
+/** Result bits of workingset_refault(). */
+export const REFAULT_ACTIVATE = 1;
+export const REFAULT_RESTORE = 2;
+
+/**
+ * workingset_refault() for a page coming back from `shadow` onto node `nid`: counts the refault
+ * on the new node and says whether to insert it active (and as workingset).
+ */
+export function workingsetRefault(s: SimState, shadow: number, file: boolean, nid: number): number {
+  const type = file ? TYPE_FILE : 0;
+  const row = nid * NR_COUNTERS;
+  s.counters[row + WORKINGSET_REFAULT_ANON + type]++;
+  const evictionNid = shadowNid(shadow);
+  const ew = evictionNid * NODE_WORDS;
+  const distance = (s.nodeWords[ew + W_NONRESIDENT_AGE] - shadowAge(shadow)) & AGE_MASK;
+  let workingsetSize = s.nodeWords[ew + W_LRU_SIZE + LRU_ACTIVE_FILE];
+  if (!file) workingsetSize += s.nodeWords[ew + W_LRU_SIZE + LRU_INACTIVE_FILE];
+  if (swapFreePages(s, nid) > 0) {
+    workingsetSize += s.nodeWords[ew + W_LRU_SIZE + LRU_ACTIVE_ANON];
+    if (file) workingsetSize += s.nodeWords[ew + W_LRU_SIZE + LRU_INACTIVE_ANON];
+  }
+  if (distance > workingsetSize) return 0;
+  s.nodeWords[nid * NODE_WORDS + W_NONRESIDENT_AGE]++;
+  s.counters[row + WORKINGSET_ACTIVATE_ANON + type]++;
+  if (!shadowWorkingset(shadow)) return REFAULT_ACTIVATE;
+  noteLruCost(s, nid, file, 1);
+  s.counters[row + WORKINGSET_RESTORE_ANON + type]++;
+  return REFAULT_ACTIVATE | REFAULT_RESTORE;
+}

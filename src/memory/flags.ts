@@ -1,0 +1,40 @@
+/**
+ * Page-frame flag bits and LRU list ids, named after the kernel's PG_* flags and enum lru_list.
+ * The PTE accessed ("young") bit and the dirty bit are not here: they live in byte columns of
+ * their own so that the access loop can set them with plain stores from any thread (a byte never
+ * tears, so no other bit can be lost), as hardware A/D bits are set.
+ */
+
+/** PG_active: on an active list. */
+export const PG_ACTIVE = 1;
+/** PG_referenced: seen referenced once by reclaim (or mark_page_accessed). */
+export const PG_REFERENCED = 2;
+/** PG_swapbacked: an anonymous page (the only other kind is page cache). */
+export const PG_SWAPBACKED = 4;
+/** PG_lru: linked on one of the node's LRU lists. */
+export const PG_LRU = 8;
+/** PG_workingset: was deactivated from an active list; a refault of it is a workingset restore. */
+export const PG_WORKINGSET = 16;
+/** PG_reclaim: written back by reclaim; reclaim frees it once clean. */
+export const PG_RECLAIM = 32;
+/** Isolated from the LRU by reclaim and in flight (waiting for a demotion to settle). */
+export const PG_ISOLATED = 64;
+
+/** Flags that travel with a page when it migrates (folio_migrate_flags). */
+export const PG_MIGRATE_MASK = PG_ACTIVE | PG_REFERENCED | PG_SWAPBACKED | PG_WORKINGSET;
+
+/** enum lru_list order. */
+export const LRU_INACTIVE_ANON = 0;
+export const LRU_ACTIVE_ANON = 1;
+export const LRU_INACTIVE_FILE = 2;
+export const LRU_ACTIVE_FILE = 3;
+export const NR_LRU_LISTS = 4;
+
+/** The LRU a page with these flags belongs on. */
+export function lruOf(flags: number): number {
+  return ((flags & PG_SWAPBACKED) === 0 ? 2 : 0) + ((flags & PG_ACTIVE) !== 0 ? 1 : 0);
+}
+
+/** Value of a frame's PTE-young byte. */
+export const PTE_OLD = 0;
+export const PTE_YOUNG = 1;

@@ -1,0 +1,52 @@
+/**
+ * Per-node page-frame allocation. Free frames come from a LIFO free list threaded through the
+ * lruNext column, and, once that is empty, from a bump pointer over frames never used before,
+ * so a node's frame columns are only touched as memory is actually used.
+ */
+import { NODE_WORDS, W_BUMP, W_FRAME_END, W_FREE, W_FREE_HEAD } from './layout.js';
+import type { SimState } from './state.js';
+
+/** Take a free frame of node `nid`, or -1 when none is left. Columns are reset for the new page. */
+export function takeFrame(s: SimState, nid: number): number {
+  const w = nid * NODE_WORDS;
+  if (s.nodeWords[w + W_FREE] <= 0) return -1;
+  let frame = s.nodeWords[w + W_FREE_HEAD];
+  if (frame >= 0) {
+    s.nodeWords[w + W_FREE_HEAD] = s.lruNext[frame]!;
+  } else {
+    frame = s.nodeWords[w + W_BUMP]!;
+    if (frame >= s.nodeWords[w + W_FRAME_END]) return -1;
+    s.nodeWords[w + W_BUMP] = frame + 1;
+  }
+  s.nodeWords[w + W_FREE]--;
+  s.frameFlags[frame] = 0;
+  s.frameYoung[frame] = 0;
+  s.frameDirty[frame] = 0;
+  s.frameAccessed[frame] = 0;
+  s.lruPrev[frame] = -1;
+  s.lruNext[frame] = -1;
+  return frame;
+}
+
+/** Return a frame (already off every list) to node `nid`'s free list. */
+export function giveFrame(s: SimState, nid: number, frame: number): void {
+  const w = nid * NODE_WORDS;
+  s.framePage[frame] = -1;
+  s.frameFlags[frame] = 0;
+  s.frameYoung[frame] = 0;
+  s.frameDirty[frame] = 0;
+  s.frameAccessed[frame] = 0;
+  s.lruPrev[frame] = -1;
+  s.lruNext[frame] = s.nodeWords[w + W_FREE_HEAD]!;
+  s.nodeWords[w + W_FREE_HEAD] = frame;
+  s.nodeWords[w + W_FREE]++;
+}
+
+export function freePages(s: SimState, nid: number): number {
+  return s.nodeWords[nid * NODE_WORDS + W_FREE];
+}
+
+/** Node owning a global frame number. */
+export function frameNode(s: SimState, frame: number): number {
+  return s.chunkNode[frame >>> s.layout.frameShift];
+}

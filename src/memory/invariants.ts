@@ -1,0 +1,137 @@
+/**
+ * Whole-state invariants, checked between epochs by tests (and under TIERSIM_DEBUG=1):
+ *
+ * - every frame of a node is in exactly one place: on the LRU list its flags name, isolated, or
+ *   free (free list or never used), so free + on-LRU + isolated = managed pages;
+ * - LRU links are consistent both ways and the recorded list sizes match the walks;
+ * - every present page's entry names a frame that holds that page on the right kind of list, and
+ *   every page held by a frame has the entry pointing back (so no page is in two places);
+ * - the per-node anon/file page counts match what the frames hold.
+ *
+ * Returns human-readable violations (empty when the state is sound). O(frames + pages).
+ */
+import { NR_LRU_LISTS, PG_ISOLATED, PG_LRU, PG_SWAPBACKED, lruOf } from './flags.js';
+import {
+  NODE_WORDS,
+  W_ANON_PAGES,
+  W_BUMP,
+  W_FILE_PAGES,
+  W_FRAME_END,
+  W_FRAME_START,
+  W_FREE,
+  W_FREE_HEAD,
+  W_ISOLATED_ANON,
+  W_ISOLATED_FILE,
+  W_LRU_HEAD,
+  W_LRU_SIZE,
+  W_LRU_TAIL,
+} from './layout.js';
+import type { SimState } from './state.js';
+
+const MAX_REPORTED = 20;
+
+export function checkInvariants(s: SimState): string[] {
+  const problems: string[] = [];
+  const report = (msg: string) => {
+    if (problems.length < MAX_REPORTED) problems.push(msg);
+  };
+  const seen = new Uint8Array(s.layout.totalFrames);
+  for (let nid = 0; nid < s.layout.nodes; nid++) checkNode(s, nid, seen, report);
+  checkPageTable(s, report);
+  return problems;
+}
+
+function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: string) => void): void {
+  const w = nid * NODE_WORDS;
+  const start = s.nodeWords[w + W_FRAME_START];
+  const end = s.nodeWords[w + W_FRAME_END];
+  const managed = end - start;
+  let onLru = 0;
+  let anon = 0;
+  let file = 0;
+  for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
+    let count = 0;
+    let prev = -1;
+    for (let f = s.nodeWords[w + W_LRU_HEAD + lru]; f >= 0; f = s.lruNext[f]!) {
+      if (f < start || f >= end) return report(`node ${nid} list ${lru}: frame ${f} outside the node`);
+      if (seen[f] !== 0) return report(`node ${nid} list ${lru}: frame ${f} reached twice`);
+      seen[f] = 1;
+      if (s.lruPrev[f] !== prev)
+        report(`node ${nid} list ${lru}: frame ${f} prev ${s.lruPrev[f]} != ${prev}`);
+      const flags = s.frameFlags[f];
+      if ((flags & PG_LRU) === 0 || (flags & PG_ISOLATED) !== 0)
+        report(`node ${nid}: frame ${f} on list ${lru} with flags ${flags}`);
+      if (lruOf(flags) !== lru)
+        report(`node ${nid}: frame ${f} flags ${flags} belong on list ${lruOf(flags)}, found on ${lru}`);
+      if ((flags & PG_SWAPBACKED) !== 0) anon++;
+      else file++;
+      prev = f;
+      count++;
+    }
+    if (prev !== s.nodeWords[w + W_LRU_TAIL + lru])
+      report(`node ${nid} list ${lru}: tail ${s.nodeWords[w + W_LRU_TAIL + lru]} != last ${prev}`);
+    if (count !== s.nodeWords[w + W_LRU_SIZE + lru])
+      report(`node ${nid} list ${lru}: size ${s.nodeWords[w + W_LRU_SIZE + lru]} != walked ${count}`);
+    onLru += count;
+  }
+  let freeListed = 0;
+  for (let f = s.nodeWords[w + W_FREE_HEAD]; f >= 0; f = s.lruNext[f]!) {
+    if (f < start || f >= end || seen[f] !== 0)
+      return report(`node ${nid}: free list reaches frame ${f} twice or outside the node`);
+    seen[f] = 1;
+    if (s.framePage[f] !== -1) report(`node ${nid}: free frame ${f} holds page ${s.framePage[f]}`);
+    freeListed++;
+  }
+  const neverUsed = end - s.nodeWords[w + W_BUMP];
+  const free = freeListed + neverUsed;
+  if (free !== s.nodeWords[w + W_FREE])
+    report(
+      `node ${nid}: free count ${s.nodeWords[w + W_FREE]} != free list ${freeListed} + never used ${neverUsed}`,
+    );
+  let isolated = 0;
+  for (let f = start; f < s.nodeWords[w + W_BUMP]; f++) {
+    if (seen[f] !== 0) continue;
+    if ((s.frameFlags[f] & PG_ISOLATED) === 0) {
+      report(`node ${nid}: frame ${f} (page ${s.framePage[f]}) is neither free, on an LRU, nor isolated`);
+      continue;
+    }
+    isolated++;
+    if ((s.frameFlags[f] & PG_SWAPBACKED) !== 0) anon++;
+    else file++;
+  }
+  const isolatedWords = s.nodeWords[w + W_ISOLATED_ANON] + s.nodeWords[w + W_ISOLATED_FILE];
+  if (isolated !== isolatedWords)
+    report(`node ${nid}: ${isolated} isolated frames, counted ${isolatedWords}`);
+  if (free + onLru + isolated !== managed)
+    report(`node ${nid}: free ${free} + on LRU ${onLru} + isolated ${isolated} != managed ${managed}`);
+  if (anon !== s.nodeWords[w + W_ANON_PAGES])
+    report(`node ${nid}: ${anon} anon frames, counted ${s.nodeWords[w + W_ANON_PAGES]}`);
+  if (file !== s.nodeWords[w + W_FILE_PAGES])
+    report(`node ${nid}: ${file} file frames, counted ${s.nodeWords[w + W_FILE_PAGES]}`);
+}
+
+function checkPageTable(s: SimState, report: (msg: string) => void): void {
+  let present = 0;
+  for (let page = 0; page < s.layout.pages; page++) {
+    const e = s.pte[page];
+    if (e <= 0) continue;
+    present++;
+    const frame = e - 1;
+    if (s.framePage[frame] !== page)
+      report(`page ${page}: entry names frame ${frame}, which holds page ${s.framePage[frame]}`);
+    const anon = (s.frameFlags[frame] & PG_SWAPBACKED) !== 0;
+    if (anon === page < s.plan.filePages)
+      report(`page ${page}: ${anon ? 'anon' : 'file'} flags do not match its kind`);
+  }
+  let held = 0;
+  for (let nid = 0; nid < s.layout.nodes; nid++) {
+    const w = nid * NODE_WORDS;
+    for (let f = s.nodeWords[w + W_FRAME_START]; f < s.nodeWords[w + W_BUMP]; f++) {
+      const page = s.framePage[f];
+      if (page < 0) continue;
+      held++;
+      if (s.pte[page] !== f + 1) report(`frame ${f} holds page ${page} whose entry is ${s.pte[page]}`);
+    }
+  }
+  if (held !== present) report(`${present} present pages but ${held} frames hold a page`);
+}

@@ -1,0 +1,245 @@
+/**
+ * Where every piece of simulation state lives: one SharedArrayBuffer per column, sized from the
+ * machine and the workload. Any thread can build the same views over the same buffers, so a
+ * node's phases can run inline or in that node's worker without copying anything.
+ *
+ * Frames use global frame numbers: node n owns the contiguous range
+ * [frameStart[n], frameStart[n] + managedPages[n]); ranges are padded to a multiple of
+ * 2^frameShift so that the node of a frame is one lookup, chunkNode[frame >>> frameShift].
+ *
+ *   frame columns (one entry per frame, 16 bytes):
+ *     framePage     Int32  page id held, -1 when free
+ *     frameFlags    Uint8  PG_* bits (owner writes only)
+ *     frameYoung    Uint8  PTE accessed bit (plain byte stores from any accessing CPU)
+ *     frameDirty    Uint8  PTE dirty bit (plain byte stores from any accessing CPU)
+ *     frameAccessed Uint8  read()/write() accesses not yet seen by reclaim (see access-loop.ts)
+ *     lruPrev    Int32   LRU links; lruNext also links the free list
+ *     lruNext    Int32
+ *   pte          Int32   per page: 0 = never touched, f+1 = present in frame f, <0 = evicted (shadow)
+ */
+import type { Machine } from '../topology/machine.js';
+import type { WorkloadPlan } from '../workload/plan.js';
+import { NR_COUNTERS } from '../metrics/vmstat.js';
+import { PRNG_WORDS } from '../workload/prng.js';
+import { assert } from '../util/assert.js';
+
+// Per-node scalar words (Float64, exact integers up to 2^53).
+export const W_FRAME_START = 0;
+export const W_FRAME_END = 1;
+export const W_FREE = 2;
+export const W_FREE_HEAD = 3;
+export const W_BUMP = 4;
+/** LRU list heads, tails and sizes: W_LRU_HEAD + lru, etc. */
+export const W_LRU_HEAD = 5;
+export const W_LRU_TAIL = 9;
+export const W_LRU_SIZE = 13;
+export const W_ISOLATED_ANON = 17;
+export const W_ISOLATED_FILE = 18;
+export const W_ANON_PAGES = 19;
+export const W_FILE_PAGES = 20;
+export const W_WMARK_MIN = 21;
+export const W_WMARK_LOW = 22;
+export const W_WMARK_HIGH = 23;
+export const W_WMARK_PROMO = 24;
+export const W_KSWAPD_WOKEN = 25;
+export const W_KSWAPD_FAILURES = 26;
+export const W_NONRESIDENT_AGE = 27;
+export const W_ANON_COST = 28;
+export const W_FILE_COST = 29;
+/** workingset_activate_{anon,file} when reclaim last looked (snapshot_refaults; may_deactivate). */
+export const W_REFAULTS_SEEN_ANON = 32;
+export const W_REFAULTS_SEEN_FILE = 33;
+/** Records in this node's fault and migration outboxes this epoch. */
+export const W_FAULT_COUNT = 34;
+export const W_MIGRATE_COUNT = 35;
+/** Demotion batches started by this node (batch ids). */
+export const W_BATCH_SEQ = 36;
+/** Pages isolated by kswapd for demotion and not yet settled (count as reclaimed in flight). */
+export const W_DEMOTE_PENDING = 37;
+/** Swap slots holding pages this node evicted. */
+export const W_SWAP_USED = 39;
+/** W_SWAP_USED when the coordinator last refreshed the swap view (see G_SWAP_USED_AT_PHASE). */
+export const W_SWAP_BASE = 40;
+/** kswapd's balance_pgdat run, which may span epochs: running flag, priority, pages reclaimed. */
+export const W_KSWAPD_RUNNING = 41;
+export const W_KSWAPD_PRIORITY = 42;
+export const W_KSWAPD_RUN_RECLAIMED = 43;
+export const NODE_WORDS = 48;
+
+// Machine-wide words (Float64), written only by the coordinator between phases.
+export const G_EPOCH = 0;
+/** Simulated time at the start of the current epoch, ns. */
+export const G_NOW_NS = 1;
+/** Swap slots in use when the reclaim phase started: nodes reclaiming in parallel each add their
+ * own use to it, so a decision never depends on another node's progress (swap may overshoot by
+ * what one phase writes; documented in docs/simplifications.md). */
+export const G_SWAP_USED_AT_PHASE = 2;
+export const GLOBAL_WORDS = 8;
+
+// Per-CPU words (Float64).
+export const C_CLOCK = 0;
+export const C_ACCESSES = 1;
+/** Next unread entry of the CPU's access batch. */
+export const C_CURSOR = 2;
+/** Entries generated in the batch. */
+export const C_FILL = 3;
+/** Entries used in the CPU's fault hash this epoch. */
+export const C_HASH_USED = 4;
+export const CPU_WORDS = 8;
+
+// Fault outbox records (Int32): page, cpu << 1 | write.
+export const FAULT_WORDS = 2;
+
+// Migration outbox records (Int32).
+export const M_PAGE = 0;
+export const M_SRC_FRAME = 1;
+export const M_TARGET = 2;
+export const M_BATCH = 3;
+export const M_STATUS = 4;
+/** Allocation stage of a 6.1 demotion: 0 = preferred node (THISNODE), 1 = LOW walk, 2 = MIN walk. */
+export const M_STAGE = 5;
+/** Position in the walk over the preferred node's zonelist. */
+export const M_WALK = 6;
+export const M_PREFERRED = 7;
+/**
+ * Migrate round from which the record may be taken. A record forwarded by a 6.1 fallback walk
+ * waits for the next round even when its new node comes later in the inline loop, so the
+ * outcome is the same whether nodes run one after another or in parallel.
+ */
+export const M_ROUND = 8;
+export const MIGRATE_WORDS = 9;
+
+export const MIGRATE_PENDING = 0;
+export const MIGRATE_DONE = 1;
+/** Allocation failed (-ENOMEM): counted in pgmigrate_fail; aborts the rest of the batch. */
+export const MIGRATE_NOMEM = 2;
+/** Not tried because an earlier page of the batch hit -ENOMEM. */
+export const MIGRATE_ABORTED = 3;
+
+/** Accesses generated per refill of a CPU's access batch. */
+export const BATCH_LEN = 4096;
+/** Most migration records one node may emit per epoch (bounded by kswapd's scan budget anyway). */
+export const MIGRATE_MAX_FLOOR = 1024;
+
+export interface StateLayout {
+  nodes: number;
+  cpus: number;
+  pages: number;
+  frameShift: number;
+  totalFrames: number;
+  frameStart: number[];
+  managedPages: number[];
+  faultMax: number;
+  migrateMax: number;
+  faultHashSize: number;
+  maxRegionsPerTask: number;
+}
+
+export interface LayoutParams {
+  faultBatchMax: number;
+  epochNs: number;
+  minorFaultNs: number;
+  reclaimScanNs: number;
+}
+
+function ceilPow2(x: number): number {
+  let p = 1;
+  while (p < x) p *= 2;
+  return p;
+}
+
+export function computeLayout(machine: Machine, plan: WorkloadPlan, params: LayoutParams): StateLayout {
+  const managed = machine.nodes.map((n) => n.managedPages);
+  const smallest = Math.max(1, Math.min(...managed));
+  const frameShift = Math.min(20, Math.floor(Math.log2(smallest)));
+  const chunk = 2 ** frameShift;
+  const frameStart: number[] = [];
+  let next = 0;
+  for (const m of managed) {
+    frameStart.push(next);
+    next += Math.ceil(m / chunk) * chunk;
+  }
+  assert(next < 2 ** 31, 'more than 2^31 frames: page-table entries are Int32 frame numbers');
+  // Access batches hold page * 4 + syscall * 2 + store in a Uint32.
+  assert(
+    plan.totalPages <= 2 ** 30,
+    'more than 2^30 pages (4 TiB of 4 KiB pages): page ids must fit 30 bits',
+  );
+  // A CPU cannot fault more often than once per minor-fault cost; the hash stays under half full.
+  const faultsPerEpoch = Math.ceil(params.epochNs / Math.max(1, params.minorFaultNs)) + 16;
+  const faultHashSize = Math.min(1 << 16, ceilPow2(2 * faultsPerEpoch));
+  const scansPerEpoch = Math.ceil(params.epochNs / Math.max(1, params.reclaimScanNs));
+  return {
+    nodes: machine.nodes.length,
+    cpus: machine.cpuNode.length,
+    pages: plan.totalPages,
+    frameShift,
+    totalFrames: next,
+    frameStart,
+    managedPages: managed,
+    faultMax: params.faultBatchMax,
+    migrateMax: Math.max(MIGRATE_MAX_FLOOR, scansPerEpoch + 64),
+    faultHashSize,
+    maxRegionsPerTask: Math.max(1, plan.maxRegionsPerTask),
+  };
+}
+
+/** The shared buffers of one simulation; all a worker needs (with the layout) to build views. */
+export interface StateBuffers {
+  framePage: SharedArrayBuffer;
+  frameFlags: SharedArrayBuffer;
+  frameYoung: SharedArrayBuffer;
+  frameDirty: SharedArrayBuffer;
+  frameAccessed: SharedArrayBuffer;
+  lruPrev: SharedArrayBuffer;
+  lruNext: SharedArrayBuffer;
+  chunkNode: SharedArrayBuffer;
+  pte: SharedArrayBuffer;
+  nodeWords: SharedArrayBuffer;
+  counters: SharedArrayBuffer;
+  accessMatrix: SharedArrayBuffer;
+  cpuWords: SharedArrayBuffer;
+  prng: SharedArrayBuffer;
+  batch: SharedArrayBuffer;
+  seqPos: SharedArrayBuffer;
+  faultHash: SharedArrayBuffer;
+  faultBox: SharedArrayBuffer;
+  migrateBox: SharedArrayBuffer;
+  globalWords: SharedArrayBuffer;
+}
+
+export function allocateBuffers(l: StateLayout): StateBuffers {
+  const f = l.totalFrames;
+  const chunks = Math.ceil(f / 2 ** l.frameShift);
+  const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
+  return {
+    framePage: sab(f * 4),
+    frameFlags: sab(f),
+    frameYoung: sab(f),
+    frameDirty: sab(f),
+    frameAccessed: sab(f),
+    lruPrev: sab(f * 4),
+    lruNext: sab(f * 4),
+    chunkNode: sab(chunks),
+    pte: sab(l.pages * 4),
+    nodeWords: sab(l.nodes * NODE_WORDS * 8),
+    counters: sab(l.nodes * NR_COUNTERS * 8),
+    accessMatrix: sab(l.nodes * l.nodes * 8),
+    cpuWords: sab(l.cpus * CPU_WORDS * 8),
+    prng: sab((l.cpus + l.nodes) * PRNG_WORDS * 4),
+    batch: sab(l.cpus * BATCH_LEN * 4),
+    seqPos: sab(l.cpus * l.maxRegionsPerTask * 8),
+    faultHash: sab(l.cpus * l.faultHashSize * 4),
+    faultBox: sab(l.nodes * l.faultMax * FAULT_WORDS * 4),
+    migrateBox: sab(l.nodes * l.migrateMax * MIGRATE_WORDS * 4),
+    globalWords: sab(GLOBAL_WORDS * 8),
+  };
+}
+
+/** Total bytes of shared state per frame and per page, for the memory budget report. */
+export function bytesPerFrame(): number {
+  return 4 + 1 + 1 + 1 + 1 + 4 + 4;
+}
+export function bytesPerPage(): number {
+  return 4;
+}

@@ -1,0 +1,182 @@
+/**
+ * SimState: typed-array views over a simulation's shared buffers, plus the read-only facts every
+ * phase needs (machine, workload plan, cost parameters). All state of one experiment hangs off
+ * one SimState; modules keep no mutable state of their own, so a pooled thread can run many
+ * experiments one after another.
+ */
+import type { Config } from '../config/schema.js';
+import type { Machine } from '../topology/machine.js';
+import type { WorkloadPlan } from '../workload/plan.js';
+import { NR_COUNTERS } from '../metrics/vmstat.js';
+import { PRNG_WORDS, STREAM_NODE_BASE, seedStream } from '../workload/prng.js';
+import {
+  CPU_WORDS,
+  NODE_WORDS,
+  W_FRAME_END,
+  W_FRAME_START,
+  W_FREE,
+  W_FREE_HEAD,
+  W_BUMP,
+  W_LRU_HEAD,
+  W_LRU_TAIL,
+  W_WMARK_HIGH,
+  W_WMARK_LOW,
+  W_WMARK_MIN,
+  W_WMARK_PROMO,
+  type StateBuffers,
+  type StateLayout,
+} from './layout.js';
+import { NR_LRU_LISTS } from './flags.js';
+
+/** Costs and knobs the phases read, in integer nanoseconds / pages / booleans. */
+export interface SimParams {
+  seed: number;
+  epochNs: number;
+  durationNs: number;
+  pageSize: number;
+  pageKiB: number;
+  demotionEnabled: boolean;
+  kernelVersion: '5.15' | '6.1';
+  swappiness: number;
+  swapPages: number;
+  diskReadNs: number;
+  diskWriteNs: number;
+  swapReadNs: number;
+  swapWriteNs: number;
+  minorFaultNs: number;
+  reclaimScanNs: number;
+  migrateFixedNs: number;
+  /** Time to copy one page into each node (page size / node write bandwidth), ns. */
+  copyNsInto: number[];
+}
+
+export interface SimState {
+  readonly layout: StateLayout;
+  readonly machine: Machine;
+  readonly plan: WorkloadPlan;
+  readonly params: SimParams;
+  readonly buffers: StateBuffers;
+  readonly framePage: Int32Array;
+  readonly frameFlags: Uint8Array;
+  readonly frameYoung: Uint8Array;
+  readonly frameDirty: Uint8Array;
+  readonly frameAccessed: Uint8Array;
+  readonly lruPrev: Int32Array;
+  readonly lruNext: Int32Array;
+  readonly chunkNode: Uint8Array;
+  readonly pte: Int32Array;
+  readonly nodeWords: Float64Array;
+  readonly counters: Float64Array;
+  readonly accessMatrix: Float64Array;
+  readonly cpuWords: Float64Array;
+  readonly prng: Uint32Array;
+  readonly batch: Uint32Array;
+  readonly seqPos: Float64Array;
+  readonly faultHash: Uint32Array;
+  readonly faultBox: Int32Array;
+  readonly migrateBox: Int32Array;
+  readonly globalWords: Float64Array;
+}
+
+export function simParams(config: Config, machine: Machine): SimParams {
+  const pageSize = machine.pageSize;
+  return {
+    seed: config.run.seed,
+    epochNs: config.run.epoch,
+    durationNs: config.run.duration,
+    pageSize,
+    pageKiB: pageSize / 1024,
+    demotionEnabled: config.kernel.demotion_enabled,
+    kernelVersion: config.kernel.version,
+    swappiness: config.kernel.swappiness,
+    swapPages: Math.floor(config.storage.swap.size / pageSize),
+    diskReadNs: config.storage.disk.read_latency,
+    diskWriteNs: config.storage.disk.write_latency,
+    swapReadNs: config.storage.swap.read_latency,
+    swapWriteNs: config.storage.swap.write_latency,
+    minorFaultNs: config.costs.minor_fault,
+    reclaimScanNs: config.costs.reclaim_scan_per_page,
+    migrateFixedNs: config.costs.migrate_per_page,
+    copyNsInto: machine.nodes.map((n) => Math.round((pageSize / n.bandwidthWriteBps) * 1e9)),
+  };
+}
+
+/** Build views over existing buffers (used by the allocating thread and by node workers alike). */
+export function attachState(
+  layout: StateLayout,
+  machine: Machine,
+  plan: WorkloadPlan,
+  params: SimParams,
+  buffers: StateBuffers,
+): SimState {
+  return {
+    layout,
+    machine,
+    plan,
+    params,
+    buffers,
+    framePage: new Int32Array(buffers.framePage, 0, layout.totalFrames),
+    frameFlags: new Uint8Array(buffers.frameFlags, 0, layout.totalFrames),
+    frameYoung: new Uint8Array(buffers.frameYoung, 0, layout.totalFrames),
+    frameDirty: new Uint8Array(buffers.frameDirty, 0, layout.totalFrames),
+    frameAccessed: new Uint8Array(buffers.frameAccessed, 0, layout.totalFrames),
+    lruPrev: new Int32Array(buffers.lruPrev, 0, layout.totalFrames),
+    lruNext: new Int32Array(buffers.lruNext, 0, layout.totalFrames),
+    chunkNode: new Uint8Array(buffers.chunkNode),
+    pte: new Int32Array(buffers.pte, 0, layout.pages),
+    nodeWords: new Float64Array(buffers.nodeWords, 0, layout.nodes * NODE_WORDS),
+    counters: new Float64Array(buffers.counters, 0, layout.nodes * NR_COUNTERS),
+    accessMatrix: new Float64Array(buffers.accessMatrix, 0, layout.nodes * layout.nodes),
+    cpuWords: new Float64Array(buffers.cpuWords, 0, layout.cpus * CPU_WORDS),
+    prng: new Uint32Array(buffers.prng, 0, (layout.cpus + layout.nodes) * PRNG_WORDS),
+    batch: new Uint32Array(buffers.batch),
+    seqPos: new Float64Array(buffers.seqPos),
+    faultHash: new Uint32Array(buffers.faultHash),
+    faultBox: new Int32Array(buffers.faultBox),
+    migrateBox: new Int32Array(buffers.migrateBox),
+    globalWords: new Float64Array(buffers.globalWords),
+  };
+}
+
+/**
+ * Initialise freshly allocated (zero-filled) buffers: node ranges, empty lists, watermarks,
+ * PRNG streams. Frame columns are left untouched (zero) and are initialised lazily when a
+ * frame is first handed out by the bump allocator, so a large machine costs nothing up front.
+ */
+export function initState(s: SimState): void {
+  const { layout, machine } = s;
+  const chunk = 2 ** layout.frameShift;
+  for (let nid = 0; nid < layout.nodes; nid++) {
+    const w = nid * NODE_WORDS;
+    const start = layout.frameStart[nid];
+    const managed = layout.managedPages[nid];
+    s.nodeWords[w + W_FRAME_START] = start;
+    s.nodeWords[w + W_FRAME_END] = start + managed;
+    s.nodeWords[w + W_FREE] = managed;
+    s.nodeWords[w + W_FREE_HEAD] = -1;
+    s.nodeWords[w + W_BUMP] = start;
+    for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
+      s.nodeWords[w + W_LRU_HEAD + lru] = -1;
+      s.nodeWords[w + W_LRU_TAIL + lru] = -1;
+    }
+    const wm = machine.watermarks[nid];
+    s.nodeWords[w + W_WMARK_MIN] = wm.min;
+    s.nodeWords[w + W_WMARK_LOW] = wm.low;
+    s.nodeWords[w + W_WMARK_HIGH] = wm.high;
+    s.nodeWords[w + W_WMARK_PROMO] = wm.promo;
+    const firstChunk = start / chunk;
+    const chunks = Math.ceil(managed / chunk);
+    s.chunkNode.fill(nid, firstChunk, firstChunk + chunks);
+  }
+  for (let cpu = 0; cpu < layout.cpus; cpu++) {
+    seedStream(s.prng, cpu * PRNG_WORDS, s.params.seed, cpu);
+  }
+  for (let nid = 0; nid < layout.nodes; nid++) {
+    seedStream(s.prng, (layout.cpus + nid) * PRNG_WORDS, s.params.seed, STREAM_NODE_BASE + nid);
+  }
+}
+
+/** PRNG offset of a node's kernel stream (kswapd's demotion-target choice). */
+export function nodeStreamOffset(s: SimState, nid: number): number {
+  return (s.layout.cpus + nid) * PRNG_WORDS;
+}

@@ -1,0 +1,191 @@
+/**
+ * The result of a run, as written to result.json: the kernel's own views (/proc/vmstat sums,
+ * per-node vmstat, meminfo in kB and numastat), the score, per-task figures, the access matrix,
+ * the series and the state digest. Everything except `wall` is a function of config and seed.
+ */
+import type { LoadedConfig } from '../config/load.js';
+import {
+  NODE_WORDS,
+  W_FRAME_START,
+  W_LRU_SIZE,
+  W_ANON_PAGES,
+  W_FILE_PAGES,
+  W_FREE,
+  CPU_WORDS,
+  C_ACCESSES,
+} from '../memory/layout.js';
+import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE } from '../memory/flags.js';
+import type { SimState } from '../memory/state.js';
+import { swapUsedPages } from '../kernel/swap.js';
+import { TIERSIM_VERSION } from '../util/version.js';
+import { stateDigest } from './digest.js';
+import type { Series } from './series.js';
+import { taskOps } from './series.js';
+import { COUNTERS, NR_COUNTERS } from './vmstat.js';
+
+export interface NodeResult {
+  id: number;
+  device: string;
+  tier: number;
+  cpus: number[];
+  vmstat: Record<string, number>;
+  /** /sys/devices/system/node/nodeN/meminfo, kB. */
+  meminfo: Record<string, number>;
+  /** /sys/devices/system/node/nodeN/numastat, pages. */
+  numastat: Record<string, number>;
+}
+
+export interface TaskResult {
+  name: string;
+  cpus: number[];
+  accesses: number;
+  ops: number;
+  /** Operations per simulated second. */
+  score: number;
+}
+
+export interface RunResult {
+  version: string;
+  seed: number;
+  config_hash: string;
+  config_file: string;
+  description: string | undefined;
+  kernel_version: string;
+  demotion_enabled: boolean;
+  duration_ns: number;
+  epoch_ns: number;
+  epochs_run: number;
+  epochs_planned: number;
+  completed: boolean;
+  /** Operations of all tasks per simulated second. */
+  score: number;
+  tasks: TaskResult[];
+  vmstat: Record<string, number>;
+  nodes: NodeResult[];
+  /** Accesses by CPUs of node [row] served by memory of node [column]. */
+  access_matrix: number[][];
+  swap: { total_pages: number; used_pages: number };
+  digest: string;
+  series: Series;
+  /** Wall-clock facts; the only part that differs between identical runs. */
+  wall: WallClock | undefined;
+}
+
+export interface WallClock {
+  started_at: string;
+  elapsed_ms: number;
+  scheduler: string;
+  accesses_per_second: number;
+}
+
+function vmstatOf(s: SimState, nid: number): Record<string, number> {
+  const row = nid * NR_COUNTERS;
+  const out: Record<string, number> = {};
+  COUNTERS.forEach((spec, i) => {
+    out[spec.name] = s.counters[row + i]!;
+  });
+  return out;
+}
+
+function dirtyPages(s: SimState, nid: number): number {
+  const w = nid * NODE_WORDS;
+  const start = s.nodeWords[w + W_FRAME_START];
+  const end = start + s.layout.managedPages[nid];
+  let dirty = 0;
+  for (let f = start; f < end; f++)
+    if (s.frameDirty[f] !== 0 && s.framePage[f] >= 0 && s.frameFlags[f] !== 0) dirty++;
+  return dirty;
+}
+
+function meminfoOf(s: SimState, nid: number): Record<string, number> {
+  const w = nid * NODE_WORDS;
+  const kb = s.params.pageKiB;
+  const lru = (l: number) => s.nodeWords[w + W_LRU_SIZE + l] * kb;
+  const total = s.layout.managedPages[nid] * kb;
+  const free = s.nodeWords[w + W_FREE] * kb;
+  return {
+    MemTotal: total,
+    MemFree: free,
+    MemUsed: total - free,
+    Active: lru(LRU_ACTIVE_ANON) + lru(LRU_ACTIVE_FILE),
+    Inactive: lru(LRU_INACTIVE_ANON) + lru(LRU_INACTIVE_FILE),
+    'Active(anon)': lru(LRU_ACTIVE_ANON),
+    'Inactive(anon)': lru(LRU_INACTIVE_ANON),
+    'Active(file)': lru(LRU_ACTIVE_FILE),
+    'Inactive(file)': lru(LRU_INACTIVE_FILE),
+    Dirty: dirtyPages(s, nid) * kb,
+    FilePages: s.nodeWords[w + W_FILE_PAGES] * kb,
+    AnonPages: s.nodeWords[w + W_ANON_PAGES] * kb,
+  };
+}
+
+function numastatOf(vmstat: Record<string, number>): Record<string, number> {
+  return {
+    numa_hit: vmstat['numa_hit'],
+    numa_miss: vmstat['numa_miss'],
+    numa_foreign: vmstat['numa_foreign'],
+    interleave_hit: vmstat['numa_interleave'],
+    local_node: vmstat['numa_local'],
+    other_node: vmstat['numa_other'],
+  };
+}
+
+export function buildResult(
+  s: SimState,
+  loaded: Pick<LoadedConfig, 'config' | 'hash' | 'file'>,
+  series: Series,
+  epochsDone: number,
+  epochsPlanned: number,
+  wall: WallClock | undefined,
+): RunResult {
+  const { machine, params } = s;
+  const nodes: NodeResult[] = machine.nodes.map((n) => {
+    const vmstat = vmstatOf(s, n.nid);
+    return {
+      id: n.nid,
+      device: n.device,
+      tier: machine.tiers[machine.nodeTier[n.nid]]?.id ?? -1,
+      cpus: n.cpus,
+      vmstat,
+      meminfo: meminfoOf(s, n.nid),
+      numastat: numastatOf(vmstat),
+    };
+  });
+  const vmstat: Record<string, number> = {};
+  for (const spec of COUNTERS)
+    vmstat[spec.name] = nodes.reduce((sum, node) => sum + node.vmstat[spec.name], 0);
+  const seconds = (epochsDone * params.epochNs) / 1e9;
+  const ops = taskOps(s);
+  const tasks: TaskResult[] = s.plan.tasks.map((t, i) => {
+    let accesses = 0;
+    for (const cpu of t.cpus) accesses += s.cpuWords[cpu * CPU_WORDS + C_ACCESSES];
+    return { name: t.name, cpus: t.cpus, accesses, ops: ops[i], score: seconds > 0 ? ops[i] / seconds : 0 };
+  });
+  const n = s.layout.nodes;
+  const accessMatrix = Array.from({ length: n }, (_, c) =>
+    Array.from(s.accessMatrix.subarray(c * n, (c + 1) * n)),
+  );
+  return {
+    version: TIERSIM_VERSION,
+    seed: params.seed,
+    config_hash: loaded.hash,
+    config_file: loaded.file,
+    description: loaded.config.description,
+    kernel_version: params.kernelVersion,
+    demotion_enabled: params.demotionEnabled,
+    duration_ns: epochsDone * params.epochNs,
+    epoch_ns: params.epochNs,
+    epochs_run: epochsDone,
+    epochs_planned: epochsPlanned,
+    completed: epochsDone === epochsPlanned,
+    score: seconds > 0 ? tasks.reduce((sum, t) => sum + t.ops, 0) / seconds : 0,
+    tasks,
+    vmstat,
+    nodes,
+    access_matrix: accessMatrix,
+    swap: { total_pages: params.swapPages, used_pages: swapUsedPages(s) },
+    digest: stateDigest(s),
+    series,
+    wall,
+  };
+}

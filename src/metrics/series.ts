@@ -1,0 +1,103 @@
+/**
+ * Per-node time series, sampled by the coordinator every `sampleEveryEpochs` epochs: gauges as
+ * their value at the sample, events as the increase since the previous sample (so a series of
+ * pgdemote_kswapd is a rate per interval), plus the score (operations completed per interval).
+ */
+import type { SimState } from '../memory/state.js';
+import { CPU_WORDS, C_ACCESSES } from '../memory/layout.js';
+import { COUNTERS, COUNTER_INDEX, NR_COUNTERS, type CounterName } from './vmstat.js';
+
+/** Counters kept as series (every counter would make result.json large for little use). */
+export const SERIES_COUNTERS = [
+  'nr_free_pages',
+  'nr_active_anon',
+  'nr_inactive_anon',
+  'nr_active_file',
+  'nr_inactive_file',
+  'nr_anon_pages',
+  'nr_file_pages',
+  'pgdemote_kswapd',
+  'pgdemote_direct',
+  'pgscan_kswapd',
+  'pgsteal_kswapd',
+  'pgsteal_direct',
+  'pgfault',
+  'pgmajfault',
+  'pswpout',
+  'pswpin',
+  'numa_miss',
+  'workingset_refault_file',
+  'workingset_refault_anon',
+  'pgmigrate_fail',
+  'tiersim_accesses',
+  'tiersim_accesses_served',
+] as const satisfies readonly CounterName[];
+
+export interface NodeSeries {
+  id: number;
+  counters: Record<string, number[]>;
+}
+
+export interface Series {
+  interval_ns: number;
+  /** Simulated time at the end of each sample interval. */
+  time_ns: number[];
+  /** Operations completed by all tasks in each interval, divided by the interval (ops/s). */
+  score: number[];
+  nodes: NodeSeries[];
+}
+
+export class Sampler {
+  readonly series: Series;
+  private readonly s: SimState;
+  private readonly previous: Float64Array;
+  private previousOps = 0;
+
+  constructor(s: SimState, intervalNs: number) {
+    this.s = s;
+    this.series = {
+      interval_ns: intervalNs,
+      time_ns: [],
+      score: [],
+      nodes: s.machine.nodes.map((n) => ({
+        id: n.nid,
+        counters: Object.fromEntries(SERIES_COUNTERS.map((name) => [name, [] as number[]])),
+      })),
+    };
+    this.previous = new Float64Array(s.layout.nodes * NR_COUNTERS);
+  }
+
+  /** Record one sample ending at `timeNs` (gauges must be up to date). */
+  sample(timeNs: number): void {
+    const s = this.s;
+    const lastTime = this.series.time_ns.length > 0 ? this.series.time_ns[this.series.time_ns.length - 1] : 0;
+    this.series.time_ns.push(timeNs);
+    for (const node of this.series.nodes) {
+      const row = node.id * NR_COUNTERS;
+      for (const name of SERIES_COUNTERS) {
+        const i = COUNTER_INDEX[name];
+        const value = s.counters[row + i];
+        const spec = COUNTERS[i];
+        node.counters[name].push(spec.kind === 'gauge' ? value : value - this.previous[row + i]);
+      }
+    }
+    this.previous.set(s.counters);
+    const ops = totalOps(s);
+    const seconds = (timeNs - lastTime) / 1e9;
+    this.series.score.push(seconds > 0 ? (ops - this.previousOps) / seconds : 0);
+    this.previousOps = ops;
+  }
+}
+
+/** Operations completed by each task so far: whole multiples of accesses_per_op. */
+export function taskOps(s: SimState): number[] {
+  return s.plan.tasks.map((task) => {
+    let accesses = 0;
+    for (const cpu of task.cpus) accesses += s.cpuWords[cpu * CPU_WORDS + C_ACCESSES];
+    return Math.floor(accesses / task.accessesPerOp);
+  });
+}
+
+export function totalOps(s: SimState): number {
+  return taskOps(s).reduce((a, b) => a + b, 0);
+}

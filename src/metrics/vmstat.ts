@@ -1,0 +1,188 @@
+/**
+ * The counters tiersim keeps, named exactly as Linux names them in /proc/vmstat (and numastat),
+ * declared once. Indices, names and the CounterName type all derive from this table, so names
+ * cannot drift from indices the way the kernel's comment-synced vmstat_text[] can.
+ *
+ * kind: 'event' counters are sums of events (vm_event_item / node_stat_item increments);
+ * 'gauge' counters are the current state, recomputed from the node's lists at every sample.
+ * Every counter is kept per node; the /proc/vmstat view is the sum over nodes. `charged` says
+ * which node an event is counted on. Names prefixed `tiersim_` are simulator-only figures.
+ */
+
+export type CounterKind = 'event' | 'gauge';
+
+export interface CounterSpec {
+  readonly name: string;
+  readonly kind: CounterKind;
+  readonly unit: 'pages' | 'events' | 'KiB' | 'ns' | 'accesses';
+  readonly charged: string;
+}
+
+function c(name: string, kind: CounterKind, unit: CounterSpec['unit'], charged: string): CounterSpec {
+  return { name, kind, unit, charged };
+}
+
+/**
+ * Order matters only in one place: the _kswapd and _direct groups are contiguous and equally
+ * ordered, so `name_direct = name_kswapd + RECLAIMER_DIRECT` (asserted below).
+ */
+export const COUNTERS = [
+  // Gauges (node_stat_item states), recomputed at each sample.
+  c('nr_free_pages', 'gauge', 'pages', 'the node'),
+  c('nr_inactive_anon', 'gauge', 'pages', 'the node'),
+  c('nr_active_anon', 'gauge', 'pages', 'the node'),
+  c('nr_inactive_file', 'gauge', 'pages', 'the node'),
+  c('nr_active_file', 'gauge', 'pages', 'the node'),
+  c('nr_isolated_anon', 'gauge', 'pages', 'the node'),
+  c('nr_isolated_file', 'gauge', 'pages', 'the node'),
+  c('nr_anon_pages', 'gauge', 'pages', 'the node'),
+  c('nr_file_pages', 'gauge', 'pages', 'the node'),
+  // Allocation placement (§6.3 of the reference): charged to the zone that served it, except
+  // numa_foreign, which is charged to the preferred node that could not.
+  c('numa_hit', 'event', 'pages', 'serving node'),
+  c('numa_miss', 'event', 'pages', 'serving node'),
+  c('numa_foreign', 'event', 'pages', 'preferred node'),
+  c('numa_interleave', 'event', 'pages', 'serving node'),
+  c('numa_local', 'event', 'pages', 'serving node'),
+  c('numa_other', 'event', 'pages', 'serving node'),
+  c('pgalloc_normal', 'event', 'pages', 'serving node'),
+  c('pgfree', 'event', 'pages', 'node of the freed frame'),
+  c('pgactivate', 'event', 'pages', 'node of the page'),
+  c('pgdeactivate', 'event', 'pages', 'node of the page'),
+  c('pgfault', 'event', 'events', 'node of the faulting CPU'),
+  c('pgmajfault', 'event', 'events', 'node of the faulting CPU'),
+  c('pgpgin', 'event', 'KiB', 'node of the CPU that waited for the read'),
+  c('pgpgout', 'event', 'KiB', 'node being reclaimed'),
+  c('pswpin', 'event', 'pages', 'node of the faulting CPU'),
+  c('pswpout', 'event', 'pages', 'node being reclaimed'),
+  c('pgrefill', 'event', 'pages', 'node being reclaimed'),
+  // Reclaimer groups: keep _kswapd then _direct adjacent, same order in every group.
+  c('pgsteal_kswapd', 'event', 'pages', 'node being reclaimed (includes demoted pages)'),
+  c('pgsteal_direct', 'event', 'pages', 'node being reclaimed (includes demoted pages)'),
+  c('pgscan_kswapd', 'event', 'pages', 'node being reclaimed'),
+  c('pgscan_direct', 'event', 'pages', 'node being reclaimed'),
+  c('pgdemote_kswapd', 'event', 'pages', 'source node (the 6.8+ per-node rule)'),
+  c('pgdemote_direct', 'event', 'pages', 'source node (the 6.8+ per-node rule)'),
+  c('pgscan_anon', 'event', 'pages', 'node being reclaimed'),
+  c('pgscan_file', 'event', 'pages', 'node being reclaimed'),
+  c('pgsteal_anon', 'event', 'pages', 'node being reclaimed'),
+  c('pgsteal_file', 'event', 'pages', 'node being reclaimed'),
+  c('pgmigrate_success', 'event', 'pages', 'node that ran the migration (source for demotion)'),
+  c('pgmigrate_fail', 'event', 'pages', 'node that ran the migration (source for demotion)'),
+  c('pageoutrun', 'event', 'events', 'node whose kswapd ran balance_pgdat'),
+  c('allocstall_normal', 'event', 'events', 'node of the CPU that entered direct reclaim'),
+  c('nr_vmscan_write', 'event', 'pages', 'node being reclaimed'),
+  c('workingset_refault_anon', 'event', 'pages', 'node the refaulting page is placed on'),
+  c('workingset_refault_file', 'event', 'pages', 'node the refaulting page is placed on'),
+  c('workingset_activate_anon', 'event', 'pages', 'node the refaulting page is placed on'),
+  c('workingset_activate_file', 'event', 'pages', 'node the refaulting page is placed on'),
+  c('workingset_restore_anon', 'event', 'pages', 'node the refaulting page is placed on'),
+  c('workingset_restore_file', 'event', 'pages', 'node the refaulting page is placed on'),
+  // Simulator-only figures.
+  c('tiersim_accesses', 'event', 'accesses', 'node of the accessing CPU'),
+  c('tiersim_accesses_served', 'event', 'accesses', 'node whose memory served the access'),
+  c('tiersim_memory_ns', 'event', 'ns', 'node of the accessing CPU (time waiting for memory)'),
+  c('tiersim_fault_ns', 'event', 'ns', 'node of the faulting CPU (time in faults and direct reclaim)'),
+  c(
+    'tiersim_read_miss',
+    'event',
+    'pages',
+    'node of the CPU whose read()/write() missed the page cache (not a page fault)',
+  ),
+  c('tiersim_alloc_fail', 'event', 'events', 'node of the faulting CPU (would be an OOM kill)'),
+  c('tiersim_fault_stall', 'event', 'events', 'node whose fault queue filled (CPU stalled to epoch end)'),
+  c(
+    'tiersim_kswapd_budget_exhausted',
+    'event',
+    'events',
+    'node whose kswapd ran out of its per-epoch scan time',
+  ),
+  c('tiersim_demote_batch_aborted', 'event', 'events', 'source node whose demotion batch hit -ENOMEM'),
+] as const satisfies readonly CounterSpec[];
+
+export type CounterName = (typeof COUNTERS)[number]['name'];
+
+export const NR_COUNTERS = COUNTERS.length;
+
+/** Index of each counter in a node's counter row. */
+export const COUNTER_INDEX: Readonly<Record<CounterName, number>> = Object.fromEntries(
+  COUNTERS.map((spec, i) => [spec.name, i]),
+);
+
+function idx(name: CounterName): number {
+  return COUNTER_INDEX[name];
+}
+
+// Named indices used by the kernel code (module constants keep the hot paths monomorphic).
+export const NR_FREE_PAGES = idx('nr_free_pages');
+export const NR_INACTIVE_ANON = idx('nr_inactive_anon');
+export const NR_ISOLATED_ANON = idx('nr_isolated_anon');
+export const NR_ISOLATED_FILE = idx('nr_isolated_file');
+export const NR_ANON_PAGES = idx('nr_anon_pages');
+export const NR_FILE_PAGES = idx('nr_file_pages');
+export const NUMA_HIT = idx('numa_hit');
+export const NUMA_MISS = idx('numa_miss');
+export const NUMA_FOREIGN = idx('numa_foreign');
+export const NUMA_LOCAL = idx('numa_local');
+export const NUMA_OTHER = idx('numa_other');
+export const PGALLOC_NORMAL = idx('pgalloc_normal');
+export const PGFREE = idx('pgfree');
+export const PGACTIVATE = idx('pgactivate');
+export const PGDEACTIVATE = idx('pgdeactivate');
+export const PGFAULT = idx('pgfault');
+export const PGMAJFAULT = idx('pgmajfault');
+export const PGPGIN = idx('pgpgin');
+export const PGPGOUT = idx('pgpgout');
+export const PSWPIN = idx('pswpin');
+export const PSWPOUT = idx('pswpout');
+export const PGREFILL = idx('pgrefill');
+export const PGSTEAL_KSWAPD = idx('pgsteal_kswapd');
+export const PGSCAN_KSWAPD = idx('pgscan_kswapd');
+export const PGDEMOTE_KSWAPD = idx('pgdemote_kswapd');
+export const PGSCAN_ANON = idx('pgscan_anon');
+export const PGSCAN_FILE = idx('pgscan_file');
+export const PGSTEAL_ANON = idx('pgsteal_anon');
+export const PGSTEAL_FILE = idx('pgsteal_file');
+export const PGMIGRATE_SUCCESS = idx('pgmigrate_success');
+export const PGMIGRATE_FAIL = idx('pgmigrate_fail');
+export const PAGEOUTRUN = idx('pageoutrun');
+export const ALLOCSTALL_NORMAL = idx('allocstall_normal');
+export const NR_VMSCAN_WRITE = idx('nr_vmscan_write');
+export const WORKINGSET_REFAULT_ANON = idx('workingset_refault_anon');
+export const WORKINGSET_ACTIVATE_ANON = idx('workingset_activate_anon');
+export const WORKINGSET_RESTORE_ANON = idx('workingset_restore_anon');
+export const TIERSIM_ACCESSES = idx('tiersim_accesses');
+export const TIERSIM_ACCESSES_SERVED = idx('tiersim_accesses_served');
+export const TIERSIM_MEMORY_NS = idx('tiersim_memory_ns');
+export const TIERSIM_FAULT_NS = idx('tiersim_fault_ns');
+export const TIERSIM_ALLOC_FAIL = idx('tiersim_alloc_fail');
+export const TIERSIM_READ_MISS = idx('tiersim_read_miss');
+export const TIERSIM_FAULT_STALL = idx('tiersim_fault_stall');
+export const TIERSIM_KSWAPD_BUDGET_EXHAUSTED = idx('tiersim_kswapd_budget_exhausted');
+export const TIERSIM_DEMOTE_BATCH_ABORTED = idx('tiersim_demote_batch_aborted');
+
+/** Add to a _kswapd counter index to get its _direct twin. */
+export const RECLAIMER_KSWAPD = 0;
+export const RECLAIMER_DIRECT = 1;
+
+/** Add to a *_anon counter index to get its *_file twin (anon and file are adjacent). */
+export const TYPE_ANON = 0;
+export const TYPE_FILE = 1;
+
+// Layout facts the code relies on, checked at load (the kernel's BUILD_BUG_ON).
+for (const base of ['pgsteal', 'pgscan', 'pgdemote'] as const) {
+  if (idx(`${base}_direct`) !== idx(`${base}_kswapd`) + RECLAIMER_DIRECT) {
+    throw new Error(`vmstat table: ${base}_direct must follow ${base}_kswapd`);
+  }
+}
+for (const base of [
+  'pgscan',
+  'pgsteal',
+  'workingset_refault',
+  'workingset_activate',
+  'workingset_restore',
+] as const) {
+  if (idx(`${base}_file`) !== idx(`${base}_anon`) + TYPE_FILE) {
+    throw new Error(`vmstat table: ${base}_file must follow ${base}_anon`);
+  }
+}

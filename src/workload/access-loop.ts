@@ -1,0 +1,131 @@
+/**
+ * The access phase's hot loop: each simulated CPU consumes its access stream until its clock
+ * reaches the end of the epoch. A present page costs the CPU-to-memory latency of its node (a
+ * table lookup, no branch on the tier) and gets its PTE young (and, for a store, dirty) byte set
+ * with a plain store: bytes never tear, so several nodes' CPUs may set them at once without
+ * Atomics. A read()/write() of a page-cache page sets no PTE bit; it leaves a mark_page_accessed
+ * mark instead (kernel/accessed.ts). Anything not present is a fault, handled out of line.
+ *
+ * V8 embeds typed arrays as constants only in a function that is the single closure of its
+ * literal; `makeAccessRunner` is therefore called once per SimState and its closure reused for
+ * every epoch (measured in ../shared/reference/node20-performance.md §2d).
+ */
+import { ACCESSED_MULTI, accessTag } from '../kernel/accessed.js';
+import {
+  BATCH_LEN,
+  G_EPOCH,
+  CPU_WORDS,
+  C_ACCESSES,
+  C_CLOCK,
+  C_CURSOR,
+  C_FILL,
+  C_HASH_USED,
+} from '../memory/layout.js';
+import type { SimState } from '../memory/state.js';
+import { NR_COUNTERS, TIERSIM_ACCESSES, TIERSIM_MEMORY_NS } from '../metrics/vmstat.js';
+import { handleMiss } from '../kernel/fault.js';
+import { fillBatch } from './generate.js';
+
+export type AccessRunner = (cpu: number, endNs: number) => void;
+
+/** Latency table [cpu node][memory node][store], ns. */
+export function latencyTable(s: SimState): Float64Array {
+  const n = s.layout.nodes;
+  const table = new Float64Array(n * n * 2);
+  for (let c = 0; c < n; c++) {
+    for (let m = 0; m < n; m++) {
+      table[(c * n + m) * 2] = s.machine.readLatencyNs[c][m]!;
+      table[(c * n + m) * 2 + 1] = s.machine.writeLatencyNs[c][m]!;
+    }
+  }
+  return table;
+}
+
+export function makeAccessRunner(s: SimState): AccessRunner {
+  const pte = s.pte;
+  const young = s.frameYoung;
+  const dirty = s.frameDirty;
+  const accessed = s.frameAccessed;
+  const globalWords = s.globalWords;
+  const chunkNode = s.chunkNode;
+  const shift = s.layout.frameShift;
+  const batch = s.batch;
+  const cpuWords = s.cpuWords;
+  const accessMatrix = s.accessMatrix;
+  const counters = s.counters;
+  const latency = latencyTable(s);
+  const nodes = s.layout.nodes;
+  const cpuNode = Int32Array.from(s.machine.cpuNode);
+  const cpuTask = Int32Array.from(s.plan.cpuTask);
+  const cpuPerAccess = Float64Array.from(s.plan.tasks, (t) => t.cpuPerAccessNs);
+  const faultHash = s.faultHash;
+  const hashSize = s.layout.faultHashSize;
+
+  return function runCpu(cpu: number, endNs: number): void {
+    const cw = cpu * CPU_WORDS;
+    let clock = cpuWords[cw + C_CLOCK];
+    const task = cpuTask[cpu];
+    if (task < 0) {
+      if (clock < endNs) cpuWords[cw + C_CLOCK] = endNs;
+      return;
+    }
+    if (cpuWords[cw + C_HASH_USED] > 0) {
+      faultHash.fill(0, cpu * hashSize, (cpu + 1) * hashSize);
+      cpuWords[cw + C_HASH_USED] = 0;
+    }
+    const nid = cpuNode[cpu];
+    const latRow = nid * nodes * 2;
+    const matrixRow = nid * nodes;
+    const cpuNs = cpuPerAccess[task];
+    const tag = accessTag(globalWords[G_EPOCH]);
+    const batchBase = cpu * BATCH_LEN;
+    let cursor = cpuWords[cw + C_CURSOR];
+    let fill = cpuWords[cw + C_FILL];
+    let accesses = 0;
+    let memoryNs = 0;
+    while (clock < endNs) {
+      if (cursor >= fill) {
+        fill = fillBatch(s, cpu);
+        cursor = 0;
+      }
+      const v = batch[batchBase + cursor];
+      const page = v >>> 2;
+      const store = v & 1;
+      const e = pte[page];
+      if (e > 0) {
+        const frame = e - 1;
+        const memNid = chunkNode[frame >>> shift];
+        const ns = latency[latRow + memNid * 2 + store];
+        clock += cpuNs + ns;
+        memoryNs += ns;
+        if ((v & 2) === 0) {
+          young[frame] = 1;
+        } else {
+          // mark_page_accessed, deferred: see kernel/accessed.ts for why any order gives one value.
+          const mark = accessed[frame];
+          if (mark === 0) accessed[frame] = tag;
+          else if ((mark & ACCESSED_MULTI) === 0 && mark !== tag) accessed[frame] = tag | ACCESSED_MULTI;
+        }
+        if (store !== 0) dirty[frame] = 1;
+        accessMatrix[matrixRow + memNid]++;
+      } else {
+        const ns = handleMiss(s, cpu, nid, page, v & 3, e);
+        if (ns < 0) {
+          // This node's fault queue is full: the CPU waits out the epoch and retries the access.
+          clock = clock < endNs ? endNs : clock;
+          break;
+        }
+        clock += cpuNs + ns;
+      }
+      cursor++;
+      accesses++;
+    }
+    cpuWords[cw + C_CLOCK] = clock;
+    cpuWords[cw + C_CURSOR] = cursor;
+    cpuWords[cw + C_FILL] = fill;
+    cpuWords[cw + C_ACCESSES] += accesses;
+    const row = nid * NR_COUNTERS;
+    counters[row + TIERSIM_ACCESSES] += accesses;
+    counters[row + TIERSIM_MEMORY_NS] += memoryNs;
+  };
+}

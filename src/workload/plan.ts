@@ -1,0 +1,195 @@
+/**
+ * The workload plan: the config's tasks, files and regions turned into page-id ranges and a flat
+ * numeric region table that the access-stream generator reads (plain data, cloneable to workers).
+ *
+ * Page ids: every simulated page has one id and one page-table entry. Files come first (ids
+ * [0, filePages): page cache, shared by every task that maps or reads the file), then each task's
+ * anonymous regions in task order. So "is this page file-backed" is one comparison.
+ */
+import type { Config, PatternConfig, RegionConfig } from '../config/schema.js';
+import type { Machine } from '../topology/machine.js';
+import { assert } from '../util/assert.js';
+import { probabilityThreshold } from './prng.js';
+import { zipfParams } from './zipf.js';
+
+export const PATTERN_UNIFORM = 0;
+export const PATTERN_ZIPFIAN = 1;
+export const PATTERN_HOTSET = 2;
+export const PATTERN_SEQUENTIAL = 3;
+
+/** Words of one region in the region table (Float64). */
+export const R_FIRST_PAGE = 0;
+export const R_PAGES = 1;
+export const R_PATTERN = 2;
+/** Cumulative weight threshold (u32 scale): the region is chosen when draw < threshold. */
+export const R_WEIGHT_CUT = 3;
+/** Store threshold (u32 scale). */
+export const R_WRITE_CUT = 4;
+/** Pattern parameters: zipf (zetan, eta, alpha, secondCut); hotset (hot pages, hot cut); sequential (stride). */
+export const R_P0 = 5;
+export const R_P1 = 6;
+export const R_P2 = 7;
+export const R_P3 = 8;
+/** 1 when the region is a file accessed with read()/write() (page cache, no mapping). */
+export const R_SYSCALL = 9;
+export const REGION_WORDS = 10;
+
+export interface FilePlan {
+  name: string;
+  firstPage: number;
+  pages: number;
+}
+
+export interface RegionPlan {
+  kind: 'anon' | 'file';
+  /** File name for file regions. */
+  file: string | undefined;
+  firstPage: number;
+  pages: number;
+  access: 'mmap' | 'read';
+}
+
+export interface TaskPlan {
+  name: string;
+  cpus: number[];
+  regions: RegionPlan[];
+  /** Index of the task's first region in the region table. */
+  firstRegion: number;
+  cpuPerAccessNs: number;
+  accessesPerOp: number;
+}
+
+export interface WorkloadPlan {
+  pageSize: number;
+  files: FilePlan[];
+  tasks: TaskPlan[];
+  /** Pages with ids below this are file-backed (page cache). */
+  filePages: number;
+  totalPages: number;
+  /** Task index per CPU id, -1 for an idle CPU. */
+  cpuTask: number[];
+  /** REGION_WORDS per region, all tasks' regions in task order. */
+  regionTable: Float64Array;
+  /** Largest number of regions of one task (sizes per-CPU generator state). */
+  maxRegionsPerTask: number;
+}
+
+function pagesOf(bytes: number, pageSize: number): number {
+  return Math.max(1, Math.floor(bytes / pageSize));
+}
+
+export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPlan {
+  const pageSize = machine.pageSize;
+  const workload = config.workload;
+  const cpuTask = new Array<number>(machine.cpuNode.length).fill(-1);
+  if (workload === undefined) {
+    return {
+      pageSize,
+      files: [],
+      tasks: [],
+      filePages: 0,
+      totalPages: 0,
+      cpuTask,
+      regionTable: new Float64Array(0),
+      maxRegionsPerTask: 0,
+    };
+  }
+  const files: FilePlan[] = [];
+  let nextPage = 0;
+  for (const f of workload.files) {
+    const pages = pagesOf(f.size, pageSize);
+    files.push({ name: f.name, firstPage: nextPage, pages });
+    nextPage += pages;
+  }
+  const filePages = nextPage;
+  const fileByName = new Map(files.map((f) => [f.name, f]));
+
+  const tasks: TaskPlan[] = [];
+  const regionRows: number[][] = [];
+  let maxRegionsPerTask = 0;
+  workload.tasks.forEach((task, taskIndex) => {
+    const regions: RegionPlan[] = [];
+    for (const region of task.regions) {
+      if (region.kind === 'anon') {
+        assert(region.size !== undefined, 'anon region without size (validation should have caught it)');
+        const pages = pagesOf(region.size, pageSize);
+        regions.push({ kind: 'anon', file: undefined, firstPage: nextPage, pages, access: 'mmap' });
+        nextPage += pages;
+      } else {
+        const file = fileByName.get(region.file ?? '');
+        assert(file !== undefined, 'file region naming an unknown file (validation should have caught it)');
+        const offsetPages = Math.floor(region.offset / pageSize);
+        const pages =
+          region.size === undefined
+            ? file.pages - offsetPages
+            : Math.min(pagesOf(region.size, pageSize), file.pages - offsetPages);
+        assert(pages > 0, 'file region outside its file (validation should have caught it)');
+        regions.push({
+          kind: 'file',
+          file: file.name,
+          firstPage: file.firstPage + offsetPages,
+          pages,
+          access: region.access,
+        });
+      }
+    }
+    const totalWeight = task.regions.reduce((sum, r) => sum + r.weight, 0);
+    let cumulative = 0;
+    task.regions.forEach((region, i) => {
+      cumulative += region.weight;
+      const cut = i === task.regions.length - 1 ? 4294967296 : probabilityThreshold(cumulative / totalWeight);
+      regionRows.push(regionRow(regions[i], region, cut));
+    });
+    tasks.push({
+      name: task.name,
+      cpus: [...task.cpus],
+      regions,
+      firstRegion: regionRows.length - regions.length,
+      cpuPerAccessNs: task.cpu_per_access,
+      accessesPerOp: task.accesses_per_op,
+    });
+    maxRegionsPerTask = Math.max(maxRegionsPerTask, regions.length);
+    for (const cpu of task.cpus) cpuTask[cpu] = taskIndex;
+  });
+
+  const regionTable = new Float64Array(regionRows.length * REGION_WORDS);
+  regionRows.forEach((row, i) => regionTable.set(row, i * REGION_WORDS));
+  return { pageSize, files, tasks, filePages, totalPages: nextPage, cpuTask, regionTable, maxRegionsPerTask };
+}
+
+function regionRow(plan: RegionPlan, region: RegionConfig, weightCut: number): number[] {
+  const row = new Array<number>(REGION_WORDS).fill(0);
+  row[R_FIRST_PAGE] = plan.firstPage;
+  row[R_PAGES] = plan.pages;
+  row[R_WEIGHT_CUT] = weightCut;
+  row[R_WRITE_CUT] = probabilityThreshold(region.write_fraction);
+  row[R_SYSCALL] = plan.kind === 'file' && plan.access === 'read' ? 1 : 0;
+  setPattern(row, region.pattern, plan.pages);
+  return row;
+}
+
+function setPattern(row: number[], pattern: PatternConfig, pages: number): void {
+  switch (pattern.type) {
+    case 'uniform':
+      row[R_PATTERN] = PATTERN_UNIFORM;
+      return;
+    case 'zipfian': {
+      const z = zipfParams(pages, pattern.theta);
+      row[R_PATTERN] = PATTERN_ZIPFIAN;
+      row[R_P0] = z.zetan;
+      row[R_P1] = z.eta;
+      row[R_P2] = z.alpha;
+      row[R_P3] = z.secondCut;
+      return;
+    }
+    case 'hotset':
+      row[R_PATTERN] = PATTERN_HOTSET;
+      row[R_P0] = Math.max(1, Math.min(pages, Math.round(pages * pattern.fraction)));
+      row[R_P1] = probabilityThreshold(pattern.probability);
+      return;
+    case 'sequential':
+      row[R_PATTERN] = PATTERN_SEQUENTIAL;
+      row[R_P0] = pattern.stride;
+      return;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The one PRNG of the simulator: xoshiro128** (32-bit state words, integer-only output) with
+ * streams derived from (root seed, stream id) by SplitMix32. Every random choice in a run comes
+ * from a stream named here, so results depend only on the config's seed, and adding a CPU or a
+ * node does not reshuffle the others' streams.
+ *
+ * State lives in a Uint32Array (4 words per stream) so that it can sit in shared memory and be
+ * advanced by whichever thread runs the owning phase.
+ */
+
+export const PRNG_WORDS = 4;
+
+/** Stream ids: CPU access streams use the CPU id; per-node kernel streams start here. */
+export const STREAM_CPU_BASE = 0;
+export const STREAM_NODE_BASE = 1 << 16;
+
+function splitmix32(x: number): number {
+  let z = (x + 0x9e3779b9) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** Seed stream `streamId` of root seed `rootSeed` into state[offset .. offset+4). */
+export function seedStream(state: Uint32Array, offset: number, rootSeed: number, streamId: number): void {
+  let x = splitmix32(rootSeed ^ splitmix32(streamId + 0x632be5ab));
+  for (let i = 0; i < PRNG_WORDS; i++) {
+    x = splitmix32(x + i);
+    state[offset + i] = x;
+  }
+  // xoshiro must not start from the all-zero state.
+  if ((state[offset] | state[offset + 1] | state[offset + 2] | state[offset + 3]) === 0) state[offset] = 1;
+}
+
+/** Next 32-bit output of the stream at `offset` (xoshiro128**). */
+export function nextU32(s: Uint32Array, o: number): number {
+  const s0 = s[o];
+  const s1 = s[o + 1];
+  const s2 = s[o + 2] ^ s0;
+  const s3 = s[o + 3] ^ s1;
+  const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+  const t = s1 << 9;
+  s[o + 1] = s1 ^ s2;
+  s[o] = s0 ^ s3;
+  s[o + 2] = s2 ^ t;
+  s[o + 3] = rotl(s3, 11);
+  return result;
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** Uniform integer in [0, n) (n ≤ 2^32), from one 32-bit draw. */
+export function belowN(s: Uint32Array, o: number, n: number): number {
+  return Math.floor((nextU32(s, o) / 4294967296) * n);
+}
+
+/** A probability p in [0, 1] as a 32-bit threshold: `u32 < threshold` happens with probability p. */
+export function probabilityThreshold(p: number): number {
+  return p >= 1 ? 4294967296 : Math.floor(p * 4294967296);
+}

@@ -1,0 +1,55 @@
+/**
+ * Zipfian ranks by the method of Gray et al., "Quickly generating billion-record synthetic
+ * databases" (SIGMOD '94), as YCSB's ZipfianGenerator uses it: O(1) per draw after computing
+ * zeta(n, theta) once. Rank 0 is the most popular.
+ */
+
+const EXACT_TERMS = 1_000_000;
+
+/** zeta(n, theta) = sum_{i=1..n} i^-theta; exact up to 10^6 terms, Euler–Maclaurin beyond. */
+export function zeta(n: number, theta: number): number {
+  const m = Math.min(n, EXACT_TERMS);
+  let sum = 0;
+  for (let i = 1; i <= m; i++) sum += Math.pow(i, -theta);
+  if (n === m) return sum;
+  // Tail sum_{i=m+1..n} f(i) with f(x) = x^-theta: integral plus end corrections.
+  const a = m + 1;
+  const integral = (Math.pow(n, 1 - theta) - Math.pow(a, 1 - theta)) / (1 - theta);
+  const ends = (Math.pow(a, -theta) + Math.pow(n, -theta)) / 2;
+  const slope = (theta / 12) * (Math.pow(a, -theta - 1) - Math.pow(n, -theta - 1));
+  return sum + integral + ends + slope;
+}
+
+export interface ZipfParams {
+  n: number;
+  theta: number;
+  zetan: number;
+  alpha: number;
+  eta: number;
+  /** 1 + 0.5^theta: below it (times zetan) the draw is rank 1. */
+  secondCut: number;
+}
+
+export function zipfParams(n: number, theta: number): ZipfParams {
+  const zetan = zeta(n, theta);
+  const zeta2 = zeta(2, theta);
+  const alpha = 1 / (1 - theta);
+  const eta = n <= 1 ? 0 : (1 - Math.pow(2 / n, 1 - theta)) / (1 - zeta2 / zetan);
+  return { n, theta, zetan, alpha, eta, secondCut: 1 + Math.pow(0.5, theta) };
+}
+
+/** Rank in [0, n) for a uniform u in [0, 1). */
+export function zipfRank(
+  u: number,
+  n: number,
+  zetan: number,
+  eta: number,
+  alpha: number,
+  secondCut: number,
+): number {
+  const uz = u * zetan;
+  if (uz < 1) return 0;
+  if (uz < secondCut) return n > 1 ? 1 : 0;
+  const r = Math.floor(n * Math.pow(eta * u - eta + 1, alpha));
+  return r >= n ? n - 1 : r;
+}
