@@ -5,12 +5,20 @@ import tseslint from 'typescript-eslint';
 
 const ambientNondeterminism = [
   { object: 'Math', property: 'random', message: 'Use a seeded stream from src/workload/prng.ts.' },
-  { object: 'Date', property: 'now', message: 'Simulated time only; wall-clock stamps live in src/report/wallclock.ts.' },
-  { object: 'performance', property: 'now', message: 'Simulated time only; wall-clock stamps live in src/report/wallclock.ts.' },
+  {
+    object: 'Date',
+    property: 'now',
+    message: 'Simulated time only; wall-clock stamps live in src/report/wallclock.ts.',
+  },
+  {
+    object: 'performance',
+    property: 'now',
+    message: 'Simulated time only; wall-clock stamps live in src/report/wallclock.ts.',
+  },
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'coverage/**', 'scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -32,5 +40,9 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', console: 'readonly' },
+    },
   },
 );

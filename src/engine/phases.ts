@@ -12,7 +12,7 @@
  */
 import { G_EPOCH, G_NOW_NS } from '../memory/layout.js';
 import { placeFaults } from '../kernel/fault.js';
-import { migrateRound } from '../kernel/migrate.js';
+import { countForeignDemotions, migrateRound } from '../kernel/migrate.js';
 import { refreshSwapView } from '../kernel/swap.js';
 import { kswapdRun, reclaimPages, settleDemotions } from '../kernel/vmscan.js';
 import type { Simulation } from './simulation.js';
@@ -53,6 +53,7 @@ export function migratePhase(sim: Simulation, nid: number, round: number): boole
 
 /** Coordinator, between migrate and settle. */
 export function beforeSettle(sim: Simulation): void {
+  countForeignDemotions(sim.s);
   refreshSwapView(sim.s);
 }
 

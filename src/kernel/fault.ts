@@ -174,7 +174,7 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
   }
   const nid = frameNode(s, frame);
   const file = page < s.plan.filePages;
-  let flags = file ? 0 : PG_SWAPBACKED;
+  let flags = 0;
   if (e < 0) {
     const shadow = shadowOfPte(e);
     if (!file) swapSlotFreed(s, shadowNid(shadow));
@@ -182,12 +182,32 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
     if ((refault & REFAULT_ACTIVATE) !== 0) flags |= PG_ACTIVE;
     if ((refault & REFAULT_RESTORE) !== 0) flags |= PG_WORKINGSET;
   }
+  // A fault maps the page young; read() maps nothing and marks the new page accessed once.
+  const accessedMark = (kind & 2) !== 0 ? accessTag(s.globalWords[G_EPOCH]) : 0;
+  mapPage(s, page, frame, nid, flags, accessedMark === 0 ? 1 : 0, store, accessedMark);
+}
+
+/**
+ * Put `page` into the free `frame` of node `nid` (taken by the caller) with the given extra
+ * flags (PG_ACTIVE, PG_WORKINGSET, PG_REFERENCED), on the head of its LRU list.
+ */
+export function mapPage(
+  s: SimState,
+  page: number,
+  frame: number,
+  nid: number,
+  extraFlags: number,
+  young: number,
+  dirty: number,
+  accessedMark: number,
+): void {
+  const file = page < s.plan.filePages;
+  const flags = extraFlags | (file ? 0 : PG_SWAPBACKED);
   s.framePage[frame] = page;
   s.frameFlags[frame] = flags | PG_LRU;
-  // A fault maps the page young; read() maps nothing and marks the new page accessed once.
-  if ((kind & 2) !== 0) s.frameAccessed[frame] = accessTag(s.globalWords[G_EPOCH]);
-  else s.frameYoung[frame] = 1;
-  s.frameDirty[frame] = store;
+  s.frameYoung[frame] = young;
+  s.frameDirty[frame] = dirty;
+  s.frameAccessed[frame] = accessedMark;
   lruAddHead(s, nid, lruOf(flags), frame);
   s.nodeWords[nid * NODE_WORDS + (file ? W_FILE_PAGES : W_ANON_PAGES)]++;
   s.pte[page] = frame + 1;

@@ -40,7 +40,15 @@ import {
 } from '../memory/layout.js';
 import { lruAddHead } from '../memory/lru.js';
 import type { SimState } from '../memory/state.js';
-import { NR_COUNTERS, NUMA_HIT, NUMA_LOCAL, PGALLOC_NORMAL, PGFREE } from '../metrics/vmstat.js';
+import {
+  NR_COUNTERS,
+  NUMA_FOREIGN,
+  NUMA_HIT,
+  NUMA_LOCAL,
+  NUMA_MISS,
+  PGALLOC_NORMAL,
+  PGFREE,
+} from '../metrics/vmstat.js';
 import { wakeupKswapd } from './kswapd.js';
 import { WMARK_LOW, WMARK_MIN, watermarkOk } from './watermark.js';
 
@@ -89,7 +97,10 @@ export function nextDemotionStep(walk: readonly number[], stage: number, walkInd
  * Move the page in `srcFrame` into the already allocated `dstFrame` (folio_migrate_flags): flags,
  * dirty bit and LRU list travel; the PTE arrives old in 5.15 and keeps its young bit in 6.1.
  * The source frame is left isolated for the caller to free. `cpuNid` is the node of the CPU
- * running the migration (kswapd's node, or the faulting CPU's for direct reclaim).
+ * running the migration (kswapd's node, or the faulting CPU's for direct reclaim);
+ * `preferredNid` the node the allocation named first. A 6.1 fallback landing elsewhere is a
+ * numa_miss here and a numa_foreign on the preferred node, which the caller counts (it may
+ * belong to another thread in this phase).
  */
 export function movePage(
   s: SimState,
@@ -97,6 +108,7 @@ export function movePage(
   dstFrame: number,
   dstNid: number,
   cpuNid: number,
+  preferredNid: number,
 ): void {
   const page = s.framePage[srcFrame];
   const flags = s.frameFlags[srcFrame] & PG_MIGRATE_MASK;
@@ -109,10 +121,9 @@ export function movePage(
   lruAddHead(s, dstNid, lruOf(flags), dstFrame);
   const w = dstNid * NODE_WORDS;
   s.nodeWords[w + ((flags & PG_SWAPBACKED) !== 0 ? W_ANON_PAGES : W_FILE_PAGES)]++;
-  // The target allocation names the target as its preferred node (THISNODE): a hit there.
   const row = dstNid * NR_COUNTERS;
   s.counters[row + PGALLOC_NORMAL]++;
-  s.counters[row + NUMA_HIT]++;
+  s.counters[row + (dstNid === preferredNid ? NUMA_HIT : NUMA_MISS)]++;
   s.counters[row + NUMA_LOCAL + (dstNid === cpuNid ? 0 : 1)]++;
 }
 
@@ -160,7 +171,7 @@ export function migrateRound(
       const stage = box[r + M_STAGE];
       const frame = demotionAllocStep(s, nid, stage);
       if (frame >= 0) {
-        movePage(s, box[r + M_SRC_FRAME], frame, nid, src);
+        movePage(s, box[r + M_SRC_FRAME], frame, nid, src, box[r + M_PREFERRED]);
         box[r + M_STATUS] = MIGRATE_DONE;
         continue;
       }
@@ -213,9 +224,28 @@ export function demoteBatchNow(
       node = walk[walkIndex]!;
     }
     if (frame < 0) return moved;
-    movePage(s, srcFrame, frame, node, cpuNid);
+    movePage(s, srcFrame, frame, node, cpuNid, target);
+    if (node !== target) s.counters[target * NR_COUNTERS + NUMA_FOREIGN]++;
     releaseIsolatedFrame(s, srcNid, srcFrame);
     moved++;
   }
   return moved;
+}
+
+/**
+ * Coordinator, between migrate and settle: numa_foreign for every kswapd demotion that a 6.1
+ * fallback placed on another node than the preferred one. Counted here, serially, because the
+ * preferred node's counters belong to another thread during the migrate phase.
+ */
+export function countForeignDemotions(s: SimState): void {
+  const box = s.migrateBox;
+  const per = s.layout.migrateMax * MIGRATE_WORDS;
+  for (let src = 0; src < s.layout.nodes; src++) {
+    const count = s.nodeWords[src * NODE_WORDS + W_MIGRATE_COUNT];
+    for (let i = 0, r = src * per; i < count; i++, r += MIGRATE_WORDS) {
+      if (box[r + M_STATUS] === MIGRATE_DONE && box[r + M_TARGET] !== box[r + M_PREFERRED]) {
+        s.counters[box[r + M_PREFERRED] * NR_COUNTERS + NUMA_FOREIGN]++;
+      }
+    }
+  }
 }

@@ -11,8 +11,6 @@ import {
   W_ANON_PAGES,
   W_FILE_PAGES,
   W_FREE,
-  CPU_WORDS,
-  C_ACCESSES,
 } from '../memory/layout.js';
 import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE } from '../memory/flags.js';
 import type { SimState } from '../memory/state.js';
@@ -20,7 +18,7 @@ import { swapUsedPages } from '../kernel/swap.js';
 import { TIERSIM_VERSION } from '../util/version.js';
 import { stateDigest } from './digest.js';
 import type { Series } from './series.js';
-import { taskOps } from './series.js';
+import { taskAccesses, taskOps } from './series.js';
 import { COUNTERS, NR_COUNTERS } from './vmstat.js';
 
 export interface NodeResult {
@@ -156,11 +154,14 @@ export function buildResult(
     vmstat[spec.name] = nodes.reduce((sum, node) => sum + node.vmstat[spec.name], 0);
   const seconds = (epochsDone * params.epochNs) / 1e9;
   const ops = taskOps(s);
-  const tasks: TaskResult[] = s.plan.tasks.map((t, i) => {
-    let accesses = 0;
-    for (const cpu of t.cpus) accesses += s.cpuWords[cpu * CPU_WORDS + C_ACCESSES];
-    return { name: t.name, cpus: t.cpus, accesses, ops: ops[i], score: seconds > 0 ? ops[i] / seconds : 0 };
-  });
+  const accesses = taskAccesses(s);
+  const tasks: TaskResult[] = s.plan.tasks.map((t, i) => ({
+    name: t.name,
+    cpus: t.cpus,
+    accesses: accesses[i],
+    ops: ops[i],
+    score: seconds > 0 ? ops[i] / seconds : 0,
+  }));
   const n = s.layout.nodes;
   const accessMatrix = Array.from({ length: n }, (_, c) =>
     Array.from(s.accessMatrix.subarray(c * n, (c + 1) * n)),

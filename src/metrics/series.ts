@@ -89,13 +89,19 @@ export class Sampler {
   }
 }
 
-/** Operations completed by each task so far: whole multiples of accesses_per_op. */
-export function taskOps(s: SimState): number[] {
+/** Accesses done by each task so far (all its CPUs). */
+export function taskAccesses(s: SimState): number[] {
   return s.plan.tasks.map((task) => {
     let accesses = 0;
     for (const cpu of task.cpus) accesses += s.cpuWords[cpu * CPU_WORDS + C_ACCESSES];
-    return Math.floor(accesses / task.accessesPerOp);
+    return accesses;
   });
+}
+
+/** Operations completed by each task so far: whole multiples of accesses_per_op. */
+export function taskOps(s: SimState): number[] {
+  const accesses = taskAccesses(s);
+  return s.plan.tasks.map((task, i) => Math.floor(accesses[i] / task.accessesPerOp));
 }
 
 export function totalOps(s: SimState): number {

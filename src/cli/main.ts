@@ -1,0 +1,131 @@
+/**
+ * The `tiersim` command. Exit codes: 0 success, 1 runtime failure, 2 bad config or usage,
+ * 130 interrupted (partial results written).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, ProtocolError, SimulationError } from '../util/errors.js';
+import { TIERSIM_VERSION } from '../util/version.js';
+import { EXIT_CONFIG, EXIT_FAILURE, runCommand } from './run-command.js';
+import { topologyCommand } from './topology-command.js';
+import { validateCommand } from './validate-command.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new InvalidArgumentError('a seed is an integer from 0 to 4294967295.');
+  return n;
+}
+
+const SET_HELP =
+  'override a config key, e.g. --set kernel.demotion_enabled=false --set run.duration=500ms (repeatable; list items as nodes.0.memory or nodes[0].memory)';
+
+function buildProgram(result: { code: number }): Command {
+  const program = new Command('tiersim')
+    .description(
+      'Simulate a tiered-memory Linux machine: demotion in lieu of discard, vmstat counters, workload scores.',
+    )
+    .version(TIERSIM_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run an experiment and print its vmstat counters, per-node occupancy and score')
+    .argument('<config>', 'experiment YAML (e.g. configs/experiments/quickstart.yaml)')
+    .option('-o, --out <dir>', 'write result.json, vmstat, series.csv and per-node sysfs files into <dir>')
+    .option('--seed <n>', 'root seed of every random stream (same as --set run.seed=<n>)', parseSeed)
+    .option('--set <path=value>', SET_HELP, collect, [])
+    .addOption(
+      new Option('--threads <mode>', 'scheduler: inline runs every node on this thread')
+        .choices(['inline', 'per-node'])
+        .default('inline'),
+    )
+    .option('--json', 'print result.json to stdout instead of the summary', false)
+    .option('-q, --quiet', 'no summary and no progress bar', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tiersim run configs/experiments/quickstart.yaml
+  tiersim run configs/experiments/quickstart.yaml --out out/quick --seed 7
+  tiersim run configs/experiments/quickstart.yaml --set kernel.demotion_enabled=false
+
+Output: the summary shows /proc/vmstat counters (pgdemote_kswapd, pgmajfault, ...) per node and in
+total, numastat and meminfo per node, and where each CPU node's accesses were served. With --out,
+DIR/result.json holds everything (including per-epoch series and a state digest), DIR/vmstat is
+/proc/vmstat text, DIR/series.csv one row per sample and node, DIR/nodes/nodeN/ the sysfs files.`,
+    )
+    .action(
+      async (
+        config: string,
+        opts: { out?: string; seed?: number; set: string[]; threads: string; json: boolean; quiet: boolean },
+      ) => {
+        result.code = await runCommand(config, opts);
+      },
+    );
+
+  program
+    .command('topology')
+    .description(
+      'show what the kernel derives from a machine: numactl -H, memory tiers, demotion targets, zonelists, watermarks',
+    )
+    .argument('<config>', 'topology or experiment YAML (e.g. configs/topologies/two-socket-optane.yaml)')
+    .option(
+      '--json',
+      'print {"nodes":[{"id","tier","zonelist","demotion":{"preferred","allowed"},"watermarks":{...}}]} (watermarks in pages)',
+      false,
+    )
+    .option('--set <path=value>', SET_HELP, collect, [])
+    .action((config: string, opts: { json: boolean; set: string[] }) => {
+      result.code = topologyCommand(config, opts);
+    });
+
+  program
+    .command('validate')
+    .description(
+      'check a config (includes, --set overrides, every key, units and cross-references) without running it',
+    )
+    .argument('<config>', 'topology or experiment YAML')
+    .option('--set <path=value>', SET_HELP, collect, [])
+    .action((config: string, opts: { set: string[] }) => {
+      result.code = validateCommand(config, opts);
+    });
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const result = { code: 0 };
+  const program = buildProgram(result);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return result.code;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed the message (or the help / version text).
+    return error.exitCode === 0 ? 0 : EXIT_CONFIG;
+  }
+  if (error instanceof ConfigError) {
+    const n = error.problems.length;
+    process.stderr.write(
+      `${error.message}\ntiersim: ${n} problem${n === 1 ? '' : 's'} in the config; nothing was run or written.\n`,
+    );
+    return EXIT_CONFIG;
+  }
+  if (error instanceof ProtocolError || error instanceof SimulationError) {
+    process.stderr.write(`tiersim: ${error.message}\n`);
+    return EXIT_FAILURE;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`tiersim: internal error: ${message}\n`);
+  return EXIT_FAILURE;
+}

@@ -1,0 +1,138 @@
+/**
+ * Page-cache aging through read() (mark_page_accessed, folded in by reclaim), MADV_PAGEOUT
+ * (never demotes), and the 6.1 demotion fallback across lower tiers — hand-computed on the
+ * scenario machine (64 frames per node, min 4 / low 8 / high 12).
+ */
+import { describe, expect, it } from 'vitest';
+import { accessTag, markAccessed } from '../../src/kernel/accessed.js';
+import { wakeupKswapd } from '../../src/kernel/kswapd.js';
+import { reclaimPages } from '../../src/kernel/vmscan.js';
+import { refreshSwapView } from '../../src/kernel/swap.js';
+import {
+  assertSound,
+  counter,
+  free,
+  nodeOf,
+  place,
+  range,
+  reclaimEpoch,
+  scenario,
+  total,
+  touch,
+} from './scenario.js';
+
+const ANON = 64;
+const READ = 2;
+
+describe('page cache read with read()', () => {
+  it('is not a page fault, and use-once pages go on the first reclaim pass while re-read ones are activated', () => {
+    const sim = scenario({ demotion: false });
+    touch(sim, 0, range(0, 56), READ);
+    expect(counter(sim, 0, 'tiersim_read_miss')).toBe(56);
+    expect(counter(sim, 0, 'pgfault')).toBe(0);
+    expect(counter(sim, 0, 'pgmajfault')).toBe(0);
+    expect(counter(sim, 0, 'pgpgin')).toBe(56 * 4);
+    // Pages 0..3 are read again in a later epoch: marked "accessed in two epochs".
+    for (const page of range(0, 4)) markAccessed(sim.s.frameAccessed, sim.s.pte[page] - 1, accessTag(5));
+    wakeupKswapd(sim.s, 0);
+    reclaimEpoch(sim);
+    // cache_trim_mode from p = 5. p = 5: page 0: two mark_page_accessed → PG_referenced, then
+    // activated. p = 4: 55 >> 4 = 3: pages 1..3 activated. p = 3: 52 >> 3 = 6: pages 4..9 had
+    // one read: PG_referenced, no PTE reference → "reclaim if clean": dropped (free 14 > 12).
+    expect(counter(sim, 0, 'pgactivate')).toBe(4);
+    expect(counter(sim, 0, 'pgscan_kswapd')).toBe(10);
+    expect(counter(sim, 0, 'pgsteal_kswapd')).toBe(6);
+    expect(range(0, 4).map((p) => nodeOf(sim, p))).toEqual([0, 0, 0, 0]);
+    expect(range(4, 6).map((p) => nodeOf(sim, p))).toEqual(Array(6).fill(-1));
+    expect(sim.s.frameFlags[sim.s.pte[0] - 1] & 1).toBe(1); // PG_active
+    assertSound(sim);
+  });
+
+  it('mapped pages need a second reference: the first only sets PG_referenced', () => {
+    const sim = scenario({ demotion: false });
+    place(sim, range(0, 56), 0, { young: true });
+    wakeupKswapd(sim.s, 0);
+    reclaimEpoch(sim);
+    // Every page is young: p = 5: 1 kept, p = 4: 3, p = 3: 7, p = 2: 14, p = 1: 28 kept (each
+    // to the head with PG_referenced): a whole run reclaims nothing (one kswapd failure). The 3
+    // pages never reached (53..55) are now at the tail, still young. Second run: p = 5: 53
+    // kept; p = 4: 54, 55 kept, page 0 (referenced, no longer young) dropped as "reclaim if
+    // clean"; p = 3: 55 >> 3 = 6: pages 1..6 dropped → free 15 > 12.
+    expect(counter(sim, 0, 'pgactivate')).toBe(0);
+    expect(counter(sim, 0, 'pageoutrun')).toBe(2);
+    expect(counter(sim, 0, 'pgscan_kswapd')).toBe(1 + 3 + 7 + 14 + 28 + 1 + 3 + 6);
+    expect(counter(sim, 0, 'pgsteal_kswapd')).toBe(7);
+    expect(range(0, 7).map((p) => nodeOf(sim, p))).toEqual(Array(7).fill(-1));
+    expect(free(sim, 0)).toBe(15);
+    assertSound(sim);
+  });
+});
+
+describe('MADV_PAGEOUT', () => {
+  it('swaps anon out even with a demotion target (never demotes) and counts no pgsteal', () => {
+    const sim = scenario({ swap: '1MiB' });
+    place(sim, range(ANON, 20), 0, { young: true, referenced: true });
+    refreshSwapView(sim.s);
+    reclaimPages(sim.s, sim.ctx, ANON, ANON + 20, 0);
+    expect(counter(sim, 0, 'pswpout')).toBe(20);
+    expect(total(sim, 'pgdemote_kswapd') + total(sim, 'pgdemote_direct')).toBe(0);
+    expect(total(sim, 'pgsteal_kswapd') + total(sim, 'pgsteal_direct')).toBe(0);
+    expect(free(sim, 0)).toBe(64);
+    assertSound(sim);
+  });
+
+  it('keeps anon without swap (activated), and drops clean file pages', () => {
+    const sim = scenario();
+    place(sim, range(ANON, 10), 0);
+    place(sim, range(0, 10), 0);
+    refreshSwapView(sim.s);
+    reclaimPages(sim.s, sim.ctx, ANON, ANON + 10, 0);
+    reclaimPages(sim.s, sim.ctx, 0, 10, 0);
+    expect(counter(sim, 0, 'pgactivate')).toBe(10);
+    expect(range(ANON, 10).every((p) => nodeOf(sim, p) === 0)).toBe(true);
+    expect(range(0, 10).every((p) => nodeOf(sim, p) === -1)).toBe(true);
+    expect(total(sim, 'pgdemote_kswapd')).toBe(0);
+    assertSound(sim);
+  });
+});
+
+describe('6.1 demotion falls back across the lower tiers', () => {
+  const nodes = `    - { id: 0, cpus: 1, memory: 256KiB, device: dram, watermarks: { min: 4, low: 8, high: 12 } }
+    - { id: 1, cpus: 0, memory: 256KiB, device: pmem, watermarks: { min: 4, low: 8, high: 12 } }
+    - { id: 2, cpus: 0, memory: 256KiB, device: pmem, watermarks: { min: 4, low: 8, high: 12 } }`;
+  const distances = `  distances: [[10, 17, 28], [17, 10, 28], [28, 28, 10]]`;
+
+  it('6.1: preferred node 1 at MIN, the walk over its zonelist ∩ allowed {1, 2} lands on node 2', () => {
+    const sim = scenario({ version: '6.1', nodes, distances });
+    expect(sim.s.machine.demotion.preferred[0]).toEqual([1]);
+    expect(sim.s.machine.demotion.allowed[0]).toEqual([1, 2]);
+    place(sim, range(0, 60), 1); // node 1 at MIN
+    place(sim, range(ANON, 56), 0);
+    wakeupKswapd(sim.s, 0);
+    const rounds = reclaimEpoch(sim);
+    // As in the 5.15 test, 10 pages leave node 0 (batches of 1, 3, 6). Round 0: node 1 fails
+    // LOW and MIN; round 1: the LOW walk tries node 1 again; round 2: node 2 passes LOW.
+    expect(rounds).toBe(3);
+    expect(counter(sim, 0, 'pgdemote_kswapd')).toBe(10);
+    expect(counter(sim, 0, 'pgmigrate_fail')).toBe(0);
+    expect(range(ANON, 10).every((p) => nodeOf(sim, p) === 2)).toBe(true);
+    expect(counter(sim, 2, 'numa_miss')).toBe(10);
+    expect(counter(sim, 1, 'numa_foreign')).toBe(10);
+    assertSound(sim);
+  });
+
+  it('5.15 on the same machine has one target and no fallback: -ENOMEM, pages kept (anon, no swap)', () => {
+    const sim = scenario({ version: '5.15', nodes, distances });
+    expect(sim.s.machine.demotion.preferred[0]).toEqual([1]);
+    place(sim, range(0, 60), 1);
+    place(sim, range(ANON, 56), 0);
+    wakeupKswapd(sim.s, 0);
+    reclaimEpoch(sim);
+    expect(counter(sim, 0, 'pgdemote_kswapd')).toBe(0);
+    expect(counter(sim, 0, 'pgmigrate_fail')).toBe(3);
+    // The fallback pass cannot swap (no swap space): the anon pages are activated and stay.
+    expect(range(ANON, 10).every((p) => nodeOf(sim, p) === 0)).toBe(true);
+    expect(counter(sim, 0, 'pgactivate')).toBe(10);
+    assertSound(sim);
+  });
+});

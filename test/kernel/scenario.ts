@@ -1,0 +1,147 @@
+/**
+ * Builders for hand-computed kernel scenarios: a tiny machine (a few dozen frames per node,
+ * fixed watermarks), pages placed on chosen nodes with chosen flags, and direct calls into the
+ * kernel mechanisms, so each test can predict every counter by hand.
+ */
+import { parseConfigText } from '../../src/config/load.js';
+import { createSimulation, type Simulation } from '../../src/engine/simulation.js';
+import { mapPage } from '../../src/kernel/fault.js';
+import { takeFrame } from '../../src/memory/frames.js';
+import { checkInvariants } from '../../src/memory/invariants.js';
+import { CPU_WORDS, C_HASH_USED, NODE_WORDS, W_FREE, W_KSWAPD_WOKEN } from '../../src/memory/layout.js';
+import { COUNTER_INDEX, NR_COUNTERS, type CounterName } from '../../src/metrics/vmstat.js';
+import { frameNode } from '../../src/memory/frames.js';
+
+export interface ScenarioOptions {
+  version?: '5.15' | '6.1';
+  demotion?: boolean;
+  swap?: string;
+  /** Extra YAML nodes (besides node 0 DRAM with 1 CPU and node 1 PMEM), or a full replacement. */
+  nodes?: string;
+  distances?: string;
+}
+
+/**
+ * Pages: file "f" = ids 0..63 (page cache), task t's anon region = ids 64..127.
+ * Default machine: node 0 DRAM, 1 CPU, 64 frames; node 1 PMEM, 64 frames; watermarks
+ * min 4 / low 8 / high 12 on both (promo 16).
+ */
+export function scenario(opts: ScenarioOptions = {}): Simulation {
+  const nodes =
+    opts.nodes ??
+    `    - { id: 0, cpus: 1, memory: 256KiB, device: dram, watermarks: { min: 4, low: 8, high: 12 } }
+    - { id: 1, cpus: 0, memory: 256KiB, device: pmem, watermarks: { min: 4, low: 8, high: 12 } }`;
+  const yaml = `
+topology:
+  nodes:
+${nodes}
+${opts.distances ?? ''}
+kernel: { version: '${opts.version ?? '5.15'}', demotion_enabled: ${opts.demotion ?? true} }
+storage: { swap: { size: ${opts.swap ?? '0'} } }
+run: { duration: 1ms, epoch: 1ms }
+workload:
+  files: [{ name: f, size: 256KiB }]
+  tasks:
+    - name: t
+      cpus: [0]
+      regions:
+        - { kind: anon, size: 256KiB }
+        - { kind: file, file: f }
+`;
+  const loaded = parseConfigText(yaml, '/virtual/scenario.yaml');
+  return createSimulation(loaded.config);
+}
+
+export interface PlaceOptions {
+  young?: boolean;
+  referenced?: boolean;
+  active?: boolean;
+  dirty?: boolean;
+}
+
+export const PG_ACTIVE_FLAG = 1;
+export const PG_REFERENCED_FLAG = 2;
+
+/** Place pages in the given order on node `nid` (each goes to the head: the first ends at the tail). */
+export function place(sim: Simulation, pages: readonly number[], nid: number, o: PlaceOptions = {}): void {
+  const extra = (o.active === true ? PG_ACTIVE_FLAG : 0) | (o.referenced === true ? PG_REFERENCED_FLAG : 0);
+  for (const page of pages) {
+    const frame = takeFrame(sim.s, nid);
+    if (frame < 0) throw new Error(`node ${nid} has no free frame for page ${page}`);
+    mapPage(sim.s, page, frame, nid, extra, o.young === true ? 1 : 0, o.dirty === true ? 1 : 0, 0);
+  }
+}
+
+export function range(first: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+export function counter(sim: Simulation, nid: number, name: CounterName): number {
+  return sim.s.counters[nid * NR_COUNTERS + COUNTER_INDEX[name]];
+}
+
+export function total(sim: Simulation, name: CounterName): number {
+  let sum = 0;
+  for (let nid = 0; nid < sim.s.layout.nodes; nid++) sum += counter(sim, nid, name);
+  return sum;
+}
+
+export function free(sim: Simulation, nid: number): number {
+  return sim.s.nodeWords[nid * NODE_WORDS + W_FREE];
+}
+
+export function woken(sim: Simulation, nid: number): boolean {
+  return sim.s.nodeWords[nid * NODE_WORDS + W_KSWAPD_WOKEN] !== 0;
+}
+
+/** Node a page is resident on, or -1 when it is not present. */
+export function nodeOf(sim: Simulation, page: number): number {
+  const e = sim.s.pte[page];
+  return e > 0 ? frameNode(sim.s, e - 1) : -1;
+}
+
+export function assertSound(sim: Simulation): void {
+  const problems = checkInvariants(sim.s);
+  if (problems.length > 0) throw new Error(`invariants broken:\n${problems.join('\n')}`);
+}
+
+import { beforeSettle, migratePhase, reclaimPhase, settlePhase } from '../../src/engine/phases.js';
+import { handleMiss, placeFaults } from '../../src/kernel/fault.js';
+import { refreshSwapView } from '../../src/kernel/swap.js';
+
+/** The reclaim → migrate (all rounds) → settle part of an epoch, for every node. Returns rounds. */
+export function reclaimEpoch(sim: Simulation): number {
+  const nodes = sim.s.layout.nodes;
+  refreshSwapView(sim.s);
+  for (let nid = 0; nid < nodes; nid++) reclaimPhase(sim, nid);
+  let rounds = 0;
+  for (let more = true; more; rounds++) {
+    more = false;
+    for (let nid = 0; nid < nodes; nid++) if (migratePhase(sim, nid, rounds)) more = true;
+  }
+  beforeSettle(sim);
+  for (let nid = 0; nid < nodes; nid++) settlePhase(sim, nid);
+  return rounds;
+}
+
+/**
+ * CPU `cpu` touches `pages` (loads through a mapping unless `kind` says otherwise: 2 = read(),
+ * +1 = store), then the place phase installs what faulted. Returns the summed access cost, ns.
+ */
+export function touch(sim: Simulation, cpu: number, pages: readonly number[], kind = 0): number {
+  const nid = sim.s.machine.cpuNode[cpu];
+  let ns = 0;
+  for (const page of pages) {
+    const e = sim.s.pte[page];
+    if (e > 0) continue;
+    const cost = handleMiss(sim.s, cpu, nid, page, kind, e);
+    if (cost < 0) throw new Error('fault queue full');
+    ns += cost;
+  }
+  refreshSwapView(sim.s);
+  placeFaults(sim.s, sim.ctx);
+  // A new "epoch" for the fault hash: later touches of these pages fault again if evicted.
+  sim.s.faultHash.fill(0);
+  for (let c = 0; c < sim.s.layout.cpus; c++) sim.s.cpuWords[c * CPU_WORDS + C_HASH_USED] = 0;
+  return ns;
+}
