@@ -24,7 +24,7 @@ import {
 import type { SimState } from '../memory/state.js';
 import { NR_COUNTERS, TIERSIM_ACCESSES, TIERSIM_MEMORY_NS } from '../metrics/vmstat.js';
 import { handleMiss } from '../kernel/fault.js';
-import { fillBatch } from './generate.js';
+import { makeBatchFiller } from './generate.js';
 
 export type AccessRunner = (cpu: number, endNs: number) => void;
 
@@ -60,6 +60,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   const cpuPerAccess = Float64Array.from(s.plan.tasks, (t) => t.cpuPerAccessNs);
   const faultHash = s.faultHash;
   const hashSize = s.layout.faultHashSize;
+  const fillBatch = makeBatchFiller(s);
 
   return function runCpu(cpu: number, endNs: number): void {
     const cw = cpu * CPU_WORDS;
@@ -85,7 +86,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
     let memoryNs = 0;
     while (clock < endNs) {
       if (cursor >= fill) {
-        fill = fillBatch(s, cpu);
+        fill = fillBatch(cpu);
         cursor = 0;
       }
       const v = batch[batchBase + cursor];

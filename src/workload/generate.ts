@@ -1,11 +1,15 @@
 /**
  * Access-stream generation: refills a CPU's batch with the next BATCH_LEN accesses of its task,
- * each encoded as page * 4 + (read()/write() syscall ? 2 : 0) + (store ? 1 : 0). Generating in batches keeps pattern logic (and its
- * floating-point Zipf math) out of the access loop, which then only consumes integers.
+ * each encoded as page * 4 + (read()/write() syscall ? 2 : 0) + (store ? 1 : 0). Generating in
+ * batches keeps pattern logic out of the access loop, which only consumes integers.
+ *
+ * The filler is a closure made once per SimState: the CPU's xoshiro128** state is loaded into
+ * closure variables for the whole batch (one load and one store of the shared state per batch,
+ * not per draw), and Zipf ranks come from precomputed tables (zipf.ts).
  */
 import { BATCH_LEN } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
-import { PRNG_WORDS, nextU32 } from './prng.js';
+import { PRNG_WORDS } from './prng.js';
 import {
   PATTERN_HOTSET,
   PATTERN_SEQUENTIAL,
@@ -16,73 +20,109 @@ import {
   R_P0,
   R_P1,
   R_P2,
-  R_P3,
   R_PAGES,
   R_PATTERN,
   R_SYSCALL,
   R_WEIGHT_CUT,
   R_WRITE_CUT,
 } from './plan.js';
-import { zipfRank } from './zipf.js';
+import { zipfRankFromTable } from './zipf.js';
 
 const TWO_32 = 4294967296;
 
-/** Fill CPU `cpu`'s batch; returns the number of entries written (always BATCH_LEN). */
-export function fillBatch(s: SimState, cpu: number): number {
-  const task = s.plan.tasks[s.plan.cpuTask[cpu]];
+export type BatchFiller = (cpu: number) => number;
+
+export function makeBatchFiller(s: SimState): BatchFiller {
   const table = s.plan.regionTable;
-  const firstRegion = task.firstRegion;
-  const regionCount = task.regions.length;
+  const zipfTables = s.plan.zipfTables;
   const prng = s.prng;
-  const po = cpu * PRNG_WORDS;
   const out = s.batch;
-  const base = cpu * BATCH_LEN;
-  const seqBase = cpu * s.layout.maxRegionsPerTask;
-  for (let i = 0; i < BATCH_LEN; i++) {
-    let r = firstRegion;
-    if (regionCount > 1) {
-      const u = nextU32(prng, po);
-      while (u >= table[r * REGION_WORDS + R_WEIGHT_CUT] && r < firstRegion + regionCount - 1) r++;
-    }
-    const rb = r * REGION_WORDS;
-    const pages = table[rb + R_PAGES];
-    let offset: number;
-    switch (table[rb + R_PATTERN]) {
-      case PATTERN_UNIFORM:
-        offset = Math.floor((nextU32(prng, po) / TWO_32) * pages);
-        break;
-      case PATTERN_ZIPFIAN:
-        offset = zipfRank(
-          nextU32(prng, po) / TWO_32,
-          pages,
-          table[rb + R_P0],
-          table[rb + R_P1],
-          table[rb + R_P2],
-          table[rb + R_P3],
-        );
-        break;
-      case PATTERN_HOTSET: {
-        const hot = table[rb + R_P0];
-        const inHot = nextU32(prng, po) < table[rb + R_P1] || hot >= pages;
-        const u = nextU32(prng, po) / TWO_32;
-        offset = inHot ? Math.floor(u * hot) : hot + Math.floor(u * (pages - hot));
-        break;
-      }
-      case PATTERN_SEQUENTIAL: {
-        const slot = seqBase + (r - firstRegion);
-        offset = s.seqPos[slot]!;
-        s.seqPos[slot] = (offset + table[rb + R_P0]) % pages;
-        break;
-      }
-      default:
-        offset = 0;
-    }
-    if (offset >= pages) offset = pages - 1;
-    const writeCut = table[rb + R_WRITE_CUT];
-    const store = writeCut === 0 ? 0 : writeCut >= TWO_32 ? 1 : nextU32(prng, po) < writeCut ? 1 : 0;
-    out[base + i] = (table[rb + R_FIRST_PAGE] + offset) * 4 + table[rb + R_SYSCALL] * 2 + store;
+  const seqPos = s.seqPos;
+  const maxRegions = s.layout.maxRegionsPerTask;
+  const cpuTask = Int32Array.from(s.plan.cpuTask);
+  const firstRegionOf = Int32Array.from(s.plan.tasks, (t) => t.firstRegion);
+  const regionCountOf = Int32Array.from(s.plan.tasks, (t) => t.regions.length);
+  // xoshiro128** state of the CPU being filled.
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+
+  function next(): number {
+    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
+    return result;
   }
-  return BATCH_LEN;
+
+  return function fillBatch(cpu: number): number {
+    const task = cpuTask[cpu];
+    const firstRegion = firstRegionOf[task];
+    const lastRegion = firstRegion + regionCountOf[task] - 1;
+    const po = cpu * PRNG_WORDS;
+    a = prng[po];
+    b = prng[po + 1];
+    c = prng[po + 2];
+    d = prng[po + 3];
+    const base = cpu * BATCH_LEN;
+    const seqBase = cpu * maxRegions - firstRegion;
+    for (let i = 0; i < BATCH_LEN; i++) {
+      let r = firstRegion;
+      if (lastRegion > firstRegion) {
+        const u = next();
+        while (r < lastRegion && u >= table[r * REGION_WORDS + R_WEIGHT_CUT]) r++;
+      }
+      const rb = r * REGION_WORDS;
+      const pages = table[rb + R_PAGES];
+      let offset: number;
+      switch (table[rb + R_PATTERN]) {
+        case PATTERN_UNIFORM:
+          offset = Math.floor((next() / TWO_32) * pages);
+          break;
+        case PATTERN_ZIPFIAN:
+          offset = zipfRankFromTable(
+            next() / TWO_32,
+            pages,
+            table[rb + R_P0],
+            table[rb + R_P1],
+            zipfTables,
+            table[rb + R_P2],
+          );
+          break;
+        case PATTERN_HOTSET: {
+          const hot = table[rb + R_P0];
+          const inHot = next() < table[rb + R_P1] || hot >= pages;
+          const u = next() / TWO_32;
+          offset = inHot ? Math.floor(u * hot) : hot + Math.floor(u * (pages - hot));
+          break;
+        }
+        case PATTERN_SEQUENTIAL:
+          offset = seqPos[seqBase + r];
+          seqPos[seqBase + r] = (offset + table[rb + R_P0]) % pages;
+          break;
+        default:
+          offset = 0;
+      }
+      if (offset >= pages) offset = pages - 1;
+      const writeCut = table[rb + R_WRITE_CUT];
+      const store = writeCut === 0 ? 0 : writeCut >= TWO_32 ? 1 : next() < writeCut ? 1 : 0;
+      out[base + i] = (table[rb + R_FIRST_PAGE] + offset) * 4 + table[rb + R_SYSCALL] * 2 + store;
+    }
+    prng[po] = a;
+    prng[po + 1] = b;
+    prng[po + 2] = c;
+    prng[po + 3] = d;
+    return BATCH_LEN;
+  };
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
 }
 
 /** Spread the threads of a task over its sequential regions so they do not walk in lockstep. */

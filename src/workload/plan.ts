@@ -10,7 +10,7 @@ import type { Config, PatternConfig, RegionConfig } from '../config/schema.js';
 import type { Machine } from '../topology/machine.js';
 import { assert } from '../util/assert.js';
 import { probabilityThreshold } from './prng.js';
-import { zipfParams } from './zipf.js';
+import { zipfParams, zipfTable, type ZipfParams } from './zipf.js';
 
 export const PATTERN_UNIFORM = 0;
 export const PATTERN_ZIPFIAN = 1;
@@ -25,14 +25,13 @@ export const R_PATTERN = 2;
 export const R_WEIGHT_CUT = 3;
 /** Store threshold (u32 scale). */
 export const R_WRITE_CUT = 4;
-/** Pattern parameters: zipf (zetan, eta, alpha, secondCut); hotset (hot pages, hot cut); sequential (stride). */
+/** Pattern parameters: zipf (zetan, secondCut, offset of its table in zipfTables); hotset (hot pages, hot cut); sequential (stride). */
 export const R_P0 = 5;
 export const R_P1 = 6;
 export const R_P2 = 7;
-export const R_P3 = 8;
 /** 1 when the region is a file accessed with read()/write() (page cache, no mapping). */
-export const R_SYSCALL = 9;
-export const REGION_WORDS = 10;
+export const R_SYSCALL = 8;
+export const REGION_WORDS = 9;
 
 export interface FilePlan {
   name: string;
@@ -72,6 +71,8 @@ export interface WorkloadPlan {
   regionTable: Float64Array;
   /** Largest number of regions of one task (sizes per-CPU generator state). */
   maxRegionsPerTask: number;
+  /** Inverse-CDF tables of the Zipfian regions, concatenated (see zipf.ts). */
+  zipfTables: Float64Array;
 }
 
 function pagesOf(bytes: number, pageSize: number): number {
@@ -92,6 +93,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       cpuTask,
       regionTable: new Float64Array(0),
       maxRegionsPerTask: 0,
+      zipfTables: new Float64Array(0),
     };
   }
   const files: FilePlan[] = [];
@@ -106,6 +108,8 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
 
   const tasks: TaskPlan[] = [];
   const regionRows: number[][] = [];
+  const zipfTables: Float64Array[] = [];
+  let zipfOffset = 0;
   let maxRegionsPerTask = 0;
   workload.tasks.forEach((task, taskIndex) => {
     const regions: RegionPlan[] = [];
@@ -138,7 +142,16 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
     task.regions.forEach((region, i) => {
       cumulative += region.weight;
       const cut = i === task.regions.length - 1 ? 4294967296 : probabilityThreshold(cumulative / totalWeight);
-      regionRows.push(regionRow(regions[i], region, cut));
+      const zipf =
+        region.pattern.type === 'zipfian' ? zipfParams(regions[i].pages, region.pattern.theta) : undefined;
+      const row = regionRow(regions[i], region, cut, zipf);
+      if (zipf !== undefined) {
+        const table = zipfTable(zipf);
+        row[R_P2] = zipfOffset;
+        zipfOffset += table.length;
+        zipfTables.push(table);
+      }
+      regionRows.push(row);
     });
     tasks.push({
       name: task.name,
@@ -154,32 +167,56 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
 
   const regionTable = new Float64Array(regionRows.length * REGION_WORDS);
   regionRows.forEach((row, i) => regionTable.set(row, i * REGION_WORDS));
-  return { pageSize, files, tasks, filePages, totalPages: nextPage, cpuTask, regionTable, maxRegionsPerTask };
+  const allZipf = new Float64Array(zipfOffset);
+  let at = 0;
+  for (const t of zipfTables) {
+    allZipf.set(t, at);
+    at += t.length;
+  }
+  return {
+    pageSize,
+    files,
+    tasks,
+    filePages,
+    totalPages: nextPage,
+    cpuTask,
+    regionTable,
+    maxRegionsPerTask,
+    zipfTables: allZipf,
+  };
 }
 
-function regionRow(plan: RegionPlan, region: RegionConfig, weightCut: number): number[] {
+function regionRow(
+  plan: RegionPlan,
+  region: RegionConfig,
+  weightCut: number,
+  zipf: ZipfParams | undefined,
+): number[] {
   const row = new Array<number>(REGION_WORDS).fill(0);
   row[R_FIRST_PAGE] = plan.firstPage;
   row[R_PAGES] = plan.pages;
   row[R_WEIGHT_CUT] = weightCut;
   row[R_WRITE_CUT] = probabilityThreshold(region.write_fraction);
   row[R_SYSCALL] = plan.kind === 'file' && plan.access === 'read' ? 1 : 0;
-  setPattern(row, region.pattern, plan.pages);
+  setPattern(row, region.pattern, plan.pages, zipf);
   return row;
 }
 
-function setPattern(row: number[], pattern: PatternConfig, pages: number): void {
+function setPattern(
+  row: number[],
+  pattern: PatternConfig,
+  pages: number,
+  zipf: ZipfParams | undefined,
+): void {
   switch (pattern.type) {
     case 'uniform':
       row[R_PATTERN] = PATTERN_UNIFORM;
       return;
     case 'zipfian': {
-      const z = zipfParams(pages, pattern.theta);
+      const z = zipf ?? zipfParams(pages, pattern.theta);
       row[R_PATTERN] = PATTERN_ZIPFIAN;
       row[R_P0] = z.zetan;
-      row[R_P1] = z.eta;
-      row[R_P2] = z.alpha;
-      row[R_P3] = z.secondCut;
+      row[R_P1] = z.secondCut;
       return;
     }
     case 'hotset':
