@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, ProtocolError, SimulationError } from '../util/errors.js';
 import { TIERSIM_VERSION } from '../util/version.js';
+import { SCHEDULERS, type SchedulerName } from '../engine/scheduler.js';
 import { EXIT_CONFIG, EXIT_FAILURE, runCommand } from './run-command.js';
 import { topologyCommand } from './topology-command.js';
 import { validateCommand } from './validate-command.js';
@@ -41,9 +42,12 @@ function buildProgram(result: { code: number }): Command {
     .option('--seed <n>', 'root seed of every random stream (same as --set run.seed=<n>)', parseSeed)
     .option('--set <path=value>', SET_HELP, collect, [])
     .addOption(
-      new Option('--threads <mode>', 'scheduler: inline runs every node on this thread')
-        .choices(['inline', 'per-node'])
-        .default('inline'),
+      new Option(
+        '--threads <mode>',
+        'per-node: one worker thread per NUMA node; inline: every node on this thread (same results, bit for bit)',
+      )
+        .choices(SCHEDULERS)
+        .default('per-node'),
     )
     .option('--json', 'print result.json to stdout instead of the summary', false)
     .option('-q, --quiet', 'no summary and no progress bar', false)
@@ -63,7 +67,14 @@ DIR/result.json holds everything (including per-epoch series and a state digest)
     .action(
       async (
         config: string,
-        opts: { out?: string; seed?: number; set: string[]; threads: string; json: boolean; quiet: boolean },
+        opts: {
+          out?: string;
+          seed?: number;
+          set: string[];
+          threads: SchedulerName;
+          json: boolean;
+          quiet: boolean;
+        },
       ) => {
         result.code = await runCommand(config, opts);
       },

@@ -1,19 +1,22 @@
 /**
  * `tiersim run CONFIG`: load and validate (nothing is written for a config that fails), run all
- * epochs with a progress bar, write the output directory, print the summary. Ctrl-C stops after
- * the current epoch; the epochs already run are reported and written, and the exit code is 130.
+ * epochs on the chosen scheduler with a progress bar, write the output directory, print the
+ * summary. Ctrl-C stops after the current epoch; the epochs already run are reported and
+ * written, and the exit code is 130. A failure in a worker ends the run with an error naming the
+ * node, epoch and phase; the epochs finished before it are written; the exit code is 1.
  */
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { ConfigError } from '../util/errors.js';
 import { formatDuration } from '../config/units.js';
-import { runInline } from '../engine/inline.js';
+import { collectResult } from '../engine/results.js';
+import { runScheduled, type SchedulerName } from '../engine/scheduler.js';
 import { createSimulation, type Simulation } from '../engine/simulation.js';
+import type { RunResult } from '../metrics/result.js';
 import { taskAccesses } from '../metrics/series.js';
-import { buildResult, type RunResult } from '../metrics/result.js';
 import { formatSummary } from '../report/summary.js';
 import { wallIsoNow, wallNowMs } from '../report/wallclock.js';
 import { writeRunOutput } from '../report/write.js';
+import { ConfigError } from '../util/errors.js';
 import { Progress, progressWanted } from './progress.js';
 
 export interface RunOptions {
@@ -22,16 +25,13 @@ export interface RunOptions {
   set: string[];
   quiet: boolean;
   json: boolean;
-  threads: string;
+  threads: SchedulerName;
 }
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_CONFIG = 2;
 export const EXIT_INTERRUPTED = 130;
-
-/** Yield to the event loop this often so Ctrl-C and the progress bar get a turn. */
-const YIELD_EVERY_MS = 100;
 
 export function overridesOf(options: Pick<RunOptions, 'set' | 'seed'>): string[] {
   return options.seed === undefined ? options.set : [...options.set, `run.seed=${options.seed}`];
@@ -49,9 +49,6 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       },
     ]);
   }
-  if (options.threads !== 'inline') {
-    process.stderr.write(`tiersim: --threads ${options.threads} is not available yet; running inline\n`);
-  }
   const started = wallIsoNow();
   const t0 = wallNowMs();
   const sim = createSimulation(loaded.config);
@@ -68,41 +65,39 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     describe: (done, elapsedS) =>
       `${formatDuration(done * epochNs)} of ${formatDuration(epochs * epochNs)} simulated | ${(accessesSoFar(sim) / elapsedS / 1e6).toFixed(1)} M accesses/s`,
   });
-  let lastYield = wallNowMs();
   let outcome;
   try {
-    outcome = await runInline(sim, {
-      afterEpoch: async (done) => {
-        progress.update(done);
-        if (wallNowMs() - lastYield >= YIELD_EVERY_MS) {
-          await new Promise((resolve) => setImmediate(resolve));
-          lastYield = wallNowMs();
-        }
-        return !interrupted;
-      },
+    outcome = await runScheduled(sim, options.threads, {
+      onProgress: (done) => progress.update(done),
+      shouldStop: () => interrupted,
     });
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
   }
   const elapsedMs = wallNowMs() - t0;
-  const result = buildResult(
-    sim.s,
-    { ...loaded, file: displayPath(file) },
-    outcome.sampler.series,
-    outcome.epochsDone,
-    epochs,
-    {
+  const result = collectResult(sim, {
+    loaded: { ...loaded, file: displayPath(file) },
+    stoppedBy: outcome.stoppedBy,
+    fromSnapshot: outcome.failure !== undefined,
+    wall: {
       started_at: started,
       elapsed_ms: Math.round(elapsedMs),
-      scheduler: 'inline',
+      scheduler: options.threads,
       accesses_per_second: Math.round(accessesSoFar(sim) / (elapsedMs / 1000)),
     },
-  );
+  });
   emit(result, options);
+  const where = options.out === undefined ? 'shown above' : `written to ${options.out}`;
+  if (outcome.failure !== undefined) {
+    process.stderr.write(
+      `tiersim: run failed: ${outcome.failure.message}\ntiersim: the ${result.epochs_run} epochs finished before it are ${where}\n`,
+    );
+    return EXIT_FAILURE;
+  }
   if (interrupted) {
     process.stderr.write(
-      `tiersim: interrupted after ${outcome.epochsDone} of ${epochs} epochs; partial results ${options.out === undefined ? 'shown' : `written to ${options.out}`}\n`,
+      `tiersim: interrupted after ${result.epochs_run} of ${epochs} epochs; partial results ${where}\n`,
     );
     return EXIT_INTERRUPTED;
   }
@@ -117,8 +112,9 @@ function emit(result: RunResult, options: RunOptions): void {
   if (options.out !== undefined) writeRunOutput(options.out, result);
   if (options.json) process.stdout.write(JSON.stringify(result, null, 1) + '\n');
   else if (!options.quiet) process.stdout.write(formatSummary(result) + '\n');
-  if (options.out !== undefined && !options.quiet && !options.json)
+  if (options.out !== undefined && !options.quiet && !options.json) {
     process.stdout.write(`\nwritten to ${options.out}/ (result.json, vmstat, series.csv, nodes/)\n`);
+  }
 }
 
 function displayPath(file: string): string {

@@ -1,18 +1,8 @@
 /**
- * The inline scheduler: every phase of every node on the calling thread, in node order. It is
- * the reference the threaded scheduler must match bit for bit, and what sweeps use.
+ * The inline scheduler: the epoch program (epoch.ts) with every node on the calling thread. It
+ * is the reference the threaded scheduler must match bit for bit, and what sweeps use.
  */
-import { updateGauges } from '../metrics/gauges.js';
-import { Sampler } from '../metrics/series.js';
-import {
-  accessPhase,
-  beforeSettle,
-  beginEpoch,
-  migratePhase,
-  placePhase,
-  reclaimPhase,
-  settlePhase,
-} from './phases.js';
+import { Coordinator, inlineThread, prepareRun, runEpochs } from './epoch.js';
 import type { Simulation } from './simulation.js';
 
 export interface RunHooks {
@@ -24,40 +14,34 @@ export interface RunHooks {
 }
 
 export interface RunOutcome {
-  sampler: Sampler;
   epochsDone: number;
 }
 
-/** Run one epoch's phases for every node. */
-export function runEpochInline(sim: Simulation, epoch: number, nextAction: number): number {
-  const nodes = sim.spec.layout.nodes;
-  beginEpoch(sim, epoch);
-  for (let nid = 0; nid < nodes; nid++) accessPhase(sim, nid, epoch);
-  const after = placePhase(sim, epoch, nextAction);
-  for (let nid = 0; nid < nodes; nid++) reclaimPhase(sim, nid);
-  for (let round = 0, more = true; more; round++) {
-    more = false;
-    for (let nid = 0; nid < nodes; nid++) if (migratePhase(sim, nid, round)) more = true;
+/** Step the simulation one epoch at a time (tests interleave simulations with it). */
+export class InlineRunner {
+  private readonly sim: Simulation;
+  private readonly thread;
+  private readonly coordinator: Coordinator;
+  epochsDone = 0;
+
+  constructor(sim: Simulation) {
+    this.sim = sim;
+    this.thread = inlineThread(sim);
+    this.coordinator = new Coordinator(sim);
+    prepareRun(sim);
   }
-  beforeSettle(sim);
-  for (let nid = 0; nid < nodes; nid++) settlePhase(sim, nid);
-  return after;
+
+  step(): void {
+    runEpochs(this.sim, this.thread, this.coordinator, this.epochsDone, this.epochsDone + 1);
+    this.epochsDone++;
+  }
 }
 
 export async function runInline(sim: Simulation, hooks: RunHooks = {}): Promise<RunOutcome> {
-  const { epochs, sampleEveryEpochs, params } = sim.spec;
-  const sampler = new Sampler(sim.s, sampleEveryEpochs * params.epochNs);
-  let nextAction = 0;
-  let epochsDone = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    nextAction = runEpochInline(sim, epoch, nextAction);
-    epochsDone = epoch + 1;
-    if (epochsDone % sampleEveryEpochs === 0 || epochsDone === epochs) {
-      updateGauges(sim.s);
-      sampler.sample(epochsDone * params.epochNs);
-    }
-    if (hooks.afterEpoch !== undefined && !(await hooks.afterEpoch(epochsDone))) break;
+  const runner = new InlineRunner(sim);
+  while (runner.epochsDone < sim.spec.epochs) {
+    runner.step();
+    if (hooks.afterEpoch !== undefined && !(await hooks.afterEpoch(runner.epochsDone))) break;
   }
-  updateGauges(sim.s);
-  return { sampler, epochsDone };
+  return { epochsDone: runner.epochsDone };
 }

@@ -1,18 +1,12 @@
 /**
- * The epoch's phases, as functions of (simulation, node). The inline scheduler calls them in a
- * loop; the per-node threaded scheduler calls the same functions from each node's worker, with
- * a barrier between phases. Order within the epoch:
- *
- *   access   (parallel, per node with CPUs)  CPUs run their streams to the epoch's end; faults queue
- *   place    (coordinator)                   timed actions; faults installed in node, record order
- *   reclaim  (parallel, per node)            kswapd; demotions leave as records
- *   migrate  (parallel, per target; rounds)  demotion records allocated and moved
- *   settle   (parallel, per source)          moved frames freed; failed demotions reclaimed
- *   sample   (coordinator)                   gauges and series
+ * The epoch's phases and coordinator steps, as functions of (simulation, node). The program
+ * that sequences them, with barriers, is src/engine/epoch.ts (and the protocol it follows is
+ * described in src/engine/protocol.ts). Parallel phases touch only what the node owns;
+ * coordinator steps run on one thread while the others wait.
  */
-import { G_EPOCH, G_NOW_NS } from '../memory/layout.js';
+import { G_EPOCH, G_NOW_NS, NODE_WORDS, W_KSWAPD_WOKEN } from '../memory/layout.js';
 import { placeFaults } from '../kernel/fault.js';
-import { countForeignDemotions, migrateRound } from '../kernel/migrate.js';
+import { migrateRound, routeAcks, routeDemotions } from '../kernel/migrate.js';
 import { refreshSwapView } from '../kernel/swap.js';
 import { kswapdRun, reclaimPages, settleDemotions } from '../kernel/vmscan.js';
 import type { Simulation } from './simulation.js';
@@ -23,13 +17,11 @@ export function accessPhase(sim: Simulation, nid: number, epoch: number): void {
   for (let i = 0; i < cpus.length; i++) sim.runCpu(cpus[i], endNs);
 }
 
-/** Coordinator, before each epoch's access phase. */
-export function beginEpoch(sim: Simulation, epoch: number): void {
-  sim.s.globalWords[G_EPOCH] = epoch;
-  sim.s.globalWords[G_NOW_NS] = epoch * sim.spec.params.epochNs;
-}
-
-export function placePhase(sim: Simulation, epoch: number, nextAction: number): number {
+/**
+ * Coordinator: timed actions due this epoch, then every queued fault. Returns the index of the
+ * next action and whether any kswapd is awake (so the reclaim phases are needed).
+ */
+export function placeStep(sim: Simulation, epoch: number, nextAction: number): number {
   refreshSwapView(sim.s);
   const actions = sim.spec.actions;
   let i = nextAction;
@@ -42,19 +34,37 @@ export function placePhase(sim: Simulation, epoch: number, nextAction: number): 
   return i;
 }
 
+export function anyKswapdAwake(sim: Simulation): boolean {
+  for (let nid = 0; nid < sim.s.layout.nodes; nid++) {
+    if (sim.s.nodeWords[nid * NODE_WORDS + W_KSWAPD_WOKEN] !== 0) return true;
+  }
+  return false;
+}
+
+/** Coordinator, before each epoch's access phase. */
+export function beginEpoch(sim: Simulation, epoch: number): void {
+  sim.s.globalWords[G_EPOCH] = epoch;
+  sim.s.globalWords[G_NOW_NS] = epoch * sim.spec.params.epochNs;
+}
+
 export function reclaimPhase(sim: Simulation, nid: number): void {
   kswapdRun(sim.s, sim.ctx, nid);
 }
 
-/** One migrate round for target `nid`; true when records moved on and another round is needed. */
-export function migratePhase(sim: Simulation, nid: number, round: number): boolean {
-  return migrateRound(sim.s, nid, round, sim.ctx.walks);
+/** Coordinator: demotion records to their targets; returns how many. */
+export function routeStep(sim: Simulation): number {
+  return routeDemotions(sim.s);
 }
 
-/** Coordinator, between migrate and settle. */
-export function beforeSettle(sim: Simulation): void {
-  countForeignDemotions(sim.s);
-  refreshSwapView(sim.s);
+export function migratePhase(sim: Simulation, nid: number): void {
+  migrateRound(sim.s, nid, sim.ctx.walks);
+}
+
+/** Coordinator: outcomes to their sources (and forwards to their next node); true = another round. */
+export function acksStep(sim: Simulation): boolean {
+  const more = routeAcks(sim.s);
+  if (!more) refreshSwapView(sim.s);
+  return more;
 }
 
 export function settlePhase(sim: Simulation, nid: number): void {

@@ -1,17 +1,37 @@
 /**
  * A Simulation: the SimState of one experiment plus the per-thread objects its phases use (the
- * access-loop closure, the reclaim scan controls). Built from a validated config; every thread
- * that runs phases builds its own Simulation over the same shared buffers.
+ * access-loop closure, the reclaim scan controls) and the protocol's shared buffers. Built from
+ * a validated config; every thread that runs phases opens its own Simulation over the same
+ * shared buffers.
  */
 import type { Config } from '../config/schema.js';
-import { computeLayout, allocateBuffers, type StateBuffers, type StateLayout } from '../memory/layout.js';
+import {
+  CPU_WORDS,
+  NODE_WORDS,
+  allocateBuffers,
+  computeLayout,
+  type StateBuffers,
+  type StateLayout,
+} from '../memory/layout.js';
 import { attachState, initState, simParams, type SimParams, type SimState } from '../memory/state.js';
+import { seriesRowWords } from '../metrics/series.js';
+import { NR_COUNTERS } from '../metrics/vmstat.js';
 import { buildMachine } from '../topology/build.js';
 import type { Machine } from '../topology/machine.js';
 import { createReclaimContext, type ReclaimContext } from '../kernel/vmscan.js';
 import { buildWorkloadPlan, type WorkloadPlan } from '../workload/plan.js';
 import { makeAccessRunner, type AccessRunner } from '../workload/access-loop.js';
 import { initSequentialPositions } from '../workload/generate.js';
+import { CONTROL_INT32S, K_SNAPSHOT_EPOCHS } from './protocol.js';
+
+/** Shared buffers of the epoch protocol (not simulation state): control block, series, snapshot. */
+export interface RunBuffers {
+  control: SharedArrayBuffer;
+  series: SharedArrayBuffer;
+  /** Counters, node words and CPU words as of the end of the last finished epoch. */
+  snapshot: SharedArrayBuffer;
+  maxSamples: number;
+}
 
 /** Everything needed to rebuild a Simulation in another thread (structured-cloneable). */
 export interface SimulationSpec {
@@ -24,6 +44,9 @@ export interface SimulationSpec {
   actions: PlannedAction[];
   epochs: number;
   sampleEveryEpochs: number;
+  run: RunBuffers;
+  /** Longest a thread waits at a barrier before the run fails, ms. */
+  barrierTimeoutMs: number;
 }
 
 export interface PlannedAction {
@@ -39,10 +62,18 @@ export interface Simulation {
   readonly s: SimState;
   readonly ctx: ReclaimContext;
   readonly runCpu: AccessRunner;
+  readonly control: Int32Array;
+  readonly series: Float64Array;
+  readonly snapshot: Float64Array;
 }
 
 /** Most samples a run keeps for its series unless run.sample_interval says otherwise. */
 export const MAX_DEFAULT_SAMPLES = 2000;
+
+/** Float64 words of the end-of-epoch snapshot: counters, node words, CPU words. */
+export function snapshotWords(layout: StateLayout): number {
+  return layout.nodes * NR_COUNTERS + layout.nodes * NODE_WORDS + layout.cpus * CPU_WORDS;
+}
 
 export function planSimulation(config: Config): SimulationSpec {
   const machine = buildMachine(config.topology, config.kernel);
@@ -60,8 +91,7 @@ export function planSimulation(config: Config): SimulationSpec {
       ? Math.max(1, Math.round(config.run.sample_interval / config.run.epoch))
       : Math.max(1, Math.ceil(epochs / MAX_DEFAULT_SAMPLES));
   const actions: PlannedAction[] = (config.workload?.actions ?? []).map((action) => {
-    const taskIndex = plan.tasks.findIndex((t) => t.name === action.task);
-    const task = plan.tasks[taskIndex];
+    const task = plan.tasks.find((t) => t.name === action.task)!;
     const region = task.regions[action.region];
     return {
       epoch: Math.floor(action.at / config.run.epoch),
@@ -72,6 +102,13 @@ export function planSimulation(config: Config): SimulationSpec {
     };
   });
   actions.sort((a, b) => a.epoch - b.epoch);
+  const maxSamples = Math.ceil(epochs / sampleEveryEpochs) + 1;
+  const run: RunBuffers = {
+    control: new SharedArrayBuffer(CONTROL_INT32S * 4),
+    series: new SharedArrayBuffer(maxSamples * seriesRowWords(layout.nodes) * 8),
+    snapshot: new SharedArrayBuffer(snapshotWords(layout) * 8),
+    maxSamples,
+  };
   return {
     layout,
     machine,
@@ -81,17 +118,29 @@ export function planSimulation(config: Config): SimulationSpec {
     actions,
     epochs,
     sampleEveryEpochs,
+    run,
+    barrierTimeoutMs: config.run.barrier_timeout / 1e6,
   };
 }
 
 /** Views and per-thread objects over a spec's buffers; `init` only in the thread that allocated them. */
 export function openSimulation(spec: SimulationSpec, init: boolean): Simulation {
   const s = attachState(spec.layout, spec.machine, spec.plan, spec.params, spec.buffers);
+  const control = new Int32Array(spec.run.control);
   if (init) {
     initState(s);
     initSequentialPositions(s);
+    Atomics.store(control, K_SNAPSHOT_EPOCHS, -1);
   }
-  return { spec, s, ctx: createReclaimContext(s), runCpu: makeAccessRunner(s) };
+  return {
+    spec,
+    s,
+    ctx: createReclaimContext(s),
+    runCpu: makeAccessRunner(s),
+    control,
+    series: new Float64Array(spec.run.series),
+    snapshot: new Float64Array(spec.run.snapshot),
+  };
 }
 
 export function createSimulation(config: Config): Simulation {

@@ -16,14 +16,13 @@ import {
   CPU_WORDS,
   C_CLOCK,
   C_HASH_USED,
-  FAULT_WORDS,
   NODE_WORDS,
+  RING_FAULT,
   W_ANON_PAGES,
-  W_FAULT_COUNT,
   W_FILE_PAGES,
 } from '../memory/layout.js';
 import { lruAddHead } from '../memory/lru.js';
-import type { SimState } from '../memory/state.js';
+import { ringOf, type SimState } from '../memory/state.js';
 import {
   NR_COUNTERS,
   PGFAULT,
@@ -124,30 +123,28 @@ export function handleMiss(
 }
 
 function queueFault(s: SimState, cpu: number, nid: number, page: number, kind: number): boolean {
-  const w = nid * NODE_WORDS + W_FAULT_COUNT;
-  const count = s.nodeWords[w];
-  if (count >= s.layout.faultMax) {
+  const ring = ringOf(s, nid, RING_FAULT);
+  const r = ring.size() < s.layout.faultMax ? ring.reserve() : -1;
+  if (r < 0) {
     s.counters[nid * NR_COUNTERS + TIERSIM_FAULT_STALL]++;
     return false;
   }
-  const r = (nid * s.layout.faultMax + count) * FAULT_WORDS;
-  s.faultBox[r] = page;
-  s.faultBox[r + 1] = cpu * 4 + kind;
-  s.nodeWords[w] = count + 1;
+  ring.words[r] = page;
+  ring.words[r + 1] = cpu * 4 + kind;
+  ring.commit();
   return true;
 }
 
-/** Place phase: install every queued fault, node by node, in queue order. */
+/** Place phase (coordinator): install every queued fault, node by node, in queue order. */
 export function placeFaults(s: SimState, ctx: ReclaimContext): void {
   for (let nid = 0; nid < s.layout.nodes; nid++) {
-    const w = nid * NODE_WORDS + W_FAULT_COUNT;
-    const count = s.nodeWords[w];
-    let r = nid * s.layout.faultMax * FAULT_WORDS;
-    for (let i = 0; i < count; i++, r += FAULT_WORDS) {
-      const word = s.faultBox[r + 1];
-      installPage(s, ctx, s.faultBox[r], word >>> 2, word & 3);
+    const ring = ringOf(s, nid, RING_FAULT);
+    for (let r = ring.peek(); r >= 0; r = ring.peek()) {
+      const page = ring.words[r];
+      const word = ring.words[r + 1];
+      ring.release();
+      installPage(s, ctx, page, word >>> 2, word & 3);
     }
-    s.nodeWords[w] = 0;
   }
 }
 

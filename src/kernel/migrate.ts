@@ -9,37 +9,44 @@
  * don't bother"); it alone counts in pgmigrate_fail, the rest of the batch is not tried and
  * falls back to ordinary reclaim.
  *
- * kswapd's demotions cross nodes, so they travel as records: reclaim (source) writes them, the
- * migrate phase (each target, records in source-node order, in rounds while a 6.1 walk moves a
- * record to another node) allocates and moves, and settle (source) frees what moved and reclaims
- * the rest the ordinary way. Direct reclaim runs in the serial place phase and migrates at once
- * through the same steps.
+ * kswapd's demotions cross nodes, so they travel as records over rings: reclaim (source)
+ * writes them to its demote ring; the coordinator routes them, in node and record order, to the
+ * targets' migrate rings; each target allocates and moves in its migrate round and reports on
+ * its ack ring; the coordinator sends forwarded records (a 6.1 walk moving on) to the next
+ * node for another round and final outcomes to the source's settle ring; the source frees what
+ * moved and reclaims the rest the ordinary way. Direct reclaim runs in the serial place phase
+ * and migrates at once through the same allocation steps.
  */
 import { PG_ISOLATED, PG_LRU, PG_MIGRATE_MASK, PG_SWAPBACKED, lruOf } from '../memory/flags.js';
 import { giveFrame, takeFrame } from '../memory/frames.js';
 import {
   MIGRATE_ABORTED,
   MIGRATE_DONE,
+  MIGRATE_FORWARD,
   MIGRATE_NOMEM,
   MIGRATE_PENDING,
   MIGRATE_WORDS,
   M_BATCH,
   M_PREFERRED,
-  M_ROUND,
+  M_SRC,
   M_SRC_FRAME,
-  M_STAGE,
   M_STATUS,
+  M_STEP,
   M_TARGET,
-  M_WALK,
   NODE_WORDS,
+  RING_ACK,
+  RING_DEMOTE,
+  RING_MIGRATE,
+  RING_SETTLE,
   W_ANON_PAGES,
   W_FILE_PAGES,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
-  W_MIGRATE_COUNT,
 } from '../memory/layout.js';
 import { lruAddHead } from '../memory/lru.js';
-import type { SimState } from '../memory/state.js';
+import { ringOf, type SimState } from '../memory/state.js';
+import type { Ring } from '../shm/ring.js';
+import { ProtocolError } from '../util/errors.js';
 import {
   NR_COUNTERS,
   NUMA_FOREIGN,
@@ -52,7 +59,7 @@ import {
 import { wakeupKswapd } from './kswapd.js';
 import { WMARK_LOW, WMARK_MIN, watermarkOk } from './watermark.js';
 
-/** Allocation stages of a demotion (M_STAGE). */
+/** Allocation stages of a demotion (M_STEP >>> 16). */
 export const STAGE_PREFERRED = 0;
 export const STAGE_WALK_LOW = 1;
 export const STAGE_WALK_MIN = 2;
@@ -138,55 +145,111 @@ export function releaseIsolatedFrame(s: SimState, nid: number, frame: number): v
   s.counters[nid * NR_COUNTERS + PGFREE]++;
 }
 
+/** Copy a migration record from one ring slot to another (both rings use MIGRATE_WORDS). */
+function copyRecord(from: Int32Array, r: number, to: Int32Array, w: number): void {
+  for (let k = 0; k < MIGRATE_WORDS; k++) to[w + k] = from[r + k];
+}
+
+function mustReserve(ring: Ring, what: string): number {
+  const w = ring.reserve();
+  if (w < 0) throw new ProtocolError(`${what} ring full (capacity ${ring.capacity})`);
+  return w;
+}
+
 /**
- * The migrate phase of node `nid` (one round): take every pending demotion record addressed to
- * this node and due in this round, in source-node then record order, and allocate + move.
- * Returns true when some record moved on to another node and another round is needed.
+ * Coordinator, after the reclaim phase: move every node's demotion records, in node order and
+ * record order, to the rings of their target nodes. Returns how many were routed.
+ */
+export function routeDemotions(s: SimState): number {
+  let routed = 0;
+  for (let src = 0; src < s.layout.nodes; src++) {
+    const demote = ringOf(s, src, RING_DEMOTE);
+    for (let r = demote.peek(); r >= 0; r = demote.peek()) {
+      const to = ringOf(s, demote.words[r + M_TARGET], RING_MIGRATE);
+      const w = mustReserve(to, 'migrate');
+      copyRecord(demote.words, r, to.words, w);
+      demote.release();
+      to.commit();
+      routed++;
+    }
+  }
+  return routed;
+}
+
+/**
+ * The migrate phase of node `nid` (one round): take every demotion record in this node's
+ * migrate ring, in ring order, allocate and move, and report each outcome on the ack ring.
  */
 export function migrateRound(
   s: SimState,
   nid: number,
-  round: number,
   walks: readonly (readonly (readonly number[])[])[],
-): boolean {
-  const box = s.migrateBox;
-  const per = s.layout.migrateMax * MIGRATE_WORDS;
-  let forwarded = false;
-  for (let src = 0; src < s.layout.nodes; src++) {
-    const base = src * per;
-    const count = s.nodeWords[src * NODE_WORDS + W_MIGRATE_COUNT];
-    for (let i = 0; i < count; i++) {
-      const r = base + i * MIGRATE_WORDS;
-      if (box[r + M_STATUS] !== MIGRATE_PENDING || box[r + M_TARGET] !== nid || box[r + M_ROUND] > round)
-        continue;
-      // The batch ended at an earlier page (-ENOMEM): this one is never tried. Pages of a batch
-      // move through the same nodes in order, so the earlier page is settled by now.
-      if (i > 0 && box[r - MIGRATE_WORDS + M_BATCH] === box[r + M_BATCH]) {
-        const prev = box[r - MIGRATE_WORDS + M_STATUS];
-        if (prev === MIGRATE_NOMEM || prev === MIGRATE_ABORTED) {
-          box[r + M_STATUS] = MIGRATE_ABORTED;
-          continue;
+): void {
+  const inbox = ringOf(s, nid, RING_MIGRATE);
+  const acks = ringOf(s, nid, RING_ACK);
+  const words = inbox.words;
+  // The batch that hit -ENOMEM in this round: its later pages (right behind it in this ring,
+  // since a batch's pages travel together) are not tried.
+  let abortedSrc = -1;
+  let abortedBatch = -1;
+  for (let r = inbox.peek(); r >= 0; r = inbox.peek()) {
+    const w = mustReserve(acks, 'ack');
+    copyRecord(words, r, acks.words, w);
+    inbox.release();
+    const a = acks.words;
+    const src = a[w + M_SRC];
+    if (src === abortedSrc && a[w + M_BATCH] === abortedBatch) {
+      a[w + M_STATUS] = MIGRATE_ABORTED;
+    } else {
+      const step = a[w + M_STEP];
+      const frame = demotionAllocStep(s, nid, step >>> 16);
+      if (frame >= 0) {
+        movePage(s, a[w + M_SRC_FRAME], frame, nid, src, a[w + M_PREFERRED]);
+        a[w + M_STATUS] = MIGRATE_DONE;
+      } else {
+        const walk = walks[src][a[w + M_PREFERRED]];
+        const next = nextDemotionStep(walk, step >>> 16, step & 0xffff);
+        if (next < 0) {
+          a[w + M_STATUS] = MIGRATE_NOMEM;
+          abortedSrc = src;
+          abortedBatch = a[w + M_BATCH];
+        } else {
+          a[w + M_STATUS] = MIGRATE_FORWARD;
+          a[w + M_STEP] = next;
+          a[w + M_TARGET] = walk[next & 0xffff];
         }
       }
-      const stage = box[r + M_STAGE];
-      const frame = demotionAllocStep(s, nid, stage);
-      if (frame >= 0) {
-        movePage(s, box[r + M_SRC_FRAME], frame, nid, src, box[r + M_PREFERRED]);
-        box[r + M_STATUS] = MIGRATE_DONE;
-        continue;
+    }
+    // Publish the outcome: the record's words are written, now the tail moves.
+    acks.commit();
+  }
+}
+
+/**
+ * Coordinator, after a migrate round: route every outcome, in node order and ring order. A
+ * forwarded record goes to its next node's migrate ring for another round; a final outcome goes
+ * back to its source's settle ring. Demotions that a 6.1 fallback placed away from the
+ * preferred node count numa_foreign there (serially here: that node's counters belong to
+ * another thread during the round). Returns true when another round is needed.
+ */
+export function routeAcks(s: SimState): boolean {
+  let forwarded = false;
+  for (let nid = 0; nid < s.layout.nodes; nid++) {
+    const acks = ringOf(s, nid, RING_ACK);
+    for (let r = acks.peek(); r >= 0; r = acks.peek()) {
+      const a = acks.words;
+      const status = a[r + M_STATUS];
+      const forward = status === MIGRATE_FORWARD;
+      if (status === MIGRATE_DONE && a[r + M_TARGET] !== a[r + M_PREFERRED]) {
+        s.counters[a[r + M_PREFERRED] * NR_COUNTERS + NUMA_FOREIGN]++;
       }
-      const walk = walks[src][box[r + M_PREFERRED]];
-      const next = nextDemotionStep(walk, stage, box[r + M_WALK]);
-      if (next < 0) {
-        box[r + M_STATUS] = MIGRATE_NOMEM;
-        continue;
-      }
-      const walkIndex = next & 0xffff;
-      box[r + M_STAGE] = next >>> 16;
-      box[r + M_WALK] = walkIndex;
-      box[r + M_TARGET] = walk[walkIndex]!;
-      box[r + M_ROUND] = round + 1;
-      forwarded = true;
+      const to = ringOf(s, forward ? a[r + M_TARGET] : a[r + M_SRC], forward ? RING_MIGRATE : RING_SETTLE);
+      const w = mustReserve(to, forward ? 'migrate' : 'settle');
+      copyRecord(a, r, to.words, w);
+      if (forward) to.words[w + M_STATUS] = MIGRATE_PENDING;
+      acks.release();
+      to.commit();
+      if (forward) forwarded = true;
     }
   }
   return forwarded;
@@ -230,22 +293,4 @@ export function demoteBatchNow(
     moved++;
   }
   return moved;
-}
-
-/**
- * Coordinator, between migrate and settle: numa_foreign for every kswapd demotion that a 6.1
- * fallback placed on another node than the preferred one. Counted here, serially, because the
- * preferred node's counters belong to another thread during the migrate phase.
- */
-export function countForeignDemotions(s: SimState): void {
-  const box = s.migrateBox;
-  const per = s.layout.migrateMax * MIGRATE_WORDS;
-  for (let src = 0; src < s.layout.nodes; src++) {
-    const count = s.nodeWords[src * NODE_WORDS + W_MIGRATE_COUNT];
-    for (let i = 0, r = src * per; i < count; i++, r += MIGRATE_WORDS) {
-      if (box[r + M_STATUS] === MIGRATE_DONE && box[r + M_TARGET] !== box[r + M_PREFERRED]) {
-        s.counters[box[r + M_PREFERRED] * NR_COUNTERS + NUMA_FOREIGN]++;
-      }
-    }
-  }
 }

@@ -29,16 +29,16 @@ import {
   MIGRATE_DONE,
   MIGRATE_NOMEM,
   MIGRATE_PENDING,
-  MIGRATE_WORDS,
   M_BATCH,
   M_PAGE,
   M_PREFERRED,
-  M_ROUND,
+  M_SRC,
+  M_STEP,
+  RING_DEMOTE,
+  RING_SETTLE,
   M_SRC_FRAME,
-  M_STAGE,
   M_STATUS,
   M_TARGET,
-  M_WALK,
   NODE_WORDS,
   W_ANON_COST,
   W_BATCH_SEQ,
@@ -51,12 +51,12 @@ import {
   W_KSWAPD_PRIORITY,
   W_KSWAPD_RUNNING,
   W_KSWAPD_RUN_RECLAIMED,
-  W_MIGRATE_COUNT,
   W_REFAULTS_SEEN_ANON,
   W_REFAULTS_SEEN_FILE,
   W_WMARK_HIGH,
 } from '../memory/layout.js';
-import { nodeStreamOffset, type SimState } from '../memory/state.js';
+import { nodeStreamOffset, ringOf, type SimState } from '../memory/state.js';
+import { assert } from '../util/assert.js';
 import {
   ALLOCSTALL_NORMAL,
   NR_COUNTERS,
@@ -534,31 +534,30 @@ export function demotionTarget(s: SimState, nid: number): number {
   return preferred[belowN(s.prng, nodeStreamOffset(s, nid), preferred.length)];
 }
 
-/** Write kswapd's demotion batch into the node's outbox; returns how many fitted. */
+/** Write kswapd's demotion batch to the node's demote ring; returns how many fitted. */
 function queueDemotions(s: SimState, nid: number, frames: Int32Array, n: number): number {
   const w = nid * NODE_WORDS;
-  const box = s.migrateBox;
-  const count = s.nodeWords[w + W_MIGRATE_COUNT];
-  const room = s.layout.migrateMax - count;
-  const queued = Math.min(room, n);
+  const ring = ringOf(s, nid, RING_DEMOTE);
+  const queued = Math.min(s.layout.migrateMax - ring.size(), n);
   if (queued <= 0) return 0;
   const target = demotionTarget(s, nid);
   const batchId = s.nodeWords[w + W_BATCH_SEQ];
   s.nodeWords[w + W_BATCH_SEQ] = batchId + 1;
-  let r = (nid * s.layout.migrateMax + count) * MIGRATE_WORDS;
-  for (let i = 0; i < queued; i++, r += MIGRATE_WORDS) {
+  const box = ring.words;
+  for (let i = 0; i < queued; i++) {
     const frame = frames[i];
-    box[r + M_PAGE] = s.framePage[frame]!;
+    const r = ring.reserve();
+    box[r + M_PAGE] = s.framePage[frame];
     box[r + M_SRC_FRAME] = frame;
+    box[r + M_SRC] = nid;
     box[r + M_TARGET] = target;
     box[r + M_BATCH] = batchId;
     box[r + M_STATUS] = MIGRATE_PENDING;
-    box[r + M_STAGE] = 0;
-    box[r + M_WALK] = 0;
+    box[r + M_STEP] = 0;
     box[r + M_PREFERRED] = target;
-    box[r + M_ROUND] = 0;
+    // Publish the record to the coordinator (its words are written).
+    ring.commit();
   }
-  s.nodeWords[w + W_MIGRATE_COUNT] = count + queued;
   s.nodeWords[w + W_DEMOTE_PENDING] += queued;
   return queued;
 }
@@ -707,18 +706,20 @@ function endKswapdRun(s: SimState, nid: number, exhausted: boolean): void {
  */
 export function settleDemotions(s: SimState, ctx: ReclaimContext, nid: number): void {
   const w = nid * NODE_WORDS;
-  const count = s.nodeWords[w + W_MIGRATE_COUNT];
-  if (count === 0) return;
+  const pending = s.nodeWords[w + W_DEMOTE_PENDING];
+  if (pending === 0) return;
   const sc = ctx.sc[nid];
   sc.reset(RECLAIM_KSWAPD, nid, 0);
-  const box = s.migrateBox;
+  const ring = ringOf(s, nid, RING_SETTLE);
   const row = nid * NR_COUNTERS;
   const fallback = sc.demote;
   let nrFallback = 0;
-  let r = nid * s.layout.migrateMax * MIGRATE_WORDS;
-  for (let i = 0; i < count; i++, r += MIGRATE_WORDS) {
-    const frame = box[r + M_SRC_FRAME];
-    const status = box[r + M_STATUS];
+  let settled = 0;
+  for (let r = ring.peek(); r >= 0; r = ring.peek()) {
+    const frame = ring.words[r + M_SRC_FRAME];
+    const status = ring.words[r + M_STATUS];
+    ring.release();
+    settled++;
     if (status === MIGRATE_DONE) {
       const file = (s.frameFlags[frame] & PG_SWAPBACKED) === 0 ? 1 : 0;
       releaseIsolatedFrame(s, nid, frame);
@@ -739,7 +740,8 @@ export function settleDemotions(s: SimState, ctx: ReclaimContext, nid: number): 
     }
   }
   if (nrFallback > 0) shrinkPageList(s, ctx, sc, nid, fallback, nrFallback, false);
-  s.nodeWords[w + W_MIGRATE_COUNT] = 0;
+  // Every record sent must come back exactly once (moved, failed or not tried).
+  assert(settled === pending, 'settle: demotion records lost or duplicated');
   s.nodeWords[w + W_DEMOTE_PENDING] = 0;
 }
 

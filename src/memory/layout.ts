@@ -22,6 +22,7 @@ import type { WorkloadPlan } from '../workload/plan.js';
 import { NR_COUNTERS } from '../metrics/vmstat.js';
 import { PRNG_WORDS } from '../workload/prng.js';
 import { assert } from '../util/assert.js';
+import { ringCapacityFor, ringWords } from '../shm/ring.js';
 
 // Per-node scalar words (Float64, exact integers up to 2^53).
 export const W_FRAME_START = 0;
@@ -49,12 +50,10 @@ export const W_FILE_COST = 29;
 /** workingset_activate_{anon,file} when reclaim last looked (snapshot_refaults; may_deactivate). */
 export const W_REFAULTS_SEEN_ANON = 32;
 export const W_REFAULTS_SEEN_FILE = 33;
-/** Records in this node's fault and migration outboxes this epoch. */
-export const W_FAULT_COUNT = 34;
-export const W_MIGRATE_COUNT = 35;
 /** Demotion batches started by this node (batch ids). */
 export const W_BATCH_SEQ = 36;
-/** Pages isolated by kswapd for demotion and not yet settled (count as reclaimed in flight). */
+/** Pages isolated by kswapd for demotion and not yet settled (count as reclaimed in flight;
+ * also the number of demotion records the node must get back when it settles). */
 export const W_DEMOTE_PENDING = 37;
 /** Swap slots holding pages this node evicted. */
 export const W_SWAP_USED = 39;
@@ -87,27 +86,20 @@ export const C_FILL = 3;
 export const C_HASH_USED = 4;
 export const CPU_WORDS = 8;
 
-// Fault outbox records (Int32): page, cpu << 1 | write.
+// Fault records (Int32), node → coordinator: page, cpu * 4 + syscall * 2 + store.
 export const FAULT_WORDS = 2;
 
-// Migration outbox records (Int32).
+// Migration records (Int32), one format on every migration ring.
 export const M_PAGE = 0;
 export const M_SRC_FRAME = 1;
-export const M_TARGET = 2;
-export const M_BATCH = 3;
-export const M_STATUS = 4;
-/** Allocation stage of a 6.1 demotion: 0 = preferred node (THISNODE), 1 = LOW walk, 2 = MIN walk. */
-export const M_STAGE = 5;
-/** Position in the walk over the preferred node's zonelist. */
-export const M_WALK = 6;
+export const M_SRC = 2;
+export const M_TARGET = 3;
+export const M_BATCH = 4;
+export const M_STATUS = 5;
+/** Allocation step of a demotion: stage * 65536 + index into the fallback walk (migrate.ts). */
+export const M_STEP = 6;
 export const M_PREFERRED = 7;
-/**
- * Migrate round from which the record may be taken. A record forwarded by a 6.1 fallback walk
- * waits for the next round even when its new node comes later in the inline loop, so the
- * outcome is the same whether nodes run one after another or in parallel.
- */
-export const M_ROUND = 8;
-export const MIGRATE_WORDS = 9;
+export const MIGRATE_WORDS = 8;
 
 export const MIGRATE_PENDING = 0;
 export const MIGRATE_DONE = 1;
@@ -115,6 +107,25 @@ export const MIGRATE_DONE = 1;
 export const MIGRATE_NOMEM = 2;
 /** Not tried because an earlier page of the batch hit -ENOMEM. */
 export const MIGRATE_ABORTED = 3;
+/** The 6.1 fallback walk moves the record to another node (M_TARGET, M_STEP updated). */
+export const MIGRATE_FORWARD = 4;
+
+/**
+ * The rings of each node (SPSC, src/shm/ring.ts). "coordinator" is whichever thread runs the
+ * serial steps between phases.
+ *
+ *   fault     node → coordinator   faults of the node's CPUs (access phase → place phase)
+ *   demote    node → coordinator   kswapd's demotion records (reclaim → routing)
+ *   migrate   coordinator → node   demotions for this node to allocate (routing → migrate round)
+ *   ack       node → coordinator   outcomes: done / -ENOMEM / aborted / forward (→ routing)
+ *   settle    coordinator → node   final outcomes of the node's own records (→ settle phase)
+ */
+export const RING_FAULT = 0;
+export const RING_DEMOTE = 1;
+export const RING_MIGRATE = 2;
+export const RING_ACK = 3;
+export const RING_SETTLE = 4;
+export const RINGS_PER_NODE = 5;
 
 /** Accesses generated per refill of a CPU's access batch. */
 export const BATCH_LEN = 4096;
@@ -131,6 +142,11 @@ export interface StateLayout {
   managedPages: number[];
   faultMax: number;
   migrateMax: number;
+  /** Per ring kind: capacity (records) and record words; and each node's ring word offsets. */
+  ringCapacity: number[];
+  ringRecordWords: number[];
+  ringBase: number[][];
+  ringWordsTotal: number;
   faultHashSize: number;
   maxRegionsPerTask: number;
 }
@@ -169,6 +185,27 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
   const faultsPerEpoch = Math.ceil(params.epochNs / Math.max(1, params.minorFaultNs)) + 16;
   const faultHashSize = Math.min(1 << 16, ceilPow2(2 * faultsPerEpoch));
   const scansPerEpoch = Math.ceil(params.epochNs / Math.max(1, params.reclaimScanNs));
+  const nodes = machine.nodes.length;
+  const migrateMax = Math.max(MIGRATE_MAX_FLOOR, scansPerEpoch + 64);
+  // A target may receive every source's records in one round; acks likewise.
+  const ringCapacity = [
+    ringCapacityFor(params.faultBatchMax),
+    ringCapacityFor(migrateMax),
+    ringCapacityFor(nodes * migrateMax),
+    ringCapacityFor(nodes * migrateMax),
+    ringCapacityFor(migrateMax),
+  ];
+  const ringRecordWords = [FAULT_WORDS, MIGRATE_WORDS, MIGRATE_WORDS, MIGRATE_WORDS, MIGRATE_WORDS];
+  const ringBase: number[][] = [];
+  let words = 0;
+  for (let nid = 0; nid < nodes; nid++) {
+    const bases: number[] = [];
+    for (let k = 0; k < RINGS_PER_NODE; k++) {
+      bases.push(words);
+      words += ringWords(ringCapacity[k], ringRecordWords[k]);
+    }
+    ringBase.push(bases);
+  }
   return {
     nodes: machine.nodes.length,
     cpus: machine.cpuNode.length,
@@ -178,7 +215,11 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     frameStart,
     managedPages: managed,
     faultMax: params.faultBatchMax,
-    migrateMax: Math.max(MIGRATE_MAX_FLOOR, scansPerEpoch + 64),
+    migrateMax,
+    ringCapacity,
+    ringRecordWords,
+    ringBase,
+    ringWordsTotal: words,
     faultHashSize,
     maxRegionsPerTask: Math.max(1, plan.maxRegionsPerTask),
   };
@@ -203,8 +244,7 @@ export interface StateBuffers {
   batch: SharedArrayBuffer;
   seqPos: SharedArrayBuffer;
   faultHash: SharedArrayBuffer;
-  faultBox: SharedArrayBuffer;
-  migrateBox: SharedArrayBuffer;
+  rings: SharedArrayBuffer;
   globalWords: SharedArrayBuffer;
 }
 
@@ -230,8 +270,7 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     batch: sab(l.cpus * BATCH_LEN * 4),
     seqPos: sab(l.cpus * l.maxRegionsPerTask * 8),
     faultHash: sab(l.cpus * l.faultHashSize * 4),
-    faultBox: sab(l.nodes * l.faultMax * FAULT_WORDS * 4),
-    migrateBox: sab(l.nodes * l.migrateMax * MIGRATE_WORDS * 4),
+    rings: sab(l.ringWordsTotal * 4),
     globalWords: sab(GLOBAL_WORDS * 8),
   };
 }

@@ -23,10 +23,12 @@ import {
   W_WMARK_LOW,
   W_WMARK_MIN,
   W_WMARK_PROMO,
+  RINGS_PER_NODE,
   type StateBuffers,
   type StateLayout,
 } from './layout.js';
 import { NR_LRU_LISTS } from './flags.js';
+import { Ring } from '../shm/ring.js';
 
 /** Costs and knobs the phases read, in integer nanoseconds / pages / booleans. */
 export interface SimParams {
@@ -73,8 +75,9 @@ export interface SimState {
   readonly batch: Uint32Array;
   readonly seqPos: Float64Array;
   readonly faultHash: Uint32Array;
-  readonly faultBox: Int32Array;
-  readonly migrateBox: Int32Array;
+  readonly ringWords: Int32Array;
+  /** rings[nid * RINGS_PER_NODE + kind]: this thread's handles on the shared rings. */
+  readonly rings: Ring[];
   readonly globalWords: Float64Array;
 }
 
@@ -109,6 +112,15 @@ export function attachState(
   params: SimParams,
   buffers: StateBuffers,
 ): SimState {
+  const ringWords = new Int32Array(buffers.rings);
+  const rings: Ring[] = [];
+  for (let nid = 0; nid < layout.nodes; nid++) {
+    for (let k = 0; k < RINGS_PER_NODE; k++) {
+      rings.push(
+        new Ring(ringWords, layout.ringBase[nid][k], layout.ringCapacity[k], layout.ringRecordWords[k]),
+      );
+    }
+  }
   return {
     layout,
     machine,
@@ -132,8 +144,8 @@ export function attachState(
     batch: new Uint32Array(buffers.batch),
     seqPos: new Float64Array(buffers.seqPos),
     faultHash: new Uint32Array(buffers.faultHash),
-    faultBox: new Int32Array(buffers.faultBox),
-    migrateBox: new Int32Array(buffers.migrateBox),
+    ringWords,
+    rings,
     globalWords: new Float64Array(buffers.globalWords),
   };
 }
@@ -179,4 +191,9 @@ export function initState(s: SimState): void {
 /** PRNG offset of a node's kernel stream (kswapd's demotion-target choice). */
 export function nodeStreamOffset(s: SimState, nid: number): number {
   return (s.layout.cpus + nid) * PRNG_WORDS;
+}
+
+/** The ring of kind `kind` (RING_FAULT, ...) belonging to node `nid`. */
+export function ringOf(s: SimState, nid: number, kind: number): Ring {
+  return s.rings[nid * RINGS_PER_NODE + kind];
 }

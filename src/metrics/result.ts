@@ -63,7 +63,10 @@ export interface RunResult {
   /** Accesses by CPUs of node [row] served by memory of node [column]. */
   access_matrix: number[][];
   swap: { total_pages: number; used_pages: number };
-  digest: string;
+  /** Hash of the final state; null when the run failed mid-epoch and the state is not whole. */
+  digest: string | null;
+  /** Why the run stopped early, when it did (interrupted, or a failure in a phase). */
+  stopped_by: string | null;
   series: Series;
   /** Wall-clock facts; the only part that differs between identical runs. */
   wall: WallClock | undefined;
@@ -128,14 +131,19 @@ function numastatOf(vmstat: Record<string, number>): Record<string, number> {
   };
 }
 
-export function buildResult(
-  s: SimState,
-  loaded: Pick<LoadedConfig, 'config' | 'hash' | 'file'>,
-  series: Series,
-  epochsDone: number,
-  epochsPlanned: number,
-  wall: WallClock | undefined,
-): RunResult {
+export interface ResultInputs {
+  loaded: Pick<LoadedConfig, 'config' | 'hash' | 'file'>;
+  series: Series;
+  epochsDone: number;
+  epochsPlanned: number;
+  wall: WallClock | undefined;
+  stoppedBy: string | null;
+  /** False when the state is a snapshot of counters only (no digest). */
+  wholeState: boolean;
+}
+
+export function buildResult(s: SimState, inputs: ResultInputs): RunResult {
+  const { loaded, series, epochsDone, epochsPlanned, wall, stoppedBy, wholeState } = inputs;
   const { machine, params } = s;
   const nodes: NodeResult[] = machine.nodes.map((n) => {
     const vmstat = vmstatOf(s, n.nid);
@@ -185,7 +193,8 @@ export function buildResult(
     nodes,
     access_matrix: accessMatrix,
     swap: { total_pages: params.swapPages, used_pages: swapUsedPages(s) },
-    digest: stateDigest(s),
+    digest: wholeState ? stateDigest(s) : null,
+    stopped_by: stoppedBy,
     series,
     wall,
   };

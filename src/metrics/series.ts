@@ -47,46 +47,81 @@ export interface Series {
   nodes: NodeSeries[];
 }
 
+/** Float64 words of one sample in the shared series buffer: time, score, then node × counter. */
+export function seriesRowWords(nodes: number): number {
+  return 2 + nodes * SERIES_COUNTERS.length;
+}
+
+/**
+ * Takes samples into a shared Float64 buffer (so any thread, including one that outlives a
+ * crashed worker, can read the series back), keeping the previous counters for the deltas.
+ */
 export class Sampler {
-  readonly series: Series;
   private readonly s: SimState;
+  private readonly buffer: Float64Array;
+  private readonly rowWords: number;
   private readonly previous: Float64Array;
   private previousOps = 0;
+  private lastTimeNs = 0;
+  count = 0;
 
-  constructor(s: SimState, intervalNs: number) {
+  constructor(s: SimState, buffer: Float64Array) {
     this.s = s;
-    this.series = {
-      interval_ns: intervalNs,
-      time_ns: [],
-      score: [],
-      nodes: s.machine.nodes.map((n) => ({
-        id: n.nid,
-        counters: Object.fromEntries(SERIES_COUNTERS.map((name) => [name, [] as number[]])),
-      })),
-    };
+    this.buffer = buffer;
+    this.rowWords = seriesRowWords(s.layout.nodes);
     this.previous = new Float64Array(s.layout.nodes * NR_COUNTERS);
   }
 
   /** Record one sample ending at `timeNs` (gauges must be up to date). */
   sample(timeNs: number): void {
     const s = this.s;
-    const lastTime = this.series.time_ns.length > 0 ? this.series.time_ns[this.series.time_ns.length - 1] : 0;
-    this.series.time_ns.push(timeNs);
-    for (const node of this.series.nodes) {
-      const row = node.id * NR_COUNTERS;
+    let w = this.count * this.rowWords;
+    if (w + this.rowWords > this.buffer.length) return;
+    const ops = totalOps(s);
+    const seconds = (timeNs - this.lastTimeNs) / 1e9;
+    this.buffer[w++] = timeNs;
+    this.buffer[w++] = seconds > 0 ? (ops - this.previousOps) / seconds : 0;
+    for (let nid = 0; nid < s.layout.nodes; nid++) {
+      const row = nid * NR_COUNTERS;
       for (const name of SERIES_COUNTERS) {
         const i = COUNTER_INDEX[name];
         const value = s.counters[row + i];
-        const spec = COUNTERS[i];
-        node.counters[name].push(spec.kind === 'gauge' ? value : value - this.previous[row + i]);
+        this.buffer[w++] = COUNTERS[i].kind === 'gauge' ? value : value - this.previous[row + i];
       }
     }
     this.previous.set(s.counters);
-    const ops = totalOps(s);
-    const seconds = (timeNs - lastTime) / 1e9;
-    this.series.score.push(seconds > 0 ? (ops - this.previousOps) / seconds : 0);
     this.previousOps = ops;
+    this.lastTimeNs = timeNs;
+    this.count++;
   }
+}
+
+/** The series object of result.json, read back from the shared buffer. */
+export function seriesFromBuffer(
+  buffer: Float64Array,
+  count: number,
+  nodes: number,
+  intervalNs: number,
+): Series {
+  const rowWords = seriesRowWords(nodes);
+  const series: Series = {
+    interval_ns: intervalNs,
+    time_ns: [],
+    score: [],
+    nodes: Array.from({ length: nodes }, (_, id) => ({
+      id,
+      counters: Object.fromEntries(SERIES_COUNTERS.map((name) => [name, [] as number[]])),
+    })),
+  };
+  for (let k = 0; k < count; k++) {
+    let w = k * rowWords;
+    series.time_ns.push(buffer[w++]);
+    series.score.push(buffer[w++]);
+    for (const node of series.nodes) {
+      for (const name of SERIES_COUNTERS) node.counters[name].push(buffer[w++]);
+    }
+  }
+  return series;
 }
 
 /** Accesses done by each task so far (all its CPUs). */

@@ -42,7 +42,13 @@ describe('units', () => {
     expect(n1?.memory).toBe(512e6);
     expect(n2?.memory).toBe(65536);
     expect(config.storage.swap).toEqual({ size: 2 * 1024 ** 4, read_latency: 80_000, write_latency: 20_000 });
-    expect(config.run).toEqual({ duration: 2e9, epoch: 1e6, seed: 1, sample_interval: 2.5e6 });
+    expect(config.run).toEqual({
+      duration: 2e9,
+      epoch: 1e6,
+      seed: 1,
+      sample_interval: 2.5e6,
+      barrier_timeout: 120e9,
+    });
   });
 });
 
@@ -84,7 +90,7 @@ describe('defaults', () => {
         migrate_per_page: 2000,
         fault_batch_max: 65536,
       },
-      run: { duration: 1e9, epoch: 1e6, seed: 1 },
+      run: { duration: 1e9, epoch: 1e6, seed: 1, barrier_timeout: 120e9 },
       workload: {
         files: [{ name: 'db', size: 8 * MiB }],
         tasks: [

@@ -105,21 +105,20 @@ export function assertSound(sim: Simulation): void {
   if (problems.length > 0) throw new Error(`invariants broken:\n${problems.join('\n')}`);
 }
 
-import { beforeSettle, migratePhase, reclaimPhase, settlePhase } from '../../src/engine/phases.js';
+import { acksStep, migratePhase, reclaimPhase, routeStep, settlePhase } from '../../src/engine/phases.js';
 import { handleMiss, placeFaults } from '../../src/kernel/fault.js';
 import { refreshSwapView } from '../../src/kernel/swap.js';
 
-/** The reclaim → migrate (all rounds) → settle part of an epoch, for every node. Returns rounds. */
+/** The reclaim → route → migrate rounds → settle part of an epoch, for every node. Returns rounds. */
 export function reclaimEpoch(sim: Simulation): number {
   const nodes = sim.s.layout.nodes;
   refreshSwapView(sim.s);
   for (let nid = 0; nid < nodes; nid++) reclaimPhase(sim, nid);
   let rounds = 0;
-  for (let more = true; more; rounds++) {
-    more = false;
-    for (let nid = 0; nid < nodes; nid++) if (migratePhase(sim, nid, rounds)) more = true;
+  for (let more = routeStep(sim) > 0; more; rounds++) {
+    for (let nid = 0; nid < nodes; nid++) migratePhase(sim, nid);
+    more = acksStep(sim);
   }
-  beforeSettle(sim);
   for (let nid = 0; nid < nodes; nid++) settlePhase(sim, nid);
   return rounds;
 }

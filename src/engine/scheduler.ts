@@ -1,0 +1,50 @@
+/**
+ * Choosing and driving a scheduler. Both produce the same state for the same config and seed;
+ * they differ in threads: `inline` runs every node on the calling thread, `per-node` runs one
+ * worker thread per NUMA node.
+ */
+import { runInline } from './inline.js';
+import { runThreaded } from './threaded.js';
+import type { Simulation } from './simulation.js';
+
+export const SCHEDULERS = ['per-node', 'inline'] as const;
+export type SchedulerName = (typeof SCHEDULERS)[number];
+
+export interface RunControl {
+  /** Called now and then with the epochs finished so far. */
+  onProgress(epochsDone: number): void;
+  /** Polled between epochs: true asks the run to stop after the current epoch. */
+  shouldStop(): boolean;
+}
+
+export interface SchedulerOutcome {
+  epochsDone: number;
+  /** Why the run ended early, or null when it ran to the end. */
+  stoppedBy: string | null;
+  /** The run failed inside an epoch: the live state is not whole (use the snapshot). */
+  failure: Error | undefined;
+}
+
+/** Yield to the event loop this often (inline) so Ctrl-C and progress get a turn. */
+const YIELD_EVERY_EPOCHS = 8;
+
+export async function runScheduled(
+  sim: Simulation,
+  scheduler: SchedulerName,
+  control: RunControl,
+): Promise<SchedulerOutcome> {
+  if (scheduler === 'per-node') return runThreaded(sim, control);
+  let stopped = false;
+  const outcome = await runInline(sim, {
+    afterEpoch: async (done) => {
+      if (done % YIELD_EVERY_EPOCHS === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        control.onProgress(done);
+      }
+      stopped = control.shouldStop();
+      return !stopped;
+    },
+  });
+  control.onProgress(outcome.epochsDone);
+  return { epochsDone: outcome.epochsDone, stoppedBy: stopped ? 'interrupted' : null, failure: undefined };
+}
