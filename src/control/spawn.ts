@@ -13,8 +13,12 @@ export function workerUrl(relative: string): URL {
 }
 
 export function spawnWorker(relative: string, options: WorkerOptions): Worker {
-  const entry = workerUrl(relative);
-  if (!runningFromSource) return new Worker(entry, options);
+  return spawnWorkerFile(workerUrl(relative), options);
+}
+
+/** Start a worker from a module URL; a .ts module is loaded through the tsx bootstrap. */
+export function spawnWorkerFile(entry: URL, options: WorkerOptions): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
   const workerData = { ...(options.workerData as object | undefined), __tsEntry: entry.href };
   return new Worker(new URL('./ts-bootstrap.mjs', import.meta.url), { ...options, workerData });
 }

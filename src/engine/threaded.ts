@@ -26,8 +26,13 @@ export function injectedFault(): NodeWorkerSetup['injectFault'] {
   return { nid: Number(nid), epoch: Number(epoch), phase: phase ?? 'access' };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** A sleep that can be cancelled, so no timer outlives the run. */
+function sleep(ms: number): { done: Promise<void>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return { done, cancel: () => clearTimeout(timer) };
 }
 
 export async function runThreaded(sim: Simulation, control: RunControl): Promise<SchedulerOutcome> {
@@ -45,7 +50,9 @@ export async function runThreaded(sim: Simulation, control: RunControl): Promise
     let quietPolls = 0;
     const quietLimit = Math.ceil((2 * sim.spec.barrierTimeoutMs) / POLL_MS);
     while (!settled) {
-      await Promise.race([all, sleep(POLL_MS)]);
+      const nap = sleep(POLL_MS);
+      await Promise.race([all, nap.done]);
+      nap.cancel();
       const done = Atomics.load(c, K_EPOCHS_DONE);
       control.onProgress(done);
       if (control.shouldStop()) Atomics.store(c, K_STOP_REQUEST, 1);

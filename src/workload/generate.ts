@@ -3,9 +3,11 @@
  * each encoded as page * 4 + (read()/write() syscall ? 2 : 0) + (store ? 1 : 0). Generating in
  * batches keeps pattern logic out of the access loop, which only consumes integers.
  *
- * The filler is a closure made once per SimState: the CPU's xoshiro128** state is loaded into
- * closure variables for the whole batch (one load and one store of the shared state per batch,
- * not per draw), and Zipf ranks come from precomputed tables (zipf.ts).
+ * The filler is a closure made once per SimState: the CPU's xoshiro128** state is copied into a
+ * small private Int32Array for the whole batch (one load and one store of the shared state per
+ * batch), and Zipf ranks come from precomputed tables (zipf.ts). The state is not kept in
+ * closure variables: a 32-bit value outside the small-integer range stored in a closure slot is
+ * boxed, and that would allocate on every draw.
  */
 import { BATCH_LEN } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
@@ -42,21 +44,23 @@ export function makeBatchFiller(s: SimState): BatchFiller {
   const cpuTask = Int32Array.from(s.plan.cpuTask);
   const firstRegionOf = Int32Array.from(s.plan.tasks, (t) => t.firstRegion);
   const regionCountOf = Int32Array.from(s.plan.tasks, (t) => t.regions.length);
-  // xoshiro128** state of the CPU being filled.
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let d = 0;
+  // xoshiro128** state of the CPU being filled: [s0, s1, s2, s3].
+  const st = new Int32Array(4);
 
+  /**
+   * Next 32 random bits as a signed int32: a call that is not inlined returns a tagged value,
+   * and an unsigned value above 2^31 would be boxed (allocated). Callers take `>>> 0` locally.
+   */
   function next(): number {
-    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
-    const t = b << 9;
-    c ^= a;
-    d ^= b;
-    b ^= c;
-    a ^= d;
-    c ^= t;
-    d = rotl(d, 11);
+    const s0 = st[0];
+    const s1 = st[1];
+    const s2 = st[2] ^ s0;
+    const s3 = st[3] ^ s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+    st[1] = s1 ^ s2;
+    st[0] = s0 ^ s3;
+    st[2] = s2 ^ (s1 << 9);
+    st[3] = rotl(s3, 11);
     return result;
   }
 
@@ -65,16 +69,16 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     const firstRegion = firstRegionOf[task];
     const lastRegion = firstRegion + regionCountOf[task] - 1;
     const po = cpu * PRNG_WORDS;
-    a = prng[po];
-    b = prng[po + 1];
-    c = prng[po + 2];
-    d = prng[po + 3];
+    st[0] = prng[po];
+    st[1] = prng[po + 1];
+    st[2] = prng[po + 2];
+    st[3] = prng[po + 3];
     const base = cpu * BATCH_LEN;
     const seqBase = cpu * maxRegions - firstRegion;
     for (let i = 0; i < BATCH_LEN; i++) {
       let r = firstRegion;
       if (lastRegion > firstRegion) {
-        const u = next();
+        const u = next() >>> 0;
         while (r < lastRegion && u >= table[r * REGION_WORDS + R_WEIGHT_CUT]) r++;
       }
       const rb = r * REGION_WORDS;
@@ -82,11 +86,11 @@ export function makeBatchFiller(s: SimState): BatchFiller {
       let offset: number;
       switch (table[rb + R_PATTERN]) {
         case PATTERN_UNIFORM:
-          offset = Math.floor((next() / TWO_32) * pages);
+          offset = Math.floor(((next() >>> 0) / TWO_32) * pages);
           break;
         case PATTERN_ZIPFIAN:
           offset = zipfRankFromTable(
-            next() / TWO_32,
+            (next() >>> 0) / TWO_32,
             pages,
             table[rb + R_P0],
             table[rb + R_P1],
@@ -96,8 +100,8 @@ export function makeBatchFiller(s: SimState): BatchFiller {
           break;
         case PATTERN_HOTSET: {
           const hot = table[rb + R_P0];
-          const inHot = next() < table[rb + R_P1] || hot >= pages;
-          const u = next() / TWO_32;
+          const inHot = next() >>> 0 < table[rb + R_P1] || hot >= pages;
+          const u = (next() >>> 0) / TWO_32;
           offset = inHot ? Math.floor(u * hot) : hot + Math.floor(u * (pages - hot));
           break;
         }
@@ -110,13 +114,13 @@ export function makeBatchFiller(s: SimState): BatchFiller {
       }
       if (offset >= pages) offset = pages - 1;
       const writeCut = table[rb + R_WRITE_CUT];
-      const store = writeCut === 0 ? 0 : writeCut >= TWO_32 ? 1 : next() < writeCut ? 1 : 0;
+      const store = writeCut === 0 ? 0 : writeCut >= TWO_32 ? 1 : next() >>> 0 < writeCut ? 1 : 0;
       out[base + i] = (table[rb + R_FIRST_PAGE] + offset) * 4 + table[rb + R_SYSCALL] * 2 + store;
     }
-    prng[po] = a;
-    prng[po + 1] = b;
-    prng[po + 2] = c;
-    prng[po + 3] = d;
+    prng[po] = st[0];
+    prng[po + 1] = st[1];
+    prng[po + 2] = st[2];
+    prng[po + 3] = st[3];
     return BATCH_LEN;
   };
 }

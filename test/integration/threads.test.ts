@@ -1,0 +1,178 @@
+/**
+ * The per-node scheduler with real worker threads (one per NUMA node):
+ * - every bundled experiment gives the same result.json and state digest as the inline
+ *   scheduler, as does a stress config that exercises demotion, 6.1 fallback walks, direct
+ *   reclaim, swap and MADV_PAGEOUT on 3 nodes;
+ * - a worker that throws ends the run with an error naming node, epoch and phase, exit code 1,
+ *   the finished epochs written, and no thread or timer left behind;
+ * - Ctrl-C stops after the current epoch, with the partial (whole) state written, exit 130.
+ */
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { loadConfig, parseConfigText } from '../../src/config/load.js';
+import { collectResult } from '../../src/engine/results.js';
+import { runScheduled, type SchedulerName } from '../../src/engine/scheduler.js';
+import { createSimulation } from '../../src/engine/simulation.js';
+import type { RunResult } from '../../src/metrics/result.js';
+
+const quiet = { onProgress: () => {}, shouldStop: () => false };
+
+async function runWith(loaded: ReturnType<typeof loadConfig>, scheduler: SchedulerName): Promise<RunResult> {
+  const sim = createSimulation(loaded.config);
+  const outcome = await runScheduled(sim, scheduler, quiet);
+  expect(outcome.failure).toBeUndefined();
+  return collectResult(sim, { loaded, wall: undefined, stoppedBy: outcome.stoppedBy, fromSnapshot: false });
+}
+
+const STRESS = `
+topology:
+  nodes:
+    - { id: 0, socket: 0, cpus: 2, memory: 2MiB, device: dram }
+    - { id: 1, socket: 1, cpus: 2, memory: 2MiB, device: dram }
+    - { id: 2, socket: 0, cpus: 0, memory: 3MiB, device: pmem }
+    - { id: 3, socket: 1, cpus: 0, memory: 2MiB, device: cxl, adistance: 5000 }
+kernel: { version: '6.1', demotion_enabled: true, min_free_kbytes: 512 }
+storage: { swap: { size: 2MiB } }
+run: { duration: 300ms, epoch: 1ms, seed: 11 }
+workload:
+  files: [{ name: a, size: 4MiB }, { name: b, size: 2MiB }]
+  tasks:
+    - name: x
+      cpus: [0, 1]
+      regions:
+        - { kind: anon, size: 3MiB, pattern: { type: zipfian, theta: 0.8 }, write_fraction: 0.3, weight: 2 }
+        - { kind: file, file: a, access: read, pattern: { type: uniform } }
+    - name: y
+      cpus: [2, 3]
+      regions:
+        - { kind: anon, size: 2MiB, pattern: { type: hotset, fraction: 0.2, probability: 0.8 } }
+        - { kind: file, file: a, access: mmap, pattern: { type: sequential } }
+        - { kind: file, file: b, access: read, write_fraction: 0.2 }
+  actions:
+    - { at: 150ms, task: y, do: madvise_pageout, region: 0 }
+`;
+
+describe('per-node scheduler = inline scheduler, bit for bit', () => {
+  const experiments = readdirSync('configs/experiments').filter((f) => f.endsWith('.yaml'));
+  for (const file of experiments) {
+    it(`configs/experiments/${file}`, async () => {
+      const loaded = loadConfig(path.join('configs/experiments', file), { set: ['run.duration=120ms'] });
+      const inline = await runWith(loaded, 'inline');
+      const threaded = await runWith(loaded, 'per-node');
+      expect(threaded.digest).toBe(inline.digest);
+      expect(threaded).toEqual(inline);
+    }, 120_000);
+  }
+
+  it('a 4-node stress config (demotion, 6.1 walks, direct reclaim, swap, MADV_PAGEOUT)', async () => {
+    const loaded = parseConfigText(STRESS, '/virtual/stress.yaml');
+    const inline = await runWith(loaded, 'inline');
+    expect(inline.vmstat['pgdemote_kswapd']).toBeGreaterThan(0);
+    expect(inline.vmstat['pgsteal_direct']).toBeGreaterThan(0);
+    expect(inline.vmstat['pswpout']).toBeGreaterThan(0);
+    const threaded = await runWith(loaded, 'per-node');
+    expect(threaded).toEqual(inline);
+    // A different seed is a different run (the seed reaches every stream).
+    const other = await runWith(
+      parseConfigText(STRESS.replace('seed: 11', 'seed: 12'), '/virtual/stress.yaml'),
+      'per-node',
+    );
+    expect(other.digest).not.toBe(inline.digest);
+  }, 120_000);
+});
+
+describe('failures and interrupts with real workers', () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'tiersim-threads-'));
+  let stderr = '';
+  function capture(): void {
+    stderr = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    });
+  }
+  afterEach(() => {
+    vi.restoreAllMocks();
+    delete process.env['TIERSIM_INJECT_FAULT'];
+  });
+
+  it('a worker that throws: error names node, epoch and phase; finished epochs written; exit 1', async () => {
+    const out = path.join(tmp, 'crash');
+    process.env['TIERSIM_INJECT_FAULT'] = '1:5:access';
+    capture();
+    const resourcesBefore = process.getActiveResourcesInfo().sort();
+    const code = await main([
+      'run',
+      'configs/experiments/quickstart.yaml',
+      '--set',
+      'run.duration=40ms',
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('node 1 failed in epoch 5, access phase');
+    expect(stderr).toContain('injected fault');
+    const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')) as RunResult;
+    expect(result.completed).toBe(false);
+    expect(result.epochs_run).toBe(5);
+    expect(result.digest).toBeNull();
+    expect(result.stopped_by).toBe('node 1 failed in epoch 5, access phase');
+    // The snapshot is the state after epoch 5: it matches a clean 5-epoch run's counters.
+    const clean = await runWith(
+      loadConfig('configs/experiments/quickstart.yaml', { set: ['run.duration=5ms'] }),
+      'inline',
+    );
+    expect(result.vmstat).toEqual(clean.vmstat);
+    // Nothing left running: no worker port, no timer beyond what the test process had before.
+    const count = (list: string[]) =>
+      list.reduce<Record<string, number>>((m, r) => ({ ...m, [r]: (m[r] ?? 0) + 1 }), {});
+    const before = count(resourcesBefore);
+    for (const [kind, n] of Object.entries(count(process.getActiveResourcesInfo()))) {
+      expect(n, kind).toBeLessThanOrEqual(before[kind] ?? 0);
+    }
+  }, 60_000);
+
+  it('a failure in the leader (coordinator) is reported the same way', async () => {
+    process.env['TIERSIM_INJECT_FAULT'] = '0:3:place';
+    capture();
+    const code = await main([
+      'run',
+      'configs/experiments/quickstart.yaml',
+      '--set',
+      'run.duration=40ms',
+      '--quiet',
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('node 0 failed in epoch 3, place phase');
+  }, 60_000);
+
+  it('Ctrl-C stops after the current epoch with whole, written results and exit 130', async () => {
+    const out = path.join(tmp, 'interrupted');
+    capture();
+    const running = main([
+      'run',
+      'configs/experiments/quickstart.yaml',
+      '--set',
+      'run.duration=60s',
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    process.emit('SIGINT');
+    const code = await running;
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupted after');
+    const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')) as RunResult;
+    expect(result.completed).toBe(false);
+    expect(result.epochs_run).toBeGreaterThan(0);
+    expect(result.epochs_run).toBeLessThan(60_000);
+    expect(result.digest).toMatch(/^[0-9a-f]{16}$/); // a clean stop: the state is whole
+    expect(result.stopped_by).toBe('interrupted');
+  }, 60_000);
+});
