@@ -1,0 +1,47 @@
+/**
+ * Goal: the result does not depend on the scheduler: one worker thread per NUMA node gives the
+ * same result, bit for bit, as every node on one thread, on any small machine (not only the
+ * bundled configs and the stress config of test/integration/threads.test.ts).
+ *
+ * Method: fast-check draws random experiments (test/helpers/random-config.ts) and runs each
+ * with the inline and the per-node scheduler; results (wall clock left out) and state digests
+ * must be equal. Few runs, since each starts a worker per node; fast-check prints the seed.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseConfigText, type LoadedConfig } from '../../src/config/load.js';
+import { collectResult } from '../../src/engine/results.js';
+import { runScheduled, type SchedulerName } from '../../src/engine/scheduler.js';
+import { createSimulation } from '../../src/engine/simulation.js';
+import type { RunResult } from '../../src/metrics/result.js';
+import { build, choicesArb, toYaml } from '../helpers/random-config.js';
+
+const quiet = { onProgress: () => {}, shouldStop: () => false };
+
+async function runWith(loaded: LoadedConfig, scheduler: SchedulerName): Promise<RunResult> {
+  const sim = createSimulation(loaded.config);
+  const outcome = await runScheduled(sim, scheduler, quiet);
+  expect(outcome.failure).toBeUndefined();
+  expect(outcome.stoppedBy).toBeNull();
+  return collectResult(sim, { loaded, wall: undefined, stoppedBy: null, fromSnapshot: false });
+}
+
+describe('per-node scheduler = inline scheduler on random machines', () => {
+  it('gives equal results and digests', async () => {
+    let multiNode = 0;
+    await fc.assert(
+      fc.asyncProperty(choicesArb, async (choices) => {
+        const yaml = toYaml(build(choices));
+        const loaded = parseConfigText(yaml, '/virtual/random.yaml');
+        const inline = await runWith(loaded, 'inline');
+        const perNode = await runWith(loaded, 'per-node');
+        expect(perNode.digest, yaml).toBe(inline.digest);
+        expect(perNode, yaml).toStrictEqual(inline);
+        if (inline.nodes.length > 1) multiNode++;
+      }),
+      { numRuns: 12 },
+    );
+    // Threads only matter with several nodes; most draws have them.
+    expect(multiNode).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+});

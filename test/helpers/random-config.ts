@@ -1,0 +1,293 @@
+/**
+ * A fast-check arbitrary of small, valid tiersim experiments: 1–4 nodes of 64–2048 pages (some
+ * CPU-less PMEM/CXL), 5.15 or 6.1, demotion on or off, swap or none, 1–3 pinned tasks with anon
+ * and file regions (files sometimes shared), every access pattern, a workload from well below to
+ * well above total memory, 20–60 epochs of 100 µs–1 ms, sometimes a MADV_PAGEOUT action.
+ *
+ * The arbitrary draws raw choices with fixed ranges and `build` maps them to a valid config
+ * deterministically (CPU ids by index into a permutation, sizes as shares of a total), so every
+ * shrunk value is still a valid config. `toYaml` renders it as the text a user would write.
+ */
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+
+const PAGE_KIB = 4;
+
+export interface NodeChoice {
+  cpus: number;
+  device: 'pmem' | 'cxl';
+  socket: number;
+  pages: number;
+  /** Fixed watermarks in percent of a sixteenth of the node each, or null for the kernel formula. */
+  watermarks: { min: number; lowGap: number; highGap: number } | null;
+}
+
+export type PatternChoice =
+  | { type: 'uniform' }
+  | { type: 'zipfian'; theta: number }
+  | { type: 'hotset'; fraction: number; probability: number }
+  | { type: 'sequential'; stride: number };
+
+export interface RegionChoice {
+  kind: 'anon' | 'file';
+  /** Relative size of an anon region. */
+  share: number;
+  /** Which file (mod the file count) and which window of it: [start, end) fractions. */
+  file: number;
+  window: [number, number] | null;
+  access: 'mmap' | 'read';
+  weight: number;
+  pattern: PatternChoice;
+  writeFraction: number;
+}
+
+export interface TaskChoice {
+  cpus: number;
+  cpuPerAccessNs: number;
+  regions: RegionChoice[];
+}
+
+export interface Choices {
+  nodes: NodeChoice[];
+  version: '5.15' | '6.1';
+  demotion: boolean;
+  swappiness: number;
+  watermarkScaleFactor: number;
+  /** Swap as a fraction of total memory (0 = no swap). */
+  swapFraction: number;
+  diskReadUs: number;
+  swapReadUs: number;
+  minorFaultNs: number;
+  reclaimScanNs: number;
+  faultBatchMax: number;
+  /** Permutation keys for the CPU ids handed to tasks. */
+  cpuKeys: number[];
+  files: number[];
+  tasks: TaskChoice[];
+  /** Workload pages as a multiple of total memory. */
+  sizeRatio: number;
+  action: { atFraction: number; task: number; region: number; start: number; end: number } | null;
+  epochUs: number;
+  epochs: number;
+  seed: number;
+}
+
+const fraction = fc.double({ min: 0, max: 1, noNaN: true });
+
+/** `arb` in about a third of the draws, null otherwise. */
+function sometimes<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | null> {
+  return fc.oneof({ arbitrary: fc.constant(null), weight: 2 }, { arbitrary: arb, weight: 1 });
+}
+
+const nodeArb: fc.Arbitrary<NodeChoice> = fc.record({
+  cpus: fc.constantFrom(0, 0, 1, 2),
+  device: fc.constantFrom('pmem' as const, 'cxl' as const),
+  socket: fc.integer({ min: 0, max: 1 }),
+  pages: fc.integer({ min: 64, max: 2048 }),
+  watermarks: sometimes(
+    fc.record({
+      min: fc.integer({ min: 0, max: 100 }),
+      lowGap: fc.integer({ min: 0, max: 100 }),
+      highGap: fc.integer({ min: 0, max: 100 }),
+    }),
+  ),
+});
+
+const patternArb: fc.Arbitrary<PatternChoice> = fc.oneof(
+  fc.constant({ type: 'uniform' as const }),
+  fc.record({
+    type: fc.constant('zipfian' as const),
+    theta: fc.double({ min: 0.05, max: 0.99, noNaN: true }),
+  }),
+  fc.record({
+    type: fc.constant('hotset' as const),
+    fraction: fc.double({ min: 0.01, max: 1, noNaN: true }),
+    probability: fraction,
+  }),
+  fc.record({ type: fc.constant('sequential' as const), stride: fc.integer({ min: 1, max: 5 }) }),
+);
+
+const regionArb: fc.Arbitrary<RegionChoice> = fc.record({
+  kind: fc.constantFrom('anon' as const, 'file' as const),
+  share: fc.integer({ min: 1, max: 8 }),
+  file: fc.nat(3),
+  window: fc.option(fc.tuple(fraction, fraction), { freq: 2 }).map((w): [number, number] | null => {
+    if (w === null) return null;
+    const [a, b] = w[0] <= w[1] ? w : [w[1], w[0]];
+    return [a, b];
+  }),
+  access: fc.constantFrom('mmap' as const, 'read' as const),
+  weight: fc.integer({ min: 1, max: 5 }),
+  pattern: patternArb,
+  writeFraction: fc.oneof(fc.constant(0), fc.constant(1), fraction),
+});
+
+const taskArb: fc.Arbitrary<TaskChoice> = fc.record({
+  cpus: fc.integer({ min: 1, max: 2 }),
+  cpuPerAccessNs: fc.integer({ min: 5, max: 500 }),
+  regions: fc.array(regionArb, { minLength: 1, maxLength: 3 }),
+});
+
+export const choicesArb: fc.Arbitrary<Choices> = fc.record({
+  nodes: fc.array(nodeArb, { minLength: 1, maxLength: 4 }),
+  version: fc.constantFrom('5.15' as const, '6.1' as const),
+  demotion: fc.oneof(
+    { arbitrary: fc.constant(true), weight: 2 },
+    { arbitrary: fc.constant(false), weight: 1 },
+  ),
+  swappiness: fc.integer({ min: 0, max: 200 }),
+  watermarkScaleFactor: fc.oneof(fc.constant(10), fc.integer({ min: 1, max: 1000 })),
+  swapFraction: fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 2, noNaN: true })),
+  diskReadUs: fc.integer({ min: 1, max: 80 }),
+  swapReadUs: fc.integer({ min: 1, max: 80 }),
+  minorFaultNs: fc.integer({ min: 100, max: 2000 }),
+  reclaimScanNs: fc.integer({ min: 20, max: 1000 }),
+  faultBatchMax: fc.oneof(fc.constant(65536), fc.integer({ min: 16, max: 512 })),
+  cpuKeys: fc.array(fc.nat(1000), { minLength: 8, maxLength: 8 }),
+  files: fc.array(fc.integer({ min: 1, max: 8 }), { maxLength: 2 }),
+  tasks: fc.array(taskArb, { minLength: 1, maxLength: 3 }),
+  // Mostly more than memory, so that reclaim runs in many of the short runs.
+  sizeRatio: fc.oneof(
+    { arbitrary: fc.double({ min: 0.2, max: 1, noNaN: true }), weight: 1 },
+    { arbitrary: fc.double({ min: 1, max: 3, noNaN: true }), weight: 2 },
+  ),
+  action: sometimes(
+    fc.record({ atFraction: fraction, task: fc.nat(2), region: fc.nat(2), start: fraction, end: fraction }),
+  ),
+  epochUs: fc.integer({ min: 100, max: 1000 }),
+  epochs: fc.integer({ min: 20, max: 60 }),
+  seed: fc.nat(0xffffffff),
+});
+
+/** A config object in the shape of the YAML schema (sizes as strings with units). */
+export type ConfigObject = Record<string, unknown>;
+
+const kib = (pages: number) => `${pages * PAGE_KIB}KiB`;
+
+/** The valid config the choices describe. */
+export function build(c: Choices): ConfigObject {
+  const nodes = c.nodes.map((n, i) => ({
+    ...n,
+    cpus: i === 0 && c.nodes.every((x) => x.cpus === 0) ? 1 : n.cpus,
+  }));
+  const totalPages = nodes.reduce((sum, n) => sum + n.pages, 0);
+  const totalCpus = nodes.reduce((sum, n) => sum + n.cpus, 0);
+
+  // CPU ids handed out in the order of a permutation drawn from the keys.
+  const order = Array.from({ length: totalCpus }, (_, i) => i).sort(
+    (a, b) => (c.cpuKeys[a % c.cpuKeys.length] ?? 0) - (c.cpuKeys[b % c.cpuKeys.length] ?? 0) || a - b,
+  );
+  const taskChoices = c.tasks.slice(0, totalCpus);
+  let nextCpu = 0;
+  const cpusOf = taskChoices.map((t, k) => {
+    // Leave at least one CPU for each later task.
+    const room = totalCpus - nextCpu - (taskChoices.length - k - 1);
+    const n = Math.max(1, Math.min(t.cpus, room));
+    const ids = order.slice(nextCpu, nextCpu + n);
+    nextCpu += n;
+    return ids;
+  });
+
+  // Sizes: the workload is sizeRatio x total memory, split by share among anon regions and files.
+  const fileShares = c.files;
+  const anonShares = taskChoices.flatMap((t) =>
+    t.regions.filter((r) => r.kind === 'anon' || fileShares.length === 0).map((r) => r.share),
+  );
+  const shareSum = fileShares.reduce((a, b) => a + b, 0) + anonShares.reduce((a, b) => a + b, 0);
+  const pagesPerShare = (c.sizeRatio * totalPages) / shareSum;
+  const filePages = fileShares.map((sh) => Math.max(1, Math.round(sh * pagesPerShare)));
+  const files = filePages.map((pages, i) => ({ name: `f${i}`, size: kib(pages) }));
+
+  const tasks = taskChoices.map((t, k) => ({
+    name: `t${k}`,
+    cpus: cpusOf[k],
+    cpu_per_access: `${t.cpuPerAccessNs}ns`,
+    regions: t.regions.map((r) => {
+      const common = {
+        weight: r.weight,
+        pattern: r.pattern,
+        write_fraction: r.writeFraction,
+      };
+      if (r.kind === 'anon' || files.length === 0) {
+        return { kind: 'anon', size: kib(Math.max(1, Math.round(r.share * pagesPerShare))), ...common };
+      }
+      const f = r.file % files.length;
+      const region: Record<string, unknown> = { kind: 'file', file: `f${f}`, access: r.access, ...common };
+      if (r.window !== null) {
+        const pages = filePages[f];
+        const first = Math.min(pages - 1, Math.floor(r.window[0] * pages));
+        const size = Math.max(1, Math.min(pages - first, Math.round((r.window[1] - r.window[0]) * pages)));
+        region['offset'] = kib(first);
+        region['size'] = kib(size);
+      }
+      return region;
+    }),
+  }));
+
+  const durationUs = c.epochUs * c.epochs;
+  const actions: unknown[] = [];
+  if (c.action !== null) {
+    const task = c.action.task % tasks.length;
+    const region = c.action.region % tasks[task].regions.length;
+    const [start, end] =
+      c.action.start <= c.action.end ? [c.action.start, c.action.end] : [c.action.end, c.action.start];
+    if (end > start) {
+      actions.push({
+        at: `${Math.min(durationUs - 1, Math.floor(c.action.atFraction * durationUs))}us`,
+        task: `t${task}`,
+        do: 'madvise_pageout',
+        region,
+        start,
+        end,
+      });
+    }
+  }
+
+  return {
+    topology: {
+      page_size: '4KiB',
+      nodes: nodes.map((n, i) => {
+        const node: Record<string, unknown> = {
+          id: i,
+          socket: n.socket,
+          cpus: n.cpus,
+          memory: kib(n.pages),
+          device: n.cpus > 0 ? 'dram' : n.device,
+        };
+        if (n.watermarks !== null) {
+          const sixteenth = n.pages / 16;
+          const min = Math.floor((n.watermarks.min * sixteenth) / 100);
+          const low = min + Math.floor((n.watermarks.lowGap * sixteenth) / 100);
+          const high = low + Math.floor((n.watermarks.highGap * sixteenth) / 100);
+          node['watermarks'] = { min, low, high };
+        }
+        return node;
+      }),
+    },
+    kernel: {
+      version: c.version,
+      demotion_enabled: c.demotion,
+      swappiness: c.swappiness,
+      watermark_scale_factor: c.watermarkScaleFactor,
+    },
+    storage: {
+      disk: { read_latency: `${c.diskReadUs}us`, write_latency: `${c.diskReadUs}us` },
+      swap: {
+        size: kib(Math.floor(c.swapFraction * totalPages)),
+        read_latency: `${c.swapReadUs}us`,
+        write_latency: `${c.swapReadUs}us`,
+      },
+    },
+    costs: {
+      minor_fault: `${c.minorFaultNs}ns`,
+      reclaim_scan_per_page: `${c.reclaimScanNs}ns`,
+      fault_batch_max: c.faultBatchMax,
+    },
+    run: { duration: `${durationUs}us`, epoch: `${c.epochUs}us`, seed: c.seed },
+    workload: { files, tasks, actions },
+  };
+}
+
+export function toYaml(config: ConfigObject): string {
+  return stringify(config);
+}

@@ -1,0 +1,301 @@
+/**
+ * Goal: on any small machine and workload, memory is conserved and the vmstat counters keep the
+ * identities the kernel's (and tiersim's) accounting implies.
+ *
+ * Method: fast-check draws random experiments (test/helpers/random-config.ts: 1–4 nodes of
+ * 64–2048 pages, CPU-less PMEM/CXL nodes, fixed or formula watermarks, 5.15/6.1, demotion on/off,
+ * swap or none, 1–3 pinned tasks, every pattern, workloads from 0.2x to 3x memory, sometimes a
+ * MADV_PAGEOUT) and runs each inline. After every epoch: checkInvariants is empty (each page in
+ * exactly one place, free + LRU + isolated = managed), every frame taken was counted in
+ * pgalloc_normal and every frame returned in pgfree, swap use equals the anon pages whose entry
+ * is a swap shadow, no event counter went down and every CPU clock reached the epoch's end. At
+ * the end: the counter identities listed in `identityViolations`. (The access matrix counts only
+ * accesses to present pages; an access that faults is in tiersim_accesses but in no matrix cell,
+ * so the matrix is checked against tiersim_accesses as an inequality with the faults.)
+ * A last check asserts the generator really exercised reclaim, demotion, swap and direct
+ * reclaim, so the properties are not passing vacuously. fast-check prints seed and path on failure.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Simulation } from '../../src/engine/simulation.js';
+import { checkInvariants } from '../../src/memory/invariants.js';
+import { CPU_WORDS, C_CLOCK, NODE_WORDS, W_FREE, W_SWAP_USED } from '../../src/memory/layout.js';
+import { COUNTERS, COUNTER_INDEX, NR_COUNTERS, type CounterName } from '../../src/metrics/vmstat.js';
+import type { RunResult } from '../../src/metrics/result.js';
+import { SMALL_515 } from '../helpers/configs.js';
+import { build, choicesArb, toYaml } from '../helpers/random-config.js';
+import { runText } from '../helpers/run.js';
+
+const NUM_RUNS = 250;
+
+function counter(sim: Simulation, nid: number, name: CounterName): number {
+  return sim.s.counters[nid * NR_COUNTERS + COUNTER_INDEX[name]];
+}
+
+const EVENT_COUNTERS = COUNTERS.flatMap((c, i) => (c.kind === 'event' ? [{ name: c.name, index: i }] : []));
+
+/**
+ * Conservation checks cheap enough for every epoch, beyond checkInvariants. `previous` holds the
+ * counters after the previous epoch (event counters never go down) and is updated.
+ */
+function epochViolations(sim: Simulation, epochsDone: number, previous: Float64Array): string[] {
+  const s = sim.s;
+  const out: string[] = [...checkInvariants(s)];
+  for (let nid = 0; nid < s.layout.nodes; nid++) {
+    for (const { name, index } of EVENT_COUNTERS) {
+      const i = nid * NR_COUNTERS + index;
+      if (s.counters[i] < previous[i])
+        out.push(`node ${nid}: ${name} went down from ${previous[i]} to ${s.counters[i]}`);
+    }
+  }
+  previous.set(s.counters);
+  const endNs = epochsDone * s.params.epochNs;
+  for (let cpu = 0; cpu < s.layout.cpus; cpu++) {
+    const clock = s.cpuWords[cpu * CPU_WORDS + C_CLOCK];
+    if (clock < endNs)
+      out.push(`cpu ${cpu}: clock ${clock} behind the end of epoch ${epochsDone} (${endNs})`);
+  }
+  for (let nid = 0; nid < s.layout.nodes; nid++) {
+    const managed = s.layout.managedPages[nid];
+    const free = s.nodeWords[nid * NODE_WORDS + W_FREE];
+    if (free < 0 || free > managed) out.push(`node ${nid}: free ${free} outside [0, ${managed}]`);
+    const inUse = counter(sim, nid, 'pgalloc_normal') - counter(sim, nid, 'pgfree');
+    if (inUse !== managed - free)
+      out.push(`node ${nid}: pgalloc_normal - pgfree = ${inUse} but ${managed - free} frames are in use`);
+  }
+  let swapUsed = 0;
+  for (let nid = 0; nid < s.layout.nodes; nid++) swapUsed += s.nodeWords[nid * NODE_WORDS + W_SWAP_USED];
+  let swapped = 0;
+  for (let page = s.plan.filePages; page < s.layout.pages; page++) if (s.pte[page] < 0) swapped++;
+  if (swapUsed !== swapped) out.push(`swap slots in use ${swapUsed} != anon pages in swap ${swapped}`);
+  if (s.params.swapPages === 0 && swapped > 0) out.push(`${swapped} anon pages in swap with no swap`);
+  return out;
+}
+
+/** The end-of-run identities, machine-wide (result.vmstat) and per node where they hold per node. */
+function identityViolations(sim: Simulation, r: RunResult): string[] {
+  const out: string[] = [];
+  const v = r.vmstat;
+  const eq = (what: string, a: number, b: number) => {
+    if (a !== b) out.push(`${what}: ${a} != ${b}`);
+  };
+  const le = (what: string, a: number, b: number) => {
+    if (!(a <= b)) out.push(`${what}: ${a} > ${b}`);
+  };
+  const { machine, params } = sim.s;
+
+  eq(
+    'pgmigrate_success = pgdemote_kswapd + pgdemote_direct',
+    v.pgmigrate_success,
+    v.pgdemote_kswapd + v.pgdemote_direct,
+  );
+  le('pgdemote_kswapd <= pgsteal_kswapd', v.pgdemote_kswapd, v.pgsteal_kswapd);
+  le('pgdemote_direct <= pgsteal_direct', v.pgdemote_direct, v.pgsteal_direct);
+  eq(
+    'pgsteal_anon + pgsteal_file = pgsteal_kswapd + pgsteal_direct',
+    v.pgsteal_anon + v.pgsteal_file,
+    v.pgsteal_kswapd + v.pgsteal_direct,
+  );
+  eq(
+    'pgscan_anon + pgscan_file = pgscan_kswapd + pgscan_direct',
+    v.pgscan_anon + v.pgscan_file,
+    v.pgscan_kswapd + v.pgscan_direct,
+  );
+  eq('numa_hit + numa_miss = pgalloc_normal', v.numa_hit + v.numa_miss, v.pgalloc_normal);
+  eq('sum numa_miss = sum numa_foreign', v.numa_miss, v.numa_foreign);
+  eq('numa_local + numa_other = pgalloc_normal', v.numa_local + v.numa_other, v.pgalloc_normal);
+  le('pgmajfault <= pgfault', v.pgmajfault, v.pgfault);
+  le('pswpin <= pgmajfault', v.pswpin, v.pgmajfault);
+  le(
+    'pgsteal_kswapd + pgsteal_direct <= pgscan_kswapd + pgscan_direct (every page stolen was scanned)',
+    v.pgsteal_kswapd + v.pgsteal_direct,
+    v.pgscan_kswapd + v.pgscan_direct,
+  );
+  for (const t of ['anon', 'file'] as const) {
+    le(
+      `workingset_activate_${t} <= workingset_refault_${t}`,
+      v[`workingset_activate_${t}`],
+      v[`workingset_refault_${t}`],
+    );
+    le(
+      `workingset_restore_${t} <= workingset_activate_${t}`,
+      v[`workingset_restore_${t}`],
+      v[`workingset_activate_${t}`],
+    );
+  }
+
+  const noTarget = machine.demotion.preferred.every((p) => p.length === 0);
+  if (!params.demotionEnabled || noTarget) {
+    eq('pgdemote_kswapd without demotion', v.pgdemote_kswapd, 0);
+    eq('pgdemote_direct without demotion', v.pgdemote_direct, 0);
+    eq('pgmigrate_fail without demotion', v.pgmigrate_fail, 0);
+  }
+  if (params.swapPages === 0) {
+    eq('pswpout without swap', v.pswpout, 0);
+    eq('pswpin without swap', v.pswpin, 0);
+  }
+
+  for (const node of r.nodes) {
+    const n = node.vmstat;
+    const id = `node ${node.id}`;
+    const managed = sim.s.layout.managedPages[node.id];
+    le(`${id} nr_free_pages <= managed`, n.nr_free_pages, managed);
+    le(`${id} 0 <= nr_free_pages`, 0, n.nr_free_pages);
+    eq(`${id} numa_hit + numa_miss = pgalloc_normal`, n.numa_hit + n.numa_miss, n.pgalloc_normal);
+    eq(`${id} numa_local + numa_other = pgalloc_normal`, n.numa_local + n.numa_other, n.pgalloc_normal);
+    eq(`${id} pgmigrate_success = pgdemote_*`, n.pgmigrate_success, n.pgdemote_kswapd + n.pgdemote_direct);
+    le(`${id} pgdemote_kswapd <= pgsteal_kswapd`, n.pgdemote_kswapd, n.pgsteal_kswapd);
+    le(`${id} pgdemote_direct <= pgsteal_direct`, n.pgdemote_direct, n.pgsteal_direct);
+    le(`${id} pgmajfault <= pgfault`, n.pgmajfault, n.pgfault);
+    if (machine.demotion.preferred[node.id].length === 0) {
+      eq(`${id} (no demotion target) pgdemote_kswapd`, n.pgdemote_kswapd, 0);
+      eq(`${id} (no demotion target) pgdemote_direct`, n.pgdemote_direct, 0);
+    }
+    // Gauges agree with the node's lists.
+    eq(
+      `${id} free + LRU + isolated = managed`,
+      n.nr_free_pages +
+        n.nr_inactive_anon +
+        n.nr_active_anon +
+        n.nr_inactive_file +
+        n.nr_active_file +
+        n.nr_isolated_anon +
+        n.nr_isolated_file,
+      managed,
+    );
+    eq(
+      `${id} anon + file pages = managed - free`,
+      n.nr_anon_pages + n.nr_file_pages,
+      managed - n.nr_free_pages,
+    );
+    eq(`${id} MemFree (kB)`, node.meminfo.MemFree, n.nr_free_pages * params.pageKiB);
+    // An access either hit a present page (counted in the matrix row of the CPU's node) or
+    // missed: a fault (pgfault), a read() miss, or a repeat of a miss earlier in the epoch.
+    const row = r.access_matrix[node.id].reduce((a, b) => a + b, 0);
+    le(
+      `${id} matrix row + pgfault + read misses <= tiersim_accesses`,
+      row + n.pgfault + n.tiersim_read_miss,
+      n.tiersim_accesses,
+    );
+    eq(
+      `${id} tiersim_accesses_served = matrix column`,
+      n.tiersim_accesses_served,
+      r.access_matrix.reduce((a, rw) => a + rw[node.id], 0),
+    );
+  }
+  // Tasks account for every access.
+  eq(
+    'sum of task accesses = tiersim_accesses',
+    r.tasks.reduce((a, t) => a + t.accesses, 0),
+    v.tiersim_accesses,
+  );
+  return out;
+}
+
+interface Coverage {
+  runs: number;
+  reclaimed: number;
+  demoted: number;
+  demotedDirect: number;
+  swapped: number;
+  directReclaim: number;
+  madvise: number;
+  migrateFail: number;
+  refaults: number;
+  overcommitted: number;
+}
+
+describe('conservation and counter identities on random machines', () => {
+  const coverage: Coverage = {
+    runs: 0,
+    reclaimed: 0,
+    demoted: 0,
+    demotedDirect: 0,
+    swapped: 0,
+    directReclaim: 0,
+    madvise: 0,
+    migrateFail: 0,
+    refaults: 0,
+    overcommitted: 0,
+  };
+
+  it('every epoch conserves pages; every run keeps the identities', async () => {
+    await fc.assert(
+      fc.asyncProperty(choicesArb, async (choices) => {
+        const config = build(choices);
+        const yaml = toYaml(config);
+        const perEpoch: string[] = [];
+        let previous: Float64Array | undefined;
+        const run = await runText(yaml, (sim, done) => {
+          if (perEpoch.length > 0) return;
+          previous ??= new Float64Array(sim.s.counters.length);
+          const found = epochViolations(sim, done, previous);
+          if (found.length > 0) perEpoch.push(`after epoch ${done}:`, ...found);
+        });
+        expect(perEpoch, yaml).toEqual([]);
+        expect(identityViolations(run.sim, run.result), yaml).toEqual([]);
+
+        const v = run.result.vmstat;
+        coverage.runs++;
+        if (v.pgsteal_kswapd + v.pgsteal_direct > 0) coverage.reclaimed++;
+        if (v.pgdemote_kswapd > 0) coverage.demoted++;
+        if (v.pgdemote_direct > 0) coverage.demotedDirect++;
+        if (v.pswpout > 0) coverage.swapped++;
+        if (v.allocstall_normal > 0) coverage.directReclaim++;
+        if (run.sim.spec.actions.length > 0) coverage.madvise++;
+        if (v.pgmigrate_fail > 0) coverage.migrateFail++;
+        if (v.workingset_refault_anon + v.workingset_refault_file > 0) coverage.refaults++;
+        if (run.sim.s.layout.pages > run.sim.s.layout.managedPages.reduce((a, b) => a + b, 0))
+          coverage.overcommitted++;
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  }, 120_000);
+
+  it('the random runs exercised reclaim, demotion, swap and direct reclaim', () => {
+    // Depends on the property above having run; fast-check's default seed is random, so the
+    // bounds are loose (each is met by far in practice).
+    expect(coverage.runs).toBe(NUM_RUNS);
+    expect(coverage.reclaimed, JSON.stringify(coverage)).toBeGreaterThanOrEqual(NUM_RUNS / 10);
+    expect(coverage.demoted, JSON.stringify(coverage)).toBeGreaterThanOrEqual(2);
+    expect(coverage.swapped, JSON.stringify(coverage)).toBeGreaterThanOrEqual(2);
+    expect(coverage.directReclaim, JSON.stringify(coverage)).toBeGreaterThanOrEqual(2);
+    expect(coverage.madvise, JSON.stringify(coverage)).toBeGreaterThanOrEqual(2);
+    expect(coverage.overcommitted, JSON.stringify(coverage)).toBeGreaterThanOrEqual(NUM_RUNS / 10);
+  });
+
+  it('the checks report a corrupted state or inconsistent counters (they can fail)', async () => {
+    const run = await runText(SMALL_515);
+    const { sim, result } = run;
+    const s = sim.s;
+    const epochs = result.epochs_run;
+    const fresh = () => Float64Array.from(s.counters);
+    expect(epochViolations(sim, epochs, fresh())).toEqual([]);
+    expect(identityViolations(sim, result)).toEqual([]);
+    expect(result.vmstat.pgdemote_kswapd).toBeGreaterThan(0);
+
+    const w = 2 * NODE_WORDS;
+    s.nodeWords[w + W_FREE]--;
+    expect(epochViolations(sim, epochs, fresh()).join('\n')).toMatch(
+      /node 2: free count|node 2: pgalloc_normal - pgfree/,
+    );
+    s.nodeWords[w + W_FREE]++;
+    s.nodeWords[W_SWAP_USED]++;
+    expect(epochViolations(sim, epochs, fresh()).join('\n')).toMatch(/swap slots in use/);
+    s.nodeWords[W_SWAP_USED]--;
+    const previous = fresh();
+    previous[COUNTER_INDEX.pgfault]++;
+    expect(epochViolations(sim, epochs, previous).join('\n')).toMatch(/node 0: pgfault went down/);
+    expect(epochViolations(sim, epochs + 1, fresh()).join('\n')).toMatch(/clock .* behind the end of epoch/);
+    expect(epochViolations(sim, epochs, fresh())).toEqual([]);
+
+    const bad = structuredClone(result);
+    bad.vmstat.pgmigrate_success++;
+    bad.nodes[1].vmstat.numa_miss++;
+    bad.access_matrix[0][2] += 1e9;
+    const found = identityViolations(sim, bad).join('\n');
+    expect(found).toMatch(/pgmigrate_success = pgdemote_kswapd \+ pgdemote_direct/);
+    expect(found).toMatch(/node 1 numa_hit \+ numa_miss = pgalloc_normal/);
+    expect(found).toMatch(/node 0 matrix row/);
+  });
+});
