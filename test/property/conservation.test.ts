@@ -12,8 +12,9 @@
  * the end: the counter identities listed in `identityViolations`. (The access matrix counts only
  * accesses to present pages; an access that faults is in tiersim_accesses but in no matrix cell,
  * so the matrix is checked against tiersim_accesses as an inequality with the faults.)
- * A last check asserts the generator really exercised reclaim, demotion, swap and direct
- * reclaim, so the properties are not passing vacuously. fast-check prints seed and path on failure.
+ * The same test then asserts the generator really exercised reclaim, demotion, swap and direct
+ * reclaim (not passing vacuously), and a last test shows that the checks do report a corrupted
+ * state and inconsistent counters. fast-check prints seed and path on failure.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -206,20 +207,19 @@ interface Coverage {
 }
 
 describe('conservation and counter identities on random machines', () => {
-  const coverage: Coverage = {
-    runs: 0,
-    reclaimed: 0,
-    demoted: 0,
-    demotedDirect: 0,
-    swapped: 0,
-    directReclaim: 0,
-    madvise: 0,
-    migrateFail: 0,
-    refaults: 0,
-    overcommitted: 0,
-  };
-
   it('every epoch conserves pages; every run keeps the identities', async () => {
+    const coverage: Coverage = {
+      runs: 0,
+      reclaimed: 0,
+      demoted: 0,
+      demotedDirect: 0,
+      swapped: 0,
+      directReclaim: 0,
+      madvise: 0,
+      migrateFail: 0,
+      refaults: 0,
+      overcommitted: 0,
+    };
     await fc.assert(
       fc.asyncProperty(choicesArb, async (choices) => {
         const config = build(choices);
@@ -250,19 +250,18 @@ describe('conservation and counter identities on random machines', () => {
       }),
       { numRuns: NUM_RUNS },
     );
-  }, 120_000);
-
-  it('the random runs exercised reclaim, demotion, swap and direct reclaim', () => {
-    // Depends on the property above having run; fast-check's default seed is random, so the
-    // bounds are loose (each is met by far in practice).
+    // The generator really reached reclaim, demotion, swap and direct reclaim, so the properties
+    // did not pass vacuously. fast-check's seed is random, so the bounds are loose (in 5 500
+    // runs, reclaim happened in ~22% of them, demotion in ~7%, swap-out in ~14%).
+    const seen = JSON.stringify(coverage);
     expect(coverage.runs).toBe(NUM_RUNS);
-    expect(coverage.reclaimed, JSON.stringify(coverage)).toBeGreaterThanOrEqual(NUM_RUNS / 10);
-    expect(coverage.demoted, JSON.stringify(coverage)).toBeGreaterThanOrEqual(2);
-    expect(coverage.swapped, JSON.stringify(coverage)).toBeGreaterThanOrEqual(2);
-    expect(coverage.directReclaim, JSON.stringify(coverage)).toBeGreaterThanOrEqual(2);
-    expect(coverage.madvise, JSON.stringify(coverage)).toBeGreaterThanOrEqual(2);
-    expect(coverage.overcommitted, JSON.stringify(coverage)).toBeGreaterThanOrEqual(NUM_RUNS / 10);
-  });
+    expect(coverage.reclaimed, seen).toBeGreaterThanOrEqual(NUM_RUNS / 10);
+    expect(coverage.demoted, seen).toBeGreaterThanOrEqual(2);
+    expect(coverage.swapped, seen).toBeGreaterThanOrEqual(2);
+    expect(coverage.directReclaim, seen).toBeGreaterThanOrEqual(2);
+    expect(coverage.madvise, seen).toBeGreaterThanOrEqual(2);
+    expect(coverage.overcommitted, seen).toBeGreaterThanOrEqual(NUM_RUNS / 10);
+  }, 120_000);
 
   it('the checks report a corrupted state or inconsistent counters (they can fail)', async () => {
     const run = await runText(SMALL_515);
