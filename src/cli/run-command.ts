@@ -85,6 +85,9 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       elapsed_ms: Math.round(elapsedMs),
       scheduler: options.threads,
       accesses_per_second: Math.round(accessesSoFar(sim) / (elapsedMs / 1000)),
+      ...(outcome.barrierWaitShare === undefined
+        ? {}
+        : { barrier_wait_share: outcome.barrierWaitShare.map((x) => Math.round(x * 1000) / 1000) }),
     },
   });
   emit(result, options);

@@ -7,7 +7,7 @@ import type { SimulationSpec } from '../engine/simulation.js';
 
 export interface NodeWorkerSetup {
   spec: SimulationSpec;
-  /** The node this worker runs; node 0's worker also runs the coordinator steps. */
+  /** The node this worker runs; the first node with CPUs also runs the coordinator steps. */
   nid: number;
   /** Test-only fault injection: throw in this node, epoch and phase (see TIERSIM_INJECT_FAULT). */
   injectFault: { nid: number; epoch: number; phase: string } | undefined;

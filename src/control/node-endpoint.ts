@@ -6,10 +6,20 @@
  */
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
-import { Coordinator, runEpochs, type EpochThread } from '../engine/epoch.js';
-import { K_BARRIER, describeFault, raiseFault, type PhaseName } from '../engine/protocol.js';
-import { openSimulation, type Simulation } from '../engine/simulation.js';
+import { Coordinator, leaderNode, runEpochs, serveReclaimEpochs, type EpochThread } from '../engine/epoch.js';
+import {
+  K_BARRIER,
+  K_BARRIER_CPU,
+  K_EPOCHS_DONE,
+  K_GATE,
+  describeFault,
+  raiseFault,
+  type PhaseName,
+} from '../engine/protocol.js';
+import { THREAD_STAT_WORDS, openSimulation, type Simulation } from '../engine/simulation.js';
+import { wallNowMs } from '../report/wallclock.js';
 import { Barrier } from '../shm/barrier.js';
+import { waitForChange } from '../shm/wait.js';
 import { assert } from '../util/assert.js';
 import type { NodeWorkerApi, NodeWorkerSetup } from './api.js';
 import { nodeEndpoint } from './comlink-node.js';
@@ -19,6 +29,8 @@ interface Running {
   thread: EpochThread;
   coordinator: Coordinator | undefined;
   nid: number;
+  hasCpus: boolean;
+  waitGate: (last: number) => number;
 }
 
 function createApi(): NodeWorkerApi {
@@ -27,14 +39,19 @@ function createApi(): NodeWorkerApi {
     setup(setup: NodeWorkerSetup): Promise<void> {
       const sim = openSimulation(setup.spec, false);
       const control = sim.control;
-      const parties = setup.spec.layout.nodes;
-      const barrier = new Barrier(control, K_BARRIER, parties, setup.spec.barrierTimeoutMs, {
-        check: () => describeFault(control),
-      });
+      const nodes = setup.spec.machine.nodes;
+      const cpuNodes = nodes.filter((n) => n.cpus.length > 0).length;
+      const fault = { check: () => describeFault(control) };
+      const timeout = setup.spec.barrierTimeoutMs;
+      // Access and place involve only the nodes with CPUs; the reclaim phases every node.
+      const cpuBarrier = new Barrier(control, K_BARRIER_CPU, cpuNodes, timeout, fault);
+      const allBarrier = new Barrier(control, K_BARRIER, nodes.length, timeout, fault);
       const inject = setup.injectFault?.nid === setup.nid ? setup.injectFault : undefined;
+      const stats = new Float64Array(setup.spec.run.threadStats);
+      const leader = setup.nid === leaderNode(setup.spec);
       const thread: EpochThread = {
         nodes: [setup.nid],
-        leader: setup.nid === 0,
+        leader,
         epoch: 0,
         phase: 'setup',
         sync(phase: PhaseName) {
@@ -43,25 +60,39 @@ function createApi(): NodeWorkerApi {
               `injected fault (TIERSIM_INJECT_FAULT) in node ${setup.nid}, epoch ${thread.epoch}, ${phase} phase`,
             );
           }
-          barrier.arrive(phase);
+          const t0 = wallNowMs();
+          (phase === 'access' || phase === 'place' ? cpuBarrier : allBarrier).arrive(phase);
+          stats[setup.nid * THREAD_STAT_WORDS] += wallNowMs() - t0;
         },
       };
       running = {
         sim,
         thread,
-        coordinator: setup.nid === 0 ? new Coordinator(sim) : undefined,
+        coordinator: leader ? new Coordinator(sim) : undefined,
         nid: setup.nid,
+        hasCpus: nodes[setup.nid].cpus.length > 0,
+        waitGate: (last: number) => {
+          const t0 = wallNowMs();
+          const gate = waitForChange(control, K_GATE, last, fault.check, 'an epoch that reclaims');
+          stats[setup.nid * THREAD_STAT_WORDS] += wallNowMs() - t0;
+          return gate;
+        },
       };
       return Promise.resolve();
     },
     run(from: number, to: number): Promise<number> {
       assert(running !== undefined, 'run before setup');
       const r = running;
+      const t0 = wallNowMs();
       try {
-        return Promise.resolve(runEpochs(r.sim, r.thread, r.coordinator, from, to));
+        if (r.hasCpus) return Promise.resolve(runEpochs(r.sim, r.thread, r.coordinator, from, to));
+        serveReclaimEpochs(r.sim, r.thread, r.waitGate);
+        return Promise.resolve(Atomics.load(r.sim.control, K_EPOCHS_DONE));
       } catch (error) {
         raiseFault(r.sim.control, r.nid, r.thread.epoch, r.thread.phase);
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        new Float64Array(r.sim.spec.run.threadStats)[r.nid * THREAD_STAT_WORDS + 1] += wallNowMs() - t0;
       }
     },
   };

@@ -21,7 +21,9 @@ import {
   settlePhase,
 } from './phases.js';
 import {
+  GATE_CLOSED,
   K_EPOCHS_DONE,
+  K_GATE,
   K_MORE,
   K_RECLAIM,
   K_SAMPLES,
@@ -66,14 +68,20 @@ export function inlineThread(sim: Simulation): EpochThread {
   };
 }
 
+/** The node whose thread also runs the coordinator steps: the first node with CPUs. */
+export function leaderNode(spec: Simulation['spec']): number {
+  return spec.machine.nodes.find((n) => n.cpus.length > 0)?.nid ?? 0;
+}
+
 /** Before the first epoch, on the thread that initialised the simulation. */
 export function prepareRun(sim: Simulation): void {
   beginEpoch(sim, 0);
 }
 
 /**
- * Run epochs [from, to). Returns the number of epochs finished when the leader published a stop
- * (every thread stops after the same epoch), else `to`.
+ * Run epochs [from, to) on a thread that takes part in every epoch (the inline thread, or the
+ * worker of a node with CPUs). Returns the number of epochs finished when the leader published
+ * a stop (every thread stops after the same epoch), else `to`.
  */
 export function runEpochs(
   sim: Simulation,
@@ -93,36 +101,76 @@ export function runEpochs(
     t.phase = 'place';
     if (coordinator !== undefined) {
       coordinator.nextAction = placeStep(sim, epoch, coordinator.nextAction);
-      Atomics.store(c, K_RECLAIM, anyKswapdAwake(sim) ? 1 : 0);
+      const reclaim = anyKswapdAwake(sim);
+      Atomics.store(c, K_RECLAIM, reclaim ? 1 : 0);
+      if (reclaim) {
+        // Wake the workers of CPU-less nodes: they sleep through epochs without reclaim.
+        Atomics.store(c, K_GATE, epoch + 1);
+        Atomics.notify(c, K_GATE);
+      } else {
+        // Nothing else happens before the end step, so the leader does it now and the epoch
+        // needs one barrier fewer.
+        endStep(sim, coordinator, epoch);
+      }
     }
     t.sync('place');
 
-    if (Atomics.load(c, K_RECLAIM) !== 0) {
-      t.phase = 'reclaim';
-      for (let i = 0; i < nodes.length; i++) reclaimPhase(sim, nodes[i]);
-      t.sync('reclaim');
-      t.phase = 'route';
-      if (coordinator !== undefined) Atomics.store(c, K_MORE, routeStep(sim) > 0 ? 1 : 0);
-      t.sync('route');
-      while (Atomics.load(c, K_MORE) !== 0) {
-        t.phase = 'migrate';
-        for (let i = 0; i < nodes.length; i++) migratePhase(sim, nodes[i]);
-        t.sync('migrate');
-        t.phase = 'acks';
-        if (coordinator !== undefined) Atomics.store(c, K_MORE, acksStep(sim) ? 1 : 0);
-        t.sync('acks');
-      }
-      t.phase = 'settle';
-      for (let i = 0; i < nodes.length; i++) settlePhase(sim, nodes[i]);
-      t.sync('settle');
-    }
-
-    t.phase = 'end';
-    if (coordinator !== undefined) endStep(sim, coordinator, epoch);
-    t.sync('end');
+    if (Atomics.load(c, K_RECLAIM) !== 0) reclaimPhases(sim, t, coordinator, epoch);
     if (Atomics.load(c, K_STOP) !== 0) return epoch + 1;
   }
   return to;
+}
+
+/**
+ * The worker of a CPU-less node: it has nothing to do in the access and place phases, so it
+ * sleeps on the gate word until the leader opens it for an epoch that reclaims (or closes it at
+ * the end of the run), instead of waking at every barrier. Returns when the gate closes.
+ */
+export function serveReclaimEpochs(
+  sim: Simulation,
+  t: EpochThread,
+  waitGate: (last: number) => number,
+): void {
+  let last = 0;
+  for (;;) {
+    t.phase = 'place';
+    const gate = waitGate(last);
+    if (gate === GATE_CLOSED) return;
+    last = gate;
+    t.epoch = gate - 1;
+    reclaimPhases(sim, t, undefined, gate - 1);
+  }
+}
+
+/** reclaim → route → migrate rounds → settle → end, with every node's thread taking part. */
+function reclaimPhases(
+  sim: Simulation,
+  t: EpochThread,
+  coordinator: Coordinator | undefined,
+  epoch: number,
+): void {
+  const c = sim.control;
+  const nodes = t.nodes;
+  t.phase = 'reclaim';
+  for (let i = 0; i < nodes.length; i++) reclaimPhase(sim, nodes[i]);
+  t.sync('reclaim');
+  t.phase = 'route';
+  if (coordinator !== undefined) Atomics.store(c, K_MORE, routeStep(sim) > 0 ? 1 : 0);
+  t.sync('route');
+  while (Atomics.load(c, K_MORE) !== 0) {
+    t.phase = 'migrate';
+    for (let i = 0; i < nodes.length; i++) migratePhase(sim, nodes[i]);
+    t.sync('migrate');
+    t.phase = 'acks';
+    if (coordinator !== undefined) Atomics.store(c, K_MORE, acksStep(sim) ? 1 : 0);
+    t.sync('acks');
+  }
+  t.phase = 'settle';
+  for (let i = 0; i < nodes.length; i++) settlePhase(sim, nodes[i]);
+  t.sync('settle');
+  t.phase = 'end';
+  if (coordinator !== undefined) endStep(sim, coordinator, epoch);
+  t.sync('end');
 }
 
 /** Leader, after every node has settled: gauges, samples, snapshot, progress, stop decision. */
@@ -137,7 +185,13 @@ function endStep(sim: Simulation, coordinator: Coordinator, epoch: number): void
   takeSnapshot(sim);
   Atomics.store(c, K_SNAPSHOT_EPOCHS, done);
   beginEpoch(sim, done);
-  Atomics.store(c, K_STOP, Atomics.load(c, K_STOP_REQUEST));
+  const stop = Atomics.load(c, K_STOP_REQUEST);
+  Atomics.store(c, K_STOP, stop);
+  if (stop !== 0 || done >= sim.spec.epochs) {
+    // The run ends after this epoch: release the workers sleeping on the gate.
+    Atomics.store(c, K_GATE, GATE_CLOSED);
+    Atomics.notify(c, K_GATE);
+  }
   // Publish progress (after the snapshot): the main thread may be waiting on it.
   Atomics.store(c, K_EPOCHS_DONE, done);
   Atomics.notify(c, K_EPOCHS_DONE);

@@ -3,13 +3,15 @@
  * threads share. The inline scheduler runs the same program with every node on one thread and
  * no-op barriers (src/engine/epoch.ts).
  *
- *   node workers 0..N-1 (worker 0 is the leader and also runs the coordinator steps)
+ *   node workers 0..N-1 (the first node with CPUs is the leader and also runs the coordinator
+ *   steps; workers of CPU-less nodes sleep on K_GATE and only join epochs that reclaim)
  *
  *   ── access ─────────── each node's CPUs run to the epoch end; faults → fault ring
  *   ══ barrier "access"
  *   ── place (leader) ─── actions; fault rings drained in node order; pages allocated/installed;
- *                         K_RECLAIM = some kswapd awake
- *   ══ barrier "place"
+ *                         K_RECLAIM = some kswapd awake; if so K_GATE = epoch + 1 (wakes the
+ *                         CPU-less nodes' workers), else the end step (below) right now
+ *   ══ barrier "place"    (access and place barriers: threads of nodes with CPUs only)
  *   if K_RECLAIM:
  *     ── reclaim ──────── kswapd; demotion records → demote ring
  *     ══ barrier "reclaim"
@@ -22,8 +24,9 @@
  *       ══ barrier "acks"
  *     ── settle ───────── drain own settle ring: free moved frames, reclaim failures
  *     ══ barrier "settle"
- *   ── end (leader) ───── sample, snapshot, publish K_EPOCHS_DONE, K_STOP = stop requested
- *   ══ barrier "end"
+ *     ── end (leader) ─── sample, snapshot, publish K_EPOCHS_DONE, K_STOP = stop requested;
+ *                         K_GATE = GATE_CLOSED after the last epoch or a stop
+ *     ══ barrier "end"
  *   if K_STOP: leave the loop (every thread reads the same word after the same barrier)
  *
  * Every decision a thread takes on the control words is taken after a barrier that follows the
@@ -44,6 +47,14 @@ export const K_FAULT_EPOCH = 11;
 export const K_FAULT_PHASE = 12;
 /** Epoch whose end the snapshot buffers hold (-1 before the first). */
 export const K_SNAPSHOT_EPOCHS = 13;
+/** Barrier words of the threads of nodes with CPUs only (access and place phases). */
+export const K_BARRIER_CPU = 2;
+/**
+ * The gate CPU-less nodes' workers sleep on: epoch + 1 of an epoch that reclaims (opened by the
+ * leader in its place step), or GATE_CLOSED when the run ends.
+ */
+export const K_GATE = 14;
+export const GATE_CLOSED = -1;
 export const CONTROL_INT32S = 16;
 
 export const PHASE_NAMES = [
@@ -77,5 +88,7 @@ export function raiseFault(control: Int32Array, nid: number, epoch: number, phas
   Atomics.store(control, K_FAULT_PHASE, phaseCode(phase));
   // Wake threads blocked in the barrier so they notice the fault now, not after a wait slice.
   Atomics.notify(control, K_BARRIER + 1);
+  Atomics.notify(control, K_BARRIER_CPU + 1);
+  Atomics.notify(control, K_GATE);
   Atomics.notify(control, K_EPOCHS_DONE);
 }

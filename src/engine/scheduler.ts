@@ -23,6 +23,8 @@ export interface SchedulerOutcome {
   stoppedBy: string | null;
   /** The run failed inside an epoch: the live state is not whole (use the snapshot). */
   failure: Error | undefined;
+  /** Per-node scheduler: each worker's share of its run time spent waiting at barriers. */
+  barrierWaitShare?: number[];
 }
 
 /** Yield to the event loop this often (inline) so Ctrl-C and progress get a turn. */

@@ -31,6 +31,8 @@ export interface RunBuffers {
   /** Counters, node words and CPU words as of the end of the last finished epoch. */
   snapshot: SharedArrayBuffer;
   maxSamples: number;
+  /** Wall-clock statistics of the threads, per node: ms waiting at barriers, ms running (Float64). */
+  threadStats: SharedArrayBuffer;
 }
 
 /** Everything needed to rebuild a Simulation in another thread (structured-cloneable). */
@@ -66,6 +68,9 @@ export interface Simulation {
   readonly series: Float64Array;
   readonly snapshot: Float64Array;
 }
+
+/** Per node in RunBuffers.threadStats: [ms waiting at barriers, ms in run()]. */
+export const THREAD_STAT_WORDS = 2;
 
 /** Most samples a run keeps for its series unless run.sample_interval says otherwise. */
 export const MAX_DEFAULT_SAMPLES = 2000;
@@ -108,6 +113,7 @@ export function planSimulation(config: Config): SimulationSpec {
     series: new SharedArrayBuffer(maxSamples * seriesRowWords(layout.nodes) * 8),
     snapshot: new SharedArrayBuffer(snapshotWords(layout) * 8),
     maxSamples,
+    threadStats: new SharedArrayBuffer(layout.nodes * THREAD_STAT_WORDS * 8),
   };
   return {
     layout,

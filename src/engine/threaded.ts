@@ -14,7 +14,7 @@ import { ProtocolError } from '../util/errors.js';
 import { prepareRun } from './epoch.js';
 import { K_EPOCHS_DONE, K_FAULT, K_STOP_REQUEST, describeFault, raiseFault } from './protocol.js';
 import type { RunControl, SchedulerOutcome } from './scheduler.js';
-import type { Simulation } from './simulation.js';
+import { THREAD_STAT_WORDS, type Simulation } from './simulation.js';
 
 const POLL_MS = 100;
 
@@ -74,11 +74,16 @@ export async function runThreaded(sim: Simulation, control: RunControl): Promise
       };
     }
     const results = await all;
+    const stats = new Float64Array(sim.spec.run.threadStats);
+    const barrierWaitShare = sim.spec.machine.nodes.map((n) => {
+      const run = stats[n.nid * THREAD_STAT_WORDS + 1];
+      return run > 0 ? stats[n.nid * THREAD_STAT_WORDS] / run : 0;
+    });
     const epochsDone = Atomics.load(c, K_EPOCHS_DONE);
     const fault = describeFault(c);
     if (fault === undefined) {
       const stopped = epochsDone < sim.spec.epochs;
-      return { epochsDone, stoppedBy: stopped ? 'interrupted' : null, failure: undefined };
+      return { epochsDone, stoppedBy: stopped ? 'interrupted' : null, failure: undefined, barrierWaitShare };
     }
     const failedNid = Atomics.load(c, K_FAULT) - 1;
     const rootCause = results[failedNid];
@@ -89,7 +94,12 @@ export async function runThreaded(sim: Simulation, control: RunControl): Promise
         : exit !== undefined
           ? (exit.error ?? new Error(`worker of node ${exit.nid} exited with code ${exit.code}`))
           : new Error(fault);
-    return { epochsDone, stoppedBy: fault, failure: new ProtocolError(`${fault}: ${cause.message}`) };
+    return {
+      epochsDone,
+      stoppedBy: fault,
+      failure: new ProtocolError(`${fault}: ${cause.message}`),
+      barrierWaitShare,
+    };
   } finally {
     await pool.shutdown();
   }

@@ -77,6 +77,8 @@ export interface WallClock {
   elapsed_ms: number;
   scheduler: string;
   accesses_per_second: number;
+  /** Per-node scheduler only: share of each worker's run time spent waiting at barriers. */
+  barrier_wait_share?: number[];
 }
 
 function vmstatOf(s: SimState, nid: number): Record<string, number> {

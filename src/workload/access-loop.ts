@@ -31,7 +31,9 @@ export type AccessRunner = (cpu: number, endNs: number) => void;
 /** Latency table [cpu node][memory node][store], ns. */
 export function latencyTable(s: SimState): Float64Array {
   const n = s.layout.nodes;
-  const table = new Float64Array(n * n * 2);
+  // Backed by its own buffer of at least 128 bytes: V8 keeps smaller typed arrays on its heap,
+  // where every access goes through extra loads (measured in bench/).
+  const table = new Float64Array(new ArrayBuffer(Math.max(128, n * n * 2 * 8)), 0, n * n * 2);
   for (let c = 0; c < n; c++) {
     for (let m = 0; m < n; m++) {
       table[(c * n + m) * 2] = s.machine.readLatencyNs[c][m]!;
@@ -80,8 +82,9 @@ export function makeAccessRunner(s: SimState): AccessRunner {
     const cpuNs = cpuPerAccess[task];
     const tag = accessTag(globalWords[G_EPOCH]);
     const batchBase = cpu * BATCH_LEN;
-    let cursor = cpuWords[cw + C_CURSOR];
-    let fill = cpuWords[cw + C_FILL];
+    // Integers, not the doubles the Float64 words hold: they index the batch on every access.
+    let cursor = cpuWords[cw + C_CURSOR] | 0;
+    let fill = cpuWords[cw + C_FILL] | 0;
     let accesses = 0;
     let memoryNs = 0;
     while (clock < endNs) {
