@@ -12,7 +12,14 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT, argValue, printHeader } from './lib/env.js';
 
-const FILES = ['baseline.bench.ts', 'access.bench.ts', 'reclaim.bench.ts', 'memory.bench.ts'];
+const FILES = [
+  'baseline.bench.ts',
+  'access.bench.ts',
+  'reclaim.bench.ts',
+  'memory.bench.ts',
+  'sync.bench.ts',
+  'scaling.bench.ts',
+];
 
 const only = argValue('--only')?.split(',');
 const selected = only === undefined ? FILES : FILES.filter((f) => only.some((o) => f.startsWith(`${o}.`)));
