@@ -80,7 +80,12 @@ export const COUNTERS = [
   c('workingset_restore_file', 'event', 'pages', 'node the refaulting page is placed on'),
   // Simulator-only figures.
   c('tiersim_accesses', 'event', 'accesses', 'node of the accessing CPU'),
-  c('tiersim_accesses_served', 'event', 'accesses', 'node whose memory served the access'),
+  c(
+    'tiersim_accesses_served',
+    'event',
+    'accesses',
+    'node whose memory served the access (resident pages only: an access that faults is counted in tiersim_accesses but not here)',
+  ),
   c('tiersim_memory_ns', 'event', 'ns', 'node of the accessing CPU (time waiting for memory)'),
   c('tiersim_fault_ns', 'event', 'ns', 'node of the faulting CPU (time in faults and direct reclaim)'),
   c(

@@ -94,7 +94,7 @@ export function formatSummary(result: RunResult): string {
   const cpuNodes = result.nodes.filter((n) => n.cpus.length > 0);
   out.push(
     renderTable(
-      ['accesses served (% of CPU node)', ...header],
+      ['accesses to resident pages served (% of CPU node)', ...header],
       cpuNodes.map((n) => {
         const row = result.access_matrix[n.id];
         const total = row.reduce((a, b) => a + b, 0);

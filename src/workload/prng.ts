@@ -23,7 +23,9 @@ function splitmix32(x: number): number {
 
 /** Seed stream `streamId` of root seed `rootSeed` into state[offset .. offset+4). */
 export function seedStream(state: Uint32Array, offset: number, rootSeed: number, streamId: number): void {
-  let x = splitmix32(rootSeed ^ splitmix32(streamId + 0x632be5ab));
+  // Hash the root seed before mixing in the stream id, so stream i of one seed is not stream j of
+  // a related seed (a plain XOR of the two would make seeds A and A ^ f(i) ^ f(j) share streams).
+  let x = splitmix32(splitmix32(splitmix32(rootSeed) + 0x632be5ab) ^ Math.imul(streamId + 1, 0x9e3779b1));
   for (let i = 0; i < PRNG_WORDS; i++) {
     x = splitmix32(x + i);
     state[offset + i] = x;
