@@ -27,6 +27,13 @@ export interface LoadOptions {
    * Tests pass an in-memory map.
    */
   readFile?: ((absolutePath: string) => string | undefined) | undefined;
+  /**
+   * Edits the merged tree after includes and `--set`, before the schema sees it: variants and
+   * sweep points apply their overrides here (with the locations they were written at), and
+   * strip the `variants`/`sweep` sections from the config they resolve to. Returns the new tree,
+   * or the problems found (thrown as one ConfigError).
+   */
+  editTree?: ((root: LNode) => LNode | ConfigProblem[]) | undefined;
 }
 
 export interface LoadedConfig {
@@ -74,6 +81,11 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
     else root = applied;
   }
   if (overrideProblems.length > 0) throw new ConfigError(overrideProblems);
+  if (opts.editTree !== undefined) {
+    const edited = opts.editTree(root);
+    if (Array.isArray(edited)) throw new ConfigError(edited);
+    root = edited;
+  }
 
   const sourceMap = new SourceMap(root);
   const raw = toPlain(root);

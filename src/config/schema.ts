@@ -366,6 +366,54 @@ export const WorkloadSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Variants and sweeps: named sets of overrides of this config (src/sweep expands and applies them)
+// ---------------------------------------------------------------------------------------------
+
+/** Config paths as `--set` takes them (`kernel.demotion_enabled`, `topology.nodes[0].memory`). */
+const OverridePath = z.string().min(1);
+
+export const VariantSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(
+      /^[A-Za-z][A-Za-z0-9._-]{0,63}$/,
+      'a name of letters, digits, ".", "_" and "-", starting with a letter',
+    )
+    .describe('Name of the variant: a column of the comparison table and the folder DIR/<name>/ of --out.'),
+  description: z.string().optional().describe('What this variant is, shown in the comparison.'),
+  set: z
+    .record(OverridePath, z.unknown())
+    .describe(
+      'Overrides of this variant: config path (the keys --set takes) -> value, applied to the config as written. Default: none (the config itself).',
+    )
+    .default({}),
+});
+
+const SweptValues = z.record(OverridePath, z.array(z.unknown()).min(1));
+
+export const SweepSchema = z.strictObject({
+  grid: SweptValues.optional().describe(
+    'Cartesian product: config path -> list of values; the first key is the outermost loop. Default: none.',
+  ),
+  zip: SweptValues.optional().describe(
+    'Lists walked together (the i-th point takes the i-th value of every list; all lists the same length), one loop inside the grid. Default: none.',
+  ),
+  seeds: z
+    .union([z.int().min(1).max(100_000), z.array(z.int().min(0).max(0xffffffff)).min(1)])
+    .optional()
+    .describe(
+      'Repetitions, the innermost loop: a count N (seeds run.seed .. run.seed+N-1) or a list of seeds. Default: run.seed only.',
+    ),
+  counters: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .describe(
+      'vmstat counters charted against each swept key and shown in the seed-group table. Default: pgdemote_kswapd, pgmajfault, workingset_refault_file.',
+    ),
+});
+
+// ---------------------------------------------------------------------------------------------
 // A whole file
 // ---------------------------------------------------------------------------------------------
 
@@ -381,6 +429,16 @@ export const ConfigSchema = z.strictObject({
   costs: CostsSchema.prefault({}).describe('Costs tiersim charges (simulator parameters, not kernel knobs).'),
   run: RunSchema.prefault({}).describe('Simulated duration, epoch length and seed.'),
   workload: WorkloadSchema.optional().describe('Tasks and files. Absent in a topology-only file.'),
+  variants: z
+    .array(VariantSchema)
+    .min(1)
+    .optional()
+    .describe(
+      '`tiersim run` runs every variant with the same seed and compares them with the first. In a sweep, the outermost loop. Default: none.',
+    ),
+  sweep: SweepSchema.optional().describe(
+    'Points for `tiersim sweep`: variants x grid x zip x seeds, in that order (the last varies fastest). Default: none.',
+  ),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
