@@ -3,4 +3,10 @@
 // through the `prepare` script).
 import { main } from '../dist/src/cli/main.js';
 
+// `tiersim run ... | head` closes the pipe early: stop quietly instead of crashing.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 process.exitCode = await main(process.argv.slice(2));

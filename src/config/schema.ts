@@ -188,28 +188,57 @@ export const KernelSchema = z.strictObject({
 // Storage (page-cache backing device and swap)
 // ---------------------------------------------------------------------------------------------
 
+export const BLOCK_DEVICE_PRESETS = ['nvme', 'sata-ssd', 'hdd'] as const;
+
+function blockDevice(what: string) {
+  return {
+    preset: z
+      .enum(BLOCK_DEVICE_PRESETS)
+      .describe(
+        `Device preset for ${what}: nvme (80us read, 20us write, 3 GB/s read, 2 GB/s write), sata-ssd (120us, 60us, 550 MB/s, 500 MB/s) or hdd (8ms, 8ms, 150 MB/s, 150 MB/s). Default: nvme.`,
+      )
+      .default('nvme'),
+    name: z
+      .string()
+      .optional()
+      .describe(`Device name in /sys/block. Default: nvme0n1, sda or sdb by preset.`),
+    read_latency: Duration.optional().describe(
+      'Latency of one read request on an idle device. Unit: ns. Default: from the preset.',
+    ),
+    write_latency: Duration.optional().describe(
+      'Latency of one write request on an idle device. Unit: ns. Default: from the preset.',
+    ),
+    read_bandwidth: Rate.optional().describe(
+      'Read bandwidth; with the load it sets the queueing delay. Unit: bytes/s. Default: from the preset.',
+    ),
+    write_bandwidth: Rate.optional().describe('Write bandwidth. Unit: bytes/s. Default: from the preset.'),
+  };
+}
+
 export const StorageSchema = z.strictObject({
   disk: z
-    .strictObject({
-      read_latency: Duration.describe(
-        'Time to read one page from the file system device (a major fault). Unit: ns. Default: 80us (NVMe).',
-      ).default(80_000),
-      write_latency: Duration.describe('Time to write back one dirty page. Unit: ns. Default: 20us.').default(
-        20_000,
-      ),
-    })
+    .strictObject(blockDevice('the file system'))
     .prefault({})
-    .describe('Block device holding the files.'),
+    .describe(
+      'Block device holding the files. A request costs its latency plus transfer at the bandwidth plus a queueing delay that grows with the device utilisation of the previous epoch.',
+    ),
   swap: z
     .strictObject({
       size: Size.describe(
         'Swap space; 0 means no swap (anon pages can then only be demoted, never evicted). Unit: bytes. Default: 0.',
       ).default(0),
-      read_latency: Duration.describe('Time to swap one page in. Unit: ns. Default: 80us.').default(80_000),
-      write_latency: Duration.describe('Time to swap one page out. Unit: ns. Default: 20us.').default(20_000),
+      ...blockDevice('swap'),
     })
     .prefault({})
-    .describe('Swap device.'),
+    .describe('Swap device (a separate device from the disk).'),
+  read_ahead_kb: z
+    .int()
+    .min(0)
+    .max(65536)
+    .describe(
+      '/sys/block/<dev>/queue/read_ahead_kb: largest readahead window of sequential read() misses (the window starts at 4 pages and doubles). Unit: KiB. Default: 128.',
+    )
+    .default(128),
 });
 
 // ---------------------------------------------------------------------------------------------

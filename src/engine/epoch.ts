@@ -6,6 +6,7 @@
  * state bit for bit.
  */
 import { CPU_WORDS, NODE_WORDS } from '../memory/layout.js';
+import { updateDeviceLoad } from '../kernel/blockdev.js';
 import { updateGauges } from '../metrics/gauges.js';
 import { Sampler } from '../metrics/series.js';
 import { NR_COUNTERS } from '../metrics/vmstat.js';
@@ -178,6 +179,7 @@ function endStep(sim: Simulation, coordinator: Coordinator, epoch: number): void
   const done = epoch + 1;
   const c = sim.control;
   updateGauges(sim.s);
+  updateDeviceLoad(sim.s);
   if (done % sim.spec.sampleEveryEpochs === 0 || done === sim.spec.epochs) {
     coordinator.sampler.sample(done * sim.spec.params.epochNs);
     Atomics.store(c, K_SAMPLES, coordinator.sampler.count);

@@ -16,6 +16,8 @@ import {
   CPU_WORDS,
   C_CLOCK,
   C_HASH_USED,
+  C_NEXT_SEQUENTIAL,
+  C_RA_WINDOW,
   NODE_WORDS,
   RING_FAULT,
   W_ANON_PAGES,
@@ -33,9 +35,11 @@ import {
   TIERSIM_FAULT_NS,
   TIERSIM_FAULT_STALL,
   TIERSIM_READ_MISS,
+  TIERSIM_READAHEAD_PAGES,
 } from '../metrics/vmstat.js';
 import { accessTag, markAccessed } from './accessed.js';
 import { allocUserPage } from './alloc.js';
+import { DEV_DISK, DEV_SWAP, countRead, readLatencyNs } from './blockdev.js';
 import { swapSlotFreed } from './swap.js';
 import type { ReclaimContext } from './vmscan.js';
 import {
@@ -71,7 +75,8 @@ function hashFind(s: SimState, cpu: number, page: number): number {
  * A CPU touched a page whose entry `e` is not present (0 = never touched, < 0 = evicted);
  * `kind` is syscall * 2 + store, as in the access batch. Returns the nanoseconds the access
  * costs, or -1 when the node's fault queue is full. A read()/write() that misses the page cache
- * is not a page fault: it reads the page (pgpgin) without counting pgfault/pgmajfault.
+ * is not a page fault: it reads the page (pgpgin) without counting pgfault/pgmajfault, and
+ * sequential misses read ahead (see readaheadWindow).
  */
 export function handleMiss(
   s: SimState,
@@ -86,43 +91,95 @@ export function handleMiss(
   const base = cpu * size;
   const found = hashFind(s, cpu, page);
   if (found >= 0) {
-    // Faulted earlier this epoch: mapped by now. A first store after a load fault must still
-    // reach the page's dirty bit, so it queues one more record.
+    // Faulted (or read ahead) earlier this epoch: mapped by now. A first store after a load
+    // must still reach the page's dirty bit, so it queues one more record.
     const slot = s.faultHash[base + found];
     if (store === 0 || (slot & 1) === 1) return s.machine.readLatencyNs[nid][nid];
-    if (!queueFault(s, cpu, nid, page, kind)) return -1;
+    if (!queueFault(s, cpu, nid, page, kind, 1)) return -1;
     s.faultHash[base + found] = slot | 1;
     return s.machine.writeLatencyNs[nid][nid];
   }
-  if (!queueFault(s, cpu, nid, page, kind)) return -1;
-  const cw = cpu * CPU_WORDS;
-  if (s.cpuWords[cw + C_HASH_USED] * 2 < size) {
-    s.faultHash[base + (-1 - found)] = (page + 1) * 2 + store;
-    s.cpuWords[cw + C_HASH_USED]++;
-  }
-  const row = nid * NR_COUNTERS;
   const file = page < s.plan.filePages;
-  let ns: number;
+  const window = file && (kind & 2) !== 0 ? readaheadWindow(s, cpu, page) : 1;
+  if (!queueFault(s, cpu, nid, page, kind, window)) return -1;
+  hashInsert(s, cpu, base + (-1 - found), page, store);
+  const row = nid * NR_COUNTERS;
   if (!file && e === 0) {
     s.counters[row + PGFAULT]++;
-    ns = s.params.minorFaultNs;
+    s.counters[row + TIERSIM_FAULT_NS] += s.params.minorFaultNs;
+    return s.params.minorFaultNs;
+  }
+  // A file page not in the page cache, or an anon page in swap: the CPU waits for the read,
+  // which brings in the not-yet-cached pages of the readahead window in one request.
+  let pages = 1;
+  for (let q = page + 1; q < page + window; q++) {
+    if (s.pte[q] > 0) continue;
+    pages++;
+    const slot = hashFind(s, cpu, q);
+    if (slot < 0) hashInsert(s, cpu, base + (-1 - slot), q, 0);
+  }
+  const dev = file ? DEV_DISK : DEV_SWAP;
+  const ns = readLatencyNs(s, dev, pages);
+  countRead(s, nid, dev, pages, ns);
+  s.counters[row + PGPGIN] += pages * s.params.pageKiB;
+  if ((kind & 2) !== 0) {
+    s.counters[row + TIERSIM_READ_MISS]++;
+    s.counters[row + TIERSIM_READAHEAD_PAGES] += pages - 1;
   } else {
-    // A file page not in the page cache, or an anon page in swap: the CPU waits for the read.
-    ns = file ? s.params.diskReadNs : s.params.swapReadNs;
-    s.counters[row + PGPGIN] += s.params.pageKiB;
-    if ((kind & 2) !== 0) {
-      s.counters[row + TIERSIM_READ_MISS]++;
-    } else {
-      s.counters[row + PGFAULT]++;
-      s.counters[row + PGMAJFAULT]++;
-      if (!file) s.counters[row + PSWPIN]++;
-    }
+    s.counters[row + PGFAULT]++;
+    s.counters[row + PGMAJFAULT]++;
+    if (!file) s.counters[row + PSWPIN]++;
   }
   s.counters[row + TIERSIM_FAULT_NS] += ns;
   return ns;
 }
 
-function queueFault(s: SimState, cpu: number, nid: number, page: number, kind: number): boolean {
+/** Remember a page this CPU faulted (or read ahead) this epoch, while the hash is under half full. */
+function hashInsert(s: SimState, cpu: number, slot: number, page: number, store: number): void {
+  const cw = cpu * CPU_WORDS;
+  if (s.cpuWords[cw + C_HASH_USED] * 2 >= s.layout.faultHashSize) return;
+  s.faultHash[slot] = (page + 1) * 2 + store;
+  s.cpuWords[cw + C_HASH_USED]++;
+}
+
+/**
+ * Readahead of read() misses (ondemand readahead, simplified per CPU stream): a miss right after
+ * the previous window of this CPU is sequential and reads a window that starts at 4 pages and
+ * doubles up to read_ahead_kb; any other miss reads just its page and resets the window. The
+ * window stops at the end of the file. Returns the window length in pages (≥ 1).
+ */
+function readaheadWindow(s: SimState, cpu: number, page: number): number {
+  const cw = cpu * CPU_WORDS;
+  const max = s.params.readAheadPages;
+  let window = 0;
+  if (max > 1 && page === s.cpuWords[cw + C_NEXT_SEQUENTIAL]) {
+    window = Math.min(max, Math.max(4, s.cpuWords[cw + C_RA_WINDOW] * 2));
+  }
+  s.cpuWords[cw + C_RA_WINDOW] = window;
+  let length = window > 1 ? window : 1;
+  const fileEnd = fileEndOf(s, page);
+  if (page + length > fileEnd) length = fileEnd - page;
+  s.cpuWords[cw + C_NEXT_SEQUENTIAL] = page + length;
+  return length;
+}
+
+function fileEndOf(s: SimState, page: number): number {
+  const files = s.plan.files;
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    if (page < f.firstPage + f.pages) return f.firstPage + f.pages;
+  }
+  return page + 1;
+}
+
+function queueFault(
+  s: SimState,
+  cpu: number,
+  nid: number,
+  page: number,
+  kind: number,
+  window: number,
+): boolean {
   const ring = ringOf(s, nid, RING_FAULT);
   const r = ring.size() < s.layout.faultMax ? ring.reserve() : -1;
   if (r < 0) {
@@ -131,6 +188,8 @@ function queueFault(s: SimState, cpu: number, nid: number, page: number, kind: n
   }
   ring.words[r] = page;
   ring.words[r + 1] = cpu * 4 + kind;
+  ring.words[r + 2] = window;
+  // Publish the record to the coordinator (its words are written).
   ring.commit();
   return true;
 }
@@ -142,11 +201,20 @@ export function placeFaults(s: SimState, ctx: ReclaimContext): void {
     for (let r = ring.peek(); r >= 0; r = ring.peek()) {
       const page = ring.words[r];
       const word = ring.words[r + 1];
+      const window = ring.words[r + 2];
       ring.release();
-      installPage(s, ctx, page, word >>> 2, word & 3);
+      const cpu = word >>> 2;
+      installPage(s, ctx, page, cpu, word & 3);
+      // The rest of a readahead window: plain page-cache pages, neither mapped nor accessed.
+      for (let q = page + 1; q < page + window; q++) {
+        if (s.pte[q] <= 0) installPage(s, ctx, q, cpu, KIND_READAHEAD);
+      }
     }
   }
 }
+
+/** installPage kind of a page read ahead: no access to record. */
+const KIND_READAHEAD = 4;
 
 function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number, kind: number): void {
   const store = kind & 1;
@@ -179,9 +247,11 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
     if ((refault & REFAULT_ACTIVATE) !== 0) flags |= PG_ACTIVE;
     if ((refault & REFAULT_RESTORE) !== 0) flags |= PG_WORKINGSET;
   }
-  // A fault maps the page young; read() maps nothing and marks the new page accessed once.
-  const accessedMark = (kind & 2) !== 0 ? accessTag(s.globalWords[G_EPOCH]) : 0;
-  mapPage(s, page, frame, nid, flags, accessedMark === 0 ? 1 : 0, store, accessedMark);
+  // A fault maps the page young; read() maps nothing and marks the new page accessed once;
+  // a page read ahead is neither.
+  if (kind === KIND_READAHEAD) mapPage(s, page, frame, nid, flags, 0, 0, 0);
+  else if ((kind & 2) !== 0) mapPage(s, page, frame, nid, flags, 0, store, accessTag(s.globalWords[G_EPOCH]));
+  else mapPage(s, page, frame, nid, flags, 1, store, 0);
 }
 
 /**

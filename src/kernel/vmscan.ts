@@ -82,6 +82,7 @@ import {
 import { belowN } from '../workload/prng.js';
 import { kswapdHopeless, kswapdSleep, kswapdWoken, pgdatBalanced, resetKswapdFailures } from './kswapd.js';
 import { foldAccessed } from './accessed.js';
+import { DEV_DISK, DEV_SWAP, countWrite } from './blockdev.js';
 import { demoteBatchNow, demotionWalks, releaseIsolatedFrame } from './migrate.js';
 import { swapFreePages, swapSlotTaken } from './swap.js';
 import { evictionShadow, noteLruCost, pteOfShadow } from './workingset.js';
@@ -584,6 +585,7 @@ function reclaimOrdinary(
       return 0;
     }
     swapSlotTaken(s, nid);
+    countWrite(s, nid, DEV_SWAP, 1);
     s.counters[row + PSWPOUT]++;
     s.counters[row + PGPGOUT] += s.params.pageKiB;
     sc.nrPageout++;
@@ -601,6 +603,7 @@ function reclaimOrdinary(
     s.frameDirty[frame] = 0;
     s.frameFlags[frame] = flags | PG_RECLAIM;
     s.counters[row + NR_VMSCAN_WRITE]++;
+    countWrite(s, nid, DEV_DISK, 1);
     s.counters[row + PGPGOUT] += s.params.pageKiB;
     sc.nrPageout++;
     putback(s, nid, frame, true);

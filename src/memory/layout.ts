@@ -73,7 +73,12 @@ export const G_NOW_NS = 1;
  * own use to it, so a decision never depends on another node's progress (swap may overshoot by
  * what one phase writes; documented in docs/simplifications.md). */
 export const G_SWAP_USED_AT_PHASE = 2;
-export const GLOBAL_WORDS = 8;
+/** Per block device (+ DEV_DISK / DEV_SWAP): queueing wait per request this epoch, and the
+ * cumulative busy time and requests at the last update (kernel/blockdev.ts). */
+export const G_DISK_WAIT_NS = 3;
+export const G_DISK_BUSY_NS = 5;
+export const G_DISK_REQUESTS = 7;
+export const GLOBAL_WORDS = 16;
 
 // Per-CPU words (Float64).
 export const C_CLOCK = 0;
@@ -84,10 +89,13 @@ export const C_CURSOR = 2;
 export const C_FILL = 3;
 /** Entries used in the CPU's fault hash this epoch. */
 export const C_HASH_USED = 4;
+/** Readahead state of the CPU's read() stream: the page a sequential miss would be, the window. */
+export const C_NEXT_SEQUENTIAL = 5;
+export const C_RA_WINDOW = 6;
 export const CPU_WORDS = 8;
 
-// Fault records (Int32), node → coordinator: page, cpu * 4 + syscall * 2 + store.
-export const FAULT_WORDS = 2;
+// Fault records (Int32), node → coordinator: page, cpu * 4 + syscall * 2 + store, readahead window.
+export const FAULT_WORDS = 3;
 
 // Migration records (Int32), one format on every migration ring.
 export const M_PAGE = 0;

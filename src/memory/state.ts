@@ -11,6 +11,7 @@ import { NR_COUNTERS } from '../metrics/vmstat.js';
 import { PRNG_WORDS, STREAM_NODE_BASE, seedStream } from '../workload/prng.js';
 import {
   CPU_WORDS,
+  C_NEXT_SEQUENTIAL,
   NODE_WORDS,
   W_FRAME_END,
   W_FRAME_START,
@@ -29,6 +30,7 @@ import {
 } from './layout.js';
 import { NR_LRU_LISTS } from './flags.js';
 import { Ring } from '../shm/ring.js';
+import { resolveBlockDevice, type BlockDeviceParams } from '../topology/storage.js';
 
 /** Costs and knobs the phases read, in integer nanoseconds / pages / booleans. */
 export interface SimParams {
@@ -41,10 +43,10 @@ export interface SimParams {
   kernelVersion: '5.15' | '6.1';
   swappiness: number;
   swapPages: number;
-  diskReadNs: number;
-  diskWriteNs: number;
-  swapReadNs: number;
-  swapWriteNs: number;
+  disk: BlockDeviceParams;
+  swap: BlockDeviceParams;
+  /** Largest readahead window, pages (read_ahead_kb). */
+  readAheadPages: number;
   minorFaultNs: number;
   reclaimScanNs: number;
   migrateFixedNs: number;
@@ -93,10 +95,9 @@ export function simParams(config: Config, machine: Machine): SimParams {
     kernelVersion: config.kernel.version,
     swappiness: config.kernel.swappiness,
     swapPages: Math.floor(config.storage.swap.size / pageSize),
-    diskReadNs: config.storage.disk.read_latency,
-    diskWriteNs: config.storage.disk.write_latency,
-    swapReadNs: config.storage.swap.read_latency,
-    swapWriteNs: config.storage.swap.write_latency,
+    disk: resolveBlockDevice(config.storage.disk),
+    swap: resolveBlockDevice(config.storage.swap, 'swap0'),
+    readAheadPages: Math.floor((config.storage.read_ahead_kb * 1024) / pageSize),
     minorFaultNs: config.costs.minor_fault,
     reclaimScanNs: config.costs.reclaim_scan_per_page,
     migrateFixedNs: config.costs.migrate_per_page,
@@ -182,6 +183,7 @@ export function initState(s: SimState): void {
   }
   for (let cpu = 0; cpu < layout.cpus; cpu++) {
     seedStream(s.prng, cpu * PRNG_WORDS, s.params.seed, cpu);
+    s.cpuWords[cpu * CPU_WORDS + C_NEXT_SEQUENTIAL] = -1;
   }
   for (let nid = 0; nid < layout.nodes; nid++) {
     seedStream(s.prng, (layout.cpus + nid) * PRNG_WORDS, s.params.seed, STREAM_NODE_BASE + nid);

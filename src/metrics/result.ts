@@ -63,6 +63,8 @@ export interface RunResult {
   /** Accesses by CPUs of node [row] served by memory of node [column]. */
   access_matrix: number[][];
   swap: { total_pages: number; used_pages: number };
+  /** /sys/block/<dev>/stat of the disk and the swap device. */
+  block: Record<string, BlockStat>;
   /** Hash of the final state; null when the run failed mid-epoch and the state is not whole. */
   digest: string | null;
   /** Why the run stopped early, when it did (interrupted, or a failure in a phase). */
@@ -70,6 +72,40 @@ export interface RunResult {
   series: Series;
   /** Wall-clock facts; the only part that differs between identical runs. */
   wall: WallClock | undefined;
+}
+
+/** The fields of /sys/block/<dev>/stat (merges, in-flight and io_ticks are not modelled: 0). */
+export interface BlockStat {
+  read_ios: number;
+  read_merges: number;
+  read_sectors: number;
+  read_ticks: number;
+  write_ios: number;
+  write_merges: number;
+  write_sectors: number;
+  write_ticks: number;
+  in_flight: number;
+  io_ticks: number;
+  time_in_queue: number;
+}
+
+function blockStat(vmstat: Record<string, number>, prefix: 'disk' | 'swap'): BlockStat {
+  const v = (name: string) => vmstat[`tiersim_${prefix}_${name}`];
+  const readTicks = Math.round(v('read_ns') / 1e6);
+  const writeTicks = Math.round(v('write_ns') / 1e6);
+  return {
+    read_ios: v('read_ios'),
+    read_merges: 0,
+    read_sectors: v('read_sectors'),
+    read_ticks: readTicks,
+    write_ios: v('write_ios'),
+    write_merges: 0,
+    write_sectors: v('write_sectors'),
+    write_ticks: writeTicks,
+    in_flight: 0,
+    io_ticks: 0,
+    time_in_queue: readTicks + writeTicks,
+  };
 }
 
 export interface WallClock {
@@ -195,6 +231,7 @@ export function buildResult(s: SimState, inputs: ResultInputs): RunResult {
     nodes,
     access_matrix: accessMatrix,
     swap: { total_pages: params.swapPages, used_pages: swapUsedPages(s) },
+    block: { [params.disk.name]: blockStat(vmstat, 'disk'), [params.swap.name]: blockStat(vmstat, 'swap') },
     digest: wholeState ? stateDigest(s) : null,
     stopped_by: stoppedBy,
     series,

@@ -94,6 +94,30 @@ export const COUNTERS = [
     'pages',
     'node of the CPU whose read()/write() missed the page cache (not a page fault)',
   ),
+  // Block devices, as /sys/block/<dev>/stat counts them: disk then swap, same order (blockdev.ts).
+  c('tiersim_disk_read_ios', 'event', 'events', 'node of the CPU that waited for the read'),
+  c(
+    'tiersim_disk_read_sectors',
+    'event',
+    'events',
+    'node of the CPU that waited for the read (512-byte sectors)',
+  ),
+  c('tiersim_disk_read_ns', 'event', 'ns', 'node of the CPU that waited for the read'),
+  c('tiersim_disk_write_ios', 'event', 'events', 'node being reclaimed (writeback)'),
+  c('tiersim_disk_write_sectors', 'event', 'events', 'node being reclaimed (512-byte sectors)'),
+  c('tiersim_disk_write_ns', 'event', 'ns', 'node being reclaimed'),
+  c('tiersim_swap_read_ios', 'event', 'events', 'node of the CPU that waited for the swap-in'),
+  c('tiersim_swap_read_sectors', 'event', 'events', 'node of the CPU that waited (512-byte sectors)'),
+  c('tiersim_swap_read_ns', 'event', 'ns', 'node of the CPU that waited'),
+  c('tiersim_swap_write_ios', 'event', 'events', 'node being reclaimed (swap-out)'),
+  c('tiersim_swap_write_sectors', 'event', 'events', 'node being reclaimed (512-byte sectors)'),
+  c('tiersim_swap_write_ns', 'event', 'ns', 'node being reclaimed'),
+  c(
+    'tiersim_readahead_pages',
+    'event',
+    'pages',
+    'node of the CPU whose sequential read() miss read ahead (pages beyond the one asked for)',
+  ),
   c('tiersim_alloc_fail', 'event', 'events', 'node of the faulting CPU (would be an OOM kill)'),
   c('tiersim_fault_stall', 'event', 'events', 'node whose fault queue filled (CPU stalled to epoch end)'),
   c(
@@ -162,6 +186,8 @@ export const TIERSIM_MEMORY_NS = idx('tiersim_memory_ns');
 export const TIERSIM_FAULT_NS = idx('tiersim_fault_ns');
 export const TIERSIM_ALLOC_FAIL = idx('tiersim_alloc_fail');
 export const TIERSIM_READ_MISS = idx('tiersim_read_miss');
+export const TIERSIM_DISK_READ_IOS = idx('tiersim_disk_read_ios');
+export const TIERSIM_READAHEAD_PAGES = idx('tiersim_readahead_pages');
 export const TIERSIM_FAULT_STALL = idx('tiersim_fault_stall');
 export const TIERSIM_KSWAPD_BUDGET_EXHAUSTED = idx('tiersim_kswapd_budget_exhausted');
 export const TIERSIM_DEMOTE_BATCH_ABORTED = idx('tiersim_demote_batch_aborted');
@@ -190,4 +216,10 @@ for (const base of [
   if (idx(`${base}_file`) !== idx(`${base}_anon`) + TYPE_FILE) {
     throw new Error(`vmstat table: ${base}_file must follow ${base}_anon`);
   }
+}
+if (
+  idx('tiersim_swap_read_ios') !== idx('tiersim_disk_read_ios') + 6 ||
+  idx('tiersim_disk_write_ns') !== idx('tiersim_disk_read_ios') + 5
+) {
+  throw new Error('vmstat table: block device counters must be disk then swap, 6 each, in /sys/block order');
 }

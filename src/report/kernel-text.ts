@@ -2,7 +2,7 @@
  * The kernel's text views of a result: /proc/vmstat (`name value` lines, kernel counters only),
  * and per node /sys/devices/system/node/nodeN/{vmstat,meminfo,numastat}.
  */
-import type { NodeResult, RunResult } from '../metrics/result.js';
+import type { BlockStat, NodeResult, RunResult } from '../metrics/result.js';
 
 function isKernelName(name: string): boolean {
   return !name.startsWith('tiersim_');
@@ -32,6 +32,15 @@ export function nodeMeminfo(node: NodeResult): string {
     Object.entries(node.meminfo)
       .map(([name, kb]) => `Node ${node.id} ${`${name}:`.padEnd(16)}${String(kb).padStart(10)} kB`)
       .join('\n') + '\n'
+  );
+}
+
+/** /sys/block/<dev>/stat: eleven counters on one line, as the kernel prints them. */
+export function blockStatText(stat: BlockStat): string {
+  return (
+    Object.values(stat)
+      .map((v) => String(v).padStart(8))
+      .join(' ') + '\n'
   );
 }
 

@@ -60,7 +60,18 @@ export function formatSummary(result: RunResult): string {
   }
   out.push(line, '');
   const tasks = result.tasks.map((t) => `${t.name} ${formatCount(Math.round(t.score))}`).join(' · ');
-  out.push(`score  ${formatCount(Math.round(result.score))} operations/s   (${tasks})`, '');
+  out.push(`score  ${formatCount(Math.round(result.score))} operations/s   (${tasks})`);
+  const seconds = result.duration_ns / 1e9;
+  for (const [device, stat] of Object.entries(result.block)) {
+    if (stat.read_ios + stat.write_ios === 0) continue;
+    const mbps = (sectors: number) => ((sectors * 512) / 1e6 / seconds).toFixed(1);
+    const avg =
+      stat.read_ios > 0 ? ` (mean read ${((stat.read_ticks * 1000) / stat.read_ios).toFixed(0)} us)` : '';
+    out.push(
+      `${device}: read ${mbps(stat.read_sectors)} MB/s in ${formatCount(stat.read_ios)} I/Os${avg}, write ${mbps(stat.write_sectors)} MB/s`,
+    );
+  }
+  out.push('');
 
   const header = nodeHeader(result);
   out.push(

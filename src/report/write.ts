@@ -5,6 +5,7 @@
  *   DIR/vmstat                      /proc/vmstat text (kernel counters, machine-wide)
  *   DIR/series.csv                  one row per (sample, node): time_ns, node, score, counters
  *   DIR/nodes/nodeN/{vmstat,meminfo,numastat}   the sysfs per-node files
+ *   DIR/block/<dev>/stat            /sys/block/<dev>/stat of the disk and the swap device
  *
  * Each file is written to a temporary name and renamed, so a reader never sees half a file.
  */
@@ -12,7 +13,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../metrics/result.js';
 import { SERIES_COUNTERS } from '../metrics/series.js';
-import { nodeMeminfo, nodeNumastat, nodeVmstat, procVmstat } from './kernel-text.js';
+import { blockStatText, nodeMeminfo, nodeNumastat, nodeVmstat, procVmstat } from './kernel-text.js';
 
 export function writeFileAtomic(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -38,6 +39,9 @@ export function writeRunOutput(dir: string, result: RunResult): void {
   writeFileAtomic(path.join(dir, 'result.json'), JSON.stringify(result, null, 1) + '\n');
   writeFileAtomic(path.join(dir, 'vmstat'), procVmstat(result));
   writeFileAtomic(path.join(dir, 'series.csv'), seriesCsv(result));
+  for (const [device, stat] of Object.entries(result.block)) {
+    writeFileAtomic(path.join(dir, 'block', device, 'stat'), blockStatText(stat));
+  }
   for (const node of result.nodes) {
     const nodeDir = path.join(dir, 'nodes', `node${node.id}`);
     writeFileAtomic(path.join(nodeDir, 'vmstat'), nodeVmstat(node));

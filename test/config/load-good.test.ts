@@ -41,7 +41,7 @@ describe('units', () => {
     expect(n0?.bandwidth).toEqual({ read: 10e9, write: 512 * MiB });
     expect(n1?.memory).toBe(512e6);
     expect(n2?.memory).toBe(65536);
-    expect(config.storage.swap).toEqual({ size: 2 * 1024 ** 4, read_latency: 80_000, write_latency: 20_000 });
+    expect(config.storage.swap).toEqual({ size: 2 * 1024 ** 4, preset: 'nvme', read_latency: 80_000 });
     expect(config.run).toEqual({
       duration: 2e9,
       epoch: 1e6,
@@ -81,8 +81,9 @@ describe('defaults', () => {
         swappiness: 60,
       },
       storage: {
-        disk: { read_latency: 80_000, write_latency: 20_000 },
-        swap: { size: 0, read_latency: 80_000, write_latency: 20_000 },
+        disk: { preset: 'nvme' },
+        swap: { size: 0, preset: 'nvme' },
+        read_ahead_kb: 128,
       },
       costs: {
         minor_fault: 1000,

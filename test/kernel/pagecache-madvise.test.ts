@@ -136,3 +136,34 @@ describe('6.1 demotion falls back across the lower tiers', () => {
     assertSound(sim);
   });
 });
+
+describe('readahead of sequential read() misses', () => {
+  it('reads windows of 4, 8, 16, 32 pages (read_ahead_kb 128), stopping at the end of the file', () => {
+    const sim = scenario({ demotion: false, readAheadKb: 128 });
+    const ns = touch(sim, 0, range(0, 64), READ);
+    // Misses at pages 0 (not yet sequential: 1 page), 1 (window 4: 1..4), 5 (8: 5..12),
+    // 13 (16: 13..28), 29 (32: 29..60), 61 (window 32, cut at the file's end: 61..63).
+    expect(counter(sim, 0, 'tiersim_read_miss')).toBe(6);
+    expect(counter(sim, 0, 'tiersim_readahead_pages')).toBe(64 - 6);
+    expect(counter(sim, 0, 'tiersim_disk_read_ios')).toBe(6);
+    expect(counter(sim, 0, 'tiersim_disk_read_sectors')).toBe(64 * 8);
+    expect(counter(sim, 0, 'pgpgin')).toBe(64 * 4);
+    expect(counter(sim, 0, 'pgfault')).toBe(0);
+    // One request per window: latency 80 us + the window's transfer at 3 GB/s; the 58 pages read
+    // ahead cost a local DRAM access (80 ns) when touched in the same epoch.
+    const transfer = (pages: number) => (pages * 4096 * 1e9) / 3e9;
+    const reads = [1, 4, 8, 16, 32, 3].reduce((sum, p) => sum + Math.round(80_000 + transfer(p)), 0);
+    expect(ns).toBe(reads + 58 * 80);
+    // Installed in file order: node 0 down to LOW (56 pages), the rest spill to node 1.
+    expect(range(0, 56).every((p) => nodeOf(sim, p) === 0)).toBe(true);
+    expect(range(56, 8).every((p) => nodeOf(sim, p) === 1)).toBe(true);
+    assertSound(sim);
+  });
+
+  it('random read() misses read just their page', () => {
+    const sim = scenario({ demotion: false, readAheadKb: 128 });
+    touch(sim, 0, [10, 3, 40, 22, 7], READ);
+    expect(counter(sim, 0, 'tiersim_read_miss')).toBe(5);
+    expect(counter(sim, 0, 'tiersim_readahead_pages')).toBe(0);
+  });
+});

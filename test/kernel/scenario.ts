@@ -19,6 +19,8 @@ export interface ScenarioOptions {
   /** Extra YAML nodes (besides node 0 DRAM with 1 CPU and node 1 PMEM), or a full replacement. */
   nodes?: string;
   distances?: string;
+  /** storage.read_ahead_kb (default 0 here: no readahead unless a test asks for it). */
+  readAheadKb?: number;
 }
 
 /**
@@ -37,7 +39,7 @@ topology:
 ${nodes}
 ${opts.distances ?? ''}
 kernel: { version: '${opts.version ?? '5.15'}', demotion_enabled: ${opts.demotion ?? true} }
-storage: { swap: { size: ${opts.swap ?? '0'} } }
+storage: { swap: { size: ${opts.swap ?? '0'} }, read_ahead_kb: ${opts.readAheadKb ?? 0} }
 run: { duration: 1ms, epoch: 1ms }
 workload:
   files: [{ name: f, size: 256KiB }]

@@ -1,0 +1,133 @@
+/**
+ * Memory traces: the record kinds, the two file formats and tiersim's binary header.
+ *
+ * A record is one line of valgrind lackey output (`I`, ` L`, ` S`, ` M` with a hex address and a
+ * decimal size) or one record of tiersim's binary format (docs/traces.md), decoded into
+ * (kind, address, size). Addresses are kept as doubles and must be below 2^52 (every user-space
+ * address of x86-64 and AArch64 is), so that addresses, deltas and page numbers are exact
+ * without BigInt and the hot path allocates nothing.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
+import { TraceError } from './errors.js';
+
+/** Record kinds, as stored in the low two bits of a binary record's tag byte. */
+export const KIND_INSTR = 0;
+export const KIND_LOAD = 1;
+export const KIND_STORE = 2;
+export const KIND_MODIFY = 3;
+export const KIND_LETTERS = ['I', 'L', 'S', 'M'] as const;
+
+/** Addresses must be below this (2^52): exact as doubles, and so are deltas and zigzag codes. */
+export const ADDRESS_LIMIT = 2 ** 52;
+/** Largest access size a record may carry (bytes). */
+export const SIZE_LIMIT = 1 << 30;
+
+export const TRACE_FORMATS = ['lackey', 'tiersim'] as const;
+export type TraceFormat = (typeof TRACE_FORMATS)[number];
+
+/** File name extension of the binary format; any other extension means lackey text. */
+export const BINARY_EXTENSION = '.tstrace';
+
+/**
+ * The binary header (32 bytes, little-endian):
+ *   0  magic   8 bytes 89 54 53 54 0D 0A 1A 0A  ("\x89TST\r\n\x1a\n", PNG-style: a high-bit byte
+ *                                                 and line endings that text-mode copies mangle)
+ *   8  u16     version (1)
+ *  10  u16     header size in bytes (32; readers skip to it, so later versions may grow it)
+ *  12  u32     page size hint (bytes): the page size the trace was converted for
+ *  16  u64     record count
+ *  24  u64     reserved, 0
+ */
+export const MAGIC = Uint8Array.of(0x89, 0x54, 0x53, 0x54, 0x0d, 0x0a, 0x1a, 0x0a);
+export const FORMAT_VERSION = 1;
+export const HEADER_SIZE = 32;
+
+/** Tag byte: bits 0-1 kind, bit 2 "address is the prediction" (no delta follows), bits 3-7 size (0 = a varint follows). */
+export const TAG_SAME = 4;
+export const TAG_SIZE_SHIFT = 3;
+export const TAG_SIZE_MAX = 31;
+/** Longest encoded record: tag, size varint (5 bytes for sizes < 2^35), delta varint (8 bytes for codes < 2^56). */
+export const MAX_RECORD_BYTES = 1 + 5 + 8;
+
+export interface TraceHeader {
+  version: number;
+  headerSize: number;
+  pageSizeHint: number;
+  records: number;
+}
+
+export function encodeHeader(h: { pageSizeHint: number; records: number }): Buffer {
+  const b = Buffer.alloc(HEADER_SIZE);
+  b.set(MAGIC, 0);
+  b.writeUInt16LE(FORMAT_VERSION, 8);
+  b.writeUInt16LE(HEADER_SIZE, 10);
+  b.writeUInt32LE(h.pageSizeHint, 12);
+  b.writeBigUInt64LE(BigInt(h.records), 16);
+  b.writeBigUInt64LE(0n, 24);
+  return b;
+}
+
+export function hasMagic(bytes: Uint8Array): boolean {
+  if (bytes.length < MAGIC.length) return false;
+  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) return false;
+  return true;
+}
+
+/** Decodes a binary header; throws TraceError naming the file and what was expected. */
+export function decodeHeader(bytes: Buffer, file: string): TraceHeader {
+  if (!hasMagic(bytes)) {
+    throw new TraceError(
+      file,
+      'expected a tiersim binary trace (magic 89 54 53 54 0D 0A 1A 0A; `tiersim trace convert` writes one), found other bytes',
+      { offset: 0 },
+    );
+  }
+  if (bytes.length < HEADER_SIZE) {
+    throw new TraceError(file, `expected a ${HEADER_SIZE}-byte header, found ${bytes.length} bytes`, {
+      offset: 0,
+    });
+  }
+  const version = bytes.readUInt16LE(8);
+  if (version !== FORMAT_VERSION) {
+    throw new TraceError(
+      file,
+      `expected format version ${FORMAT_VERSION}, found ${version} (written by a newer tiersim?)`,
+      { offset: 8 },
+    );
+  }
+  const headerSize = bytes.readUInt16LE(10);
+  if (headerSize < HEADER_SIZE) {
+    throw new TraceError(file, `expected a header size of at least ${HEADER_SIZE}, found ${headerSize}`, {
+      offset: 10,
+    });
+  }
+  const records = bytes.readBigUInt64LE(16);
+  if (records > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new TraceError(file, `record count ${records} is too large`, { offset: 16 });
+  }
+  return { version, headerSize, pageSizeHint: bytes.readUInt32LE(12), records: Number(records) };
+}
+
+/** The format named by a file's extension: `.tstrace` is tiersim's binary format, anything else lackey. */
+export function formatFromExtension(file: string): TraceFormat {
+  return path.extname(file).toLowerCase() === BINARY_EXTENSION ? 'tiersim' : 'lackey';
+}
+
+/** The format of a file by its first bytes (the magic), for commands that take any trace. */
+export function sniffFormat(file: string): TraceFormat {
+  const head = readHead(file, MAGIC.length);
+  return hasMagic(head) ? 'tiersim' : 'lackey';
+}
+
+/** Up to `n` bytes from the start of a file. */
+export function readHead(file: string, n: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(n);
+    const got = readSync(fd, b, 0, n, 0);
+    return b.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
