@@ -318,6 +318,37 @@ export const PatternSchema = z.discriminatedUnion('type', [
     type: z.literal('sequential').describe('Pages in order, wrapping around at the end of the region.'),
     stride: z.int().min(1).describe('Pages advanced per access. Default: 1.').default(1),
   }),
+  z.strictObject({
+    type: z
+      .literal('trace')
+      .describe(
+        "Replays a memory trace (docs/traces.md): a record at address A of S bytes touches pages floor((A - base) / page_size) .. floor((A - base + S - 1) / page_size), each modulo the region's pages; I and L load, S stores, M loads then stores. The task's CPUs share the trace round-robin (record g goes to its g mod n-th CPU).",
+      ),
+    file: z
+      .string()
+      .min(1)
+      .describe(
+        'Trace file, relative to the config file that names it: valgrind lackey output (--tool=lackey --trace-mem=yes) or a tiersim binary trace (`tiersim trace convert`). Streamed, never loaded whole. No default.',
+      ),
+    format: z
+      .enum(['lackey', 'tiersim'])
+      .optional()
+      .describe('Trace format. Default: tiersim for a file named *.tstrace, else lackey.'),
+    loop: z
+      .boolean()
+      .describe(
+        'Start the trace again at its end; with false a CPU whose share has ended idles to the end of the run (the score stops growing). Default: true.',
+      )
+      .default(true),
+    base: z
+      .int()
+      .min(0)
+      .max(2 ** 52 - 1)
+      .describe(
+        'Address subtracted from every trace address before it is mapped to a page (e.g. 0x4000000). Unit: bytes. Default: 0.',
+      )
+      .default(0),
+  }),
 ]);
 
 export const RegionSchema = z.strictObject({
