@@ -383,6 +383,35 @@ export const RegionSchema = z.strictObject({
     .default(0),
 });
 
+export const PolicySchema = z.strictObject({
+  mode: z
+    .enum(['default', 'bind', 'preferred', 'interleave'])
+    .describe(
+      "MPOL_DEFAULT (local node, then the zonelist), MPOL_BIND (only `nodes`, nearest first; no fallback outside them), MPOL_PREFERRED (`nodes[0]` first, then its zonelist) or MPOL_INTERLEAVE (page i of a region or file on nodes[i mod n], then that node's zonelist). Default: default.",
+    )
+    .default('default'),
+  nodes: z
+    .array(z.int().min(0))
+    .describe('Node list of bind, preferred (one node) and interleave.')
+    .default([]),
+});
+
+export const PgbenchSchema = z.strictObject({
+  scale: z
+    .int()
+    .min(1)
+    .max(100000)
+    .describe(
+      'pgbench scale factor: 100 000 accounts per unit, about 15 MiB of database (4 KiB pages). No default.',
+    ),
+  shared_buffers: Size.describe(
+    'PostgreSQL shared_buffers (shared anonymous memory). Unit: bytes. Default: 128MiB.',
+  ).default(128 * 1024 * 1024),
+  wal_size: Size.describe(
+    'Size of the WAL written round-robin through the page cache (write()). Unit: bytes. Default: 64MiB.',
+  ).default(64 * 1024 * 1024),
+});
+
 export const TaskSchema = z.strictObject({
   name: z.string().min(1).describe('Task name, unique in the workload.'),
   cpus: z
@@ -390,7 +419,24 @@ export const TaskSchema = z.strictObject({
     .describe(
       'CPUs the task runs on, one thread per CPU (pinned), sharing one address space. At least one; checked against the machine, so the error can list the CPU ids that exist.',
     ),
-  regions: z.array(RegionSchema).min(1).describe('Memory the task touches.'),
+  regions: z
+    .array(RegionSchema)
+    .describe('Memory the task touches (at least one region, unless the task is a pgbench client set).')
+    .default([]),
+  pgbench: PgbenchSchema.optional().describe(
+    'Makes the task a pgbench (TPC-B) run: one client per CPU, a database of the given scale in the page cache, shared buffers in shared anonymous memory, WAL appends. Regions are then generated; the score is transactions per second.',
+  ),
+  policy: PolicySchema.describe(
+    'Memory policy of the task (set_mempolicy). Default: default (local node first).',
+  ).prefault({
+    mode: 'default',
+  }),
+  cpuset_mems: z
+    .array(z.int().min(0))
+    .optional()
+    .describe(
+      "The task's cpuset.mems: the only nodes it may allocate from (demotion ignores it, as the kernel's does). Default: all nodes.",
+    ),
   cpu_per_access: Duration.describe(
     'CPU time between two memory accesses (the work that is not waiting for memory). Unit: ns. Default: 20ns.',
   ).default(20),
@@ -513,6 +559,8 @@ export type WorkloadConfig = NonNullable<Config['workload']>;
 export type TaskConfig = WorkloadConfig['tasks'][number];
 export type RegionConfig = TaskConfig['regions'][number];
 export type PatternConfig = RegionConfig['pattern'];
+export type PgbenchConfig = NonNullable<TaskConfig['pgbench']>;
+export type PolicyConfig = TaskConfig['policy'];
 export type ActionConfig = WorkloadConfig['actions'][number];
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 export type KernelVersion = (typeof KERNEL_VERSIONS)[number];

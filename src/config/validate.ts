@@ -247,6 +247,7 @@ function checkWorkload(config: Config, workload: WorkloadConfig, out: Problems):
       }
     });
     task.regions.forEach((region, r) => checkRegion(region, `${at}.regions[${r}]`, workload, out));
+    checkTaskMemory(config, task, at, out);
   });
 
   workload.actions.forEach((action, a) => {
@@ -276,6 +277,62 @@ function checkWorkload(config: Config, workload: WorkloadConfig, out: Problems):
       );
     }
   });
+}
+
+/** Regions vs pgbench, and the memory policy's and cpuset's node lists. */
+function checkTaskMemory(config: Config, task: TaskConfig, at: string, out: Problems): void {
+  if (task.pgbench === undefined && task.regions.length === 0) {
+    out.add(
+      'MISSING_KEY',
+      `${at}.regions`,
+      `task "${task.name}" needs at least one region (or a pgbench block)`,
+    );
+  }
+  if (task.pgbench !== undefined && task.regions.length > 0) {
+    out.add(
+      'INCONSISTENT',
+      `${at}.regions`,
+      `task "${task.name}" is a pgbench run: its regions are generated, remove these`,
+    );
+  }
+  const n = config.topology.nodes.length;
+  const checkNodeList = (list: readonly number[], path: string) =>
+    list.forEach((nid, i) => {
+      if (nid >= n)
+        out.add('BAD_REFERENCE', `${path}[${i}]`, `node ${nid} does not exist (nodes 0..${n - 1})`);
+    });
+  const { mode, nodes } = task.policy;
+  checkNodeList(nodes, `${at}.policy.nodes`);
+  if (mode === 'default' && nodes.length > 0) {
+    out.add(
+      'INCONSISTENT',
+      `${at}.policy.nodes`,
+      'the default policy takes no nodes (use bind, preferred or interleave)',
+    );
+  }
+  if (mode !== 'default' && nodes.length === 0) {
+    out.add('MISSING_KEY', `${at}.policy.nodes`, `policy ${mode} needs a list of nodes`);
+  }
+  if (mode === 'preferred' && nodes.length > 1) {
+    out.add(
+      'INCONSISTENT',
+      `${at}.policy.nodes`,
+      `policy preferred takes one node, received ${nodes.length}`,
+    );
+  }
+  if (task.cpuset_mems !== undefined) {
+    checkNodeList(task.cpuset_mems, `${at}.cpuset_mems`);
+    if (task.cpuset_mems.length === 0)
+      out.add('INCONSISTENT', `${at}.cpuset_mems`, 'a cpuset needs at least one memory node');
+    const allowed = new Set(task.cpuset_mems);
+    if (mode !== 'default' && nodes.length > 0 && !nodes.some((nid) => allowed.has(nid))) {
+      out.add(
+        'INCONSISTENT',
+        `${at}.policy.nodes`,
+        `no node of the policy is in cpuset_mems [${task.cpuset_mems.join(', ')}]`,
+      );
+    }
+  }
 }
 
 function checkRegion(region: RegionConfig, at: string, workload: WorkloadConfig, out: Problems): void {

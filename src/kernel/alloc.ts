@@ -11,6 +11,7 @@ import {
   NR_COUNTERS,
   NUMA_FOREIGN,
   NUMA_HIT,
+  NUMA_INTERLEAVE,
   NUMA_LOCAL,
   NUMA_MISS,
   PGALLOC_NORMAL,
@@ -20,10 +21,17 @@ import { directReclaim, type ReclaimContext } from './vmscan.js';
 import { WMARK_LOW, WMARK_MIN, watermarkOk } from './watermark.js';
 
 /** Take a frame on `nid` for an allocation that preferred `preferredNid`, counting placement. */
-function allocateOn(s: SimState, nid: number, preferredNid: number, cpuNid: number): number {
+function allocateOn(
+  s: SimState,
+  nid: number,
+  preferredNid: number,
+  cpuNid: number,
+  interleaveNid: number,
+): number {
   const frame = takeFrame(s, nid);
   const row = nid * NR_COUNTERS;
   s.counters[row + PGALLOC_NORMAL]++;
+  if (nid === interleaveNid) s.counters[row + NUMA_INTERLEAVE]++;
   if (nid === preferredNid) {
     s.counters[row + NUMA_HIT]++;
   } else {
@@ -42,23 +50,31 @@ function firstAbove(s: SimState, zonelist: readonly number[], mark: number): num
 }
 
 /**
- * Allocate a frame for a page faulted by a CPU of `cpuNid`. Returns the frame, or -1 when even
- * direct reclaim found nothing (the kernel would OOM-kill). Time spent in direct reclaim is
- * added to ctx.stallNs for the caller to charge to the faulting CPU.
+ * Allocate a frame for a page faulted by a CPU of `cpuNid`, walking `zonelist` (the task's
+ * memory policy and cpuset already applied; see mempolicy.ts). `interleaveNid` is the node an
+ * interleave policy aimed at (-1 otherwise), for numa_interleave. Returns the frame, or -1 when
+ * even direct reclaim found nothing (the kernel would OOM-kill). Time spent in direct reclaim
+ * is added to ctx.stallNs for the caller to charge to the faulting CPU.
  */
-export function allocUserPage(s: SimState, ctx: ReclaimContext, cpuNid: number): number {
-  const zonelist = s.machine.zonelists[cpuNid];
+export function allocUserPage(
+  s: SimState,
+  ctx: ReclaimContext,
+  cpuNid: number,
+  zonelist: readonly number[],
+  interleaveNid: number,
+): number {
+  if (zonelist.length === 0) return -1;
   const preferred = zonelist[0];
   let nid = firstAbove(s, zonelist, WMARK_LOW);
-  if (nid >= 0) return allocateOn(s, nid, preferred, cpuNid);
+  if (nid >= 0) return allocateOn(s, nid, preferred, cpuNid, interleaveNid);
   for (let i = 0; i < zonelist.length; i++) wakeupKswapd(s, zonelist[i]);
   nid = firstAbove(s, zonelist, WMARK_MIN);
-  if (nid >= 0) return allocateOn(s, nid, preferred, cpuNid);
+  if (nid >= 0) return allocateOn(s, nid, preferred, cpuNid, interleaveNid);
   for (let attempt = 0; attempt < MAX_RECLAIM_RETRIES; attempt++) {
     const reclaimed = directReclaim(s, ctx, cpuNid, zonelist);
     ctx.stallNs += ctx.sc[cpuNid].costNs;
     nid = firstAbove(s, zonelist, WMARK_MIN);
-    if (nid >= 0) return allocateOn(s, nid, preferred, cpuNid);
+    if (nid >= 0) return allocateOn(s, nid, preferred, cpuNid, interleaveNid);
     if (reclaimed === 0) break;
   }
   return -1;

@@ -39,6 +39,7 @@ import {
 } from '../metrics/vmstat.js';
 import { accessTag, markAccessed } from './accessed.js';
 import { allocUserPage } from './alloc.js';
+import { MPOL_INTERLEAVE, policyZonelist } from './mempolicy.js';
 import { DEV_DISK, DEV_SWAP, countRead, readLatencyNs } from './blockdev.js';
 import { swapSlotFreed } from './swap.js';
 import type { ReclaimContext } from './vmscan.js';
@@ -227,8 +228,10 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
     return;
   }
   const cpuNid = s.machine.cpuNode[cpu];
+  const policy = ctx.policies[s.plan.cpuTask[cpu]];
+  const zonelist = policyZonelist(policy, s.plan, cpuNid, page);
   ctx.stallNs = 0;
-  const frame = allocUserPage(s, ctx, cpuNid);
+  const frame = allocUserPage(s, ctx, cpuNid, zonelist, policy.mode === MPOL_INTERLEAVE ? zonelist[0] : -1);
   if (ctx.stallNs > 0) {
     s.cpuWords[cpu * CPU_WORDS + C_CLOCK] += ctx.stallNs;
     s.counters[cpuNid * NR_COUNTERS + TIERSIM_FAULT_NS] += ctx.stallNs;

@@ -82,6 +82,7 @@ import {
 import { belowN } from '../workload/prng.js';
 import { kswapdHopeless, kswapdSleep, kswapdWoken, pgdatBalanced, resetKswapdFailures } from './kswapd.js';
 import { foldAccessed } from './accessed.js';
+import { buildTaskPolicies, type TaskPolicy } from './mempolicy.js';
 import { DEV_DISK, DEV_SWAP, countWrite } from './blockdev.js';
 import { demoteBatchNow, demotionWalks, releaseIsolatedFrame } from './migrate.js';
 import { swapFreePages, swapSlotTaken } from './swap.js';
@@ -168,10 +169,17 @@ export interface ReclaimContext {
   readonly walks: readonly (readonly (readonly number[])[])[];
   /** Direct-reclaim time of the allocation in progress, ns (charged to the faulting CPU). */
   stallNs: number;
+  /** Each task's memory policy and cpuset, resolved to zonelists. */
+  readonly policies: TaskPolicy[];
 }
 
 export function createReclaimContext(s: SimState): ReclaimContext {
-  return { sc: s.machine.nodes.map(() => new ScanControl()), walks: demotionWalks(s), stallNs: 0 };
+  return {
+    sc: s.machine.nodes.map(() => new ScanControl()),
+    walks: demotionWalks(s),
+    stallNs: 0,
+    policies: buildTaskPolicies(s.machine, s.plan),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import { PRNG_WORDS } from './prng.js';
 import {
   PATTERN_HOTSET,
   PATTERN_SEQUENTIAL,
+  PATTERN_TRACE,
   PATTERN_UNIFORM,
   PATTERN_ZIPFIAN,
   REGION_WORDS,
@@ -28,6 +29,7 @@ import {
   R_WEIGHT_CUT,
   R_WRITE_CUT,
 } from './plan.js';
+import { TraceSources } from './trace/replay.js';
 import { zipfRankFromTable } from './zipf.js';
 
 const TWO_32 = 4294967296;
@@ -46,6 +48,9 @@ export function makeBatchFiller(s: SimState): BatchFiller {
   const regionCountOf = Int32Array.from(s.plan.tasks, (t) => t.regions.length);
   // xoshiro128** state of the CPU being filled: [s0, s1, s2, s3].
   const st = new Int32Array(4);
+  // Trace regions: this thread's file streams, opened on a CPU's first access (trace/replay.ts).
+  const traces = new TraceSources(s.plan, maxRegions, seqPos);
+  const traceEnded = traces.ended;
 
   /**
    * Next 32 random bits as a signed int32: a call that is not inlined returns a tagged value,
@@ -83,6 +88,9 @@ export function makeBatchFiller(s: SimState): BatchFiller {
         return BATCH_LEN;
       }
     }
+    // A CPU whose trace has ended (loop: false) idles: an empty batch.
+    if (traceEnded[cpu] !== 0) return 0;
+    let filled = BATCH_LEN;
     for (let i = 0; i < BATCH_LEN; i++) {
       let r = firstRegion;
       if (lastRegion > firstRegion) {
@@ -92,6 +100,7 @@ export function makeBatchFiller(s: SimState): BatchFiller {
       const rb = r * REGION_WORDS;
       const pages = table[rb + R_PAGES];
       let offset: number;
+      let traceStore = 0;
       switch (table[rb + R_PATTERN]) {
         case PATTERN_UNIFORM:
           offset = Math.floor(((next() >>> 0) / TWO_32) * pages);
@@ -117,19 +126,31 @@ export function makeBatchFiller(s: SimState): BatchFiller {
           offset = seqPos[seqBase + r];
           seqPos[seqBase + r] = (offset + table[rb + R_P0]) % pages;
           break;
+        case PATTERN_TRACE: {
+          // offset * 2 + store (a signed int32, never boxed), or -1 once the CPU's share has ended.
+          const t = traces.next(cpu, seqBase + r, rb);
+          offset = t >> 1;
+          traceStore = t & 1;
+          break;
+        }
         default:
           offset = 0;
+      }
+      if (offset < 0) {
+        // The trace ended: this batch ends here, and the next one is empty (the CPU idles).
+        filled = i;
+        break;
       }
       if (offset >= pages) offset = pages - 1;
       const writeCut = table[rb + R_WRITE_CUT];
       const store = writeCut === 0 ? 0 : writeCut >= TWO_32 ? 1 : next() >>> 0 < writeCut ? 1 : 0;
-      out[base + i] = (table[rb + R_FIRST_PAGE] + offset) * 4 + table[rb + R_SYSCALL] * 2 + store;
+      out[base + i] = (table[rb + R_FIRST_PAGE] + offset) * 4 + table[rb + R_SYSCALL] * 2 + (store | traceStore);
     }
     prng[po] = st[0];
     prng[po + 1] = st[1];
     prng[po + 2] = st[2];
     prng[po + 3] = st[3];
-    return BATCH_LEN;
+    return filled;
   };
 
   /**
@@ -191,15 +212,20 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-/** Spread the threads of a task over its sequential regions so they do not walk in lockstep. */
+/**
+ * Spread the threads of a task over its sequential regions so they do not walk in lockstep. A
+ * trace region's word instead counts the records the CPU has taken from its trace, from 0.
+ */
 export function initSequentialPositions(s: SimState): void {
   const { plan } = s;
   const table = plan.regionTable;
   for (const task of plan.tasks) {
     task.cpus.forEach((cpu, k) => {
       for (let i = 0; i < task.regions.length; i++) {
-        const pages = table[(task.firstRegion + i) * REGION_WORDS + R_PAGES];
-        s.seqPos[cpu * s.layout.maxRegionsPerTask + i] = Math.floor((k * pages) / task.cpus.length);
+        const rb = (task.firstRegion + i) * REGION_WORDS;
+        const pages = table[rb + R_PAGES];
+        s.seqPos[cpu * s.layout.maxRegionsPerTask + i] =
+          table[rb + R_PATTERN] === PATTERN_TRACE ? 0 : Math.floor((k * pages) / task.cpus.length);
       }
     });
   }

@@ -10,12 +10,17 @@ import type { Config, PatternConfig, RegionConfig } from '../config/schema.js';
 import type { Machine } from '../topology/machine.js';
 import { assert } from '../util/assert.js';
 import { probabilityThreshold } from './prng.js';
+import { formatFromExtension } from './trace/format.js';
 import { zipfParams, zipfTable, type ZipfParams } from './zipf.js';
 
 export const PATTERN_UNIFORM = 0;
 export const PATTERN_ZIPFIAN = 1;
 export const PATTERN_HOTSET = 2;
 export const PATTERN_SEQUENTIAL = 3;
+/** Replay of a memory trace (trace/replay.ts); R_P0 is the index of its TracePlan in `traces`. */
+export const PATTERN_TRACE = 4;
+/** Largest trace region (pages): a replayed access is returned as offset * 2 + store in an int32. */
+export const TRACE_MAX_PAGES = 2 ** 30;
 
 /** Words of one region in the region table (Float64). */
 export const R_FIRST_PAGE = 0;
@@ -25,7 +30,7 @@ export const R_PATTERN = 2;
 export const R_WEIGHT_CUT = 3;
 /** Store threshold (u32 scale). */
 export const R_WRITE_CUT = 4;
-/** Pattern parameters: zipf (zetan, secondCut, offset of its table in zipfTables); hotset (hot pages, hot cut); sequential (stride). */
+/** Pattern parameters: zipf (zetan, secondCut, offset of its table in zipfTables); hotset (hot pages, hot cut); sequential (stride); trace (index in `traces`). */
 export const R_P0 = 5;
 export const R_P1 = 6;
 export const R_P2 = 7;
@@ -48,6 +53,15 @@ export interface RegionPlan {
   access: 'mmap' | 'read';
 }
 
+/** A trace region's file (absolute once the loader has resolved it) and replay options. */
+export interface TracePlan {
+  file: string;
+  format: 'lackey' | 'tiersim';
+  loop: boolean;
+  /** Address subtracted before mapping to pages. */
+  base: number;
+}
+
 export interface TaskPlan {
   name: string;
   cpus: number[];
@@ -56,6 +70,8 @@ export interface TaskPlan {
   firstRegion: number;
   cpuPerAccessNs: number;
   accessesPerOp: number;
+  policy: { mode: 'default' | 'bind' | 'preferred' | 'interleave'; nodes: number[] };
+  cpusetMems: number[] | undefined;
 }
 
 export interface WorkloadPlan {
@@ -73,6 +89,8 @@ export interface WorkloadPlan {
   maxRegionsPerTask: number;
   /** Inverse-CDF tables of the Zipfian regions, concatenated (see zipf.ts). */
   zipfTables: Float64Array;
+  /** The trace regions' files, indexed by their rows' R_P0. */
+  traces: TracePlan[];
 }
 
 function pagesOf(bytes: number, pageSize: number): number {
@@ -94,6 +112,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       regionTable: new Float64Array(0),
       maxRegionsPerTask: 0,
       zipfTables: new Float64Array(0),
+      traces: [],
     };
   }
   const files: FilePlan[] = [];
@@ -111,6 +130,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
   const zipfTables: Float64Array[] = [];
   let zipfOffset = 0;
   let maxRegionsPerTask = 0;
+  const traces: TracePlan[] = [];
   workload.tasks.forEach((task, taskIndex) => {
     const regions: RegionPlan[] = [];
     for (const region of task.regions) {
@@ -151,6 +171,12 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
         zipfOffset += table.length;
         zipfTables.push(table);
       }
+      if (region.pattern.type === 'trace') {
+        assert(regions[i].pages <= TRACE_MAX_PAGES, 'trace region larger than 2^30 pages');
+        const { file, format, loop, base } = region.pattern;
+        row[R_P0] = traces.length;
+        traces.push({ file, format: format ?? formatFromExtension(file), loop, base });
+      }
       regionRows.push(row);
     });
     tasks.push({
@@ -160,6 +186,8 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       firstRegion: regionRows.length - regions.length,
       cpuPerAccessNs: task.cpu_per_access,
       accessesPerOp: task.accesses_per_op,
+      policy: { mode: task.policy.mode, nodes: [...task.policy.nodes] },
+      cpusetMems: task.cpuset_mems === undefined ? undefined : [...task.cpuset_mems],
     });
     maxRegionsPerTask = Math.max(maxRegionsPerTask, regions.length);
     for (const cpu of task.cpus) cpuTask[cpu] = taskIndex;
@@ -183,6 +211,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
     regionTable,
     maxRegionsPerTask,
     zipfTables: allZipf,
+    traces,
   };
 }
 
@@ -227,6 +256,11 @@ function setPattern(
     case 'sequential':
       row[R_PATTERN] = PATTERN_SEQUENTIAL;
       row[R_P0] = pattern.stride;
+      return;
+    case 'trace':
+      // The trace's S and M records are its stores; R_P0 is set by the caller.
+      row[R_PATTERN] = PATTERN_TRACE;
+      row[R_WRITE_CUT] = 0;
       return;
   }
 }

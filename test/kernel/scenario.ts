@@ -21,6 +21,8 @@ export interface ScenarioOptions {
   distances?: string;
   /** storage.read_ahead_kb (default 0 here: no readahead unless a test asks for it). */
   readAheadKb?: number;
+  /** Extra YAML keys of task t (e.g. `policy: { mode: bind, nodes: [0] }`). */
+  task?: string;
 }
 
 /**
@@ -46,6 +48,7 @@ workload:
   tasks:
     - name: t
       cpus: [0]
+      ${opts.task ?? ''}
       regions:
         - { kind: anon, size: 256KiB }
         - { kind: file, file: f }

@@ -1,0 +1,79 @@
+/**
+ * Memory policies (set_mempolicy) and cpusets, as the page allocator applies them to a task's
+ * faults: each resolves to the zonelist the allocation walks.
+ *
+ * - default: the faulting CPU's node's zonelist;
+ * - bind: the same zonelist restricted to the policy's nodes (no fallback outside them: the
+ *   allocation fails, where the kernel would OOM);
+ * - preferred: the preferred node's zonelist;
+ * - interleave: page i of a region (or file) goes to nodes[i mod n] first (offset_il_node),
+ *   then that node's zonelist;
+ * and every zonelist restricted to the task's cpuset.mems. Demotion ignores all of it, as the
+ * kernel's does (demotion targets come from the machine, not from the task).
+ */
+import type { Machine } from '../topology/machine.js';
+import type { WorkloadPlan } from '../workload/plan.js';
+
+export const MPOL_DEFAULT = 0;
+export const MPOL_BIND = 1;
+export const MPOL_PREFERRED = 2;
+export const MPOL_INTERLEAVE = 3;
+
+export interface TaskPolicy {
+  mode: number;
+  /** Zonelist per CPU node (default and bind), already restricted. */
+  byCpuNode: number[][];
+  /** preferred: the one list; interleave: one list per node of the policy, in policy order. */
+  byTarget: number[][];
+  /** interleave: the policy's nodes. */
+  interleave: number[];
+}
+
+const MODES: Readonly<Record<string, number>> = {
+  default: MPOL_DEFAULT,
+  bind: MPOL_BIND,
+  preferred: MPOL_PREFERRED,
+  interleave: MPOL_INTERLEAVE,
+};
+
+export function buildTaskPolicies(machine: Machine, plan: WorkloadPlan): TaskPolicy[] {
+  return plan.tasks.map((task) => {
+    const mode = MODES[task.policy.mode];
+    const cpuset = task.cpusetMems === undefined ? undefined : new Set(task.cpusetMems);
+    const allowed = (list: readonly number[]) =>
+      cpuset === undefined ? [...list] : list.filter((n) => cpuset.has(n));
+    const policyNodes = new Set(task.policy.nodes);
+    const byCpuNode = machine.zonelists.map((zonelist) =>
+      mode === MPOL_BIND ? allowed(zonelist).filter((n) => policyNodes.has(n)) : allowed(zonelist),
+    );
+    const byTarget =
+      mode === MPOL_PREFERRED || mode === MPOL_INTERLEAVE
+        ? task.policy.nodes.map((n) => allowed(machine.zonelists[n]))
+        : [];
+    return { mode, byCpuNode, byTarget, interleave: mode === MPOL_INTERLEAVE ? [...task.policy.nodes] : [] };
+  });
+}
+
+/** Index of a page inside its file, or inside its anonymous region (the interleave index). */
+export function interleaveIndex(plan: WorkloadPlan, page: number): number {
+  if (page < plan.filePages) {
+    for (const f of plan.files) if (page < f.firstPage + f.pages) return page - f.firstPage;
+  }
+  for (const task of plan.tasks) {
+    for (const r of task.regions)
+      if (r.kind === 'anon' && page >= r.firstPage && page < r.firstPage + r.pages) return page - r.firstPage;
+  }
+  return page;
+}
+
+/** The zonelist a fault of `page` by a CPU on `cpuNid` of a task with policy `p` walks. */
+export function policyZonelist(p: TaskPolicy, plan: WorkloadPlan, cpuNid: number, page: number): number[] {
+  switch (p.mode) {
+    case MPOL_PREFERRED:
+      return p.byTarget[0];
+    case MPOL_INTERLEAVE:
+      return p.byTarget[interleaveIndex(plan, page) % p.interleave.length];
+    default:
+      return p.byCpuNode[cpuNid];
+  }
+}
