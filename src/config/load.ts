@@ -17,6 +17,7 @@ import type { Config } from './schema.js';
 import { SourceMap, mergeNodes, toPlain } from './source-map.js';
 import type { LEntry, LNode } from './source-map.js';
 import { validateSemantics } from './validate.js';
+import { resolveTraceFiles } from '../workload/trace/resolve.js';
 import { parseYaml } from './yaml-source.js';
 
 export interface LoadOptions {
@@ -94,12 +95,16 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
     throw new ConfigError(issuesToProblems(parsed.error.issues, raw, ConfigSchema, sourceMap));
   const semantic = validateSemantics(parsed.data, sourceMap);
   if (semantic.length > 0) throw new ConfigError(semantic);
+  // The hash is of the config as written: trace paths are made absolute below.
+  const hash = configHash(parsed.data);
+  const traces = resolveTraceFiles(parsed.data, sourceMap);
+  if (traces.length > 0) throw new ConfigError(traces);
 
   return {
     config: parsed.data,
     file: abs,
     files: ctx.files,
-    hash: configHash(parsed.data),
+    hash,
     locate: (p) => sourceMap.locate(p),
     sourceMap,
   };

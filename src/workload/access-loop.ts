@@ -91,6 +91,11 @@ export function makeAccessRunner(s: SimState): AccessRunner {
       if (cursor >= fill) {
         fill = fillBatch(cpu);
         cursor = 0;
+        if (fill === 0) {
+          // Nothing left to do (a trace that ended, loop: false): the CPU idles to the epoch end.
+          clock = endNs;
+          break;
+        }
       }
       const v = batch[batchBase + cursor];
       const page = v >>> 2;

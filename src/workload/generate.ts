@@ -144,7 +144,8 @@ export function makeBatchFiller(s: SimState): BatchFiller {
       if (offset >= pages) offset = pages - 1;
       const writeCut = table[rb + R_WRITE_CUT];
       const store = writeCut === 0 ? 0 : writeCut >= TWO_32 ? 1 : next() >>> 0 < writeCut ? 1 : 0;
-      out[base + i] = (table[rb + R_FIRST_PAGE] + offset) * 4 + table[rb + R_SYSCALL] * 2 + (store | traceStore);
+      out[base + i] =
+        (table[rb + R_FIRST_PAGE] + offset) * 4 + table[rb + R_SYSCALL] * 2 + (store | traceStore);
     }
     prng[po] = st[0];
     prng[po + 1] = st[1];
