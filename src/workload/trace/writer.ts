@@ -23,7 +23,7 @@ import { REC_ADDR, REC_SIZE, TraceReader } from './reader.js';
 
 const OUT_BUFFER = 1 << 20;
 
-/** Encodes records into a file descriptor positioned after the header. */
+/** Encodes records into a file, after its HEADER_SIZE-byte header. */
 export class BinaryTraceEncoder {
   private readonly fd: number;
   private readonly buf = Buffer.alloc(OUT_BUFFER);
@@ -65,7 +65,9 @@ export class BinaryTraceEncoder {
 
   flush(): void {
     let off = 0;
-    while (off < this.p) off += writeSync(this.fd, this.buf, off, this.p - off);
+    // Positioned writes: records start after the header, which is written last.
+    while (off < this.p)
+      off += writeSync(this.fd, this.buf, off, this.p - off, HEADER_SIZE + this.bytes + off);
     this.bytes += this.p;
     this.p = 0;
   }
