@@ -9,6 +9,8 @@ import { SCHEDULERS, type SchedulerName } from '../engine/scheduler.js';
 import { EXIT_CONFIG, EXIT_FAILURE, runCommand } from './run-command.js';
 import { topologyCommand } from './topology-command.js';
 import { validateCommand } from './validate-command.js';
+import { traceConvertCommand, traceInfoCommand } from './trace-command.js';
+import { TraceError } from '../workload/trace/errors.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -106,6 +108,46 @@ DIR/result.json holds everything (including per-epoch series and a state digest)
     .action((config: string, opts: { set: string[] }) => {
       result.code = validateCommand(config, opts);
     });
+
+  const trace = program
+    .command('trace')
+    .description('memory traces for `pattern: trace`: convert valgrind lackey output, inspect a trace');
+  trace
+    .command('convert')
+    .description(
+      "convert a trace (valgrind lackey text, or a binary trace) to tiersim's compact binary format; streamed, and OUT is written atomically (nothing on an error)",
+    )
+    .argument('<in>', 'lackey output (valgrind --tool=lackey --trace-mem=yes --log-file=IN PROGRAM)')
+    .argument('<out>', 'binary trace to write (name it *.tstrace so configs recognise it)')
+    .option('--page-size <size>', 'page size hint stored in the header (default 4KiB)')
+    .option('-q, --quiet', 'no summary and no progress bar', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  valgrind --tool=lackey --trace-mem=yes --log-file=ls.lackey ls /
+  tiersim trace convert ls.lackey ls.tstrace
+  tiersim trace info ls.tstrace`,
+    )
+    .action((input: string, output: string, opts: { pageSize?: string; quiet: boolean }) => {
+      result.code = traceConvertCommand(input, output, opts);
+    });
+  trace
+    .command('info')
+    .description('print record counts, load/store mix, address range and distinct pages of a trace')
+    .argument('<file>', 'lackey text or binary trace (told apart by the first bytes)')
+    .option('--page-size <size>', 'page size for the page figures (default: the header hint, else 4KiB)')
+    .addOption(new Option('--format <format>', 'read as this format').choices(['lackey', 'tiersim']))
+    .option('--json', 'print the figures as JSON', false)
+    .option('-q, --quiet', 'no progress bar', false)
+    .action(
+      (
+        file: string,
+        opts: { pageSize?: string; format?: 'lackey' | 'tiersim'; json: boolean; quiet: boolean },
+      ) => {
+        result.code = traceInfoCommand(file, opts);
+      },
+    );
   return program;
 }
 
@@ -132,7 +174,7 @@ function reportError(error: unknown): number {
     );
     return EXIT_CONFIG;
   }
-  if (error instanceof ProtocolError || error instanceof SimulationError) {
+  if (error instanceof ProtocolError || error instanceof SimulationError || error instanceof TraceError) {
     process.stderr.write(`tiersim: ${error.message}\n`);
     return EXIT_FAILURE;
   }
