@@ -5,7 +5,7 @@
  * coordinator steps run on one thread while the others wait.
  */
 import { G_EPOCH, G_NOW_NS, NODE_WORDS, W_KSWAPD_WOKEN } from '../memory/layout.js';
-import { placeFaults } from '../kernel/fault.js';
+import { placeFaults, populatePages } from '../kernel/fault.js';
 import { migrateRound, routeAcks, routeDemotions } from '../kernel/migrate.js';
 import { refreshSwapView } from '../kernel/swap.js';
 import { kswapdRun, reclaimPages, settleDemotions } from '../kernel/vmscan.js';
@@ -27,7 +27,8 @@ export function placeStep(sim: Simulation, epoch: number, nextAction: number): n
   let i = nextAction;
   for (; i < actions.length && actions[i].epoch <= epoch; i++) {
     const a = actions[i];
-    reclaimPages(sim.s, sim.ctx, a.firstPage, a.endPage, a.cpuNid);
+    if (a.kind === 'populate') populatePages(sim.s, sim.ctx, a.firstPage, a.endPage, a.cpu);
+    else reclaimPages(sim.s, sim.ctx, a.firstPage, a.endPage, a.cpuNid);
   }
   placeFaults(sim.s, sim.ctx);
   refreshSwapView(sim.s);

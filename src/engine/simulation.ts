@@ -53,10 +53,13 @@ export interface SimulationSpec {
 
 export interface PlannedAction {
   epoch: number;
-  kind: 'madvise_pageout';
+  /** madvise_pageout: MADV_PAGEOUT over the pages; populate: read them into the page cache, as
+   * `pgbench -i` leaves its database (allocated from `cpu`'s node, in page order). */
+  kind: 'madvise_pageout' | 'populate';
   firstPage: number;
   endPage: number;
   cpuNid: number;
+  cpu: number;
 }
 
 export interface Simulation {
@@ -104,8 +107,23 @@ export function planSimulation(config: Config): SimulationSpec {
       firstPage: region.firstPage + Math.floor(action.start * region.pages),
       endPage: region.firstPage + Math.floor(action.end * region.pages),
       cpuNid: machine.cpuNode[task.cpus[0]],
+      cpu: task.cpus[0],
     };
   });
+  // A pgbench database starts initialised: in the page cache, placed as its loader left it.
+  for (const task of plan.tasks) {
+    if (task.pgbench === undefined) continue;
+    const db = task.regions[1];
+    actions.push({
+      epoch: 0,
+      kind: 'populate',
+      firstPage: db.firstPage,
+      endPage: db.firstPage + db.pages,
+      cpuNid: machine.cpuNode[task.cpus[0]],
+      cpu: task.cpus[0],
+    });
+  }
+  // Stable sort: populate (appended last) runs after the user's actions of epoch 0.
   actions.sort((a, b) => a.epoch - b.epoch);
   const maxSamples = Math.ceil(epochs / sampleEveryEpochs) + 1;
   const run: RunBuffers = {

@@ -214,7 +214,22 @@ export function placeFaults(s: SimState, ctx: ReclaimContext): void {
   }
 }
 
-/** installPage kind of a page read ahead: no access to record. */
+/**
+ * Read pages [first, end) into the page cache as a loader would (allocated for CPU `cpu`, in
+ * order, not accessed), e.g. a database after `pgbench -i`. Coordinator only.
+ */
+export function populatePages(
+  s: SimState,
+  ctx: ReclaimContext,
+  first: number,
+  end: number,
+  cpu: number,
+): void {
+  for (let page = first; page < end; page++)
+    if (s.pte[page] <= 0) installPage(s, ctx, page, cpu, KIND_READAHEAD);
+}
+
+/** installPage kind of a page read ahead (or populated): no access to record. */
 const KIND_READAHEAD = 4;
 
 function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number, kind: number): void {

@@ -152,6 +152,7 @@ export const NR_FILE_PAGES = idx('nr_file_pages');
 export const NUMA_HIT = idx('numa_hit');
 export const NUMA_MISS = idx('numa_miss');
 export const NUMA_FOREIGN = idx('numa_foreign');
+export const NUMA_INTERLEAVE = idx('numa_interleave');
 export const NUMA_LOCAL = idx('numa_local');
 export const NUMA_OTHER = idx('numa_other');
 export const PGALLOC_NORMAL = idx('pgalloc_normal');

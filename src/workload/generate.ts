@@ -31,6 +31,15 @@ import {
 } from './plan.js';
 import { TraceSources } from './trace/replay.js';
 import { zipfRankFromTable } from './zipf.js';
+import {
+  ENTRIES_PER_LEAF,
+  HISTORY_PAGES_PER_TXN,
+  LEAVES_PER_INNER,
+  ROWS_PER_HEAP_PAGE,
+  TXN_ACCESSES,
+  WAL_PAGES_PER_TXN,
+  type PgbenchPlan,
+} from './pgbench.js';
 
 const TWO_32 = 4294967296;
 
@@ -46,6 +55,8 @@ export function makeBatchFiller(s: SimState): BatchFiller {
   const cpuTask = Int32Array.from(s.plan.cpuTask);
   const firstRegionOf = Int32Array.from(s.plan.tasks, (t) => t.firstRegion);
   const regionCountOf = Int32Array.from(s.plan.tasks, (t) => t.regions.length);
+  const pgbenchOf = s.plan.tasks.map((t) => t.pgbench);
+  const draws = new Float64Array(3);
   // xoshiro128** state of the CPU being filled: [s0, s1, s2, s3].
   const st = new Int32Array(4);
   // Trace regions: this thread's file streams, opened on a CPU's first access (trace/replay.ts).
@@ -80,6 +91,8 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     st[3] = prng[po + 3];
     const base = cpu * BATCH_LEN;
     const seqBase = cpu * maxRegions - firstRegion;
+    const pg = pgbenchOf[task];
+    if (pg !== undefined) return fillPgbench(task, pg, cpu, po, base);
     if (lastRegion === firstRegion) {
       const rb = firstRegion * REGION_WORDS;
       const pattern = table[rb + R_PATTERN];
@@ -153,6 +166,89 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     prng[po + 3] = st[3];
     return filled;
   };
+
+  /**
+   * pgbench clients (pgbench.ts): whole transactions of TXN_ACCESSES accesses, as many as fit
+   * in the batch; random account, teller and branch per transaction; the CPU's history and WAL
+   * positions advance by a fraction of a page per transaction.
+   */
+  function fillPgbench(task: number, pg: PgbenchPlan, cpu: number, po: number, base: number): number {
+    const t = s.plan.tasks[task];
+    const buffers = t.regions[0].firstPage;
+    const db = t.regions[1].firstPage;
+    const wal = t.regions[2].firstPage;
+    const victims = pg.bufferPages - pg.hot;
+    const slot = cpu * maxRegions;
+    let history = seqPos[slot + 1] % pg.historyPages;
+    let walPos = seqPos[slot + 2] % pg.walPages;
+    let a = prng[po] | 0;
+    let b = prng[po + 1] | 0;
+    let c = prng[po + 2] | 0;
+    let d = prng[po + 3] | 0;
+    let n = base;
+    const end = base + BATCH_LEN;
+    const hot = pg.hot;
+    while (n + TXN_ACCESSES <= end) {
+      for (let k = 0; k < 3; k++) {
+        draws[k] = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+        const x = b << 9;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= x;
+        d = rotl(d, 11);
+      }
+      const aid = Math.floor((draws[0] / TWO_32) * pg.accounts);
+      const leaf = Math.floor(aid / ENTRIES_PER_LEAF);
+      const heap = pg.heapStart + Math.floor(aid / ROWS_PER_HEAP_PAGE);
+      const teller =
+        pg.tellersStart + Math.floor(Math.floor((draws[1] / TWO_32) * pg.tellers) / ROWS_PER_HEAP_PAGE);
+      const branch =
+        pg.branchesStart + Math.floor(Math.floor((draws[2] / TWO_32) * pg.branches) / ROWS_PER_HEAP_PAGE);
+      n = pgTouch(n, buffers, db, hot, victims, pg.innerStart + Math.floor(leaf / LEAVES_PER_INNER), 0);
+      n = pgTouch(n, buffers, db, hot, victims, pg.leafStart + leaf, 0);
+      n = pgTouch(n, buffers, db, hot, victims, heap, 1);
+      n = pgTouch(n, buffers, db, hot, victims, heap, 0);
+      n = pgTouch(n, buffers, db, hot, victims, teller, 1);
+      n = pgTouch(n, buffers, db, hot, victims, branch, 1);
+      n = pgTouch(n, buffers, db, hot, victims, pg.historyStart + Math.floor(history), 1);
+      out[n++] = (wal + Math.floor(walPos)) * 4 + 3;
+      history = (history + HISTORY_PAGES_PER_TXN) % pg.historyPages;
+      walPos = (walPos + WAL_PAGES_PER_TXN) % pg.walPages;
+    }
+    seqPos[slot + 1] = history;
+    seqPos[slot + 2] = walPos;
+    prng[po] = a;
+    prng[po + 1] = b;
+    prng[po + 2] = c;
+    prng[po + 3] = d;
+    return n - base;
+  }
+
+  /**
+   * One database page touch at out[n]: a resident page is a load and a use (store when the
+   * statement writes) of its buffer; any other page a read() of the database file page and a
+   * copy into one of the victim buffers. Returns the next free entry.
+   */
+  function pgTouch(
+    n: number,
+    buffers: number,
+    db: number,
+    hot: number,
+    victims: number,
+    page: number,
+    store: number,
+  ): number {
+    if (page < hot) {
+      out[n] = (buffers + page) * 4;
+      out[n + 1] = (buffers + page) * 4 + store;
+    } else {
+      out[n] = (db + page) * 4 + 2;
+      out[n + 1] = (buffers + hot + (page % victims)) * 4 + 1;
+    }
+    return n + 2;
+  }
 
   /**
    * The common case, a task with one uniform or Zipfian region: region parameters hoisted out of

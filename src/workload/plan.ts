@@ -6,12 +6,13 @@
  * [0, filePages): page cache, shared by every task that maps or reads the file), then each task's
  * anonymous regions in task order. So "is this page file-backed" is one comparison.
  */
-import type { Config, PatternConfig, RegionConfig } from '../config/schema.js';
+import type { Config, PatternConfig, RegionConfig, TaskConfig } from '../config/schema.js';
 import type { Machine } from '../topology/machine.js';
 import { assert } from '../util/assert.js';
 import { probabilityThreshold } from './prng.js';
 import { formatFromExtension } from './trace/format.js';
 import { zipfParams, zipfTable, type ZipfParams } from './zipf.js';
+import { TXN_ACCESSES, pgbenchPlan, type PgbenchPlan } from './pgbench.js';
 
 export const PATTERN_UNIFORM = 0;
 export const PATTERN_ZIPFIAN = 1;
@@ -72,6 +73,8 @@ export interface TaskPlan {
   accessesPerOp: number;
   policy: { mode: 'default' | 'bind' | 'preferred' | 'interleave'; nodes: number[] };
   cpusetMems: number[] | undefined;
+  /** Set for a pgbench task: its regions are shared buffers, database and WAL, in that order. */
+  pgbench: PgbenchPlan | undefined;
 }
 
 export interface WorkloadPlan {
@@ -117,11 +120,21 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
   }
   const files: FilePlan[] = [];
   let nextPage = 0;
-  for (const f of workload.files) {
-    const pages = pagesOf(f.size, pageSize);
-    files.push({ name: f.name, firstPage: nextPage, pages });
+  const addFile = (name: string, pages: number) => {
+    files.push({ name, firstPage: nextPage, pages });
     nextPage += pages;
-  }
+  };
+  for (const f of workload.files) addFile(f.name, pagesOf(f.size, pageSize));
+  // pgbench tasks bring their own database and WAL files, and generated regions.
+  const pgbench = workload.tasks.map((t) =>
+    t.pgbench === undefined ? undefined : pgbenchPlan(t.pgbench, pageSize),
+  );
+  workload.tasks.forEach((t, i) => {
+    const p = pgbench[i];
+    if (p === undefined) return;
+    addFile(`${t.name}.db`, p.dbPages);
+    addFile(`${t.name}.wal`, p.walPages);
+  });
   const filePages = nextPage;
   const fileByName = new Map(files.map((f) => [f.name, f]));
 
@@ -131,7 +144,9 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
   let zipfOffset = 0;
   let maxRegionsPerTask = 0;
   const traces: TracePlan[] = [];
-  workload.tasks.forEach((task, taskIndex) => {
+  workload.tasks.forEach((configTask, taskIndex) => {
+    const pg = pgbench[taskIndex];
+    const task = pg === undefined ? configTask : withPgbenchRegions(configTask, pg, pageSize);
     const regions: RegionPlan[] = [];
     for (const region of task.regions) {
       if (region.kind === 'anon') {
@@ -185,7 +200,8 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       regions,
       firstRegion: regionRows.length - regions.length,
       cpuPerAccessNs: task.cpu_per_access,
-      accessesPerOp: task.accesses_per_op,
+      accessesPerOp: pg === undefined ? task.accesses_per_op : TXN_ACCESSES,
+      pgbench: pg,
       policy: { mode: task.policy.mode, nodes: [...task.policy.nodes] },
       cpusetMems: task.cpuset_mems === undefined ? undefined : [...task.cpuset_mems],
     });
@@ -263,4 +279,25 @@ function setPattern(
       row[R_WRITE_CUT] = 0;
       return;
   }
+}
+
+/** A pgbench task's generated regions: shared buffers, the database (read()), the WAL (write()). */
+function withPgbenchRegions(task: TaskConfig, p: PgbenchPlan, pageSize: number): TaskConfig {
+  const region = (r: Partial<RegionConfig>): RegionConfig => ({
+    kind: 'file',
+    offset: 0,
+    access: 'read',
+    weight: 1,
+    pattern: { type: 'uniform' },
+    write_fraction: 0,
+    ...r,
+  });
+  return {
+    ...task,
+    regions: [
+      region({ kind: 'anon', access: 'mmap', size: p.bufferPages * pageSize }),
+      region({ file: `${task.name}.db` }),
+      region({ file: `${task.name}.wal`, write_fraction: 1 }),
+    ],
+  };
 }
