@@ -6,15 +6,37 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ConfigError, ProtocolError, SimulationError } from '../util/errors.js';
 import { TIERSIM_VERSION } from '../util/version.js';
 import { SCHEDULERS, type SchedulerName } from '../engine/scheduler.js';
-import { EXIT_CONFIG, EXIT_FAILURE, runCommand } from './run-command.js';
+import { mergeCommand } from './merge-command.js';
+import { reportCommand } from './report-command.js';
+import { EXIT_CONFIG, EXIT_FAILURE } from './run-command.js';
+import { sweepCommand } from './sweep-command.js';
 import { topologyCommand } from './topology-command.js';
 import { validateCommand } from './validate-command.js';
+import { runEntry } from './variants-command.js';
 import { traceConvertCommand, traceInfoCommand } from './trace-command.js';
 import { TraceError } from '../workload/trace/errors.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
+
+function parseJobs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new InvalidArgumentError('--jobs is an integer from 1 to 256.');
+  return n;
+}
+
+function parseIndex(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a point index is an integer >= 0.');
+  return n;
+}
+
+const JOBS_HELP =
+  'experiments run at once, one pool thread each (default: one per core, fewer if memory is short)';
+const RECYCLE_HELP =
+  "reuse pool threads across experiments instead of a fresh thread per experiment (V8 runs the access loop ~2x slower in a thread's second simulation)";
 
 function parseSeed(value: string): number {
   const n = Number(value);
@@ -38,8 +60,10 @@ function buildProgram(result: { code: number }): Command {
 
   program
     .command('run')
-    .description('run an experiment and print its vmstat counters, per-node occupancy and score')
-    .argument('<config>', 'experiment YAML (e.g. configs/experiments/quickstart.yaml)')
+    .description(
+      'run an experiment and print its vmstat counters, per-node occupancy and score; a config with variants: runs them side by side',
+    )
+    .argument('[config]', 'experiment YAML (e.g. configs/experiments/quickstart.yaml)')
     .option('-o, --out <dir>', 'write result.json, vmstat, series.csv and per-node sysfs files into <dir>')
     .option('--seed <n>', 'root seed of every random stream (same as --set run.seed=<n>)', parseSeed)
     .option('--set <path=value>', SET_HELP, collect, [])
@@ -51,6 +75,17 @@ function buildProgram(result: { code: number }): Command {
         .choices(SCHEDULERS)
         .default('per-node'),
     )
+    .option(
+      '--from <dir>',
+      'replay one experiment of a sweep or comparison exactly (DIR/points/N, DIR/<variant>)',
+    )
+    .option(
+      '--report',
+      'also write <out>/report.html: charts of occupancy, demotion and score (needs --out)',
+      false,
+    )
+    .option('-j, --jobs <n>', `variants: ${JOBS_HELP}`, parseJobs)
+    .option('--no-recycle', `variants: ${RECYCLE_HELP}`)
     .option('--json', 'print result.json to stdout instead of the summary', false)
     .option('-q, --quiet', 'no summary and no progress bar', false)
     .addHelpText(
@@ -58,29 +93,119 @@ function buildProgram(result: { code: number }): Command {
       `
 Examples:
   tiersim run configs/experiments/quickstart.yaml
-  tiersim run configs/experiments/quickstart.yaml --out out/quick --seed 7
+  tiersim run configs/experiments/quickstart.yaml --out out/quick --seed 7 --report
   tiersim run configs/experiments/quickstart.yaml --set kernel.demotion_enabled=false
+  tiersim run --from out/sweep/points/3                  # replay point 3 of a sweep
 
 Output: the summary shows /proc/vmstat counters (pgdemote_kswapd, pgmajfault, ...) per node and in
 total, numastat and meminfo per node, and where each CPU node's accesses were served. With --out,
 DIR/result.json holds everything (including per-epoch series and a state digest), DIR/vmstat is
-/proc/vmstat text, DIR/series.csv one row per sample and node, DIR/nodes/nodeN/ the sysfs files.`,
+/proc/vmstat text, DIR/series.csv one row per sample and node, DIR/nodes/nodeN/ the sysfs files.
+
+Variants: a config with \`variants:\` (named sets of overrides) runs each variant with the same seed
+on a pool of threads (inline scheduler) and prints one column per variant with ratios against the
+first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison.{json,csv,txt} the table.`,
+    )
+    .action(
+      async (
+        config: string | undefined,
+        opts: {
+          out?: string;
+          seed?: number;
+          set: string[];
+          threads: SchedulerName;
+          from?: string;
+          report: boolean;
+          jobs?: number;
+          recycle: boolean;
+          json: boolean;
+          quiet: boolean;
+        },
+      ) => {
+        result.code = await runEntry(config, opts);
+      },
+    );
+
+  program
+    .command('sweep')
+    .description(
+      'run every point of a sweep (grid x zip x seeds over config keys) on a pool of threads; resumable',
+    )
+    .argument('<config>', 'experiment YAML with a sweep: section (e.g. configs/sweeps/quickstart-dram.yaml)')
+    .option('-o, --out <dir>', 'sweep directory: manifest.json, points/N/, summary.csv, summary.json')
+    .option('-j, --jobs <n>', JOBS_HELP, parseJobs)
+    .option(
+      '--set <path=value>',
+      `${SET_HELP}; applied to every point (a point's own values win)`,
+      collect,
+      [],
+    )
+    .option('--index <n>', 'run only point <n>, on this thread (one Slurm array task)', parseIndex)
+    .addOption(
+      new Option(
+        '--emit <kind>',
+        'write a job script to <out> instead of running (slurm: an sbatch array)',
+      ).choices(['slurm']),
+    )
+    .option('--report', 'also write <out>/report.html: score and counters against each swept key', false)
+    .option('--dry-run', 'list the points (after checking every one of them) and run nothing', false)
+    .option('--no-recycle', RECYCLE_HELP)
+    .option('-q, --quiet', 'no tables and no progress bar', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tiersim sweep configs/sweeps/quickstart-dram.yaml --dry-run
+  tiersim sweep configs/sweeps/quickstart-dram.yaml --out out/s --report     # rerun: skips finished points
+  tiersim sweep configs/sweeps/quickstart-dram.yaml --out out/s --emit slurm # then: sbatch out/s/sweep.sbatch
+  tiersim merge out/s
+
+Points are numbered in loop order: variants x grid keys (as written) x zip x seeds, the last
+varying fastest. Each finished point is in <out>/points/N/ (config.json, result.json, ...,
+point.json); a failed point is reported and does not stop the others; rerunning the command
+skips finished points and reruns failed ones.`,
     )
     .action(
       async (
         config: string,
         opts: {
           out?: string;
-          seed?: number;
+          jobs?: number;
           set: string[];
-          threads: SchedulerName;
-          json: boolean;
+          index?: number;
+          emit?: string;
+          report: boolean;
+          dryRun: boolean;
+          recycle: boolean;
           quiet: boolean;
         },
       ) => {
-        result.code = await runCommand(config, opts);
+        result.code = await sweepCommand(config, opts);
       },
     );
+
+  program
+    .command('merge')
+    .description(
+      'build summary.csv, summary.json and the seed-group table from the points a sweep directory holds',
+    )
+    .argument('<dir>', 'sweep directory (with manifest.json)')
+    .option('--report', 'also write <dir>/report.html', false)
+    .option('-q, --quiet', 'no table', false)
+    .action(async (dir: string, opts: { report: boolean; quiet: boolean }) => {
+      result.code = await mergeCommand(dir, opts);
+    });
+
+  program
+    .command('report')
+    .description(
+      'write one self-contained HTML report with charts (SVG) for a run, comparison or sweep directory',
+    )
+    .argument('<dir>', 'output directory of tiersim run --out, a comparison of variants, or tiersim sweep')
+    .option('-o, --output <file>', 'where to write the report (default: <dir>/report.html)')
+    .action(async (dir: string, opts: { output?: string }) => {
+      result.code = await reportCommand(dir, opts);
+    });
 
   program
     .command('topology')

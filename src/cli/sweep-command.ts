@@ -1,0 +1,183 @@
+/**
+ * `tiersim sweep CONFIG --out DIR`: expand the config's sweep (and variants), run the points
+ * not yet finished on a pool of threads with a progress bar, write each point's output as it
+ * finishes, then the summary tables and (with --report) the HTML report. `--index N` runs one
+ * point here (a Slurm array task); `--emit slurm` writes the sbatch script instead of running;
+ * `--dry-run` lists the points. Exit codes: 0 all points finished, 1 some failed, 2 bad config
+ * or usage, 130 interrupted (finished points are kept; a rerun continues).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { formatDuration } from '../config/units.js';
+import { writeFileAtomic } from '../report/write.js';
+import { formatCount, renderTable } from '../report/table.js';
+import { planExperiments, type ExperimentPlan } from '../sweep/plan.js';
+import { experimentBytes, threadBudget } from '../sweep/pool.js';
+import { slurmScript } from '../sweep/slurm.js';
+import { ensureManifest, manifestOf, SweepDirError } from '../sweep/sweep-dir.js';
+import { runSweep, type SweepReport } from '../sweep/sweep.js';
+import { seedGroupTable } from '../sweep/tables.js';
+import { writeSweepReport } from '../sweep/report-files.js';
+import { EXIT_CONFIG, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './run-command.js';
+import { Progress, progressWanted } from './progress.js';
+
+export interface SweepCommandOptions {
+  out?: string | undefined;
+  jobs?: number | undefined;
+  set: string[];
+  index?: number | undefined;
+  emit?: string | undefined;
+  report: boolean;
+  dryRun: boolean;
+  quiet: boolean;
+  recycle: boolean;
+}
+
+export async function sweepCommand(file: string, options: SweepCommandOptions): Promise<number> {
+  const plan = planExperiments(file, options.set);
+  if (options.dryRun) {
+    process.stdout.write(pointsTable(plan) + '\n');
+    return EXIT_OK;
+  }
+  if (options.out === undefined) return usage('--out DIR is required (the sweep writes its points there)');
+  try {
+    if (options.emit !== undefined) return emitSlurm(plan, options.out, options.quiet);
+    return await run(plan, options.out, options);
+  } catch (err) {
+    if (err instanceof SweepDirError) return usage(err.message);
+    throw err;
+  }
+}
+
+function usage(message: string): number {
+  process.stderr.write(`tiersim: ${message}\n`);
+  return EXIT_CONFIG;
+}
+
+function largestBytes(plan: ExperimentPlan): number {
+  return Math.max(...plan.points.map((p) => experimentBytes(p.config)));
+}
+
+async function run(plan: ExperimentPlan, out: string, options: SweepCommandOptions): Promise<number> {
+  const budget = threadBudget(plan.points.length, largestBytes(plan));
+  const jobs = options.jobs ?? budget.jobs;
+  const say = (s: string) => {
+    if (!options.quiet) process.stdout.write(s + '\n');
+  };
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  const showBar = progressWanted(options.quiet);
+  let latest = { settled: 0, failed: 0, running: 0, total: 0 };
+  let progress: Progress | undefined;
+  const where =
+    options.index === undefined
+      ? `on ${jobs} thread(s) (${options.jobs === undefined ? budget.reason : '--jobs'}${options.recycle ? ', a fresh thread per point' : ', threads reused'})`
+      : `point ${options.index}, on this thread`;
+  say(`tiersim sweep ${plan.file}: ${plan.points.length} point(s) ${where} -> ${out}`);
+  let report: SweepReport;
+  try {
+    report = await runSweep(plan, {
+      out,
+      jobs,
+      recycle: options.recycle,
+      index: options.index,
+      shouldStop: () => interrupted,
+      onProgress: (p) => {
+        latest = p;
+        progress ??= new Progress({
+          enabled: showBar,
+          total: Math.max(1, p.epochsTotal),
+          describe: () =>
+            `${latest.settled}/${latest.total} points · ${latest.failed} failed · ${latest.running} running`,
+        });
+        progress.update(p.epochsDone);
+      },
+      onPoint: (point, outcome) => {
+        if (showBar || options.quiet) return;
+        const head = `point ${point.index} (${point.name})`;
+        if (outcome.status === 'done') {
+          const wall =
+            outcome.result.wall === undefined
+              ? ''
+              : ` in ${(outcome.result.wall.elapsed_ms / 1000).toFixed(1)} s`;
+          say(`${head}: score ${formatCount(Math.round(outcome.result.score))}${wall}`);
+        } else if (outcome.status === 'failed') {
+          say(`${head}: FAILED: ${outcome.error.split('\n')[0]}`);
+        }
+      },
+    });
+  } finally {
+    progress?.stop();
+    process.off('SIGINT', onSigint);
+  }
+  printOutcome(report, plan, out, options.quiet);
+  if (options.report && options.index === undefined) {
+    const file = await writeSweepReport(out);
+    say(`report: ${file}`);
+  }
+  if (report.failed.length > 0) return EXIT_FAILURE;
+  if (report.stopped) return EXIT_INTERRUPTED;
+  return EXIT_OK;
+}
+
+function printOutcome(report: SweepReport, plan: ExperimentPlan, out: string, quiet: boolean): void {
+  for (const f of report.failed) {
+    process.stderr.write(
+      `tiersim: point ${f.index} failed (replay it: tiersim run --from ${path.join(out, 'points', String(f.index))}):\n  ${f.error.split('\n').slice(0, 4).join('\n  ')}\n`,
+    );
+  }
+  if (report.stopped) {
+    process.stderr.write(
+      `tiersim: interrupted; ${report.ran.length} point(s) finished in this run are kept, rerun the same command to continue\n`,
+    );
+  }
+  if (quiet) return;
+  const lines = [
+    '',
+    `ran ${report.ran.length + report.failed.length} point(s) (${report.failed.length} failed), skipped ${report.skipped.length} already finished`,
+  ];
+  if (report.rows.length > 0)
+    lines.push('', seedGroupTable(report.manifest.keys, plan.counters, report.rows));
+  lines.push('', `written to ${out}/ (manifest.json, points/N/, summary.csv, summary.json)`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function emitSlurm(plan: ExperimentPlan, out: string, quiet: boolean): number {
+  const abs = path.resolve(out);
+  ensureManifest(out, manifestOf(plan));
+  mkdirSync(path.join(abs, 'slurm'), { recursive: true });
+  const script = slurmScript({
+    config: path.resolve(plan.file),
+    out: abs,
+    set: plan.set,
+    points: plan.points.length,
+    largestBytes: largestBytes(plan),
+    cwd: process.cwd(),
+    jobName: `tiersim-${path.basename(plan.file).replace(/\.ya?ml$/, '')}`,
+  });
+  const file = path.join(out, 'sweep.sbatch');
+  writeFileAtomic(file, script);
+  if (!quiet) {
+    process.stdout.write(
+      `wrote ${file}: a Slurm job array of ${plan.points.length} task(s), one point each\n  submit:  sbatch ${file}\n  tables:  tiersim merge ${out}\n`,
+    );
+  }
+  return EXIT_OK;
+}
+
+function pointsTable(plan: ExperimentPlan): string {
+  const header = ['#', ...plan.keys, 'config hash', 'simulated'];
+  const rows = plan.points.map((p) => [
+    String(p.index),
+    ...plan.keys.map((k) => {
+      const v = p.values[k];
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    }),
+    p.hash.slice(0, 12),
+    formatDuration(p.config.run.duration),
+  ]);
+  return `${plan.file}: ${plan.points.length} point(s), order: ${plan.keys.join(' > ') || '(one point)'} (the last varies fastest)\n${renderTable(header, rows)}`;
+}

@@ -1,0 +1,105 @@
+/**
+ * Planning a set of experiments from one config: load it (with `--set`), expand its variants
+ * and sweep (expand.ts), and resolve every point to the plain experiment it runs, with its hash
+ * and seed. Every point is resolved before anything runs, so a value that is wrong for one
+ * point stops the whole sweep with a located error instead of failing it half-way.
+ */
+import { configHash, type LoadedConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { ConfigError, formatProblem, type ConfigProblem } from '../util/errors.js';
+import { expandSweep, type Expansion } from './expand.js';
+import { cachedReader, loadBase, resolveOverrideSet, sectionOf, type ConfigSource } from './override-set.js';
+
+export interface PlannedPoint {
+  index: number;
+  name: string;
+  /** Swept key → value as written. */
+  values: Record<string, unknown>;
+  seed: number;
+  /** The plain experiment this point runs (no variants or sweep sections). */
+  config: Config;
+  /** sha256 of `config` (canonical JSON): the point's identity. */
+  hash: string;
+}
+
+export interface ExperimentPlan {
+  /** The config file as given on the command line. */
+  file: string;
+  set: string[];
+  description: string | undefined;
+  /** Hash of the config as written plus `--set`, without its variants and sweep. */
+  baseHash: string;
+  hasSweep: boolean;
+  hasVariants: boolean;
+  keys: string[];
+  /** Keys of each loop, outermost first. */
+  loops: string[][];
+  counters: string[];
+  /** The config's variants (names and descriptions), in written order. */
+  variants: { name: string; description: string | undefined }[];
+  points: PlannedPoint[];
+}
+
+/** Most distinct problems reported from resolving points (one bad value may recur in many). */
+const POINT_PROBLEMS_MAX = 40;
+
+export function planExperiments(file: string, set: readonly string[]): ExperimentPlan {
+  const source: ConfigSource = { file, set, readFile: cachedReader() };
+  const { loaded, tree } = loadBase(source);
+  const problems: ConfigProblem[] = [];
+  if (loaded.config.workload === undefined) {
+    problems.push({
+      code: 'MISSING_KEY',
+      path: 'workload',
+      message: 'this config has no workload to run (a topology file? try `tiersim topology`)',
+      location: loaded.locate('') ?? { file, line: 1, col: 1 },
+    });
+    throw new ConfigError(problems);
+  }
+  const expansion: Expansion = expandSweep(tree, loaded.config.run.seed, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const points: PlannedPoint[] = [];
+  const seen = new Set<string>();
+  for (const spec of expansion.points) {
+    let resolved: LoadedConfig;
+    try {
+      resolved = resolveOverrideSet(source, {
+        name: `point ${spec.index} (${spec.name})`,
+        overrides: spec.overrides,
+      });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      for (const p of err.problems) {
+        // The same bad value fails every point that uses it: report it once.
+        const key = formatProblem({ ...p, message: p.message.replace(/ \(in point \d+ .*\)$/, '') });
+        if (!seen.has(key) && problems.length < POINT_PROBLEMS_MAX) problems.push(p);
+        seen.add(key);
+      }
+      continue;
+    }
+    points.push({
+      index: spec.index,
+      name: spec.name,
+      values: spec.values,
+      seed: resolved.config.run.seed,
+      config: resolved.config,
+      hash: resolved.hash,
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const { variants: _v, sweep: _s, ...base } = loaded.config;
+  return {
+    file,
+    set: [...set],
+    description: loaded.config.description,
+    baseHash: configHash(base),
+    hasSweep: sectionOf(tree, 'sweep') !== undefined,
+    hasVariants: sectionOf(tree, 'variants') !== undefined,
+    keys: expansion.keys,
+    loops: expansion.loops,
+    counters: expansion.counters,
+    variants: expansion.variants.map((v) => ({ name: v.name, description: v.description })),
+    points,
+  };
+}

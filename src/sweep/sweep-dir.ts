@@ -1,0 +1,179 @@
+/**
+ * A sweep's output directory:
+ *
+ *   DIR/manifest.json            tiersim version, the expansion order, swept keys, and every
+ *                                point: index, name, swept values, seed, resolved config hash
+ *   DIR/points/N/config.json     the plain experiment of point N (`tiersim run --from DIR/points/N`)
+ *   DIR/points/N/result.json …   its output, as `tiersim run --out` writes it (report/write.ts)
+ *   DIR/points/N/point.json      written last: done (with the config hash) or failed (with the
+ *                                error); a point is finished only when this says done
+ *   DIR/summary.csv, summary.json, report.html     tables and charts of the points that exist
+ *
+ * The manifest holds no wall-clock time, so every process of a sweep (a rerun, or the Slurm
+ * array tasks sharing DIR) writes the same bytes, and a rerun of a finished sweep changes
+ * nothing. Every file is written to a temporary name and renamed (report/write.ts).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { canonicalJson } from '../config/load.js';
+import type { RunResult } from '../metrics/result.js';
+import { writeFileAtomic } from '../report/write.js';
+import { TIERSIM_VERSION } from '../util/version.js';
+import type { ExperimentPlan } from './plan.js';
+
+export const MANIFEST_FORMAT = 'tiersim-sweep/1';
+export const EXPANSION_ORDER =
+  'variants x grid keys (in written order) x zip x seeds; the first outermost, seeds innermost';
+
+export interface ManifestPoint {
+  index: number;
+  name: string;
+  /** Folder of the point, relative to DIR. */
+  dir: string;
+  values: Record<string, unknown>;
+  seed: number;
+  config_hash: string;
+}
+
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  tiersim_version: string;
+  config_file: string;
+  set: string[];
+  description: string | null;
+  base_config_hash: string;
+  order: string;
+  keys: string[];
+  /** Keys of each loop, outermost first (a zip is one loop of several keys). */
+  loops: string[][];
+  counters: string[];
+  points: ManifestPoint[];
+}
+
+export interface PointStatus {
+  index: number;
+  name: string;
+  status: 'done' | 'failed';
+  config_hash: string;
+  seed: number;
+  error: string | null;
+  /** Where and how it ran (wall-clock facts; not part of the result). */
+  run: {
+    finished_at: string;
+    elapsed_ms: number;
+    thread_id: number;
+    simulations_in_thread: number;
+    heap_used_bytes: number;
+  };
+}
+
+/** A problem with the output directory itself (another sweep's, unreadable): a usage error. */
+export class SweepDirError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SweepDirError';
+  }
+}
+
+export function pointDir(dir: string, index: number): string {
+  return path.join(dir, 'points', String(index));
+}
+
+export function manifestOf(plan: ExperimentPlan): Manifest {
+  return {
+    format: MANIFEST_FORMAT,
+    tiersim_version: TIERSIM_VERSION,
+    config_file: plan.file,
+    set: plan.set,
+    description: plan.description ?? null,
+    base_config_hash: plan.baseHash,
+    order: EXPANSION_ORDER,
+    keys: plan.keys,
+    loops: plan.loops,
+    counters: plan.counters,
+    points: plan.points.map((p) => ({
+      index: p.index,
+      name: p.name,
+      dir: path.posix.join('points', String(p.index)),
+      values: p.values,
+      seed: p.seed,
+      config_hash: p.hash,
+    })),
+  };
+}
+
+export function readJson<T>(file: string): T | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (err) {
+    throw new SweepDirError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+export function readManifest(dir: string): Manifest | undefined {
+  const manifest = readJson<Manifest>(path.join(dir, 'manifest.json'));
+  const format: unknown = manifest?.format;
+  if (manifest !== undefined && format !== MANIFEST_FORMAT) {
+    throw new SweepDirError(
+      `${path.join(dir, 'manifest.json')} is not a tiersim sweep manifest (format ${JSON.stringify(format)}, expected ${MANIFEST_FORMAT})`,
+    );
+  }
+  return manifest;
+}
+
+/**
+ * Writes DIR/manifest.json, or checks that the one there describes the same sweep: the same
+ * tiersim version, keys and points with the same config hashes (the config file may be named
+ * differently, e.g. by an absolute path in a Slurm script).
+ */
+export function ensureManifest(dir: string, manifest: Manifest): void {
+  const file = path.join(dir, 'manifest.json');
+  const existing = readManifest(dir);
+  if (existing === undefined) {
+    writeFileAtomic(file, JSON.stringify(manifest, null, 1) + '\n');
+    return;
+  }
+  const why = manifestMismatch(existing, manifest);
+  if (why !== undefined) {
+    throw new SweepDirError(
+      `${dir} holds another sweep (${why}); use another --out directory, or remove ${dir} to start over`,
+    );
+  }
+}
+
+function manifestMismatch(a: Manifest, b: Manifest): string | undefined {
+  if (a.tiersim_version !== b.tiersim_version) {
+    return `made by tiersim ${a.tiersim_version}, this is ${b.tiersim_version}`;
+  }
+  if (canonicalJson(a.keys) !== canonicalJson(b.keys)) {
+    return `swept keys ${a.keys.join(', ')} there, ${b.keys.join(', ')} here`;
+  }
+  if (a.points.length !== b.points.length) return `${a.points.length} points there, ${b.points.length} here`;
+  const differing = b.points.find((p, i) => a.points[i]?.config_hash !== p.config_hash);
+  if (differing !== undefined) {
+    return `point ${differing.index} resolves to config ${differing.config_hash.slice(0, 12)} here, ${a.points[differing.index]?.config_hash.slice(0, 12)} there`;
+  }
+  return undefined;
+}
+
+export function readPointStatus(dir: string, index: number): PointStatus | undefined {
+  return readJson<PointStatus>(path.join(pointDir(dir, index), 'point.json'));
+}
+
+/** Finished: point.json says done, for this config hash (a point of an edited sweep is not). */
+export function isFinished(dir: string, point: ManifestPoint): boolean {
+  const status = readPointStatus(dir, point.index);
+  return status?.status === 'done' && status.config_hash === point.config_hash;
+}
+
+export function writePointStatus(dir: string, status: PointStatus): void {
+  writeFileAtomic(
+    path.join(pointDir(dir, status.index), 'point.json'),
+    JSON.stringify(status, null, 1) + '\n',
+  );
+}
+
+export function readPointResult(dir: string, index: number): RunResult | undefined {
+  return readJson<RunResult>(path.join(pointDir(dir, index), 'result.json'));
+}
