@@ -11,6 +11,7 @@
  * closed when it is garbage-collected.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { assert } from '../../util/assert.js';
 import { TraceError } from './errors.js';
 import {
   ADDRESS_LIMIT,
@@ -86,7 +87,9 @@ export class TraceReader {
     this.format = format;
     this.chunk = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK));
     // Room for one chunk after the longest partial line or record kept from the previous one.
-    this.buf = Buffer.alloc(this.chunk + (format === 'lackey' ? MAX_LINE + 1 : MAX_RECORD_BYTES));
+    this.buf = Buffer.alloc(
+      this.chunk + (format === 'lackey' ? MAX_LINE + 1 : Math.max(MAX_RECORD_BYTES, HEADER_SIZE)),
+    );
   }
 
   /** Records returned so far (since the last rewind). */
@@ -180,7 +183,7 @@ export class TraceReader {
       this.pos = 0;
     }
     const room = Math.min(this.chunk, buf.length - this.end);
-    if (room <= 0) return true;
+    assert(room > 0, 'trace buffer full');
     const got = readSync(this.fd, buf, this.end, room, d[D_READ_AT]);
     if (got === 0) {
       this.eof = true;
@@ -191,7 +194,7 @@ export class TraceReader {
     return true;
   }
 
-  /** Reads until `n` unread bytes are buffered or the file ends. */
+  /** Reads until `n` unread bytes are buffered (n <= the room kept besides a chunk) or the file ends. */
   private fillAtLeast(n: number): void {
     while (this.end - this.pos < n && !this.eof) {
       if (!this.refill()) return;
@@ -208,11 +211,11 @@ export class TraceReader {
       let nl = this.pos;
       const end = this.end;
       while (nl < end && buf[nl] !== 10) nl++;
+      if (nl - this.pos > MAX_LINE) {
+        this.d[D_LINE]++;
+        throw this.textError(0, `expected a line of at most ${MAX_LINE} bytes, found a longer one`);
+      }
       if (nl === end && !this.eof) {
-        if (this.pos === 0 && end >= MAX_LINE + 1) {
-          this.d[D_LINE]++;
-          throw this.textError(0, `expected a line of at most ${MAX_LINE} bytes, found a longer one`);
-        }
         this.refill();
         continue;
       }
