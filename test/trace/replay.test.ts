@@ -201,7 +201,8 @@ describe('through the generator and the access loop', () => {
     const sim = createSimulation(
       parseConfigText(traceTask(file, '[0]', true, extra), at('mixed.yaml')).config,
     );
-    const [trace, other] = sim.s.plan.tasks[0].regions as [{ firstPage: number }, { firstPage: number }];
+    const trace = sim.s.plan.tasks[0].regions[0];
+    const other = sim.s.plan.tasks[0].regions[1];
     const fill = makeBatchFiller(sim.s);
     const got: number[] = [];
     let others = 0;
