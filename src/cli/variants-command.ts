@@ -78,9 +78,8 @@ export async function runEntry(file: string | undefined, options: RunEntryOption
 }
 
 async function maybeReport(code: number, options: RunEntryOptions): Promise<number> {
-  if (!options.report || options.out === undefined || !existsSync(path.join(options.out, 'result.json'))) {
-    return code;
-  }
+  // Nothing to report when the run wrote nothing (a config that failed, say).
+  if (!options.report || options.out === undefined || !existsSync(options.out)) return code;
   const file = await writeReport(options.out);
   if (!options.quiet && !options.json) process.stdout.write(`report: ${file}\n`);
   return code;

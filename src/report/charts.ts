@@ -60,8 +60,9 @@ export function pageKiB(result: RunResult): number {
   return 4;
 }
 
+/** Simulated seconds, to the microsecond (epochs may be shorter than a millisecond). */
 function seconds(ns: number): number {
-  return Math.round(ns / 1e6) / 1e3;
+  return Math.round(ns / 1e3) / 1e6;
 }
 
 export function occupancySpec(result: RunResult, title = 'Memory per node over time'): TopLevelSpec {

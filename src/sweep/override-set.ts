@@ -7,13 +7,18 @@
  * at that line, and a path that cannot be followed at the key that named it.
  *
  * The config a set resolves to is the experiment without its `variants:` and `sweep:` sections:
- * a plain experiment, whose hash is the point's identity and whose JSON replays it alone.
+ * a plain experiment, whose hash is the point's identity. It is kept in two forms: parsed (what
+ * runs) and as written (`raw`: the merged tree as plain data, includes inlined, trace paths made
+ * absolute), which is what DIR/points/N/config.json holds, because loading exactly the input the
+ * loader validated gives exactly the same config and hash again (the parsed form would not:
+ * defaults written out explicitly read as values a user wrote).
  */
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { OVERRIDE_LOCATION, applyOverride } from '../config/overrides.js';
-import { formatPath, type LNode, type PathSegment } from '../config/source-map.js';
+import { formatPath, toPlain, type LNode, type PathSegment } from '../config/source-map.js';
 import { ConfigError, type ConfigProblem, type SourceLocation } from '../util/errors.js';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** Top-level sections that describe several experiments, removed from each one's config. */
 export const MULTI_SECTIONS = ['variants', 'sweep'] as const;
@@ -104,18 +109,31 @@ export function applyOverrides(root: LNode, overrides: readonly LocatedOverride[
   return problems.length > 0 ? problems : tree;
 }
 
+export interface ResolvedSet {
+  loaded: LoadedConfig;
+  /** The config as written (plain data): loading it gives `loaded.config` and `loaded.hash`. */
+  raw: unknown;
+}
+
 /**
  * The config of one set: the base file with `--set`, without its multi-experiment sections,
  * with the set's overrides. Throws ConfigError; each problem caused by an override is located
  * where the override was written and its message names the set.
  */
-export function resolveOverrideSet(source: ConfigSource, set: OverrideSet): LoadedConfig {
+export function resolveOverrideSet(source: ConfigSource, set: OverrideSet): ResolvedSet {
+  let final: LNode | undefined;
   try {
-    return loadConfig(source.file, {
+    const loaded = loadConfig(source.file, {
       set: source.set,
       readFile: source.readFile,
-      editTree: (root) => applyOverrides(withoutSections(root), set.overrides),
+      editTree: (root) => {
+        const edited = applyOverrides(withoutSections(root), set.overrides);
+        if (!Array.isArray(edited)) final = absoluteTracePaths(edited);
+        return final ?? edited;
+      },
     });
+    if (final === undefined) throw new Error('resolveOverrideSet: the loader did not pass the tree');
+    return { loaded, raw: toPlain(final) };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     throw new ConfigError(err.problems.map((p) => attribute(p, set)));
@@ -137,6 +155,52 @@ function attribute(problem: ConfigProblem, set: OverrideSet): ConfigProblem {
   };
 }
 
-function isWithin(path: string, prefix: string): boolean {
-  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+function isWithin(p: string, prefix: string): boolean {
+  return p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`);
+}
+
+/**
+ * Trace files (`pattern: { type: trace, file }`) resolve relative to the file that wrote them
+ * (the working directory for `--set`), as the loader does; written out absolute, the config
+ * means the same from any folder, so a point's config.json replays from DIR/points/N.
+ */
+function absoluteTracePaths(root: LNode): LNode {
+  const tasks = child(child(root, 'workload'), 'tasks');
+  if (tasks?.kind !== 'seq') return root;
+  let changed = false;
+  const newTasks = tasks.items.map((task) => {
+    const regions = child(task, 'regions');
+    if (regions?.kind !== 'seq') return task;
+    const newRegions = regions.items.map((region) => {
+      const pattern = child(region, 'pattern');
+      const type = child(pattern, 'type');
+      const file = child(pattern, 'file');
+      if (type?.kind !== 'scalar' || type.value !== 'trace' || file?.kind !== 'scalar') return region;
+      if (typeof file.value !== 'string' || path.isAbsolute(file.value)) return region;
+      const base =
+        file.loc.file === OVERRIDE_LOCATION.file ? process.cwd() : path.dirname(path.resolve(file.loc.file));
+      changed = true;
+      return withChild(
+        region,
+        'pattern',
+        withChild(pattern!, 'file', { ...file, value: path.resolve(base, file.value) }),
+      );
+    });
+    return withChild(task, 'regions', { ...regions, items: newRegions });
+  });
+  if (!changed) return root;
+  const workload = child(root, 'workload')!;
+  return withChild(root, 'workload', withChild(workload, 'tasks', { ...tasks, items: newTasks }));
+}
+
+function child(node: LNode | undefined, key: string): LNode | undefined {
+  return node?.kind === 'map' ? node.entries.get(key)?.value : undefined;
+}
+
+function withChild(node: LNode, key: string, value: LNode): LNode {
+  if (node.kind !== 'map') return node;
+  const entries = new Map(node.entries);
+  const prev = entries.get(key);
+  entries.set(key, { keyLoc: prev?.keyLoc ?? node.loc, value });
+  return { ...node, entries };
 }

@@ -4,11 +4,18 @@
  * and seed. Every point is resolved before anything runs, so a value that is wrong for one
  * point stops the whole sweep with a located error instead of failing it half-way.
  */
-import { configHash, type LoadedConfig } from '../config/load.js';
+import { configHash } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError, formatProblem, type ConfigProblem } from '../util/errors.js';
 import { expandSweep, type Expansion } from './expand.js';
-import { cachedReader, loadBase, resolveOverrideSet, sectionOf, type ConfigSource } from './override-set.js';
+import {
+  cachedReader,
+  loadBase,
+  resolveOverrideSet,
+  sectionOf,
+  type ConfigSource,
+  type ResolvedSet,
+} from './override-set.js';
 
 export interface PlannedPoint {
   index: number;
@@ -18,6 +25,8 @@ export interface PlannedPoint {
   seed: number;
   /** The plain experiment this point runs (no variants or sweep sections). */
   config: Config;
+  /** The same experiment as written (config.json): loading it gives `config` and `hash`. */
+  raw: unknown;
   /** sha256 of `config` (canonical JSON): the point's identity. */
   hash: string;
 }
@@ -62,7 +71,7 @@ export function planExperiments(file: string, set: readonly string[]): Experimen
   const points: PlannedPoint[] = [];
   const seen = new Set<string>();
   for (const spec of expansion.points) {
-    let resolved: LoadedConfig;
+    let resolved: ResolvedSet;
     try {
       resolved = resolveOverrideSet(source, {
         name: `point ${spec.index} (${spec.name})`,
@@ -82,9 +91,10 @@ export function planExperiments(file: string, set: readonly string[]): Experimen
       index: spec.index,
       name: spec.name,
       values: spec.values,
-      seed: resolved.config.run.seed,
-      config: resolved.config,
-      hash: resolved.hash,
+      seed: resolved.loaded.config.run.seed,
+      config: resolved.loaded.config,
+      raw: resolved.raw,
+      hash: resolved.loaded.hash,
     });
   }
   if (problems.length > 0) throw new ConfigError(problems);

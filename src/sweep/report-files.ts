@@ -68,7 +68,13 @@ async function variantsHtml(dir: string): Promise<string> {
   });
   if (variants.length === 0) throw new SweepDirError(`${dir}: no variant has a result.json`);
   const rows = comparisonRows(variants);
-  const barMetrics = ['score (ops/s)', 'pgmajfault', 'pgdemote_kswapd', 'workingset_refault_file'];
+  const barMetrics = [
+    'score (ops/s)',
+    'disk read MB/s',
+    'pgdemote_kswapd',
+    'pgmajfault',
+    'tiersim_read_miss',
+  ];
   return comparisonReportHtml({
     title: `tiersim variants: ${comparison.config_file}`,
     subtitle: `tiersim ${variants[0].result.version} · seed ${variants[0].result.seed} · ${variants.length} variant(s) · ratios against ${variants[0].name}`,

@@ -73,10 +73,7 @@ export async function runSweep(plan: ExperimentPlan, options: SweepOptions): Pro
   const epochsOf = (p: PlannedPoint) => Math.max(1, Math.ceil(p.config.run.duration / p.config.run.epoch));
   const runnables: Runnable[] = todo.map((p) => {
     // The config first: a point that fails can be replayed from it.
-    writeFileAtomic(
-      path.join(pointDir(out, p.index), 'config.json'),
-      JSON.stringify(p.config, null, 1) + '\n',
-    );
+    writeFileAtomic(path.join(pointDir(out, p.index), 'config.json'), JSON.stringify(p.raw, null, 1) + '\n');
     return { index: p.index, config: p.config, hash: p.hash, file: plan.file, epochs: epochsOf(p) };
   });
   const epochsTotal = runnables.reduce((n, r) => n + r.epochs, 0);

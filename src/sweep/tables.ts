@@ -29,6 +29,9 @@ const MAIN_COUNTER_CANDIDATES = [
   'pswpout',
   'numa_miss',
   'allocstall_normal',
+  'tiersim_read_miss',
+  'tiersim_disk_read_sectors',
+  'tiersim_disk_write_sectors',
 ];
 const KNOWN = new Set<string>(COUNTERS.map((c) => c.name));
 export const MAIN_COUNTERS: readonly string[] = MAIN_COUNTER_CANDIDATES.filter((c) => KNOWN.has(c));
@@ -50,6 +53,8 @@ export interface SummaryRow {
   seed: number;
   config_hash: string;
   score: number | null;
+  /** Disk read throughput over the run, MB/s (10^6 bytes per simulated second). */
+  disk_read_mb_s: number | null;
   counters: Record<string, number>;
   /** Per-node memory at the end of the run (meminfo). */
   nodes: NodeOccupancy[];
@@ -77,10 +82,26 @@ export function summaryRow(
     config_hash: point.config_hash,
   };
   if (outcome === undefined) {
-    return { ...base, status: 'missing', score: null, counters: {}, nodes: [], error: null };
+    return {
+      ...base,
+      status: 'missing',
+      score: null,
+      disk_read_mb_s: null,
+      counters: {},
+      nodes: [],
+      error: null,
+    };
   }
   if ('error' in outcome) {
-    return { ...base, status: 'failed', score: null, counters: {}, nodes: [], error: outcome.error };
+    return {
+      ...base,
+      status: 'failed',
+      score: null,
+      disk_read_mb_s: null,
+      counters: {},
+      nodes: [],
+      error: outcome.error,
+    };
   }
   const r = outcome.result;
   const values: Record<string, number> = {};
@@ -90,6 +111,7 @@ export function summaryRow(
     ...base,
     status: 'done',
     score: Math.round(r.score * 10) / 10,
+    disk_read_mb_s: Math.round(diskReadMBps(r) * 10) / 10,
     counters: values,
     nodes: r.nodes.map((n) => ({
       id: n.id,
@@ -100,6 +122,12 @@ export function summaryRow(
     })),
     error: null,
   };
+}
+
+/** Bytes read from the disk per simulated second / 10^6 (512-byte sectors, as /sys/block counts). */
+export function diskReadMBps(r: RunResult): number {
+  const seconds = r.duration_ns / 1e9;
+  return seconds > 0 ? ((r.vmstat['tiersim_disk_read_sectors'] ?? 0) * 512) / seconds / 1e6 : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,6 +153,7 @@ export function summaryCsv(
     ...swept,
     'seed',
     'score',
+    'disk_read_mb_s',
     ...counterNames,
     ...nodeIds.flatMap((id) => [`node${id}_anon_mib`, `node${id}_file_mib`, `node${id}_free_mib`]),
     'config_hash',
@@ -139,6 +168,7 @@ export function summaryCsv(
       ...swept.map((k) => showValue(r.values[k])),
       String(r.seed),
       r.score === null ? '' : String(r.score),
+      r.disk_read_mb_s === null ? '' : String(r.disk_read_mb_s),
       ...counterNames.map((c) => (r.status === 'done' ? String(r.counters[c] ?? 0) : '')),
       ...nodeIds.flatMap((id) => {
         const n = node(id);
@@ -278,9 +308,12 @@ export interface ComparisonRow {
 export function comparisonRows(variants: readonly ComparedVariant[]): ComparisonRow[] {
   const metrics: { metric: string; of: (r: RunResult) => number }[] = [
     { metric: 'score (ops/s)', of: (r) => r.score },
+    { metric: 'disk read MB/s', of: diskReadMBps },
     ...MAIN_COUNTERS.map((c) => ({ metric: c, of: (r: RunResult) => r.vmstat[c] ?? 0 })),
   ];
-  const nodeIds = variants[0]?.result.nodes.map((n) => n.id) ?? [];
+  const nodeIds = [...new Set(variants.flatMap((v) => v.result.nodes.map((n) => n.id)))].sort(
+    (a, b) => a - b,
+  );
   for (const id of nodeIds) {
     for (const [label, key] of [
       ['file', 'FilePages'],
@@ -314,7 +347,7 @@ export function comparisonCells(
   const body = rows.map((row) => [
     row.metric,
     ...row.values.map((x, i) => {
-      const shown = row.metric.endsWith('MiB') ? x.toFixed(1) : formatCount(Math.round(x));
+      const shown = /MiB$|MB\/s$/.test(row.metric) ? x.toFixed(1) : formatCount(Math.round(x));
       return i === 0 ? shown : shown + ratioText(row.ratios[i], x);
     }),
   ]);

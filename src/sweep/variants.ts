@@ -108,7 +108,7 @@ export function writeVariantsOutput(
 ): void {
   outcomes.forEach((o, i) => {
     const vdir = path.join(dir, o.name);
-    writeFileAtomic(path.join(vdir, 'config.json'), JSON.stringify(plan.points[i].config, null, 1) + '\n');
+    writeFileAtomic(path.join(vdir, 'config.json'), JSON.stringify(plan.points[i].raw, null, 1) + '\n');
     if (o.result !== undefined) writeRunOutput(vdir, o.result);
   });
   const variants = compared(outcomes);
