@@ -6,9 +6,9 @@
  * size in `rec`, a Float64Array (doubles kept in object fields or returned from calls could be
  * boxed). Errors name the file and the line and column (text) or byte offset (binary).
  *
- * The file is opened on the first `next()`, by the thread that calls it, and closed when the
- * end is reached (a `rewind()` opens it again); a reader dropped mid-file has its descriptor
- * closed when it is garbage-collected.
+ * The file is opened on the first `next()`, by the thread that calls it, and stays open across
+ * `rewind()`s (a looping replay reopens nothing) until `close()`; a reader dropped without
+ * `close()` has its descriptor closed when it is garbage-collected.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { assert } from '../../util/assert.js';
@@ -48,10 +48,7 @@ const D_RECORDS = 3;
 /** Binary predictors: previous instruction address + size, previous data address. */
 const D_NEXT_I = 4;
 const D_PREV_D = 5;
-/** Binary: records the header promises; first record's offset. */
-const D_HEADER_RECORDS = 6;
-const D_START = 7;
-const D_WORDS = 8;
+const D_WORDS = 6;
 
 const closer = new FinalizationRegistry<number>((fd) => {
   try {
@@ -76,6 +73,8 @@ export class TraceReader {
   private readonly chunk: number;
   private readonly buf: Buffer;
   private readonly d = new Float64Array(D_WORDS);
+  /** Binary header, read once: [header size (0 until read), record count]. */
+  private readonly header = new Float64Array(2);
   private fd = -1;
   private pos = 0;
   private end = 0;
@@ -107,19 +106,15 @@ export class TraceReader {
     if (this.done) return -1;
     if (this.fd < 0) this.open();
     const kind = this.format === 'lackey' ? this.nextLackey() : this.nextBinary();
-    if (kind < 0) {
-      this.done = true;
-      this.close();
-    } else {
-      this.d[D_RECORDS]++;
-    }
+    if (kind < 0) this.done = true;
+    else this.d[D_RECORDS]++;
     return kind;
   }
 
-  /** Back to the first record; the file is reopened by the next `next()`. */
+  /** Back to the first record (the file stays open). */
   rewind(): void {
-    this.close();
     this.done = false;
+    if (this.fd >= 0) this.start();
   }
 
   close(): void {
@@ -132,32 +127,38 @@ export class TraceReader {
   }
 
   private open(): void {
-    const d = this.d;
     try {
       this.fd = openSync(this.file, 'r');
     } catch (err) {
       throw new TraceError(this.file, `cannot read the trace: ${(err as Error).message}`);
     }
     closer.register(this, this.fd, this);
+    this.start();
+  }
+
+  /** Positions the reader before the first record (allocates nothing once the header is known). */
+  private start(): void {
     this.pos = 0;
     this.end = 0;
     this.eof = false;
-    d.fill(0);
-    if (this.format === 'tiersim') {
+    this.d.fill(0);
+    if (this.format !== 'tiersim') return;
+    const header = this.header;
+    if (header[0] === 0) {
       this.fillAtLeast(HEADER_SIZE);
-      let header;
+      let h;
       try {
-        header = decodeHeader(this.buf.subarray(0, this.end), this.file);
+        h = decodeHeader(this.buf.subarray(0, this.end), this.file);
       } catch (err) {
         this.close();
         throw err;
       }
-      this.pageSizeHint = header.pageSizeHint;
-      d[D_HEADER_RECORDS] = header.records;
-      d[D_START] = header.headerSize;
-      // The header may be longer than this version's: skip to the first record.
-      this.skipTo(header.headerSize);
+      this.pageSizeHint = h.pageSizeHint;
+      header[0] = h.headerSize;
+      header[1] = h.records;
     }
+    // The header may be longer than this version's: skip to the first record.
+    this.skipTo(header[0]);
   }
 
   private skipTo(offset: number): void {
@@ -339,10 +340,10 @@ export class TraceReader {
     const end = this.end;
     let p = this.pos;
     if (p >= end) {
-      if (d[D_RECORDS] !== d[D_HEADER_RECORDS]) {
+      if (d[D_RECORDS] !== this.header[1]) {
         throw this.binaryError(
           p,
-          `expected ${d[D_HEADER_RECORDS]} records (the header's count), found ${d[D_RECORDS]}: the file is truncated`,
+          `expected ${this.header[1]} records (the header's count), found ${d[D_RECORDS]}: the file is truncated`,
         );
       }
       return -1;

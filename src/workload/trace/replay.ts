@@ -119,6 +119,7 @@ export class TraceReplay {
         // An empty trace never yields a record, looped or not.
         if (!this.loop || reader.records === 0) {
           this.ended = true;
+          reader.close();
           return false;
         }
         reader.rewind();
