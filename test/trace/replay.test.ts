@@ -196,6 +196,29 @@ describe('through the generator and the access loop', () => {
     expect(long.result.score).toBeCloseTo(short.result.score / 4, 6);
   });
 
+  it('a file region read with read(): misses of the page cache instead of faults', async () => {
+    const expected = records.flatMap((r) => recordAccesses(r, shape));
+    const distinct = new Set(expected.map((v) => v >> 1)).size;
+    const { result } = await runText(`
+topology:
+  nodes:
+    - { id: 0, cpus: 1, memory: 64MiB, device: dram }
+run: { duration: 20ms, epoch: 1ms }
+workload:
+  files: [{ name: data, size: 1MiB }]
+  tasks:
+    - name: t
+      cpus: [0]
+      regions:
+        - { kind: file, file: data, offset: 200KiB, size: 400KiB, access: read, pattern: { type: trace, file: ${file}, loop: false, base: 0x4000000 } }
+`);
+    expect(result.vmstat['tiersim_accesses']).toBe(expected.length);
+    expect(result.vmstat['pgfault']).toBe(0);
+    // One miss per distinct page, less the pages readahead brought in first.
+    expect(result.vmstat['tiersim_read_miss']).toBeLessThanOrEqual(distinct);
+    expect(result.vmstat['tiersim_read_miss']).toBeGreaterThan(distinct / 2);
+  });
+
   it('a trace region among others: its accesses, in order, are the CPU share of the trace', () => {
     const extra = `        - { kind: anon, size: 1MiB, weight: 2, pattern: { type: uniform }, write_fraction: 0.5 }`;
     const sim = createSimulation(
