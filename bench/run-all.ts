@@ -19,6 +19,7 @@ const FILES = [
   'memory.bench.ts',
   'sync.bench.ts',
   'scaling.bench.ts',
+  'sweep.bench.ts',
 ];
 
 const only = argValue('--only')?.split(',');

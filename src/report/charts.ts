@@ -231,6 +231,8 @@ export function sweepSpec(
               field: 'series',
               type: 'nominal' as const,
               title: axis.series,
+              // Lines in sweep order, not alphabetical.
+              sort: [...new Set(points.map((p) => p.series))],
               legend: { labelLimit: 400, titleLimit: 400 },
             },
           }
@@ -244,6 +246,9 @@ export function sweepSpec(
             field: 'mean',
             type: 'quantitative',
             scale: { zero: false },
+            // Axis labels with SI prefixes ("114k", "1.2M"; a constant 0 reads "0", not
+            // "0.000000"); the marks' descriptions keep the exact values.
+            axis: { labelExpr: "format(datum.value, '~s')" },
             title: `${metric} (mean over seeds)`,
           },
         },

@@ -8,10 +8,17 @@
  * second simulation makes a second closure and its loop runs about 2x slower for the rest of the
  * thread's life (measured in bench/sweep.bench.ts). So by default (`recycle: true`) every thread
  * runs exactly one experiment: a load balancer hands tasks only to threads that have not run
- * one, and a thread is terminated as soon as its task returns; piscina replaces it (minThreads).
+ * one, and a thread is terminated as soon as its task returns; the next task starts a new one.
  * Handing out tasks only to fresh threads is what makes retiring safe: piscina can never give a
  * queued task to a thread that is about to be terminated. Starting a thread costs ~0.15 s from
  * dist/ (0.6–0.9 s from sources, through tsx), small next to an experiment of seconds.
+ *
+ * No thread is ever terminated while it loads its modules: on Node 20 terminating a worker
+ * inside piscina's `require()` of an ES module aborts the whole process ("FATAL ERROR:
+ * v8::Module::IsGraphAsync must be used on an instantiated module", seen once in the benchmark
+ * when the pool was destroyed while a replacement thread was starting). So `minThreads` is 0: a
+ * thread starts only for a task, and every thread has finished loading (piscina's READY comes
+ * after the task module is loaded) before its task can return and the pool can end it.
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -72,9 +79,10 @@ export class ExperimentPool {
     this.piscina = new Piscina<ExperimentTask, ExperimentOutcome>({
       ...taskModule(),
       name: 'default',
-      minThreads: options.jobs,
+      // Threads start on demand, for a task (see above); at most `jobs` at once.
+      minThreads: 0,
       maxThreads: options.jobs,
-      // Threads only idle between tasks of a sweep; the pool is closed when the sweep ends.
+      // Reused threads only idle between the tasks of a sweep; the pool is closed when it ends.
       idleTimeout: 60_000,
       // At most `jobs` tasks are in flight (runner.ts), so the queue never holds more.
       maxQueue: options.jobs,
@@ -110,7 +118,7 @@ export class ExperimentPool {
     return outcome;
   }
 
-  /** Ends a thread that has run its experiment; piscina starts a fresh one (minThreads). */
+  /** Ends a thread that has run its experiment (the next task starts a fresh one). */
   private async retire(threadId: number): Promise<void> {
     const worker = this.piscina.threads.find((w) => w.threadId === threadId);
     if (worker !== undefined) await worker.terminate();

@@ -83,8 +83,16 @@ export async function executeExperiments(
   };
 
   const timer = setInterval(poll, POLL_MS);
+  const loops = Array.from({ length: jobs }, (_, slot) => slotLoop(slot));
   try {
-    await Promise.all(Array.from({ length: jobs }, (_, slot) => slotLoop(slot)));
+    await Promise.all(loops);
+  } catch (err) {
+    // A caller's onSettled threw (a full disk, say): start nothing more, let the running
+    // experiments stop, and only then end the pool (never a thread that is still loading).
+    state.stopped = true;
+    Atomics.store(words, PROGRESS_STOP, 1);
+    await Promise.allSettled(loops);
+    throw err;
   } finally {
     clearInterval(timer);
     await pool?.destroy();
