@@ -82,7 +82,7 @@ async function variantsHtml(dir: string): Promise<string> {
     table: comparisonCells(variants, rows),
     bars: rows
       .filter((r) => barMetrics.includes(r.metric))
-      .map((r) => ({ metric: r.metric, values: r.values })),
+      .map((r) => ({ metric: r.metric, values: r.values.map((v) => v ?? 0) })),
   });
 }
 

@@ -299,14 +299,15 @@ export interface ComparedVariant {
 
 export interface ComparisonRow {
   metric: string;
-  values: number[];
-  /** value / first variant's value; null when the first is 0. */
+  /** One per variant; null where the variant has no such thing (a node its machine lacks). */
+  values: (number | null)[];
+  /** value / first variant's value; null when either is null or the first is 0. */
   ratios: (number | null)[];
 }
 
 /** Score, the main counters that are non-zero in some variant, and per-node memory at the end. */
 export function comparisonRows(variants: readonly ComparedVariant[]): ComparisonRow[] {
-  const metrics: { metric: string; of: (r: RunResult) => number }[] = [
+  const metrics: { metric: string; of: (r: RunResult) => number | null }[] = [
     { metric: 'score (ops/s)', of: (r) => r.score },
     { metric: 'disk read MB/s', of: diskReadMBps },
     ...MAIN_COUNTERS.map((c) => ({ metric: c, of: (r: RunResult) => r.vmstat[c] ?? 0 })),
@@ -321,7 +322,10 @@ export function comparisonRows(variants: readonly ComparedVariant[]): Comparison
     ] as const) {
       metrics.push({
         metric: `node ${id} ${label} MiB`,
-        of: (r) => (r.nodes.find((n) => n.id === id)?.meminfo[key] ?? 0) / 1024,
+        of: (r) => {
+          const node = r.nodes.find((n) => n.id === id);
+          return node === undefined ? null : (node.meminfo[key] ?? 0) / 1024;
+        },
       });
     }
   }
@@ -329,13 +333,14 @@ export function comparisonRows(variants: readonly ComparedVariant[]): Comparison
     .map(({ metric, of }) => {
       const values = variants.map((v) => of(v.result));
       const first = values[0];
-      return { metric, values, ratios: values.map((x) => (first === 0 ? null : x / first)) };
+      const ratios = values.map((x) => (x === null || first === null || first === 0 ? null : x / first));
+      return { metric, values, ratios };
     })
-    .filter((row, i) => i === 0 || row.values.some((v) => v !== 0));
+    .filter((row, i) => i === 0 || row.values.some((v) => v !== null && v !== 0));
 }
 
-function ratioText(ratio: number | null, value: number): string {
-  if (ratio === null) return value === 0 ? '' : ' (—)';
+function ratioText(ratio: number | null, value: number | null): string {
+  if (ratio === null) return value === null || value === 0 ? '' : ' (—)';
   return ` (${ratio.toFixed(2)}×)`;
 }
 
@@ -347,6 +352,7 @@ export function comparisonCells(
   const body = rows.map((row) => [
     row.metric,
     ...row.values.map((x, i) => {
+      if (x === null) return '-';
       const shown = /MiB$|MB\/s$/.test(row.metric) ? x.toFixed(1) : formatCount(Math.round(x));
       return i === 0 ? shown : shown + ratioText(row.ratios[i], x);
     }),
@@ -370,7 +376,7 @@ export function comparisonCsv(variants: readonly ComparedVariant[], rows: readon
   const lines = [header.map(csvField).join(',')];
   for (const row of rows) {
     const cells = row.values.flatMap((x, i) => {
-      const value = String(Math.round(x * 10) / 10);
+      const value = x === null ? '' : String(Math.round(x * 10) / 10);
       const ratio = row.ratios[i];
       return i === 0 ? [value] : [value, ratio === null ? '' : ratio.toFixed(4)];
     });
