@@ -151,15 +151,57 @@ export const TopologySchema = z.strictObject({
 // Kernel knobs (kernel names and defaults)
 // ---------------------------------------------------------------------------------------------
 
-export const KERNEL_VERSIONS = ['5.15', '6.1'] as const;
+/** Kernel versions tiersim models, oldest first (comparisons use this order). */
+export const KERNEL_VERSIONS = ['5.15', '5.18', '6.0', '6.1'] as const;
+
+const ms = (what: string, dflt: number) =>
+  z.int().min(0).describe(`${what} Unit: ms. Default: ${dflt}.`).default(dflt);
 
 export const KernelSchema = z.strictObject({
   version: z
     .enum(KERNEL_VERSIONS)
     .describe(
-      'Kernel whose demotion-target algorithm is used: 5.15 (node_demotion[] passes, one unshared target) or 6.1 (memory tiers, preferred + allowed targets). Default: 6.1.',
+      'Kernel to model. Demotion targets: node_demotion[] passes, one unshared target (5.15, 5.18, 6.0) or memory tiers with preferred + allowed targets (6.1). NUMA balancing tiering mode (numa_balancing 2) exists from 5.18; 5.18 promotes every hint-faulted slow page, 6.0+ adds hot-page selection, rate limit and threshold adjustment. Default: 6.1.',
     )
     .default('6.1'),
+  numa_balancing: z
+    .int()
+    .min(0)
+    .max(3)
+    .describe(
+      'kernel.numa_balancing: 0 off, 1 NUMA_BALANCING_NORMAL (misplaced pages follow their CPU), 2 NUMA_BALANCING_MEMORY_TIERING (promote hot pages of slow nodes), 3 both. Default: 0 here (distributions often build with 1; tiersim keeps runs without promotion free of scanning).',
+    )
+    .default(0),
+  numa_balancing_scan_delay_ms: ms("Delay before a task's first NUMA scan.", 1000),
+  numa_balancing_scan_period_min_ms: ms('Shortest scan period (for the whole address space).', 1000),
+  numa_balancing_scan_period_max_ms: ms(
+    'Longest scan period; also the hot-threshold adjustment period (6.0+).',
+    60000,
+  ),
+  numa_balancing_scan_size_mb: z
+    .int()
+    .min(1)
+    .describe('Address space armed per scan. Unit: MiB. Default: 256.')
+    .default(256),
+  numa_balancing_hot_threshold_ms: ms(
+    'Hot-page threshold of 6.0+ (debugfs hot_threshold_ms): a slow page whose hint fault comes this long after its scan is not promoted.',
+    1000,
+  ),
+  numa_balancing_promote_rate_limit_MBps: z
+    .int()
+    .min(0)
+    .describe(
+      'kernel.numa_balancing_promote_rate_limit_MBps (6.0+): promotion candidates per second per node. Unit: MB/s. Default: 65536 (effectively unlimited).',
+    )
+    .default(65536),
+  promotion_patches: z
+    .int()
+    .min(0)
+    .max(3)
+    .optional()
+    .describe(
+      "tiersim extension, for Huang Ying's 6.0 table: how many patches of the 6.0 'memory tiering: hot page selection' series apply: 0 = 5.18 behaviour (promote every hint-faulted slow page), 1 = hot-page selection, 2 = + rate limit, 3 = + threshold adjustment. Default: 0 for 5.18, 3 for 6.0 and later.",
+    ),
   demotion_enabled: z
     .boolean()
     .describe('/sys/kernel/mm/numa/demotion_enabled. Default: false (the kernel default).')
@@ -246,6 +288,9 @@ export const StorageSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 
 export const CostsSchema = z.strictObject({
+  hint_fault: Duration.describe(
+    'CPU time of a NUMA hint fault (the page-protection fault of the NUMA-balancing scanner). Unit: ns. Default: 1us.',
+  ).default(1000),
   minor_fault: Duration.describe(
     'CPU time of a fault that needs no I/O (anon zero-fill, page found in the page cache). Unit: ns. Default: 1us.',
   ).default(1000),
@@ -303,7 +348,12 @@ export const PatternSchema = z.discriminatedUnion('type', [
       .default(0.99),
   }),
   z.strictObject({
-    type: z.literal('hotset').describe('A hot set at the start of the region takes most accesses.'),
+    type: z.literal('hotset').describe('A hot set (at `offset` in the region) takes most accesses.'),
+    offset: fraction
+      .describe(
+        'Where the hot set starts, as a fraction of the region (it wraps around the end). Default: 0.',
+      )
+      .default(0),
     fraction: z
       .number()
       .gt(0)
@@ -381,6 +431,12 @@ export const RegionSchema = z.strictObject({
   write_fraction: fraction
     .describe('Fraction of accesses that are stores (they dirty the page). Default: 0.')
     .default(0),
+  prefault: z
+    .boolean()
+    .describe(
+      'Touch every page of the region in order before the run (as pmbench and databases initialise their memory), so pages are placed by first touch before the measured accesses start. Default: false.',
+    )
+    .default(false),
 });
 
 export const PolicySchema = z.strictObject({
@@ -564,3 +620,8 @@ export type PolicyConfig = TaskConfig['policy'];
 export type ActionConfig = WorkloadConfig['actions'][number];
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
+
+/** True when kernel `v` is `min` or later. */
+export function versionAtLeast(v: KernelVersion, min: KernelVersion): boolean {
+  return KERNEL_VERSIONS.indexOf(v) >= KERNEL_VERSIONS.indexOf(min);
+}

@@ -6,7 +6,13 @@
  * holds a defaulted one.
  */
 import type { ConfigErrorCode, ConfigProblem, SourceLocation } from '../util/errors.js';
-import type { Config, RegionConfig, TaskConfig, WorkloadConfig } from './schema.js';
+import {
+  versionAtLeast,
+  type Config,
+  type RegionConfig,
+  type TaskConfig,
+  type WorkloadConfig,
+} from './schema.js';
 import type { ConfigLocator } from './source-map.js';
 import { formatBytes, formatDuration } from './units.js';
 
@@ -16,6 +22,7 @@ export function validateSemantics(config: Config, locator: ConfigLocator): Confi
   checkNodes(config, out);
   checkDistances(config, out);
   checkRun(config, out);
+  checkKernel(config, out);
   if (config.workload !== undefined) checkWorkload(config, config.workload, out);
   return out.list;
 }
@@ -171,6 +178,24 @@ function describeCpus(byNode: Map<number, number[]>, total: number): string {
 // ---------------------------------------------------------------------------------------------
 // Run
 // ---------------------------------------------------------------------------------------------
+
+function checkKernel(config: Config, out: Problems): void {
+  const k = config.kernel;
+  if ((k.numa_balancing & 2) !== 0 && !versionAtLeast(k.version, '5.18')) {
+    out.add(
+      'INCONSISTENT',
+      'kernel.numa_balancing',
+      `NUMA_BALANCING_MEMORY_TIERING (2) needs kernel 5.18 or later; kernel.version is ${k.version}`,
+    );
+  }
+  if (k.promotion_patches !== undefined && k.promotion_patches > 0 && !versionAtLeast(k.version, '6.0')) {
+    out.add(
+      'INCONSISTENT',
+      'kernel.promotion_patches',
+      `the hot-page selection series is 6.0 code; kernel.version is ${k.version}`,
+    );
+  }
+}
 
 function checkRun(config: Config, out: Problems): void {
   const { epoch, duration, sample_interval: sample } = config.run;

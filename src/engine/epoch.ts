@@ -7,13 +7,14 @@
  */
 import { CPU_WORDS, NODE_WORDS } from '../memory/layout.js';
 import { updateDeviceLoad } from '../kernel/blockdev.js';
+import { updatePromotionGauges } from '../kernel/numa.js';
 import { updateGauges } from '../metrics/gauges.js';
 import { Sampler } from '../metrics/series.js';
 import { NR_COUNTERS } from '../metrics/vmstat.js';
 import {
   accessPhase,
   acksStep,
-  anyKswapdAwake,
+  reclaimPhasesNeeded,
   beginEpoch,
   migratePhase,
   placeStep,
@@ -102,7 +103,7 @@ export function runEpochs(
     t.phase = 'place';
     if (coordinator !== undefined) {
       coordinator.nextAction = placeStep(sim, epoch, coordinator.nextAction);
-      const reclaim = anyKswapdAwake(sim);
+      const reclaim = reclaimPhasesNeeded(sim);
       Atomics.store(c, K_RECLAIM, reclaim ? 1 : 0);
       if (reclaim) {
         // Wake the workers of CPU-less nodes: they sleep through epochs without reclaim.
@@ -179,6 +180,7 @@ function endStep(sim: Simulation, coordinator: Coordinator, epoch: number): void
   const done = epoch + 1;
   const c = sim.control;
   updateGauges(sim.s);
+  updatePromotionGauges(sim.s);
   updateDeviceLoad(sim.s);
   if (done % sim.spec.sampleEveryEpochs === 0 || done === sim.spec.epochs) {
     coordinator.sampler.sample(done * sim.spec.params.epochNs);

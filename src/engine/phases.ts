@@ -4,7 +4,8 @@
  * described in src/engine/protocol.ts). Parallel phases touch only what the node owns;
  * coordinator steps run on one thread while the others wait.
  */
-import { G_EPOCH, G_NOW_NS, NODE_WORDS, W_KSWAPD_WOKEN } from '../memory/layout.js';
+import { G_EPOCH, G_NOW_NS, G_PROMOTIONS, NODE_WORDS, W_KSWAPD_WOKEN } from '../memory/layout.js';
+import { numaScan } from '../kernel/numa.js';
 import { placeFaults, populatePages } from '../kernel/fault.js';
 import { migrateRound, routeAcks, routeDemotions } from '../kernel/migrate.js';
 import { refreshSwapView } from '../kernel/swap.js';
@@ -23,6 +24,7 @@ export function accessPhase(sim: Simulation, nid: number, epoch: number): void {
  */
 export function placeStep(sim: Simulation, epoch: number, nextAction: number): number {
   refreshSwapView(sim.s);
+  numaScan(sim.s, sim.ctx.scanSpaces);
   const actions = sim.spec.actions;
   let i = nextAction;
   for (; i < actions.length && actions[i].epoch <= epoch; i++) {
@@ -35,7 +37,9 @@ export function placeStep(sim: Simulation, epoch: number, nextAction: number): n
   return i;
 }
 
-export function anyKswapdAwake(sim: Simulation): boolean {
+/** The reclaim, migrate and settle phases are needed: a kswapd is awake or promotions are queued. */
+export function reclaimPhasesNeeded(sim: Simulation): boolean {
+  if (sim.s.globalWords[G_PROMOTIONS] > 0) return true;
   for (let nid = 0; nid < sim.s.layout.nodes; nid++) {
     if (sim.s.nodeWords[nid * NODE_WORDS + W_KSWAPD_WOKEN] !== 0) return true;
   }
@@ -52,9 +56,14 @@ export function reclaimPhase(sim: Simulation, nid: number): void {
   kswapdRun(sim.s, sim.ctx, nid);
 }
 
-/** Coordinator: demotion records to their targets; returns how many. */
+/**
+ * Coordinator: demotion records to their targets; returns how many migration records await the
+ * migrate round (those plus the promotions the place step queued directly).
+ */
 export function routeStep(sim: Simulation): number {
-  return routeDemotions(sim.s);
+  const promotions = sim.s.globalWords[G_PROMOTIONS];
+  sim.s.globalWords[G_PROMOTIONS] = 0;
+  return routeDemotions(sim.s) + promotions;
 }
 
 export function migratePhase(sim: Simulation, nid: number): void {

@@ -22,6 +22,7 @@ import { createReclaimContext, type ReclaimContext } from '../kernel/vmscan.js';
 import { buildWorkloadPlan, type WorkloadPlan } from '../workload/plan.js';
 import { makeAccessRunner, type AccessRunner } from '../workload/access-loop.js';
 import { initSequentialPositions } from '../workload/generate.js';
+import { initNumaScan } from '../kernel/numa.js';
 import { CONTROL_INT32S, K_SNAPSHOT_EPOCHS } from './protocol.js';
 
 /** Shared buffers of the epoch protocol (not simulation state): control block, series, snapshot. */
@@ -110,6 +111,21 @@ export function planSimulation(config: Config): SimulationSpec {
       cpu: task.cpus[0],
     };
   });
+  // Regions marked prefault are touched in order before the run, by the task's first CPU.
+  for (const [t, task] of plan.tasks.entries()) {
+    (config.workload?.tasks[t]?.regions ?? []).forEach((region, i) => {
+      if (!region.prefault) return;
+      const r = task.regions[i];
+      actions.push({
+        epoch: 0,
+        kind: 'populate',
+        firstPage: r.firstPage,
+        endPage: r.firstPage + r.pages,
+        cpuNid: machine.cpuNode[task.cpus[0]],
+        cpu: task.cpus[0],
+      });
+    });
+  }
   // A pgbench database starts initialised: in the page cache, placed as its loader left it.
   for (const task of plan.tasks) {
     if (task.pgbench === undefined) continue;
@@ -154,6 +170,7 @@ export function openSimulation(spec: SimulationSpec, init: boolean): Simulation 
   if (init) {
     initState(s);
     initSequentialPositions(s);
+    initNumaScan(s);
     Atomics.store(control, K_SNAPSHOT_EPOCHS, -1);
   }
   return {

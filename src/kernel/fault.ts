@@ -9,7 +9,7 @@
  *   record order, allocates as the kernel's allocator would and installs the page. A page
  *   several CPUs faulted in the same epoch is installed once.
  */
-import { PG_ACTIVE, PG_LRU, PG_SWAPBACKED, PG_WORKINGSET, lruOf } from '../memory/flags.js';
+import { PG_ACTIVE, PG_LRU, PG_SWAPBACKED, PG_WORKINGSET, PTE_YOUNG, lruOf } from '../memory/flags.js';
 import { frameNode } from '../memory/frames.js';
 import {
   G_EPOCH,
@@ -35,11 +35,14 @@ import {
   TIERSIM_FAULT_NS,
   TIERSIM_FAULT_STALL,
   TIERSIM_READ_MISS,
+  NUMA_HINT_FAULTS,
+  NUMA_HINT_FAULTS_LOCAL,
   TIERSIM_READAHEAD_PAGES,
 } from '../metrics/vmstat.js';
 import { accessTag, markAccessed } from './accessed.js';
 import { allocUserPage } from './alloc.js';
 import { MPOL_INTERLEAVE, policyZonelist } from './mempolicy.js';
+import { numaHintFault } from './numa.js';
 import { DEV_DISK, DEV_SWAP, countRead, readLatencyNs } from './blockdev.js';
 import { swapSlotFreed } from './swap.js';
 import type { ReclaimContext } from './vmscan.js';
@@ -135,6 +138,33 @@ export function handleMiss(
   return ns;
 }
 
+/**
+ * A mapped access found its page armed PROT_NONE by the NUMA scanner: a hint fault. The access
+ * phase only charges and queues it (the coordinator restores the PTE and decides on migration
+ * in the place step); the CPU's later accesses to the page this epoch are ordinary accesses.
+ * Returns the extra nanoseconds, or -1 when the fault ring is full.
+ */
+export function handleHintFault(
+  s: SimState,
+  cpu: number,
+  nid: number,
+  frame: number,
+  page: number,
+  store: number,
+  memNid: number,
+): number {
+  const base = cpu * s.layout.faultHashSize;
+  const found = hashFind(s, cpu, page);
+  if (found >= 0) return 0;
+  if (!queueFault(s, cpu, nid, page, KIND_HINT | store, frame)) return -1;
+  hashInsert(s, cpu, base + (-1 - found), page, store);
+  const row = nid * NR_COUNTERS;
+  s.counters[row + NUMA_HINT_FAULTS]++;
+  if (memNid === nid) s.counters[row + NUMA_HINT_FAULTS_LOCAL]++;
+  s.counters[row + TIERSIM_FAULT_NS] += s.params.numa.hintFaultNs;
+  return s.params.numa.hintFaultNs;
+}
+
 /** Remember a page this CPU faulted (or read ahead) this epoch, while the hash is under half full. */
 function hashInsert(s: SimState, cpu: number, slot: number, page: number, store: number): void {
   const cw = cpu * CPU_WORDS;
@@ -188,7 +218,7 @@ function queueFault(
     return false;
   }
   ring.words[r] = page;
-  ring.words[r + 1] = cpu * 4 + kind;
+  ring.words[r + 1] = cpu * 8 + kind;
   ring.words[r + 2] = window;
   // Publish the record to the coordinator (its words are written).
   ring.commit();
@@ -204,7 +234,11 @@ export function placeFaults(s: SimState, ctx: ReclaimContext): void {
       const word = ring.words[r + 1];
       const window = ring.words[r + 2];
       ring.release();
-      const cpu = word >>> 2;
+      const cpu = word >>> 3;
+      if ((word & KIND_HINT) !== 0) {
+        numaHintFault(s, ctx.policies[s.plan.cpuTask[cpu]], page, cpu, word & 1);
+        continue;
+      }
       installPage(s, ctx, page, cpu, word & 3);
       // The rest of a readahead window: plain page-cache pages, neither mapped nor accessed.
       for (let q = page + 1; q < page + window; q++) {
@@ -225,12 +259,15 @@ export function populatePages(
   end: number,
   cpu: number,
 ): void {
-  for (let page = first; page < end; page++)
-    if (s.pte[page] <= 0) installPage(s, ctx, page, cpu, KIND_READAHEAD);
+  // Page cache arrives unaccessed; anonymous memory as its first store left it (young, dirty).
+  const kind = first < s.plan.filePages ? KIND_READAHEAD : 1;
+  for (let page = first; page < end; page++) if (s.pte[page] <= 0) installPage(s, ctx, page, cpu, kind);
 }
 
 /** installPage kind of a page read ahead (or populated): no access to record. */
-const KIND_READAHEAD = 4;
+const KIND_READAHEAD = 8;
+/** Fault-record kind bit of a NUMA hint fault (the third word is then the frame). */
+const KIND_HINT = 4;
 
 function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number, kind: number): void {
   const store = kind & 1;
@@ -239,7 +276,7 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
     // Another record of this epoch brought the page in already.
     if (store !== 0) s.frameDirty[e - 1] = 1;
     if ((kind & 2) !== 0) markAccessed(s.frameAccessed, e - 1, accessTag(s.globalWords[G_EPOCH]));
-    else s.frameYoung[e - 1] = 1;
+    else s.frameYoung[e - 1] |= PTE_YOUNG;
     return;
   }
   const cpuNid = s.machine.cpuNode[cpu];

@@ -9,6 +9,7 @@ import {
   W_KSWAPD_FAILURES,
   W_KSWAPD_WOKEN,
   W_WMARK_HIGH,
+  W_WMARK_PROMO,
 } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
 
@@ -16,13 +17,15 @@ import type { SimState } from '../memory/state.js';
 export const MAX_RECLAIM_RETRIES = 16;
 
 /**
- * pgdat_balanced(): free pages above HIGH. Pages kswapd has isolated for demotion this epoch
- * count as free already: the kernel would have migrated them synchronously and they settle at
- * the end of the epoch.
+ * pgdat_balanced(): free pages above HIGH, or above PROMO when NUMA balancing is in tiering
+ * mode (5.18+), which leaves room for promotions. Pages kswapd has isolated for demotion this
+ * epoch count as free already: the kernel would have migrated them synchronously and they
+ * settle at the end of the epoch.
  */
 export function pgdatBalanced(s: SimState, nid: number): boolean {
   const w = nid * NODE_WORDS;
-  return s.nodeWords[w + W_FREE] + s.nodeWords[w + W_DEMOTE_PENDING] > s.nodeWords[w + W_WMARK_HIGH];
+  const mark = (s.params.numa.mode & 2) !== 0 ? W_WMARK_PROMO : W_WMARK_HIGH;
+  return s.nodeWords[w + W_FREE] + s.nodeWords[w + W_DEMOTE_PENDING] > s.nodeWords[w + mark];
 }
 
 export function kswapdHopeless(s: SimState, nid: number): boolean {

@@ -17,16 +17,27 @@
  * moved and reclaims the rest the ordinary way. Direct reclaim runs in the serial place phase
  * and migrates at once through the same allocation steps.
  */
-import { PG_ISOLATED, PG_LRU, PG_MIGRATE_MASK, PG_SWAPBACKED, lruOf } from '../memory/flags.js';
+import {
+  PG_ISOLATED,
+  PG_LRU,
+  PG_MIGRATE_MASK,
+  PG_SWAPBACKED,
+  PTE_OLD,
+  PTE_YOUNG,
+  lruOf,
+} from '../memory/flags.js';
+import { versionAtLeast } from '../config/schema.js';
 import { giveFrame, takeFrame } from '../memory/frames.js';
 import {
   MIGRATE_ABORTED,
   MIGRATE_DONE,
   MIGRATE_FORWARD,
+  MIGRATE_NUMA,
   MIGRATE_NOMEM,
   MIGRATE_PENDING,
   MIGRATE_WORDS,
   M_BATCH,
+  M_KIND,
   M_PREFERRED,
   M_SRC,
   M_SRC_FRAME,
@@ -53,8 +64,12 @@ import {
   NUMA_HIT,
   NUMA_LOCAL,
   NUMA_MISS,
+  NUMA_PAGES_MIGRATED,
   PGALLOC_NORMAL,
   PGFREE,
+  PGMIGRATE_FAIL,
+  PGMIGRATE_SUCCESS,
+  PGPROMOTE_SUCCESS,
 } from '../metrics/vmstat.js';
 import { wakeupKswapd } from './kswapd.js';
 import { WMARK_LOW, WMARK_MIN, watermarkOk } from './watermark.js';
@@ -123,7 +138,9 @@ export function movePage(
   s.frameFlags[dstFrame] = flags | PG_LRU;
   s.frameDirty[dstFrame] = s.frameDirty[srcFrame];
   s.frameAccessed[dstFrame] = s.frameAccessed[srcFrame];
-  s.frameYoung[dstFrame] = s.params.kernelVersion === '5.15' ? 0 : s.frameYoung[srcFrame];
+  s.frameYoung[dstFrame] = versionAtLeast(s.params.kernelVersion, '6.1')
+    ? s.frameYoung[srcFrame] & PTE_YOUNG
+    : PTE_OLD;
   s.pte[page] = dstFrame + 1;
   lruAddHead(s, dstNid, lruOf(flags), dstFrame);
   const w = dstNid * NODE_WORDS;
@@ -198,7 +215,9 @@ export function migrateRound(
     inbox.release();
     const a = acks.words;
     const src = a[w + M_SRC];
-    if (src === abortedSrc && a[w + M_BATCH] === abortedBatch) {
+    if (a[w + M_KIND] === MIGRATE_NUMA) {
+      migrateNuma(s, nid, a, w);
+    } else if (src === abortedSrc && a[w + M_BATCH] === abortedBatch) {
       a[w + M_STATUS] = MIGRATE_ABORTED;
     } else {
       const step = a[w + M_STEP];
@@ -223,6 +242,27 @@ export function migrateRound(
     // Publish the outcome: the record's words are written, now the tail moves.
     acks.commit();
   }
+}
+
+/**
+ * A NUMA-balancing migration into `nid` (promotion, or a misplaced page in NORMAL mode):
+ * alloc_misplaced_dst_page is THISNODE with both reclaim bits clear, so it takes a page above
+ * LOW, or above MIN on the slow path, and never wakes kswapd. Counted on the target node.
+ */
+function migrateNuma(s: SimState, nid: number, a: Int32Array, w: number): void {
+  const row = nid * NR_COUNTERS;
+  const frame = watermarkOk(s, nid, WMARK_MIN) ? takeFrame(s, nid) : -1;
+  if (frame < 0) {
+    a[w + M_STATUS] = MIGRATE_NOMEM;
+    s.counters[row + PGMIGRATE_FAIL]++;
+    return;
+  }
+  const src = a[w + M_SRC];
+  movePage(s, a[w + M_SRC_FRAME], frame, nid, nid, nid);
+  a[w + M_STATUS] = MIGRATE_DONE;
+  s.counters[row + PGMIGRATE_SUCCESS]++;
+  s.counters[row + NUMA_PAGES_MIGRATED]++;
+  if (!s.machine.topTier[src] && s.machine.topTier[nid]) s.counters[row + PGPROMOTE_SUCCESS]++;
 }
 
 /**

@@ -23,6 +23,8 @@ import {
   PG_REFERENCED,
   PG_SWAPBACKED,
   PG_WORKINGSET,
+  PTE_PROT_NONE,
+  PTE_YOUNG,
 } from '../memory/flags.js';
 import { lruAddHead, lruAddTail, lruDel, lruSize, lruTail } from '../memory/lru.js';
 import {
@@ -30,6 +32,7 @@ import {
   MIGRATE_NOMEM,
   MIGRATE_PENDING,
   M_BATCH,
+  M_KIND,
   M_PAGE,
   M_PREFERRED,
   M_SRC,
@@ -43,6 +46,9 @@ import {
   W_ANON_COST,
   W_BATCH_SEQ,
   W_DEMOTE_PENDING,
+  W_PROMOTE_PENDING,
+  MIGRATE_DEMOTION,
+  MIGRATE_NUMA,
   W_FILE_COST,
   W_FREE,
   W_ISOLATED_ANON,
@@ -83,6 +89,7 @@ import { belowN } from '../workload/prng.js';
 import { kswapdHopeless, kswapdSleep, kswapdWoken, pgdatBalanced, resetKswapdFailures } from './kswapd.js';
 import { foldAccessed } from './accessed.js';
 import { buildTaskPolicies, type TaskPolicy } from './mempolicy.js';
+import { scanSpaces, type ScanSpace } from './numa.js';
 import { DEV_DISK, DEV_SWAP, countWrite } from './blockdev.js';
 import { demoteBatchNow, demotionWalks, releaseIsolatedFrame } from './migrate.js';
 import { swapFreePages, swapSlotTaken } from './swap.js';
@@ -171,6 +178,8 @@ export interface ReclaimContext {
   stallNs: number;
   /** Each task's memory policy and cpuset, resolved to zonelists. */
   readonly policies: TaskPolicy[];
+  /** Each task's mapped address space, for the NUMA scanner. */
+  readonly scanSpaces: ScanSpace[];
 }
 
 export function createReclaimContext(s: SimState): ReclaimContext {
@@ -179,6 +188,7 @@ export function createReclaimContext(s: SimState): ReclaimContext {
     walks: demotionWalks(s),
     stallNs: 0,
     policies: buildTaskPolicies(s.machine, s.plan),
+    scanSpaces: scanSpaces(s),
   };
 }
 
@@ -362,7 +372,7 @@ export function shrinkActiveList(s: SimState, sc: ScanControl, nid: number, lru:
     const frame = lruTail(s, nid, lru);
     if (frame < 0) break;
     lruDel(s, nid, lru, frame);
-    s.frameYoung[frame] = 0;
+    s.frameYoung[frame] &= PTE_PROT_NONE;
     foldAccessed(s, nid, frame);
     s.frameFlags[frame] = (s.frameFlags[frame] & ~PG_ACTIVE) | PG_WORKINGSET;
     lruAddHead(s, nid, lru - 1, frame);
@@ -445,13 +455,13 @@ function checkReferences(s: SimState, nid: number, frame: number, ignoreReferenc
     s.frameAccessed[frame] = 0;
   } else if (foldAccessed(s, nid, frame)) {
     // A page-cache page read again since reclaim last looked was activated by mark_page_accessed.
-    s.frameYoung[frame] = 0;
+    s.frameYoung[frame] &= PTE_PROT_NONE;
     return PAGEREF_ACTIVATE_COUNTED;
   }
   const flags = s.frameFlags[frame];
-  const young = s.frameYoung[frame] !== 0;
+  const young = (s.frameYoung[frame] & PTE_YOUNG) !== 0;
   const referencedPage = (flags & PG_REFERENCED) !== 0;
-  s.frameYoung[frame] = 0;
+  s.frameYoung[frame] &= PTE_PROT_NONE;
   if (ignoreReferences) {
     s.frameFlags[frame] = flags & ~PG_REFERENCED;
     return PAGEREF_RECLAIM;
@@ -564,6 +574,7 @@ function queueDemotions(s: SimState, nid: number, frames: Int32Array, n: number)
     box[r + M_STATUS] = MIGRATE_PENDING;
     box[r + M_STEP] = 0;
     box[r + M_PREFERRED] = target;
+    box[r + M_KIND] = MIGRATE_DEMOTION;
     // Publish the record to the coordinator (its words are written).
     ring.commit();
   }
@@ -718,7 +729,8 @@ function endKswapdRun(s: SimState, nid: number, exhausted: boolean): void {
 export function settleDemotions(s: SimState, ctx: ReclaimContext, nid: number): void {
   const w = nid * NODE_WORDS;
   const pending = s.nodeWords[w + W_DEMOTE_PENDING];
-  if (pending === 0) return;
+  const promotions = s.nodeWords[w + W_PROMOTE_PENDING];
+  if (pending === 0 && promotions === 0) return;
   const sc = ctx.sc[nid];
   sc.reset(RECLAIM_KSWAPD, nid, 0);
   const ring = ringOf(s, nid, RING_SETTLE);
@@ -726,10 +738,19 @@ export function settleDemotions(s: SimState, ctx: ReclaimContext, nid: number): 
   const fallback = sc.demote;
   let nrFallback = 0;
   let settled = 0;
+  let settledNuma = 0;
   for (let r = ring.peek(); r >= 0; r = ring.peek()) {
     const frame = ring.words[r + M_SRC_FRAME];
     const status = ring.words[r + M_STATUS];
+    const kind = ring.words[r + M_KIND];
     ring.release();
+    if (kind === MIGRATE_NUMA) {
+      // A promoted (or NUMA-migrated) page: its old frame is freed; a failed one goes back.
+      settledNuma++;
+      if (status === MIGRATE_DONE) releaseIsolatedFrame(s, nid, frame);
+      else putback(s, nid, frame, false);
+      continue;
+    }
     settled++;
     if (status === MIGRATE_DONE) {
       const file = (s.frameFlags[frame] & PG_SWAPBACKED) === 0 ? 1 : 0;
@@ -753,7 +774,9 @@ export function settleDemotions(s: SimState, ctx: ReclaimContext, nid: number): 
   if (nrFallback > 0) shrinkPageList(s, ctx, sc, nid, fallback, nrFallback, false);
   // Every record sent must come back exactly once (moved, failed or not tried).
   assert(settled === pending, 'settle: demotion records lost or duplicated');
+  assert(settledNuma === promotions, 'settle: NUMA-balancing migration records lost or duplicated');
   s.nodeWords[w + W_DEMOTE_PENDING] = 0;
+  s.nodeWords[w + W_PROMOTE_PENDING] = 0;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -35,6 +35,11 @@ export function lruOf(flags: number): number {
   return ((flags & PG_SWAPBACKED) === 0 ? 2 : 0) + ((flags & PG_ACTIVE) !== 0 ? 1 : 0);
 }
 
-/** Value of a frame's PTE-young byte. */
+/**
+ * Bits of a frame's PTE byte: accessed (young), and PROT_NONE armed by the NUMA-balancing
+ * scanner (the next mapped access is a hint fault). Arming keeps the accessed bit, as
+ * change_prot_numa keeps _PAGE_ACCESSED; reclaim clears only the accessed bit.
+ */
 export const PTE_OLD = 0;
 export const PTE_YOUNG = 1;
+export const PTE_PROT_NONE = 2;

@@ -23,6 +23,7 @@ export function takeFrame(s: SimState, nid: number): number {
   s.frameYoung[frame] = 0;
   s.frameDirty[frame] = 0;
   s.frameAccessed[frame] = 0;
+  s.frameScanMs[frame] = 0;
   s.lruPrev[frame] = -1;
   s.lruNext[frame] = -1;
   return frame;
@@ -36,6 +37,7 @@ export function giveFrame(s: SimState, nid: number, frame: number): void {
   s.frameYoung[frame] = 0;
   s.frameDirty[frame] = 0;
   s.frameAccessed[frame] = 0;
+  s.frameScanMs[frame] = 0;
   s.lruPrev[frame] = -1;
   s.lruNext[frame] = s.nodeWords[w + W_FREE_HEAD]!;
   s.nodeWords[w + W_FREE_HEAD] = frame;

@@ -13,6 +13,8 @@
  *     frameYoung    Uint8  PTE accessed bit (plain byte stores from any accessing CPU)
  *     frameDirty    Uint8  PTE dirty bit (plain byte stores from any accessing CPU)
  *     frameAccessed Uint8  read()/write() accesses not yet seen by reclaim (see access-loop.ts)
+ *     frameScanMs   Uint32 NUMA balancing: scan time of an armed slow page, or last faulting
+ *                          node + 1 (the kernel's cpupid field holds one or the other)
  *     lruPrev    Int32   LRU links; lruNext also links the free list
  *     lruNext    Int32
  *   pte          Int32   per page: 0 = never touched, f+1 = present in frame f, <0 = evicted (shadow)
@@ -63,7 +65,18 @@ export const W_SWAP_BASE = 40;
 export const W_KSWAPD_RUNNING = 41;
 export const W_KSWAPD_PRIORITY = 42;
 export const W_KSWAPD_RUN_RECLAIMED = 43;
-export const NODE_WORDS = 48;
+/** Promotions of pages on this node in flight (isolated by the coordinator, settled by the node). */
+export const W_PROMOTE_PENDING = 44;
+/** 6.0 promotion state of this node as a target: hot threshold (0 = default), rate-limit period
+ * start and candidates then, threshold-adjustment period start and candidates then. */
+export const W_PROMO_THRESHOLD_MS = 45;
+export const W_PROMO_RL_START_MS = 46;
+export const W_PROMO_RL_CANDIDATES = 47;
+export const W_PROMO_TH_START_MS = 48;
+export const W_PROMO_TH_CANDIDATES = 49;
+/** Promotions into this node queued in the current place step (their frames are not taken yet). */
+export const W_PROMO_QUEUED = 50;
+export const NODE_WORDS = 56;
 
 // Machine-wide words (Float64), written only by the coordinator between phases.
 export const G_EPOCH = 0;
@@ -78,7 +91,15 @@ export const G_SWAP_USED_AT_PHASE = 2;
 export const G_DISK_WAIT_NS = 3;
 export const G_DISK_BUSY_NS = 5;
 export const G_DISK_REQUESTS = 7;
+/** Promotions queued by this epoch's place step (they need the migrate and settle phases). */
+export const G_PROMOTIONS = 9;
 export const GLOBAL_WORDS = 16;
+
+// Per-task words (Float64): the NUMA-balancing scanner's state (kernel/numa.ts).
+export const T_NEXT_SCAN_NS = 0;
+export const T_SCAN_CURSOR = 1;
+export const T_SCAN_PERIOD_MS = 2;
+export const TASK_WORDS = 4;
 
 // Per-CPU words (Float64).
 export const C_CLOCK = 0;
@@ -94,10 +115,11 @@ export const C_NEXT_SEQUENTIAL = 5;
 export const C_RA_WINDOW = 6;
 export const CPU_WORDS = 8;
 
-// Fault records (Int32), node → coordinator: page, cpu * 4 + syscall * 2 + store, readahead window.
+// Fault records (Int32), node → coordinator: page, cpu * 8 + hint * 4 + syscall * 2 + store, and
+// the readahead window (a fault) or the frame (a NUMA hint fault).
 export const FAULT_WORDS = 3;
 
-// Migration records (Int32), one format on every migration ring.
+// Migration records (Int32), one format on every migration ring; M_KIND tells demotion from promotion.
 export const M_PAGE = 0;
 export const M_SRC_FRAME = 1;
 export const M_SRC = 2;
@@ -107,7 +129,12 @@ export const M_STATUS = 5;
 /** Allocation step of a demotion: stage * 65536 + index into the fallback walk (migrate.ts). */
 export const M_STEP = 6;
 export const M_PREFERRED = 7;
-export const MIGRATE_WORDS = 8;
+export const M_KIND = 8;
+export const MIGRATE_WORDS = 9;
+
+export const MIGRATE_DEMOTION = 0;
+/** NUMA-balancing migration (MR_NUMA_MISPLACED): promotion, or a misplaced page in NORMAL mode. */
+export const MIGRATE_NUMA = 1;
 
 export const MIGRATE_PENDING = 0;
 export const MIGRATE_DONE = 1;
@@ -157,6 +184,7 @@ export interface StateLayout {
   ringWordsTotal: number;
   faultHashSize: number;
   maxRegionsPerTask: number;
+  tasks: number;
 }
 
 export interface LayoutParams {
@@ -230,6 +258,7 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     ringWordsTotal: words,
     faultHashSize,
     maxRegionsPerTask: Math.max(1, plan.maxRegionsPerTask),
+    tasks: plan.tasks.length,
   };
 }
 
@@ -240,6 +269,8 @@ export interface StateBuffers {
   frameYoung: SharedArrayBuffer;
   frameDirty: SharedArrayBuffer;
   frameAccessed: SharedArrayBuffer;
+  frameScanMs: SharedArrayBuffer;
+  taskWords: SharedArrayBuffer;
   lruPrev: SharedArrayBuffer;
   lruNext: SharedArrayBuffer;
   chunkNode: SharedArrayBuffer;
@@ -266,6 +297,8 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     frameYoung: sab(f),
     frameDirty: sab(f),
     frameAccessed: sab(f),
+    frameScanMs: sab(f * 4),
+    taskWords: sab(l.tasks * TASK_WORDS * 8),
     lruPrev: sab(f * 4),
     lruNext: sab(f * 4),
     chunkNode: sab(chunks),
@@ -285,7 +318,7 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
 
 /** Total bytes of shared state per frame and per page, for the memory budget report. */
 export function bytesPerFrame(): number {
-  return 4 + 1 + 1 + 1 + 1 + 4 + 4;
+  return 4 + 1 + 1 + 1 + 1 + 4 + 4 + 4;
 }
 export function bytesPerPage(): number {
   return 4;

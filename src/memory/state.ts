@@ -4,7 +4,7 @@
  * one SimState; modules keep no mutable state of their own, so a pooled thread can run many
  * experiments one after another.
  */
-import type { Config } from '../config/schema.js';
+import { versionAtLeast, type Config, type KernelVersion } from '../config/schema.js';
 import type { Machine } from '../topology/machine.js';
 import type { WorkloadPlan } from '../workload/plan.js';
 import { NR_COUNTERS } from '../metrics/vmstat.js';
@@ -40,18 +40,53 @@ export interface SimParams {
   pageSize: number;
   pageKiB: number;
   demotionEnabled: boolean;
-  kernelVersion: '5.15' | '6.1';
+  kernelVersion: KernelVersion;
   swappiness: number;
   swapPages: number;
   disk: BlockDeviceParams;
   swap: BlockDeviceParams;
   /** Largest readahead window, pages (read_ahead_kb). */
   readAheadPages: number;
+  numa: NumaParams;
   minorFaultNs: number;
   reclaimScanNs: number;
   migrateFixedNs: number;
   /** Time to copy one page into each node (page size / node write bandwidth), ns. */
   copyNsInto: number[];
+}
+
+/** kernel.numa_balancing and its knobs, in the units the code uses. */
+export interface NumaParams {
+  /** Bit field: NUMA_BALANCING_NORMAL (1), NUMA_BALANCING_MEMORY_TIERING (2). */
+  mode: number;
+  scanDelayMs: number;
+  scanPeriodMinMs: number;
+  scanPeriodMaxMs: number;
+  /** Pages armed per scan (scan_size_mb). */
+  scanPages: number;
+  scanSizeMb: number;
+  hotThresholdMs: number;
+  /** Promotion rate limit, pages per second. */
+  rateLimitPagesPerS: number;
+  /** 0 = 5.18 behaviour; 1 hot-page selection; 2 + rate limit; 3 + threshold adjustment. */
+  patches: number;
+  hintFaultNs: number;
+}
+
+function numaParams(config: Config, pageSize: number): NumaParams {
+  const k = config.kernel;
+  return {
+    mode: k.numa_balancing,
+    scanDelayMs: k.numa_balancing_scan_delay_ms,
+    scanPeriodMinMs: k.numa_balancing_scan_period_min_ms,
+    scanPeriodMaxMs: k.numa_balancing_scan_period_max_ms,
+    scanPages: Math.floor((k.numa_balancing_scan_size_mb * 1024 * 1024) / pageSize),
+    scanSizeMb: k.numa_balancing_scan_size_mb,
+    hotThresholdMs: k.numa_balancing_hot_threshold_ms,
+    rateLimitPagesPerS: Math.floor((k.numa_balancing_promote_rate_limit_MBps * 1024 * 1024) / pageSize),
+    patches: k.promotion_patches ?? (versionAtLeast(k.version, '6.0') ? 3 : 0),
+    hintFaultNs: config.costs.hint_fault,
+  };
 }
 
 export interface SimState {
@@ -65,6 +100,8 @@ export interface SimState {
   readonly frameYoung: Uint8Array;
   readonly frameDirty: Uint8Array;
   readonly frameAccessed: Uint8Array;
+  readonly frameScanMs: Uint32Array;
+  readonly taskWords: Float64Array;
   readonly lruPrev: Int32Array;
   readonly lruNext: Int32Array;
   readonly chunkNode: Uint8Array;
@@ -98,6 +135,7 @@ export function simParams(config: Config, machine: Machine): SimParams {
     disk: resolveBlockDevice(config.storage.disk),
     swap: resolveBlockDevice(config.storage.swap, 'swap0'),
     readAheadPages: Math.floor((config.storage.read_ahead_kb * 1024) / pageSize),
+    numa: numaParams(config, pageSize),
     minorFaultNs: config.costs.minor_fault,
     reclaimScanNs: config.costs.reclaim_scan_per_page,
     migrateFixedNs: config.costs.migrate_per_page,
@@ -133,6 +171,8 @@ export function attachState(
     frameYoung: new Uint8Array(buffers.frameYoung, 0, layout.totalFrames),
     frameDirty: new Uint8Array(buffers.frameDirty, 0, layout.totalFrames),
     frameAccessed: new Uint8Array(buffers.frameAccessed, 0, layout.totalFrames),
+    frameScanMs: new Uint32Array(buffers.frameScanMs, 0, layout.totalFrames),
+    taskWords: new Float64Array(buffers.taskWords),
     lruPrev: new Int32Array(buffers.lruPrev, 0, layout.totalFrames),
     lruNext: new Int32Array(buffers.lruNext, 0, layout.totalFrames),
     chunkNode: new Uint8Array(buffers.chunkNode),

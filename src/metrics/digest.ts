@@ -36,9 +36,11 @@ export function stateDigest(s: SimState): string {
     s.framePage,
     s.lruPrev,
     s.lruNext,
+    s.frameScanMs,
     s.nodeWords,
     s.counters,
     s.cpuWords,
+    s.taskWords,
     s.prng,
     s.accessMatrix,
   ]) {

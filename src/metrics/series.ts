@@ -29,6 +29,10 @@ export const SERIES_COUNTERS = [
   'workingset_refault_file',
   'workingset_refault_anon',
   'pgmigrate_fail',
+  'pgpromote_success',
+  'pgpromote_candidate',
+  'numa_hint_faults',
+  'tiersim_promote_threshold_ms',
   'tiersim_accesses',
   'tiersim_accesses_served',
 ] as const satisfies readonly CounterName[];

@@ -67,8 +67,34 @@ export const COUNTERS = [
   c('pgscan_file', 'event', 'pages', 'node being reclaimed'),
   c('pgsteal_anon', 'event', 'pages', 'node being reclaimed'),
   c('pgsteal_file', 'event', 'pages', 'node being reclaimed'),
-  c('pgmigrate_success', 'event', 'pages', 'node that ran the migration (source for demotion)'),
-  c('pgmigrate_fail', 'event', 'pages', 'node that ran the migration (source for demotion)'),
+  c('pgmigrate_success', 'event', 'pages', 'demotion: source node; NUMA-balancing migration: target node'),
+  c('pgmigrate_fail', 'event', 'pages', 'demotion: source node; NUMA-balancing migration: target node'),
+  // NUMA balancing (5.18+ tiering mode; 6.0 hot-page selection).
+  c('numa_pte_updates', 'event', 'pages', 'node of the scanned task (its first CPU)'),
+  c('numa_hint_faults', 'event', 'events', 'node of the faulting CPU'),
+  c('numa_hint_faults_local', 'event', 'events', 'node of the faulting CPU (page was on that node)'),
+  c('numa_pages_migrated', 'event', 'pages', 'target node of the migration'),
+  c('pgpromote_success', 'event', 'pages', 'target (fast) node, as the kernel charges it'),
+  c('pgpromote_candidate', 'event', 'pages', 'target node (6.0+: hot pages submitted to the rate limit)'),
+  c(
+    'tiersim_promote_threshold_ms',
+    'gauge',
+    'events',
+    'target node: the hot threshold in force (ms; the default until adjusted)',
+  ),
+  c(
+    'tiersim_promote_not_hot',
+    'event',
+    'events',
+    'target node: hint-faulted slow pages refused as not hot (latency >= threshold)',
+  ),
+  c('tiersim_promote_rate_limited', 'event', 'events', 'target node: hot pages refused by the rate limit'),
+  c(
+    'tiersim_promote_no_space',
+    'event',
+    'events',
+    'target node: promotions refused by the watermark check (kswapd woken to PROMO)',
+  ),
   c('pageoutrun', 'event', 'events', 'node whose kswapd ran balance_pgdat'),
   c('allocstall_normal', 'event', 'events', 'node of the CPU that entered direct reclaim'),
   c('nr_vmscan_write', 'event', 'pages', 'node being reclaimed'),
@@ -175,6 +201,16 @@ export const PGSTEAL_ANON = idx('pgsteal_anon');
 export const PGSTEAL_FILE = idx('pgsteal_file');
 export const PGMIGRATE_SUCCESS = idx('pgmigrate_success');
 export const PGMIGRATE_FAIL = idx('pgmigrate_fail');
+export const NUMA_PTE_UPDATES = idx('numa_pte_updates');
+export const NUMA_HINT_FAULTS = idx('numa_hint_faults');
+export const NUMA_HINT_FAULTS_LOCAL = idx('numa_hint_faults_local');
+export const NUMA_PAGES_MIGRATED = idx('numa_pages_migrated');
+export const PGPROMOTE_SUCCESS = idx('pgpromote_success');
+export const PGPROMOTE_CANDIDATE = idx('pgpromote_candidate');
+export const TIERSIM_PROMOTE_THRESHOLD_MS = idx('tiersim_promote_threshold_ms');
+export const TIERSIM_PROMOTE_NOT_HOT = idx('tiersim_promote_not_hot');
+export const TIERSIM_PROMOTE_RATE_LIMITED = idx('tiersim_promote_rate_limited');
+export const TIERSIM_PROMOTE_NO_SPACE = idx('tiersim_promote_no_space');
 export const PAGEOUTRUN = idx('pageoutrun');
 export const ALLOCSTALL_NORMAL = idx('allocstall_normal');
 export const NR_VMSCAN_WRITE = idx('nr_vmscan_write');

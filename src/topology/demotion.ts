@@ -3,8 +3,7 @@
  * kernels disagree on real machines (5.15 never shares a target within a pass, 6.1 shares and
  * falls back across lower tiers; 6.1 ignores an untyped CPU-less node), so both are kept.
  */
-import type { KernelVersion } from '../config/schema.js';
-import { unreachable } from '../util/assert.js';
+import { versionAtLeast, type KernelVersion } from '../config/schema.js';
 import type { DemotionTargets } from './machine.js';
 import type { TierLayout } from './tiers.js';
 import { findNextBestNode, NUMA_NO_NODE, type NodeGraph } from './zonelist.js';
@@ -14,14 +13,8 @@ export function buildDemotionTargets(
   graph: NodeGraph,
   layout: TierLayout,
 ): DemotionTargets {
-  switch (version) {
-    case '5.15':
-      return demotionTargets515(graph);
-    case '6.1':
-      return demotionTargets61(graph, layout);
-    default:
-      return unreachable(version);
-  }
+  // 5.17's equal-distance multi-target variant is not modelled: 5.18 and 6.0 use 5.15's passes.
+  return versionAtLeast(version, '6.1') ? demotionTargets61(graph, layout) : demotionTargets515(graph);
 }
 
 /**

@@ -3,7 +3,7 @@
  * before the first user page is allocated. Plain data (structured-cloneable), indexed by node id
  * (ids are dense 0..N-1), so it can be handed to worker threads as is.
  */
-import type { DeviceKind, KernelVersion } from '../config/schema.js';
+import type { DeviceKind } from '../config/schema.js';
 
 export interface Watermarks {
   /** WMARK_MIN, pages. */
@@ -43,8 +43,8 @@ export interface MemoryTier {
 }
 
 export interface DemotionTargets {
-  /** Which algorithm built them. */
-  version: KernelVersion;
+  /** Which algorithm built them: 5.15's passes (also 5.18 and 6.0) or 6.1's memory tiers. */
+  version: '5.15' | '6.1';
   /**
    * Per node: the targets next_demotion_node() picks from (5.15: at most one; 6.1: the nearest
    * nodes of the next lower tier, one chosen at random per reclaim batch). Empty = no target.

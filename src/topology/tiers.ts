@@ -3,7 +3,7 @@
  * Built for both kernel versions because reports show them, but only 6.1 demotion and 6.1
  * node_is_toptier() depend on them.
  */
-import type { KernelVersion } from '../config/schema.js';
+import { versionAtLeast, type KernelVersion } from '../config/schema.js';
 import type { MemoryTier } from './machine.js';
 
 export const MEMTIER_CHUNK_BITS = 7;
@@ -65,5 +65,5 @@ export function topTierNodes(
   layout: TierLayout,
   hasCpus: readonly boolean[],
 ): boolean[] {
-  return version === '5.15' ? [...hasCpus] : topTierByTiers(layout, hasCpus);
+  return versionAtLeast(version, '6.1') ? topTierByTiers(layout, hasCpus) : [...hasCpus];
 }

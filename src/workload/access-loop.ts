@@ -23,7 +23,7 @@ import {
 } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
 import { NR_COUNTERS, TIERSIM_ACCESSES, TIERSIM_MEMORY_NS } from '../metrics/vmstat.js';
-import { handleMiss } from '../kernel/fault.js';
+import { handleHintFault, handleMiss } from '../kernel/fault.js';
 import { makeBatchFiller } from './generate.js';
 
 export type AccessRunner = (cpu: number, endNs: number) => void;
@@ -108,7 +108,18 @@ export function makeAccessRunner(s: SimState): AccessRunner {
         clock += cpuNs + ns;
         memoryNs += ns;
         if ((v & 2) === 0) {
-          young[frame] = 1;
+          const pte = young[frame];
+          if (pte < 2) {
+            young[frame] = 1;
+          } else {
+            // Armed by the NUMA scanner (PROT_NONE): a hint fault, handled out of line.
+            const extra = handleHintFault(s, cpu, nid, frame, page, store, memNid);
+            if (extra < 0) {
+              clock = clock < endNs ? endNs : clock;
+              break;
+            }
+            clock += extra;
+          }
         } else {
           // mark_page_accessed, deferred: see kernel/accessed.ts for why any order gives one value.
           const mark = accessed[frame];

@@ -133,6 +133,8 @@ export function makeBatchFiller(s: SimState): BatchFiller {
           const inHot = next() >>> 0 < table[rb + R_P1] || hot >= pages;
           const u = (next() >>> 0) / TWO_32;
           offset = inHot ? Math.floor(u * hot) : hot + Math.floor(u * (pages - hot));
+          // The hot set starts `R_P2` pages into the region and wraps around its end.
+          offset = (offset + table[rb + R_P2]) % pages;
           break;
         }
         case PATTERN_SEQUENTIAL:

@@ -268,6 +268,7 @@ function setPattern(
       row[R_PATTERN] = PATTERN_HOTSET;
       row[R_P0] = Math.max(1, Math.min(pages, Math.round(pages * pattern.fraction)));
       row[R_P1] = probabilityThreshold(pattern.probability);
+      row[R_P2] = Math.floor(pattern.offset * pages);
       return;
     case 'sequential':
       row[R_PATTERN] = PATTERN_SEQUENTIAL;
@@ -290,6 +291,7 @@ function withPgbenchRegions(task: TaskConfig, p: PgbenchPlan, pageSize: number):
     weight: 1,
     pattern: { type: 'uniform' },
     write_fraction: 0,
+    prefault: false,
     ...r,
   });
   return {

@@ -79,6 +79,14 @@ describe('defaults', () => {
         watermark_scale_factor: 10,
         min_free_kbytes: 'auto',
         swappiness: 60,
+        // Linux's sysctl defaults (kernel/sched/fair.c, 6.0+), except numa_balancing: off unless asked.
+        numa_balancing: 0,
+        numa_balancing_scan_delay_ms: 1000,
+        numa_balancing_scan_period_min_ms: 1000,
+        numa_balancing_scan_period_max_ms: 60000,
+        numa_balancing_scan_size_mb: 256,
+        numa_balancing_hot_threshold_ms: 1000,
+        numa_balancing_promote_rate_limit_MBps: 65536,
       },
       storage: {
         disk: { preset: 'nvme' },
@@ -90,6 +98,7 @@ describe('defaults', () => {
         reclaim_scan_per_page: 200,
         migrate_per_page: 2000,
         fault_batch_max: 65536,
+        hint_fault: 1000,
       },
       run: { duration: 1e9, epoch: 1e6, seed: 1, barrier_timeout: 120e9 },
       workload: {
@@ -98,6 +107,7 @@ describe('defaults', () => {
           {
             name: 'app',
             cpus: [0],
+            policy: { mode: 'default', nodes: [] },
             regions: [
               {
                 kind: 'anon',
@@ -107,6 +117,7 @@ describe('defaults', () => {
                 weight: 1,
                 pattern: { type: 'uniform' },
                 write_fraction: 0,
+                prefault: false,
               },
               {
                 kind: 'file',
@@ -116,6 +127,7 @@ describe('defaults', () => {
                 weight: 1,
                 pattern: { type: 'uniform' },
                 write_fraction: 0,
+                prefault: false,
               },
             ],
             cpu_per_access: 20,
@@ -143,7 +155,7 @@ describe('defaults', () => {
     );
     expect(config.workload?.tasks[0]?.regions.map((r) => r.pattern)).toEqual([
       { type: 'zipfian', theta: 0.99 },
-      { type: 'hotset', fraction: 0.1, probability: 0.9 },
+      { type: 'hotset', fraction: 0.1, probability: 0.9, offset: 0 },
       { type: 'sequential', stride: 1 },
     ]);
   });

@@ -8,12 +8,19 @@ import { createSimulation, type Simulation } from '../../src/engine/simulation.j
 import { mapPage } from '../../src/kernel/fault.js';
 import { takeFrame } from '../../src/memory/frames.js';
 import { checkInvariants } from '../../src/memory/invariants.js';
-import { CPU_WORDS, C_HASH_USED, NODE_WORDS, W_FREE, W_KSWAPD_WOKEN } from '../../src/memory/layout.js';
+import {
+  CPU_WORDS,
+  C_HASH_USED,
+  G_NOW_NS,
+  NODE_WORDS,
+  W_FREE,
+  W_KSWAPD_WOKEN,
+} from '../../src/memory/layout.js';
 import { COUNTER_INDEX, NR_COUNTERS, type CounterName } from '../../src/metrics/vmstat.js';
 import { frameNode } from '../../src/memory/frames.js';
 
 export interface ScenarioOptions {
-  version?: '5.15' | '6.1';
+  version?: '5.15' | '5.18' | '6.0' | '6.1';
   demotion?: boolean;
   swap?: string;
   /** Extra YAML nodes (besides node 0 DRAM with 1 CPU and node 1 PMEM), or a full replacement. */
@@ -23,6 +30,12 @@ export interface ScenarioOptions {
   readAheadKb?: number;
   /** Extra YAML keys of task t (e.g. `policy: { mode: bind, nodes: [0] }`). */
   task?: string;
+  /** Extra keys of the kernel block (e.g. `numa_balancing: 2`). */
+  kernel?: string;
+  /** How task t accesses file f. Default: mmap. */
+  fileAccess?: 'mmap' | 'read';
+  /** Size of task t's anon region (default 256KiB = 64 pages, ids 64..). */
+  anonSize?: string;
 }
 
 /**
@@ -40,7 +53,7 @@ topology:
   nodes:
 ${nodes}
 ${opts.distances ?? ''}
-kernel: { version: '${opts.version ?? '5.15'}', demotion_enabled: ${opts.demotion ?? true} }
+kernel: { version: '${opts.version ?? '5.15'}', demotion_enabled: ${opts.demotion ?? true}${opts.kernel === undefined ? '' : `, ${opts.kernel}`} }
 storage: { swap: { size: ${opts.swap ?? '0'} }, read_ahead_kb: ${opts.readAheadKb ?? 0} }
 run: { duration: 1ms, epoch: 1ms }
 workload:
@@ -50,8 +63,8 @@ workload:
       cpus: [0]
       ${opts.task ?? ''}
       regions:
-        - { kind: anon, size: 256KiB }
-        - { kind: file, file: f }
+        - { kind: anon, size: ${opts.anonSize ?? '256KiB'} }
+        - { kind: file, file: f, access: ${opts.fileAccess ?? 'mmap'} }
 `;
   const loaded = parseConfigText(yaml, '/virtual/scenario.yaml');
   return createSimulation(loaded.config);
@@ -111,7 +124,7 @@ export function assertSound(sim: Simulation): void {
 }
 
 import { acksStep, migratePhase, reclaimPhase, routeStep, settlePhase } from '../../src/engine/phases.js';
-import { handleMiss, placeFaults } from '../../src/kernel/fault.js';
+import { handleHintFault, handleMiss, placeFaults } from '../../src/kernel/fault.js';
 import { refreshSwapView } from '../../src/kernel/swap.js';
 
 /** The reclaim → route → migrate rounds → settle part of an epoch, for every node. Returns rounds. */
@@ -148,4 +161,38 @@ export function touch(sim: Simulation, cpu: number, pages: readonly number[], ki
   sim.s.faultHash.fill(0);
   for (let c = 0; c < sim.s.layout.cpus; c++) sim.s.cpuWords[c * CPU_WORDS + C_HASH_USED] = 0;
   return ns;
+}
+
+/**
+ * CPU `cpu` makes a mapped access to each armed page of `pages` (a NUMA hint fault), then the
+ * place step handles the faults. Pages not present or not armed are skipped.
+ */
+export function hint(sim: Simulation, cpu: number, pages: readonly number[], store = 0): void {
+  const nid = sim.s.machine.cpuNode[cpu];
+  for (const page of pages) {
+    const e = sim.s.pte[page];
+    if (e <= 0) continue;
+    const frame = e - 1;
+    if ((sim.s.frameYoung[frame] & 2) === 0) continue;
+    if (handleHintFault(sim.s, cpu, nid, frame, page, store, frameNode(sim.s, frame)) < 0)
+      throw new Error('fault queue full');
+  }
+  refreshSwapView(sim.s);
+  placeFaults(sim.s, sim.ctx);
+  sim.s.faultHash.fill(0);
+  for (let c = 0; c < sim.s.layout.cpus; c++) sim.s.cpuWords[c * CPU_WORDS + C_HASH_USED] = 0;
+}
+
+/** Arm pages as the scanner would at `scanMs` (PROT_NONE, scan time recorded). */
+export function arm(sim: Simulation, pages: readonly number[], scanMs: number): void {
+  for (const page of pages) {
+    const frame = sim.s.pte[page] - 1;
+    sim.s.frameYoung[frame] = sim.s.frameYoung[frame] | 2;
+    sim.s.frameScanMs[frame] = scanMs;
+  }
+}
+
+/** Set the simulated time the coordinator sees. */
+export function setNow(sim: Simulation, ms: number): void {
+  sim.s.globalWords[G_NOW_NS] = ms * 1e6;
 }

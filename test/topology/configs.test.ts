@@ -45,6 +45,13 @@ describe.each(Object.entries(files))('%s', (path, expected) => {
       watermark_scale_factor: 10,
       min_free_kbytes: 'auto',
       swappiness: 60,
+      numa_balancing: 0,
+      numa_balancing_scan_delay_ms: 1000,
+      numa_balancing_scan_period_min_ms: 1000,
+      numa_balancing_scan_period_max_ms: 60000,
+      numa_balancing_scan_size_mb: 256,
+      numa_balancing_hot_threshold_ms: 1000,
+      numa_balancing_promote_rate_limit_MBps: 65536,
     });
   });
 

@@ -1,0 +1,220 @@
+/**
+ * Promotion by NUMA balancing in memory-tiering mode, hand-computed on the scenario machine
+ * (node 0 DRAM with CPU 0, node 1 PMEM; min 4 / low 8 / high 12 / promo 16 unless stated).
+ *
+ * Method: place pages on chosen nodes, arm them as the scanner would (PROT_NONE + scan time),
+ * set the coordinator's clock, take hint faults through the real access-phase and place-step
+ * code, run the reclaim → migrate → settle part of the epoch, and check where pages are and
+ * what the kernel counts. Defaults: hot_threshold_ms 1000, rate limit unlimited.
+ */
+import { describe, expect, it } from 'vitest';
+import { numaScan, updatePromotionGauges } from '../../src/kernel/numa.js';
+import { W_KSWAPD_WOKEN, NODE_WORDS } from '../../src/memory/layout.js';
+import {
+  arm,
+  assertSound,
+  counter,
+  free,
+  hint,
+  nodeOf,
+  place,
+  range,
+  reclaimEpoch,
+  scenario,
+  setNow,
+  total,
+} from './scenario.js';
+
+const ANON = 64;
+const TIERING = 'numa_balancing: 2';
+
+describe('hot-page selection (6.0)', () => {
+  it('promotes a page whose hint fault comes within the threshold, not one beyond it', () => {
+    const sim = scenario({ version: '6.1', kernel: TIERING });
+    place(sim, [ANON, ANON + 1], 1, { young: true });
+    setNow(sim, 2000);
+    arm(sim, [ANON], 1500); // hint-fault latency 500 ms < 1000 ms: hot
+    arm(sim, [ANON + 1], 500); // 1500 ms: not hot
+    hint(sim, 0, [ANON, ANON + 1]);
+    reclaimEpoch(sim);
+    expect(nodeOf(sim, ANON)).toBe(0);
+    expect(nodeOf(sim, ANON + 1)).toBe(1);
+    expect(counter(sim, 0, 'numa_hint_faults')).toBe(2);
+    expect(counter(sim, 0, 'numa_hint_faults_local')).toBe(0); // the pages were on node 1
+    expect(counter(sim, 0, 'pgpromote_candidate')).toBe(1);
+    expect(counter(sim, 0, 'tiersim_promote_not_hot')).toBe(1);
+    expect(counter(sim, 0, 'pgpromote_success')).toBe(1);
+    expect(counter(sim, 0, 'numa_pages_migrated')).toBe(1);
+    expect(total(sim, 'pgmigrate_success')).toBe(1);
+    // The refused page's PTE is restored: no longer armed, accessed.
+    expect(sim.s.frameYoung[sim.s.pte[ANON + 1] - 1]).toBe(1);
+    expect(free(sim, 0)).toBe(63);
+    assertSound(sim);
+  });
+
+  it('5.18 (no hot-page selection) promotes every hint-faulted slow page', () => {
+    const sim = scenario({ version: '5.18', kernel: TIERING });
+    place(sim, [ANON, ANON + 1], 1);
+    setNow(sim, 5000);
+    arm(sim, [ANON, ANON + 1], 0);
+    hint(sim, 0, [ANON, ANON + 1]);
+    reclaimEpoch(sim);
+    expect([nodeOf(sim, ANON), nodeOf(sim, ANON + 1)]).toEqual([0, 0]);
+    expect(counter(sim, 0, 'pgpromote_success')).toBe(2);
+    expect(counter(sim, 0, 'pgpromote_candidate')).toBe(0);
+  });
+
+  it('a page already on the faulting CPU node is not migrated (hint fault counted local)', () => {
+    const sim = scenario({ version: '6.1', kernel: 'numa_balancing: 3' });
+    place(sim, [ANON], 0);
+    setNow(sim, 2000);
+    arm(sim, [ANON], 1990);
+    hint(sim, 0, [ANON]);
+    expect(counter(sim, 0, 'numa_hint_faults_local')).toBe(1);
+    expect(total(sim, 'numa_pages_migrated')).toBe(0);
+  });
+});
+
+describe('the rate limit (6.0 patch 2)', () => {
+  // 4 MiB nodes (1024 frames) and a 600-page anon region, all of it on PMEM to start with.
+  const nodes = `    - { id: 0, cpus: 1, memory: 4MiB, device: dram, watermarks: { min: 4, low: 8, high: 12 } }
+    - { id: 1, cpus: 0, memory: 4MiB, device: pmem, watermarks: { min: 4, low: 8, high: 12 } }`;
+
+  it('passes rate × 1 s candidates per period (1 MB/s = 256 pages), then opens a new period after 1 s', () => {
+    const sim = scenario({
+      version: '6.1',
+      nodes,
+      anonSize: '2400KiB',
+      kernel: `${TIERING}, numa_balancing_promote_rate_limit_MBps: 1`,
+    });
+    const pages = range(ANON, 600);
+    place(sim, pages, 1);
+    // Period 1 starts at 0 with a snapshot of 0 candidates. numa_promotion_rate_limit counts the
+    // candidate first, then refuses when count - snapshot >= 256: candidates 1..255 pass.
+    setNow(sim, 500);
+    arm(sim, pages, 490);
+    hint(sim, 0, pages);
+    reclaimEpoch(sim);
+    expect(counter(sim, 0, 'pgpromote_candidate')).toBe(600);
+    expect(counter(sim, 0, 'pgpromote_success')).toBe(255);
+    expect(counter(sim, 0, 'tiersim_promote_rate_limited')).toBe(345);
+    expect(pages.filter((p) => nodeOf(sim, p) === 0)).toEqual(pages.slice(0, 255));
+    // 1600 ms > 0 + 1000: the 601st candidate opens period 2 and is its snapshot, so diffs
+    // 0..255 pass: 256 of the 345 pages left on PMEM.
+    const left = pages.slice(255);
+    setNow(sim, 1600);
+    arm(sim, left, 1590);
+    hint(sim, 0, left);
+    reclaimEpoch(sim);
+    expect(counter(sim, 0, 'pgpromote_candidate')).toBe(945);
+    expect(counter(sim, 0, 'pgpromote_success')).toBe(255 + 256);
+    expect(counter(sim, 0, 'tiersim_promote_rate_limited')).toBe(345 + 89);
+    expect(left.filter((p) => nodeOf(sim, p) === 1)).toEqual(left.slice(256));
+    expect(free(sim, 0)).toBe(1024 - 511);
+    assertSound(sim);
+  });
+
+  it('a period lasts more than 1000 ms: at exactly start + 1000 the old snapshot still applies', () => {
+    const sim = scenario({
+      version: '6.1',
+      nodes,
+      anonSize: '2400KiB',
+      kernel: `${TIERING}, numa_balancing_promote_rate_limit_MBps: 1`,
+    });
+    const pages = range(ANON, 300);
+    place(sim, pages, 1);
+    setNow(sim, 1000);
+    arm(sim, pages, 995);
+    hint(sim, 0, pages);
+    reclaimEpoch(sim);
+    expect(counter(sim, 0, 'pgpromote_success')).toBe(255);
+    expect(counter(sim, 0, 'tiersim_promote_rate_limited')).toBe(45);
+  });
+});
+
+describe('the promotion watermark', () => {
+  it('a full fast node refuses, and its kswapd demotes down to PROMO, which makes room', () => {
+    const sim = scenario({ version: '6.1', kernel: TIERING });
+    place(sim, range(ANON, 52), 0); // node 0: free 12 (= HIGH): a promotion needs free > HIGH + 1
+    place(sim, [0], 1, { young: true });
+    setNow(sim, 3000);
+    arm(sim, [0], 2990);
+    hint(sim, 0, [0]);
+    expect(counter(sim, 0, 'tiersim_promote_no_space')).toBe(1);
+    expect(sim.s.nodeWords[0 * NODE_WORDS + W_KSWAPD_WOKEN]).toBe(1);
+    reclaimEpoch(sim);
+    // kswapd balances to PROMO (16) in tiering mode: anon force-scanned (file_is_tiny):
+    // p = 5: 1, p = 4: 51 >> 4 = 3 (free 12 + 4 = 16, not above PROMO), p = 3: 48 >> 3 = 6
+    // (22 > 16): 10 pages demoted to node 1.
+    expect(counter(sim, 0, 'pgdemote_kswapd')).toBe(10);
+    expect(free(sim, 0)).toBe(22);
+    expect(nodeOf(sim, 0)).toBe(1);
+    // Now there is room: the next hint fault promotes.
+    arm(sim, [0], 2995);
+    hint(sim, 0, [0]);
+    reclaimEpoch(sim);
+    expect(nodeOf(sim, 0)).toBe(0);
+    expect(counter(sim, 0, 'pgpromote_success')).toBe(1);
+    assertSound(sim);
+  });
+});
+
+describe('the scanner', () => {
+  it('mode 0 arms nothing; mode 2 arms only slow pages and stamps their scan time; mode 1 arms all', () => {
+    const run = (mode: number) => {
+      const sim = scenario({
+        version: '6.1',
+        kernel: `numa_balancing: ${mode}, numa_balancing_scan_delay_ms: 0`,
+      });
+      place(sim, range(ANON, 4), 0);
+      place(sim, range(ANON + 4, 4), 1);
+      setNow(sim, 1234);
+      numaScan(sim.s, sim.ctx.scanSpaces);
+      const armed = range(ANON, 8).map((p) => (sim.s.frameYoung[sim.s.pte[p] - 1] & 2) >> 1);
+      const stamps = range(ANON, 8).map((p) => sim.s.frameScanMs[sim.s.pte[p] - 1]);
+      return { armed, stamps, updates: counter(sim, 0, 'numa_pte_updates') };
+    };
+    expect(run(0)).toEqual({ armed: [0, 0, 0, 0, 0, 0, 0, 0], stamps: Array(8).fill(0), updates: 0 });
+    expect(run(2)).toEqual({
+      armed: [0, 0, 0, 0, 1, 1, 1, 1],
+      stamps: [0, 0, 0, 0, 1234, 1234, 1234, 1234],
+      updates: 4,
+    });
+    expect(run(1)).toEqual({ armed: [1, 1, 1, 1, 1, 1, 1, 1], stamps: Array(8).fill(0), updates: 8 });
+  });
+
+  it('never arms unmapped page cache (read() regions are not in the address space) nor dirty file pages', () => {
+    const sim = scenario({
+      version: '6.1',
+      kernel: `${TIERING}, numa_balancing_scan_delay_ms: 0`,
+      fileAccess: 'read',
+    });
+    place(sim, range(0, 4), 1);
+    place(sim, range(ANON, 2), 1);
+    setNow(sim, 10);
+    numaScan(sim.s, sim.ctx.scanSpaces);
+    expect(range(0, 4).every((p) => (sim.s.frameYoung[sim.s.pte[p] - 1] & 2) === 0)).toBe(true);
+    expect(counter(sim, 0, 'numa_pte_updates')).toBe(2);
+    const mapped = scenario({ version: '6.1', kernel: `${TIERING}, numa_balancing_scan_delay_ms: 0` });
+    place(mapped, [0], 1, { dirty: true });
+    place(mapped, [1], 1);
+    setNow(mapped, 10);
+    numaScan(mapped.s, mapped.ctx.scanSpaces);
+    expect(counter(mapped, 0, 'numa_pte_updates')).toBe(1); // page 1 only
+  });
+});
+
+describe('threshold adjustment (6.0 patch 3)', () => {
+  it('raises the threshold one unit (2 × 1000 / 16 = 125 ms) after a period with too few candidates', () => {
+    const sim = scenario({
+      version: '6.1',
+      kernel: `${TIERING}, numa_balancing_scan_period_max_ms: 2000, numa_balancing_promote_rate_limit_MBps: 1`,
+    });
+    place(sim, [ANON], 1);
+    setNow(sim, 2500); // the first period (from 0) has ended
+    arm(sim, [ANON], 2400);
+    hint(sim, 0, [ANON]);
+    updatePromotionGauges(sim.s);
+    expect(counter(sim, 0, 'tiersim_promote_threshold_ms')).toBe(1125);
+  });
+});
