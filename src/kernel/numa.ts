@@ -112,10 +112,9 @@ export function initNumaScan(s: SimState): void {
 export function scanPeriodMs(s: SimState, pages: number): number {
   const n = s.params.numa;
   const windows = Math.max(1, Math.ceil(pages / n.scanPages));
-  return Math.max(
-    Math.floor(1000 / (MAX_SCAN_WINDOW_MB / n.scanSizeMb)),
-    Math.floor(n.scanPeriodMinMs / windows),
-  );
+  // task_scan_min's floor: windows of MAX_SCAN_WINDOW in integer division, as the kernel's.
+  const maxWindows = n.scanSizeMb < MAX_SCAN_WINDOW_MB ? Math.floor(MAX_SCAN_WINDOW_MB / n.scanSizeMb) : 1;
+  return Math.max(Math.floor(1000 / maxWindows), Math.floor(n.scanPeriodMinMs / windows));
 }
 
 /** Coordinator, each epoch: run the scans that are due (task_numa_work). */

@@ -71,6 +71,7 @@ async function variantsHtml(dir: string): Promise<string> {
   const barMetrics = [
     'score (ops/s)',
     'disk read MB/s',
+    'promoted MB/s',
     'pgdemote_kswapd',
     'pgmajfault',
     'tiersim_read_miss',

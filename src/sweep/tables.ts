@@ -126,8 +126,17 @@ export function summaryRow(
 
 /** Bytes read from the disk per simulated second / 10^6 (512-byte sectors, as /sys/block counts). */
 export function diskReadMBps(r: RunResult): number {
+  return mbPerSecond(r, (r.vmstat['tiersim_disk_read_sectors'] ?? 0) * 512);
+}
+
+/** Promotion throughput over the run, MB/s: pgpromote_success pages × page size. */
+export function promotedMBps(r: RunResult): number {
+  return mbPerSecond(r, (r.vmstat['pgpromote_success'] ?? 0) * r.page_size);
+}
+
+function mbPerSecond(r: RunResult, bytes: number): number {
   const seconds = r.duration_ns / 1e9;
-  return seconds > 0 ? ((r.vmstat['tiersim_disk_read_sectors'] ?? 0) * 512) / seconds / 1e6 : 0;
+  return seconds > 0 ? bytes / seconds / 1e6 : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,6 +319,7 @@ export function comparisonRows(variants: readonly ComparedVariant[]): Comparison
   const metrics: { metric: string; of: (r: RunResult) => number | null }[] = [
     { metric: 'score (ops/s)', of: (r) => r.score },
     { metric: 'disk read MB/s', of: diskReadMBps },
+    { metric: 'promoted MB/s', of: promotedMBps },
     ...MAIN_COUNTERS.map((c) => ({ metric: c, of: (r: RunResult) => r.vmstat[c] ?? 0 })),
   ];
   const nodeIds = [...new Set(variants.flatMap((v) => v.result.nodes.map((n) => n.id)))].sort(

@@ -29,9 +29,10 @@ const EXPERIMENTS = path.join(ROOT, 'configs/experiments');
 
 /**
  * Simulated time per run. The quickstart's memory is full and kswapd first demotes between
- * 1.286 and 1.295 s (measured); 1.3 s is the first round duration after it.
+ * 1.286 and 1.295 s (measured); 1.3 s is the first round duration after it. The promotion
+ * experiment's first NUMA scan is at scan_delay (1 s); 1.2 s gives it time to promote.
  */
-const DURATIONS: Record<string, string> = { 'quickstart.yaml': '1300ms' };
+const DURATIONS: Record<string, string> = { 'quickstart.yaml': '1300ms', 'promotion.yaml': '1200ms' };
 /** Other configs run this long, or up to their last action, or their own duration if shorter. */
 const DEFAULT_NS = 300e6;
 
@@ -114,6 +115,21 @@ describe('quickstart at the chosen duration', () => {
       expect(result.vmstat.pgmigrate_success).toBe(
         result.vmstat.pgdemote_kswapd + result.vmstat.pgdemote_direct,
       );
+    },
+    TIMEOUT,
+  );
+});
+
+describe('promotion at the chosen duration', () => {
+  it(
+    'scans, takes hint faults and promotes',
+    async () => {
+      const { result } = await run('promotion.yaml');
+      const v = result.vmstat;
+      expect(v.numa_pte_updates).toBeGreaterThan(0);
+      expect(v.numa_hint_faults).toBeGreaterThan(0);
+      expect(v.pgpromote_success).toBeGreaterThan(0);
+      expect(v.pgmigrate_success).toBe(v.pgdemote_kswapd + v.pgdemote_direct + v.numa_pages_migrated);
     },
     TIMEOUT,
   );

@@ -1,6 +1,7 @@
 /**
  * A fast-check arbitrary of small, valid tiersim experiments: 1–4 nodes of 64–2048 pages (some
- * CPU-less PMEM/CXL), 5.15 or 6.1, demotion on or off, swap or none, 1–3 pinned tasks with anon
+ * CPU-less PMEM/CXL), 5.15, 5.18, 6.0 or 6.1, demotion on or off, sometimes NUMA balancing
+ * (any mode, scanning from the first epoch, any promotion patches and a small rate limit), swap or none, 1–3 pinned tasks with anon
  * and file regions (files sometimes shared), every access pattern, a workload from well below to
  * well above total memory, 20–60 epochs of 100 µs–1 ms, sometimes a MADV_PAGEOUT action.
  *
@@ -47,9 +48,23 @@ export interface TaskChoice {
   regions: RegionChoice[];
 }
 
+export interface NumaChoice {
+  /** kernel.numa_balancing 1..3 (mode 2 and 3 fall back to 1 on 5.15). */
+  mode: number;
+  scanPeriodMinMs: number;
+  /** scan_period_max = min + this (also the threshold adjustment period). */
+  periodMaxExtraMs: number;
+  scanSizeMb: number;
+  hotThresholdMs: number;
+  rateLimitMBps: number;
+  /** promotion_patches on 6.0+ (null: the version's default). */
+  patches: number | null;
+}
+
 export interface Choices {
   nodes: NodeChoice[];
-  version: '5.15' | '6.1';
+  version: '5.15' | '5.18' | '6.0' | '6.1';
+  numa: NumaChoice | null;
   demotion: boolean;
   swappiness: number;
   watermarkScaleFactor: number;
@@ -130,7 +145,18 @@ const taskArb: fc.Arbitrary<TaskChoice> = fc.record({
 
 export const choicesArb: fc.Arbitrary<Choices> = fc.record({
   nodes: fc.array(nodeArb, { minLength: 1, maxLength: 4 }),
-  version: fc.constantFrom('5.15' as const, '6.1' as const),
+  version: fc.constantFrom('5.15' as const, '5.18' as const, '6.0' as const, '6.1' as const),
+  numa: sometimes(
+    fc.record({
+      mode: fc.integer({ min: 1, max: 3 }),
+      scanPeriodMinMs: fc.integer({ min: 0, max: 20 }),
+      periodMaxExtraMs: fc.integer({ min: 0, max: 20 }),
+      scanSizeMb: fc.integer({ min: 1, max: 8 }),
+      hotThresholdMs: fc.integer({ min: 1, max: 1000 }),
+      rateLimitMBps: fc.integer({ min: 1, max: 64 }),
+      patches: fc.option(fc.integer({ min: 0, max: 3 })),
+    }),
+  ),
   demotion: fc.oneof(
     { arbitrary: fc.constant(true), weight: 2 },
     { arbitrary: fc.constant(false), weight: 1 },
@@ -269,6 +295,7 @@ export function build(c: Choices): ConfigObject {
       demotion_enabled: c.demotion,
       swappiness: c.swappiness,
       watermark_scale_factor: c.watermarkScaleFactor,
+      ...numaKnobs(c),
     },
     storage: {
       disk: { read_latency: `${c.diskReadUs}us`, write_latency: `${c.diskReadUs}us` },
@@ -286,6 +313,23 @@ export function build(c: Choices): ConfigObject {
     run: { duration: `${durationUs}us`, epoch: `${c.epochUs}us`, seed: c.seed },
     workload: { files, tasks, actions },
   };
+}
+
+function numaKnobs(c: Choices): Record<string, number> {
+  if (c.numa === null) return {};
+  const n = c.numa;
+  const knobs: Record<string, number> = {
+    numa_balancing: c.version === '5.15' ? 1 : n.mode,
+    numa_balancing_scan_delay_ms: 0,
+    numa_balancing_scan_period_min_ms: n.scanPeriodMinMs,
+    numa_balancing_scan_period_max_ms: n.scanPeriodMinMs + n.periodMaxExtraMs,
+    numa_balancing_scan_size_mb: n.scanSizeMb,
+    numa_balancing_hot_threshold_ms: n.hotThresholdMs,
+    numa_balancing_promote_rate_limit_MBps: n.rateLimitMBps,
+  };
+  if (n.patches !== null && (c.version === '6.0' || c.version === '6.1'))
+    knobs['promotion_patches'] = n.patches;
+  return knobs;
 }
 
 export function toYaml(config: ConfigObject): string {

@@ -3,8 +3,8 @@
  * identities the kernel's (and tiersim's) accounting implies.
  *
  * Method: fast-check draws random experiments (test/helpers/random-config.ts: 1–4 nodes of
- * 64–2048 pages, CPU-less PMEM/CXL nodes, fixed or formula watermarks, 5.15/6.1, demotion on/off,
- * swap or none, 1–3 pinned tasks, every pattern, workloads from 0.2x to 3x memory, sometimes a
+ * 64–2048 pages, CPU-less PMEM/CXL nodes, fixed or formula watermarks, 5.15/5.18/6.0/6.1,
+ * demotion on/off, NUMA balancing in any mode, swap or none, 1–3 pinned tasks, every pattern, workloads from 0.2x to 3x memory, sometimes a
  * MADV_PAGEOUT) and runs each inline. After every epoch: checkInvariants is empty (each page in
  * exactly one place, free + LRU + isolated = managed), every frame taken was counted in
  * pgalloc_normal and every frame returned in pgfree, swap use equals the anon pages whose entry
@@ -86,10 +86,31 @@ function identityViolations(sim: Simulation, r: RunResult): string[] {
   const { machine, params } = sim.s;
 
   eq(
-    'pgmigrate_success = pgdemote_kswapd + pgdemote_direct',
+    'pgmigrate_success = pgdemote_kswapd + pgdemote_direct + numa_pages_migrated',
     v.pgmigrate_success,
-    v.pgdemote_kswapd + v.pgdemote_direct,
+    v.pgdemote_kswapd + v.pgdemote_direct + v.numa_pages_migrated,
   );
+  le('pgpromote_success <= numa_pages_migrated', v.pgpromote_success, v.numa_pages_migrated);
+  le('numa_hint_faults_local <= numa_hint_faults', v.numa_hint_faults_local, v.numa_hint_faults);
+  le(
+    'pgpromote_candidate + tiersim_promote_not_hot <= numa_hint_faults',
+    v.pgpromote_candidate + v.tiersim_promote_not_hot,
+    v.numa_hint_faults,
+  );
+  le(
+    'numa_pages_migrated <= numa_hint_faults - numa_hint_faults_local',
+    v.numa_pages_migrated,
+    v.numa_hint_faults - v.numa_hint_faults_local,
+  );
+  if (params.numa.mode === 0) {
+    for (const name of [
+      'numa_pte_updates',
+      'numa_hint_faults',
+      'numa_pages_migrated',
+      'pgpromote_candidate',
+    ] as const)
+      eq(`${name} with numa_balancing 0`, v[name], 0);
+  }
   le('pgdemote_kswapd <= pgsteal_kswapd', v.pgdemote_kswapd, v.pgsteal_kswapd);
   le('pgdemote_direct <= pgsteal_direct', v.pgdemote_direct, v.pgsteal_direct);
   eq(
@@ -129,7 +150,7 @@ function identityViolations(sim: Simulation, r: RunResult): string[] {
   if (!params.demotionEnabled || noTarget) {
     eq('pgdemote_kswapd without demotion', v.pgdemote_kswapd, 0);
     eq('pgdemote_direct without demotion', v.pgdemote_direct, 0);
-    eq('pgmigrate_fail without demotion', v.pgmigrate_fail, 0);
+    if (params.numa.mode === 0) eq('pgmigrate_fail without demotion or promotion', v.pgmigrate_fail, 0);
   }
   if (params.swapPages === 0) {
     eq('pswpout without swap', v.pswpout, 0);
@@ -144,7 +165,11 @@ function identityViolations(sim: Simulation, r: RunResult): string[] {
     le(`${id} 0 <= nr_free_pages`, 0, n.nr_free_pages);
     eq(`${id} numa_hit + numa_miss = pgalloc_normal`, n.numa_hit + n.numa_miss, n.pgalloc_normal);
     eq(`${id} numa_local + numa_other = pgalloc_normal`, n.numa_local + n.numa_other, n.pgalloc_normal);
-    eq(`${id} pgmigrate_success = pgdemote_*`, n.pgmigrate_success, n.pgdemote_kswapd + n.pgdemote_direct);
+    eq(
+      `${id} pgmigrate_success = pgdemote_* + numa_pages_migrated`,
+      n.pgmigrate_success,
+      n.pgdemote_kswapd + n.pgdemote_direct + n.numa_pages_migrated,
+    );
     le(`${id} pgdemote_kswapd <= pgsteal_kswapd`, n.pgdemote_kswapd, n.pgsteal_kswapd);
     le(`${id} pgdemote_direct <= pgsteal_direct`, n.pgdemote_direct, n.pgsteal_direct);
     le(`${id} pgmajfault <= pgfault`, n.pgmajfault, n.pgfault);
@@ -202,6 +227,8 @@ interface Coverage {
   directReclaim: number;
   madvise: number;
   migrateFail: number;
+  promoted: number;
+  hintFaults: number;
   refaults: number;
   overcommitted: number;
 }
@@ -217,6 +244,8 @@ describe('conservation and counter identities on random machines', () => {
       directReclaim: 0,
       madvise: 0,
       migrateFail: 0,
+      promoted: 0,
+      hintFaults: 0,
       refaults: 0,
       overcommitted: 0,
     };
@@ -244,6 +273,8 @@ describe('conservation and counter identities on random machines', () => {
         if (v.allocstall_normal > 0) coverage.directReclaim++;
         if (run.sim.spec.actions.length > 0) coverage.madvise++;
         if (v.pgmigrate_fail > 0) coverage.migrateFail++;
+        if (v.pgpromote_success > 0) coverage.promoted++;
+        if (v.numa_hint_faults > 0) coverage.hintFaults++;
         if (v.workingset_refault_anon + v.workingset_refault_file > 0) coverage.refaults++;
         if (run.sim.s.layout.pages > run.sim.s.layout.managedPages.reduce((a, b) => a + b, 0))
           coverage.overcommitted++;
@@ -260,6 +291,9 @@ describe('conservation and counter identities on random machines', () => {
     expect(coverage.swapped, seen).toBeGreaterThanOrEqual(2);
     expect(coverage.directReclaim, seen).toBeGreaterThanOrEqual(2);
     expect(coverage.madvise, seen).toBeGreaterThanOrEqual(2);
+    // With NUMA balancing in a third of the runs: hint faults in ~22%, promotions in ~3–6%.
+    expect(coverage.hintFaults, seen).toBeGreaterThanOrEqual(NUM_RUNS / 10);
+    expect(coverage.promoted, seen).toBeGreaterThanOrEqual(2);
     expect(coverage.overcommitted, seen).toBeGreaterThanOrEqual(NUM_RUNS / 10);
   }, 120_000);
 
