@@ -199,7 +199,10 @@ export function buildResult(s: SimState, inputs: ResultInputs): RunResult {
   });
   const vmstat: Record<string, number> = {};
   for (const spec of COUNTERS)
-    vmstat[spec.name] = nodes.reduce((sum, node) => sum + node.vmstat[spec.name], 0);
+    vmstat[spec.name] =
+      spec.machineWide === 'max'
+        ? Math.max(...nodes.map((node) => node.vmstat[spec.name]))
+        : nodes.reduce((sum, node) => sum + node.vmstat[spec.name], 0);
   const seconds = (epochsDone * params.epochNs) / 1e9;
   const ops = taskOps(s);
   const accesses = taskAccesses(s);

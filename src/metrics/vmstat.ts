@@ -16,10 +16,18 @@ export interface CounterSpec {
   readonly kind: CounterKind;
   readonly unit: 'pages' | 'events' | 'KiB' | 'ns' | 'accesses';
   readonly charged: string;
+  /** How the machine-wide figure combines the nodes' (a per-node setting is not a sum). */
+  readonly machineWide: 'sum' | 'max';
 }
 
-function c(name: string, kind: CounterKind, unit: CounterSpec['unit'], charged: string): CounterSpec {
-  return { name, kind, unit, charged };
+function c(
+  name: string,
+  kind: CounterKind,
+  unit: CounterSpec['unit'],
+  charged: string,
+  machineWide: CounterSpec['machineWide'] = 'sum',
+): CounterSpec {
+  return { name, kind, unit, charged, machineWide };
 }
 
 /**
@@ -80,7 +88,8 @@ export const COUNTERS = [
     'tiersim_promote_threshold_ms',
     'gauge',
     'events',
-    'target node: the hot threshold in force (ms; the default until adjusted)',
+    'target node: the hot threshold in force (ms; the default until adjusted); machine-wide: the highest',
+    'max',
   ),
   c(
     'tiersim_promote_not_hot',

@@ -63,6 +63,9 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   const faultHash = s.faultHash;
   const hashSize = s.layout.faultHashSize;
   const fillBatch = makeBatchFiller(s);
+  // Without NUMA balancing no page is ever armed: store the young bit without loading it first
+  // (a load that misses the cache stalls the loop; a store does not).
+  const hinting = s.params.numa.mode !== 0;
 
   return function runCpu(cpu: number, endNs: number): void {
     const cw = cpu * CPU_WORDS;
@@ -108,8 +111,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
         clock += cpuNs + ns;
         memoryNs += ns;
         if ((v & 2) === 0) {
-          const pte = young[frame];
-          if (pte < 2) {
+          if (!hinting || young[frame] < 2) {
             young[frame] = 1;
           } else {
             // Armed by the NUMA scanner (PROT_NONE): a hint fault, handled out of line.
