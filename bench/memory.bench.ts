@@ -39,9 +39,16 @@ const GiB = 2 ** 30;
 /** What each buffer's size is proportional to, for the per-frame / per-page split. */
 function scaleOf(name: keyof StateBuffers): 'frames' | 'pages' | 'other' {
   if (
-    ['framePage', 'frameFlags', 'frameYoung', 'frameDirty', 'frameAccessed', 'lruPrev', 'lruNext'].includes(
-      name,
-    )
+    [
+      'framePage',
+      'frameFlags',
+      'frameYoung',
+      'frameDirty',
+      'frameAccessed',
+      'frameScanMs',
+      'lruPrev',
+      'lruNext',
+    ].includes(name)
   )
     return 'frames';
   if (name === 'pte') return 'pages';
