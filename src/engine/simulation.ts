@@ -111,34 +111,23 @@ export function planSimulation(config: Config): SimulationSpec {
       cpu: task.cpus[0],
     };
   });
-  // Regions marked prefault are touched in order before the run, by the task's first CPU.
-  for (const [t, task] of plan.tasks.entries()) {
-    (config.workload?.tasks[t]?.regions ?? []).forEach((region, i) => {
-      if (!region.prefault) return;
-      const r = task.regions[i];
-      actions.push({
-        epoch: 0,
-        kind: 'populate',
-        firstPage: r.firstPage,
-        endPage: r.firstPage + r.pages,
-        cpuNid: machine.cpuNode[task.cpus[0]],
-        cpu: task.cpus[0],
-      });
-    });
-  }
-  // A pgbench database starts initialised: in the page cache, placed as its loader left it.
-  for (const task of plan.tasks) {
-    if (task.pgbench === undefined) continue;
-    const db = task.regions[1];
+  // Touch a region's pages in order at epoch 0, from the task's first CPU.
+  const populate = (task: (typeof plan.tasks)[number], r: { firstPage: number; pages: number }) =>
     actions.push({
       epoch: 0,
       kind: 'populate',
-      firstPage: db.firstPage,
-      endPage: db.firstPage + db.pages,
+      firstPage: r.firstPage,
+      endPage: r.firstPage + r.pages,
       cpuNid: machine.cpuNode[task.cpus[0]],
       cpu: task.cpus[0],
     });
+  for (const [t, task] of plan.tasks.entries()) {
+    (config.workload?.tasks[t]?.regions ?? []).forEach((region, i) => {
+      if (region.prefault) populate(task, task.regions[i]);
+    });
   }
+  // A pgbench database starts initialised: in the page cache, placed as its loader left it.
+  for (const task of plan.tasks) if (task.pgbench !== undefined) populate(task, task.regions[1]);
   // Stable sort: populate (appended last) runs after the user's actions of epoch 0.
   actions.sort((a, b) => a.epoch - b.epoch);
   const maxSamples = Math.ceil(epochs / sampleEveryEpochs) + 1;

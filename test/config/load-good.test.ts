@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TWO_NODES, load, lines, MAIN } from './helpers.js';
+import { NUMA_BALANCING_DEFAULTS } from '../helpers/configs.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -79,14 +80,7 @@ describe('defaults', () => {
         watermark_scale_factor: 10,
         min_free_kbytes: 'auto',
         swappiness: 60,
-        // Linux's sysctl defaults (kernel/sched/fair.c, 6.0+), except numa_balancing: off unless asked.
-        numa_balancing: 0,
-        numa_balancing_scan_delay_ms: 1000,
-        numa_balancing_scan_period_min_ms: 1000,
-        numa_balancing_scan_period_max_ms: 60000,
-        numa_balancing_scan_size_mb: 256,
-        numa_balancing_hot_threshold_ms: 1000,
-        numa_balancing_promote_rate_limit_MBps: 65536,
+        ...NUMA_BALANCING_DEFAULTS,
       },
       storage: {
         disk: { preset: 'nvme' },

@@ -28,3 +28,17 @@ workload:
   actions:
     - { at: 20ms, task: a, do: madvise_pageout, region: 0, start: 0, end: 0.5 }
 `;
+
+/**
+ * The NUMA-balancing knobs' defaults, written out from Linux (kernel/sched/fair.c and
+ * the sysctls of 6.0+), except numa_balancing, which tiersim keeps off unless asked.
+ */
+export const NUMA_BALANCING_DEFAULTS = {
+  numa_balancing: 0,
+  numa_balancing_scan_delay_ms: 1000,
+  numa_balancing_scan_period_min_ms: 1000,
+  numa_balancing_scan_period_max_ms: 60000,
+  numa_balancing_scan_size_mb: 256,
+  numa_balancing_hot_threshold_ms: 1000,
+  numa_balancing_promote_rate_limit_MBps: 65536,
+};

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { buildMachine } from '../../src/topology/index.js';
 import { EXAMPLE_A_SLIT, loadConfig } from './fixtures.js';
+import { NUMA_BALANCING_DEFAULTS } from '../helpers/configs.js';
 
 const files = {
   'configs/topologies/two-socket-optane.yaml': { cpus: 4, dram: 256 * 2 ** 20, pmem: 2 ** 30 },
@@ -45,13 +46,7 @@ describe.each(Object.entries(files))('%s', (path, expected) => {
       watermark_scale_factor: 10,
       min_free_kbytes: 'auto',
       swappiness: 60,
-      numa_balancing: 0,
-      numa_balancing_scan_delay_ms: 1000,
-      numa_balancing_scan_period_min_ms: 1000,
-      numa_balancing_scan_period_max_ms: 60000,
-      numa_balancing_scan_size_mb: 256,
-      numa_balancing_hot_threshold_ms: 1000,
-      numa_balancing_promote_rate_limit_MBps: 65536,
+      ...NUMA_BALANCING_DEFAULTS,
     });
   });
 
