@@ -61,6 +61,25 @@ describe('binary format', () => {
     );
   });
 
+  it('an instruction ending at or past 2^52 wraps the prediction, so the next delta stays exact', () => {
+    // Found by the property above: the next-instruction prediction 2^52 + 1 made the delta to
+    // address 0 need a zigzag code above 2^53, which a double cannot hold.
+    for (const records of [
+      [
+        { kind: 'I' as const, address: 2 ** 52 - 25, size: 26 },
+        { kind: 'I' as const, address: 0, size: 1 },
+      ],
+      [
+        { kind: 'I' as const, address: 4503599484124295, size: 147440506 },
+        { kind: 'I' as const, address: 0x400000, size: 1 },
+        { kind: 'I' as const, address: 0x400001, size: 1 },
+      ],
+    ]) {
+      const file = writeBinary(at('wrap.tstrace'), records);
+      expect(readAll(file, 'tiersim', 7)).toEqual(records);
+    }
+  });
+
   it('convert: the records of the lackey reader, the header, and far fewer bytes', () => {
     const records = syntheticRecords(20_000, 256);
     const text = lackeyText(records);

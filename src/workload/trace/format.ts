@@ -20,6 +20,15 @@ export const KIND_LETTERS = ['I', 'L', 'S', 'M'] as const;
 
 /** Addresses must be below this (2^52): exact as doubles, and so are deltas and zigzag codes. */
 export const ADDRESS_LIMIT = 2 ** 52;
+
+/**
+ * The instruction predictor: the address after this instruction, wrapped below ADDRESS_LIMIT so
+ * that every delta from a prediction stays within ±2^52 and its zigzag code below 2^53 (exact).
+ */
+export function nextInstruction(addr: number, size: number): number {
+  const next = addr + size;
+  return next >= ADDRESS_LIMIT ? next - ADDRESS_LIMIT : next;
+}
 /** Largest access size a record may carry (bytes). */
 export const SIZE_LIMIT = 1 << 30;
 

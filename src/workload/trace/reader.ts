@@ -25,6 +25,7 @@ import {
   TAG_SAME,
   TAG_SIZE_SHIFT,
   decodeHeader,
+  nextInstruction,
   type TraceFormat,
 } from './format.js';
 
@@ -386,7 +387,7 @@ export class TraceReader {
     if (addr < 0 || addr >= ADDRESS_LIMIT) {
       throw this.binaryError(start, 'expected an address from 0 to 2^52 - 1: the record is corrupt');
     }
-    if (kind === KIND_INSTR) d[D_NEXT_I] = addr + size;
+    if (kind === KIND_INSTR) d[D_NEXT_I] = nextInstruction(addr, size);
     else d[D_PREV_D] = addr;
     this.pos = p;
     this.rec[REC_ADDR] = addr;

@@ -17,6 +17,7 @@ import {
   TAG_SIZE_MAX,
   TAG_SIZE_SHIFT,
   encodeHeader,
+  nextInstruction,
   sniffFormat,
 } from './format.js';
 import { REC_ADDR, REC_SIZE, TraceReader } from './reader.js';
@@ -58,7 +59,7 @@ export class BinaryTraceEncoder {
       p = putVarint(buf, p, delta >= 0 ? delta * 2 : -delta * 2 - 1);
     }
     this.p = p;
-    if (kind === KIND_INSTR) this.nextI = addr + size;
+    if (kind === KIND_INSTR) this.nextI = nextInstruction(addr, size);
     else this.prevD = addr;
     this.records++;
   }
