@@ -29,22 +29,34 @@ export class Progress {
       this.bar = new cliProgress.SingleBar(
         {
           stream: process.stderr,
-          format: '{bar} {percentage}% | {info} | ETA {eta_formatted}',
+          // Our own ETA: the bar's is computed from its own start (a second late) and shows NaN
+          // until it has a rate.
+          format: '{bar} {percentage}% | {info} | ETA {remaining}',
           hideCursor: true,
           clearOnComplete: true,
           fps: 5,
         },
         cliProgress.Presets.shades_classic,
       );
-      this.bar.start(this.options.total, done, { info: '' });
+      this.bar.start(this.options.total, done, { info: '', remaining: '' });
     }
-    this.bar.update(done, { info: this.options.describe(done, elapsedS) });
+    this.bar.update(done, {
+      info: this.options.describe(done, elapsedS),
+      remaining: remainingText(done, this.options.total, elapsedS),
+    });
   }
 
   stop(): void {
     this.bar?.stop();
     this.bar = undefined;
   }
+}
+
+/** Time left at the rate so far: "12s", "3m05s", or "…" before anything is done. */
+export function remainingText(done: number, total: number, elapsedS: number): string {
+  if (!(done > 0) || !(elapsedS > 0)) return '…';
+  const left = Math.max(0, Math.round((elapsedS * (total - done)) / done));
+  return left < 60 ? `${left}s` : `${Math.floor(left / 60)}m${String(left % 60).padStart(2, '0')}s`;
 }
 
 export function progressWanted(quiet: boolean): boolean {
