@@ -221,8 +221,11 @@ export function allowedKeysAt(
   }
 }
 
-/** Peels optional/default/prefault/pipe wrappers and picks the union branch matching `value`. */
-function unwrap(schema: Schema, value: unknown): Schema | undefined {
+/**
+ * The schema under optional/nullable/default/prefault/pipe wrappers: what a written value is
+ * checked against (a union is returned as it is, for the caller to choose among its branches).
+ */
+export function peelWrappers(schema: Schema): Schema {
   let s = schema;
   for (;;) {
     if (
@@ -234,15 +237,22 @@ function unwrap(schema: Schema, value: unknown): Schema | undefined {
       s = s._zod.def.innerType;
     } else if (s instanceof z.core.$ZodPipe) {
       s = s._zod.def.in;
-    } else if (s instanceof z.core.$ZodUnion) {
-      const options = s._zod.def.options;
-      const match = options.find((o) => matchesDiscriminator(o, value)) ?? options[0];
-      if (match === undefined) return undefined;
-      s = match;
     } else {
       return s;
     }
   }
+}
+
+/** Peels wrappers and picks the union branch matching `value`, as often as they nest. */
+function unwrap(schema: Schema, value: unknown): Schema | undefined {
+  let s = peelWrappers(schema);
+  while (s instanceof z.core.$ZodUnion) {
+    const options = s._zod.def.options;
+    const match = options.find((o) => matchesDiscriminator(o, value)) ?? options[0];
+    if (match === undefined) return undefined;
+    s = peelWrappers(match);
+  }
+  return s;
 }
 
 /** Whether an object branch's literal `type` (or other literal key) equals the value's. */

@@ -5,6 +5,7 @@
  * key), so it needs no list of keys of its own.
  */
 import { z } from 'zod';
+import { peelWrappers } from '../config/issues.js';
 import { ConfigSchema } from '../config/schema.js';
 import { formatPath, type PathSegment } from '../config/source-map.js';
 
@@ -44,21 +45,6 @@ export function configPathProblem(path: readonly PathSegment[]): string | undefi
 
 /** The schemas a value at this node may match: wrappers peeled, every union branch. */
 function branches(schema: Schema): Schema[] {
-  let s = schema;
-  for (;;) {
-    if (
-      s instanceof z.core.$ZodOptional ||
-      s instanceof z.core.$ZodNullable ||
-      s instanceof z.core.$ZodDefault ||
-      s instanceof z.core.$ZodPrefault
-    ) {
-      s = s._zod.def.innerType;
-    } else if (s instanceof z.core.$ZodPipe) {
-      s = s._zod.def.in;
-    } else if (s instanceof z.core.$ZodUnion) {
-      return s._zod.def.options.flatMap(branches);
-    } else {
-      return [s];
-    }
-  }
+  const s = peelWrappers(schema);
+  return s instanceof z.core.$ZodUnion ? s._zod.def.options.flatMap(branches) : [s];
 }

@@ -6,35 +6,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { SMALL_515 } from '../helpers/configs.js';
 
-export interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export async function tiersim(...args: string[]): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+export { tiersim, type Captured } from '../helpers/cli.js';
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `tiersim-${prefix}-`));
