@@ -38,6 +38,7 @@ import {
   MIGRATE_WORDS,
   M_BATCH,
   M_KIND,
+  M_PAGE,
   M_PREFERRED,
   M_SRC,
   M_SRC_FRAME,
@@ -167,7 +168,29 @@ function copyRecord(from: Int32Array, r: number, to: Int32Array, w: number): voi
   for (let k = 0; k < MIGRATE_WORDS; k++) to[w + k] = from[r + k];
 }
 
-function mustReserve(ring: Ring, what: string): number {
+/** A new migration record at word r: pending, at its first allocation step, preferred = target. */
+export function writeMigrationRecord(
+  box: Int32Array,
+  r: number,
+  page: number,
+  frame: number,
+  src: number,
+  target: number,
+  batch: number,
+  kind: number,
+): void {
+  box[r + M_PAGE] = page;
+  box[r + M_SRC_FRAME] = frame;
+  box[r + M_SRC] = src;
+  box[r + M_TARGET] = target;
+  box[r + M_BATCH] = batch;
+  box[r + M_STATUS] = MIGRATE_PENDING;
+  box[r + M_STEP] = 0;
+  box[r + M_PREFERRED] = target;
+  box[r + M_KIND] = kind;
+}
+
+export function mustReserve(ring: Ring, what: string): number {
   const w = ring.reserve();
   if (w < 0) throw new ProtocolError(`${what} ring full (capacity ${ring.capacity})`);
   return w;

@@ -20,31 +20,19 @@
  * Simplifications (docs/simplifications.md): the scan period stays at its start value
  * (task_scan_min for the task's size); scanning is driven by simulated time, not task runtime.
  */
-import { PG_ISOLATED, PG_LRU, PG_SWAPBACKED, PTE_PROT_NONE, PTE_YOUNG, lruOf } from '../memory/flags.js';
+import { PG_LRU, PG_SWAPBACKED, PTE_PROT_NONE, PTE_YOUNG, lruOf } from '../memory/flags.js';
 import {
   CPU_WORDS,
   C_CLOCK,
   G_NOW_NS,
   G_PROMOTIONS,
   MIGRATE_NUMA,
-  MIGRATE_PENDING,
-  M_BATCH,
-  M_KIND,
-  M_PAGE,
-  M_PREFERRED,
-  M_SRC,
-  M_SRC_FRAME,
-  M_STATUS,
-  M_STEP,
-  M_TARGET,
   NODE_WORDS,
   RING_MIGRATE,
   TASK_WORDS,
   T_NEXT_SCAN_NS,
   T_SCAN_CURSOR,
   T_SCAN_PERIOD_MS,
-  W_ISOLATED_ANON,
-  W_ISOLATED_FILE,
   W_PROMOTE_PENDING,
   W_PROMO_RL_CANDIDATES,
   W_PROMO_RL_START_MS,
@@ -56,8 +44,9 @@ import {
   W_FREE,
   W_PROMO_QUEUED,
 } from '../memory/layout.js';
-import { lruDel } from '../memory/lru.js';
+import { isolate } from '../memory/lru.js';
 import { ringOf, type SimState } from '../memory/state.js';
+import { frameNode } from '../memory/frames.js';
 import {
   NR_COUNTERS,
   NUMA_PTE_UPDATES,
@@ -67,8 +56,8 @@ import {
   TIERSIM_PROMOTE_RATE_LIMITED,
   TIERSIM_PROMOTE_THRESHOLD_MS,
 } from '../metrics/vmstat.js';
-import { ProtocolError } from '../util/errors.js';
 import { wakeupKswapd } from './kswapd.js';
+import { mustReserve, writeMigrationRecord } from './migrate.js';
 import { MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED, interleaveIndex, type TaskPolicy } from './mempolicy.js';
 
 export const NUMA_BALANCING_NORMAL = 1;
@@ -137,7 +126,6 @@ function scanTask(s: SimState, task: number, space: ScanSpace, nowNs: number): v
   const nowMs = Math.floor(nowNs / 1e6);
   const tiering = tieringMode(s);
   const normal = (s.params.numa.mode & NUMA_BALANCING_NORMAL) !== 0;
-  const shift = s.layout.frameShift;
   const cpuNid = s.machine.cpuNode[s.plan.tasks[task].cpus[0]];
   let budget = s.params.numa.scanPages;
   let virt = 8 * budget;
@@ -161,7 +149,7 @@ function scanTask(s: SimState, task: number, space: ScanSpace, nowNs: number): v
     const frame = e - 1;
     const y = s.frameYoung[frame];
     if ((y & PTE_PROT_NONE) !== 0) continue;
-    const nid = s.chunkNode[frame >>> shift];
+    const nid = frameNode(s, frame);
     const topTier = s.machine.topTier[nid];
     // Tiering only: top-tier pages are not worth a fault. Dirty page cache cannot move async.
     if (!normal && topTier) continue;
@@ -197,7 +185,7 @@ export function numaHintFault(
   if ((s.frameYoung[frame] & PTE_PROT_NONE) === 0) return HINT_NO_MIGRATION;
   s.frameYoung[frame] = PTE_YOUNG;
   if (store !== 0) s.frameDirty[frame] = 1;
-  const srcNid = s.chunkNode[frame >>> s.layout.frameShift];
+  const srcNid = frameNode(s, frame);
   const cpuNid = s.machine.cpuNode[cpu];
   const target = misplacedTarget(s, policy, page, cpuNid);
   if (target < 0 || target === srcNid) return HINT_NO_MIGRATION;
@@ -316,25 +304,13 @@ function migrateMisplaced(s: SimState, frame: number, srcNid: number, target: nu
     return HINT_REFUSED;
   }
   if ((flags & PG_LRU) === 0) return HINT_REFUSED;
-  // isolate_lru_page() on the source node (serial step: the coordinator may touch its lists).
-  lruDel(s, srcNid, lruOf(flags), frame);
-  s.frameFlags[frame] = (flags & ~PG_LRU) | PG_ISOLATED;
-  s.nodeWords[srcNid * NODE_WORDS + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]++;
+  // Serial step: the coordinator may touch the source node's lists.
+  isolate(s, srcNid, lruOf(flags), frame, anon);
   s.nodeWords[srcNid * NODE_WORDS + W_PROMOTE_PENDING]++;
   s.nodeWords[tw + W_PROMO_QUEUED]++;
   const ring = ringOf(s, target, RING_MIGRATE);
-  const r = ring.reserve();
-  if (r < 0) throw new ProtocolError(`migrate ring of node ${target} full (capacity ${ring.capacity})`);
-  const box = ring.words;
-  box[r + M_PAGE] = s.framePage[frame];
-  box[r + M_SRC_FRAME] = frame;
-  box[r + M_SRC] = srcNid;
-  box[r + M_TARGET] = target;
-  box[r + M_BATCH] = -1;
-  box[r + M_STATUS] = MIGRATE_PENDING;
-  box[r + M_STEP] = 0;
-  box[r + M_PREFERRED] = target;
-  box[r + M_KIND] = MIGRATE_NUMA;
+  const r = mustReserve(ring, 'migrate');
+  writeMigrationRecord(ring.words, r, s.framePage[frame], frame, srcNid, target, -1, MIGRATE_NUMA);
   // Publish the record to the target (its words are written).
   ring.commit();
   s.globalWords[G_PROMOTIONS]++;

@@ -17,7 +17,6 @@ import {
   LRU_INACTIVE_ANON,
   LRU_INACTIVE_FILE,
   PG_ACTIVE,
-  PG_ISOLATED,
   PG_LRU,
   PG_RECLAIM,
   PG_REFERENCED,
@@ -26,22 +25,16 @@ import {
   PTE_PROT_NONE,
   PTE_YOUNG,
 } from '../memory/flags.js';
-import { lruAddHead, lruAddTail, lruDel, lruSize, lruTail } from '../memory/lru.js';
+import { isolate, lruAddHead, lruDel, lruSize, lruTail, putback } from '../memory/lru.js';
+import { frameNode } from '../memory/frames.js';
 import {
   MIGRATE_DONE,
   MIGRATE_NOMEM,
-  MIGRATE_PENDING,
-  M_BATCH,
   M_KIND,
-  M_PAGE,
-  M_PREFERRED,
-  M_SRC,
-  M_STEP,
   RING_DEMOTE,
   RING_SETTLE,
   M_SRC_FRAME,
   M_STATUS,
-  M_TARGET,
   NODE_WORDS,
   W_ANON_COST,
   W_BATCH_SEQ,
@@ -51,8 +44,6 @@ import {
   MIGRATE_NUMA,
   W_FILE_COST,
   W_FREE,
-  W_ISOLATED_ANON,
-  W_ISOLATED_FILE,
   W_KSWAPD_FAILURES,
   W_KSWAPD_PRIORITY,
   W_KSWAPD_RUNNING,
@@ -91,7 +82,7 @@ import { foldAccessed } from './accessed.js';
 import { buildTaskPolicies, type TaskPolicy } from './mempolicy.js';
 import { scanSpaces, type ScanSpace } from './numa.js';
 import { DEV_DISK, DEV_SWAP, countWrite } from './blockdev.js';
-import { demoteBatchNow, demotionWalks, releaseIsolatedFrame } from './migrate.js';
+import { demoteBatchNow, demotionWalks, releaseIsolatedFrame, writeMigrationRecord } from './migrate.js';
 import { swapFreePages, swapSlotTaken } from './swap.js';
 import { evictionShadow, noteLruCost, pteOfShadow } from './workingset.js';
 
@@ -421,23 +412,6 @@ function isolateFromTail(s: SimState, nid: number, lru: number, n: number, out: 
   return count;
 }
 
-function isolate(s: SimState, nid: number, lru: number, frame: number, anon: boolean): void {
-  lruDel(s, nid, lru, frame);
-  s.frameFlags[frame] = (s.frameFlags[frame] & ~PG_LRU) | PG_ISOLATED;
-  s.nodeWords[nid * NODE_WORDS + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]++;
-}
-
-/** Put an isolated page back on the head of the list its flags name. */
-function putback(s: SimState, nid: number, frame: number, toTail: boolean): void {
-  const flags = (s.frameFlags[frame] & ~PG_ISOLATED) | PG_LRU;
-  s.frameFlags[frame] = flags;
-  const anon = (flags & PG_SWAPBACKED) !== 0;
-  s.nodeWords[nid * NODE_WORDS + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]--;
-  const lru = (anon ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE) + ((flags & PG_ACTIVE) !== 0 ? 1 : 0);
-  if (toTail) lruAddTail(s, nid, lru, frame);
-  else lruAddHead(s, nid, lru, frame);
-}
-
 // Outcomes of page_check_references().
 const PAGEREF_RECLAIM = 0;
 const PAGEREF_RECLAIM_CLEAN = 1;
@@ -566,15 +540,7 @@ function queueDemotions(s: SimState, nid: number, frames: Int32Array, n: number)
   for (let i = 0; i < queued; i++) {
     const frame = frames[i];
     const r = ring.reserve();
-    box[r + M_PAGE] = s.framePage[frame];
-    box[r + M_SRC_FRAME] = frame;
-    box[r + M_SRC] = nid;
-    box[r + M_TARGET] = target;
-    box[r + M_BATCH] = batchId;
-    box[r + M_STATUS] = MIGRATE_PENDING;
-    box[r + M_STEP] = 0;
-    box[r + M_PREFERRED] = target;
-    box[r + M_KIND] = MIGRATE_DEMOTION;
+    writeMigrationRecord(box, r, s.framePage[frame], frame, nid, target, batchId, MIGRATE_DEMOTION);
     // Publish the record to the coordinator (its words are written).
     ring.commit();
   }
@@ -832,8 +798,7 @@ export function reclaimPages(
       const e = s.pte[page];
       if (e <= 0) continue;
       const frame = e - 1;
-      if (s.chunkNode[frame >>> s.layout.frameShift] !== nid || (s.frameFlags[frame] & PG_LRU) === 0)
-        continue;
+      if (frameNode(s, frame) !== nid || (s.frameFlags[frame] & PG_LRU) === 0) continue;
       const flags = s.frameFlags[frame];
       const lru =
         ((flags & PG_SWAPBACKED) === 0 ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON) +

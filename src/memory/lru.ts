@@ -3,7 +3,15 @@
  * Like the kernel's, pages enter at the head and reclaim takes them from the tail. Only the
  * node's owner (or the coordinator in a serial phase) calls these.
  */
-import { NODE_WORDS, W_LRU_HEAD, W_LRU_SIZE, W_LRU_TAIL } from './layout.js';
+import { PG_ISOLATED, PG_LRU, PG_SWAPBACKED, lruOf } from './flags.js';
+import {
+  NODE_WORDS,
+  W_ISOLATED_ANON,
+  W_ISOLATED_FILE,
+  W_LRU_HEAD,
+  W_LRU_SIZE,
+  W_LRU_TAIL,
+} from './layout.js';
 import type { SimState } from './state.js';
 
 export function lruAddHead(s: SimState, nid: number, lru: number, frame: number): void {
@@ -47,4 +55,22 @@ export function lruTail(s: SimState, nid: number, lru: number): number {
 
 export function lruSize(s: SimState, nid: number, lru: number): number {
   return s.nodeWords[nid * NODE_WORDS + W_LRU_SIZE + lru];
+}
+
+/** isolate_lru_page(): take a page off its list for reclaim or migration; counted as isolated. */
+export function isolate(s: SimState, nid: number, lru: number, frame: number, anon: boolean): void {
+  lruDel(s, nid, lru, frame);
+  s.frameFlags[frame] = (s.frameFlags[frame] & ~PG_LRU) | PG_ISOLATED;
+  s.nodeWords[nid * NODE_WORDS + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]++;
+}
+
+/** putback_lru_page(): an isolated page back on the list its flags name (head, or tail). */
+export function putback(s: SimState, nid: number, frame: number, toTail: boolean): void {
+  const flags = (s.frameFlags[frame] & ~PG_ISOLATED) | PG_LRU;
+  s.frameFlags[frame] = flags;
+  const anon = (flags & PG_SWAPBACKED) !== 0;
+  s.nodeWords[nid * NODE_WORDS + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]--;
+  const lru = lruOf(flags);
+  if (toTail) lruAddTail(s, nid, lru, frame);
+  else lruAddHead(s, nid, lru, frame);
 }
