@@ -6,7 +6,7 @@
 import { NODE_WORDS, W_BUMP, W_FRAME_END, W_FREE, W_FREE_HEAD } from './layout.js';
 import type { SimState } from './state.js';
 
-/** Take a free frame of node `nid`, or -1 when none is left. Columns are reset for the new page. */
+/** Take a free frame of node `nid`, or -1 when none is left; its columns are clean (see giveFrame). */
 export function takeFrame(s: SimState, nid: number): number {
   const w = nid * NODE_WORDS;
   if (s.nodeWords[w + W_FREE] <= 0) return -1;
@@ -19,11 +19,8 @@ export function takeFrame(s: SimState, nid: number): number {
     s.nodeWords[w + W_BUMP] = frame + 1;
   }
   s.nodeWords[w + W_FREE]--;
-  s.frameFlags[frame] = 0;
-  s.frameYoung[frame] = 0;
-  s.frameDirty[frame] = 0;
-  s.frameAccessed[frame] = 0;
-  s.frameScanMs[frame] = 0;
+  // The other columns are clean already: giveFrame clears them, and never-used frames are the
+  // buffer's zeros (checkInvariants checks free frames).
   s.lruPrev[frame] = -1;
   s.lruNext[frame] = -1;
   return frame;

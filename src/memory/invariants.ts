@@ -80,6 +80,8 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
       return report(`node ${nid}: free list reaches frame ${f} twice or outside the node`);
     seen[f] = 1;
     if (s.framePage[f] !== -1) report(`node ${nid}: free frame ${f} holds page ${s.framePage[f]}`);
+    if ((s.frameFlags[f] | s.frameYoung[f] | s.frameDirty[f] | s.frameAccessed[f] | s.frameScanMs[f]) !== 0)
+      report(`node ${nid}: free frame ${f} is not clean (flags, PTE bits, dirty, accessed or scan time set)`);
     freeListed++;
   }
   const neverUsed = end - s.nodeWords[w + W_BUMP];

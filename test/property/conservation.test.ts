@@ -20,7 +20,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Simulation } from '../../src/engine/simulation.js';
 import { checkInvariants } from '../../src/memory/invariants.js';
-import { CPU_WORDS, C_CLOCK, NODE_WORDS, W_FREE, W_SWAP_USED } from '../../src/memory/layout.js';
+import { CPU_WORDS, C_CLOCK, NODE_WORDS, W_FREE, W_FREE_HEAD, W_SWAP_USED } from '../../src/memory/layout.js';
 import { COUNTERS, COUNTER_INDEX, NR_COUNTERS, type CounterName } from '../../src/metrics/vmstat.js';
 import type { RunResult } from '../../src/metrics/result.js';
 import { SMALL_515 } from '../helpers/configs.js';
@@ -316,6 +316,12 @@ describe('conservation and counter identities on random machines', () => {
     s.nodeWords[W_SWAP_USED]++;
     expect(epochViolations(sim, epochs, fresh()).join('\n')).toMatch(/swap slots in use/);
     s.nodeWords[W_SWAP_USED]--;
+    // A free frame left dirty (takeFrame relies on free frames being clean).
+    const freeFrame = s.nodeWords[W_FREE_HEAD];
+    expect(freeFrame).toBeGreaterThanOrEqual(0);
+    s.frameDirty[freeFrame] = 1;
+    expect(epochViolations(sim, epochs, fresh()).join('\n')).toMatch(/node 0: free frame \d+ is not clean/);
+    s.frameDirty[freeFrame] = 0;
     const previous = fresh();
     previous[COUNTER_INDEX.pgfault]++;
     expect(epochViolations(sim, epochs, previous).join('\n')).toMatch(/node 0: pgfault went down/);
