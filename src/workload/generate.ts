@@ -80,17 +80,15 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     return result;
   }
 
+  // The dispatcher stays small and each filler owns one loop: V8 optimizes each with complete
+  // feedback. One large function holding every path was deoptimized by a path first taken late
+  // (a single trace region) and then sometimes ran unoptimized for good, boxing a number per access.
   return function fillBatch(cpu: number): number {
     const task = cpuTask[cpu];
     const firstRegion = firstRegionOf[task];
     const lastRegion = firstRegion + regionCountOf[task] - 1;
     const po = cpu * PRNG_WORDS;
-    st[0] = prng[po];
-    st[1] = prng[po + 1];
-    st[2] = prng[po + 2];
-    st[3] = prng[po + 3];
     const base = cpu * BATCH_LEN;
-    const seqBase = cpu * maxRegions - firstRegion;
     const pg = pgbenchOf[task];
     if (pg !== undefined) return fillPgbench(task, pg, cpu, po, base);
     if (lastRegion === firstRegion) {
@@ -103,6 +101,16 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     }
     // A CPU whose trace has ended (loop: false) idles: an empty batch.
     if (traceEnded[cpu] !== 0) return 0;
+    return fillMixed(cpu, firstRegion, lastRegion, po, base);
+  };
+
+  /** Any mix of regions and patterns, one weighted region draw per access. */
+  function fillMixed(cpu: number, firstRegion: number, lastRegion: number, po: number, base: number): number {
+    st[0] = prng[po];
+    st[1] = prng[po + 1];
+    st[2] = prng[po + 2];
+    st[3] = prng[po + 3];
+    const seqBase = cpu * maxRegions - firstRegion;
     let filled = BATCH_LEN;
     for (let i = 0; i < BATCH_LEN; i++) {
       let r = firstRegion;
@@ -119,14 +127,7 @@ export function makeBatchFiller(s: SimState): BatchFiller {
           offset = Math.floor(((next() >>> 0) / TWO_32) * pages);
           break;
         case PATTERN_ZIPFIAN:
-          offset = zipfRankFromTable(
-            (next() >>> 0) / TWO_32,
-            pages,
-            table[rb + R_P0],
-            table[rb + R_P1],
-            zipfTables,
-            table[rb + R_P2],
-          );
+          offset = zipfRankFromTable(next(), pages, table, rb + R_P0, zipfTables);
           break;
         case PATTERN_HOTSET: {
           const hot = table[rb + R_P0];
@@ -167,7 +168,7 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     prng[po + 2] = st[2];
     prng[po + 3] = st[3];
     return filled;
-  };
+  }
 
   /**
    * pgbench clients (pgbench.ts): whole transactions of TXN_ACCESSES accesses, as many as fit
@@ -265,9 +266,6 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     const drawStore = writeCut > 0 && writeCut < TWO_32;
     const alwaysStore = writeCut >= TWO_32 ? 1 : 0;
     const zipf = pattern === PATTERN_ZIPFIAN;
-    const zetan = table[rb + R_P0];
-    const secondCut = table[rb + R_P1];
-    const zipfOffset = table[rb + R_P2];
     let a = prng[po] | 0;
     let b = prng[po + 1] | 0;
     let c = prng[po + 2] | 0;
@@ -283,7 +281,7 @@ export function makeBatchFiller(s: SimState): BatchFiller {
       c ^= t;
       d = rotl(d, 11);
       let offset = zipf
-        ? zipfRankFromTable(u / TWO_32, pages, zetan, secondCut, zipfTables, zipfOffset)
+        ? zipfRankFromTable(u | 0, pages, table, rb + R_P0, zipfTables)
         : Math.floor((u / TWO_32) * pages);
       if (offset > last) offset = last;
       let store = alwaysStore;

@@ -11,7 +11,7 @@ import type { Machine } from '../topology/machine.js';
 import { assert } from '../util/assert.js';
 import { probabilityThreshold } from './prng.js';
 import { formatFromExtension } from './trace/format.js';
-import { zipfParams, zipfTable, type ZipfParams } from './zipf.js';
+import { ZP_SECOND_CUT, ZP_TABLE_AT, ZP_ZETAN, zipfParams, zipfTable, type ZipfParams } from './zipf.js';
 import { TXN_ACCESSES, pgbenchPlan, type PgbenchPlan } from './pgbench.js';
 
 export const PATTERN_UNIFORM = 0;
@@ -182,7 +182,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       const row = regionRow(regions[i], region, cut, zipf);
       if (zipf !== undefined) {
         const table = zipfTable(zipf);
-        row[R_P2] = zipfOffset;
+        row[R_P0 + ZP_TABLE_AT] = zipfOffset;
         zipfOffset += table.length;
         zipfTables.push(table);
       }
@@ -260,8 +260,9 @@ function setPattern(
     case 'zipfian': {
       const z = zipf ?? zipfParams(pages, pattern.theta);
       row[R_PATTERN] = PATTERN_ZIPFIAN;
-      row[R_P0] = z.zetan;
-      row[R_P1] = z.secondCut;
+      // zipfRankFromTable reads these words at R_P0.
+      row[R_P0 + ZP_ZETAN] = z.zetan;
+      row[R_P0 + ZP_SECOND_CUT] = z.secondCut;
       return;
     }
     case 'hotset':

@@ -72,16 +72,31 @@ export function zipfTable(p: ZipfParams): Float64Array {
   return table;
 }
 
-/** zipfRank through a table: same cut-offs for ranks 0 and 1, interpolated beyond. */
+/** Where zipfRankFromTable reads a region's parameters: `params[at + ZP_*]`. */
+export const ZP_ZETAN = 0;
+export const ZP_SECOND_CUT = 1;
+/** Offset of the region's inverse-CDF table in `tables`. */
+export const ZP_TABLE_AT = 2;
+
+/**
+ * zipfRank through a table, for u = (bits >>> 0) / 2^32: same cut-offs for ranks 0 and 1,
+ * interpolated beyond.
+ *
+ * Every argument is a small integer or an array, never a fractional number: when V8 does not
+ * inline a call (its choice varies from run to run), a fractional argument is boxed, and that
+ * allocated 16 B per access in the generator in some runs and not in others.
+ */
 export function zipfRankFromTable(
-  u: number,
+  bits: number,
   n: number,
-  zetan: number,
-  secondCut: number,
+  params: Float64Array,
+  at: number,
   table: Float64Array,
-  offset: number,
 ): number {
-  const uz = u * zetan;
+  const u = (bits >>> 0) / 4294967296;
+  const uz = u * params[at + ZP_ZETAN];
+  const secondCut = params[at + ZP_SECOND_CUT];
+  const offset = params[at + ZP_TABLE_AT];
   if (uz < 1) return 0;
   if (uz < secondCut) return n > 1 ? 1 : 0;
   const pos = u * ZIPF_TABLE_CELLS;

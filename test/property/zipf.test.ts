@@ -12,14 +12,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PRNG_WORDS, nextU32, seedStream } from '../../src/workload/prng.js';
-import {
-  zeta,
-  zipfParams,
-  zipfRank,
-  zipfRankFromTable,
-  zipfTable,
-  type ZipfParams,
-} from '../../src/workload/zipf.js';
+import { zeta, zipfParams, zipfRank, type ZipfParams } from '../../src/workload/zipf.js';
+import { tableRanker } from '../helpers/zipf.js';
 
 /** sum_{i=1..n} i^-theta, smallest terms first, with Kahan compensation. */
 function directZeta(n: number, theta: number): number {
@@ -39,13 +33,7 @@ type Ranker = (p: ZipfParams) => (u: number) => number;
 /** The exact formula, and the inverse-CDF table the generator draws from. */
 const RANKERS: [string, Ranker][] = [
   ['zipfRank', (p) => (u) => zipfRank(u, p.n, p.zetan, p.eta, p.alpha, p.secondCut)],
-  [
-    'zipfRankFromTable',
-    (p) => {
-      const table = zipfTable(p);
-      return (u) => zipfRankFromTable(u, p.n, p.zetan, p.secondCut, table, 0);
-    },
-  ],
+  ['zipfRankFromTable', tableRanker],
 ];
 
 function relErr(a: number, b: number): number {

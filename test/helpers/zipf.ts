@@ -1,0 +1,26 @@
+/**
+ * zipfRankFromTable as a function of u in [0, 1), for tests that compare it with the exact
+ * formula: u is quantized to the 32 random bits the generator draws (bits = floor(u · 2^32)).
+ */
+import {
+  ZP_SECOND_CUT,
+  ZP_TABLE_AT,
+  ZP_ZETAN,
+  zipfRankFromTable,
+  zipfTable,
+  type ZipfParams,
+} from '../../src/workload/zipf.js';
+
+export function tableRanker(p: ZipfParams): (u: number) => number {
+  const table = zipfTable(p);
+  const params = new Float64Array(3);
+  params[ZP_ZETAN] = p.zetan;
+  params[ZP_SECOND_CUT] = p.secondCut;
+  params[ZP_TABLE_AT] = 0;
+  return (u) => zipfRankFromTable(quantize(u) * 4294967296, p.n, params, 0, table);
+}
+
+/** u rounded down to a multiple of 2^-32, as the generator's draws are. */
+export function quantize(u: number): number {
+  return Math.floor(u * 4294967296) / 4294967296;
+}
