@@ -157,9 +157,19 @@ export const KERNEL_VERSIONS = ['5.15', '5.18', '6.0', '6.1'] as const;
 const ms = (what: string, dflt: number) =>
   z.int().min(0).describe(`${what} Unit: ms. Default: ${dflt}.`).default(dflt);
 
+/**
+ * `version: 6.1` unquoted in YAML, or `--set kernel.version=5.18`, arrives as a number: read it
+ * back as the version it was written as (6.0 parses as 6).
+ */
+const kernelVersion = z.union([
+  z.enum(KERNEL_VERSIONS),
+  z
+    .literal(KERNEL_VERSIONS.map(Number))
+    .transform((v) => KERNEL_VERSIONS.find((name) => Number(name) === v)!),
+]);
+
 export const KernelSchema = z.strictObject({
-  version: z
-    .enum(KERNEL_VERSIONS)
+  version: kernelVersion
     .describe(
       'Kernel to model. Demotion targets: node_demotion[] passes, one unshared target (5.15, 5.18, 6.0) or memory tiers with preferred + allowed targets (6.1). NUMA balancing tiering mode (numa_balancing 2) exists from 5.18; 5.18 promotes every hint-faulted slow page, 6.0+ adds hot-page selection, rate limit and threshold adjustment. Default: 6.1.',
     )

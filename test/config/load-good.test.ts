@@ -285,6 +285,20 @@ describe('--set overrides', () => {
     });
   });
 
+  it('reads a kernel version written as a number as the version it names', () => {
+    for (const [value, version] of [
+      ['5.18', '5.18'],
+      ['6.0', '6.0'],
+      ['6', '6.0'],
+      ['6.1', '6.1'],
+      ['"5.15"', '5.15'],
+    ]) {
+      expect(load(base, {}, [`kernel.version=${value}`]).config.kernel.version).toBe(version);
+    }
+    expect(load(lines(base, 'kernel:', '  version: 6.0')).config.kernel.version).toBe('6.0');
+    expect(() => load(base, {}, ['kernel.version=5.16'])).toThrow(/kernel\.version: expected one of "5\.15"/);
+  });
+
   it('applies overrides in order, the last winning', () => {
     const loaded = load(base, {}, ['run.seed=1', 'run.seed=2']);
     expect(loaded.config.run.seed).toBe(2);
