@@ -76,6 +76,8 @@ export const W_PROMO_TH_START_MS = 48;
 export const W_PROMO_TH_CANDIDATES = 49;
 /** Promotions into this node queued in the current place step (their frames are not taken yet). */
 export const W_PROMO_QUEUED = 50;
+/** Promotions into this node refused for lack of room since its kswapd last balanced it. */
+export const W_PROMO_SHORTFALL = 51;
 export const NODE_WORDS = 56;
 
 // Machine-wide words (Float64), written only by the coordinator between phases.

@@ -157,6 +157,31 @@ describe('the promotion watermark', () => {
     expect(counter(sim, 0, 'pgpromote_success')).toBe(1);
     assertSound(sim);
   });
+
+  it('kswapd makes room above PROMO for the promotions refused since it last slept', () => {
+    const sim = scenario({ version: '6.1', kernel: TIERING });
+    place(sim, range(ANON, 52), 0); // node 0: free 12 (= HIGH)
+    const slow = range(0, 8);
+    place(sim, slow, 1, { young: true });
+    setNow(sim, 3000);
+    arm(sim, slow, 2990);
+    hint(sim, 0, slow);
+    expect(counter(sim, 0, 'tiersim_promote_no_space')).toBe(8);
+    reclaimEpoch(sim);
+    // Balanced means free > PROMO + 8 refused = 24: p = 5: 1, p = 4: 3, p = 3: 6 (free 22, not
+    // above 24), p = 2: 42 >> 2 = 10 (32 > 24): 20 pages demoted.
+    expect(counter(sim, 0, 'pgdemote_kswapd')).toBe(20);
+    expect(free(sim, 0)).toBe(32);
+    // kswapd slept balanced: the next refusal counts from zero again; all 8 now fit (each needs
+    // free − queued > HIGH + 1 = 13: the last sees 32 − 7 = 25).
+    arm(sim, slow, 2995);
+    hint(sim, 0, slow);
+    reclaimEpoch(sim);
+    expect(slow.map((p) => nodeOf(sim, p))).toEqual(slow.map(() => 0));
+    expect(counter(sim, 0, 'pgpromote_success')).toBe(8);
+    expect(counter(sim, 0, 'tiersim_promote_no_space')).toBe(8);
+    assertSound(sim);
+  });
 });
 
 describe('the scanner', () => {
