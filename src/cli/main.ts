@@ -104,7 +104,9 @@ DIR/result.json holds everything (including per-epoch series and a state digest)
 
 Variants: a config with \`variants:\` (named sets of overrides) runs each variant with the same seed
 on a pool of threads (inline scheduler) and prints one column per variant with ratios against the
-first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison.{json,csv,txt} the table.`,
+first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison.{json,csv,txt} the table.
+--threads applies to one experiment: run one variant on per-node workers with
+  tiersim run --from DIR/<variant> --threads per-node`,
     )
     .action(
       async (
@@ -121,8 +123,12 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
           json: boolean;
           quiet: boolean;
         },
+        command: Command,
       ) => {
-        result.code = await runEntry(config, opts);
+        result.code = await runEntry(config, {
+          ...opts,
+          threadsGiven: command.getOptionValueSource('threads') === 'cli',
+        });
       },
     );
 

@@ -39,6 +39,8 @@ export interface RunEntryOptions extends RunOptions {
   report: boolean;
   jobs?: number | undefined;
   recycle: boolean;
+  /** --threads was given on the command line (not its default). */
+  threadsGiven?: boolean;
 }
 
 function usage(message: string): number {
@@ -87,6 +89,13 @@ async function maybeReport(code: number, options: RunEntryOptions): Promise<numb
 
 export async function variantsCommand(file: string, options: RunEntryOptions): Promise<number> {
   const plan = planExperiments(file, overridesOf(options));
+  if (options.threadsGiven === true) {
+    const out = options.out ?? 'DIR';
+    process.stderr.write(
+      `tiersim: --threads applies to one experiment; variants run side by side on a pool, each inline ` +
+        `(same results bit for bit). One variant on per-node workers: tiersim run --from ${out}/<variant> --threads ${options.threads}\n`,
+    );
+  }
   const largest = Math.max(...plan.points.map((p) => experimentBytes(p.config)));
   const jobs = options.jobs ?? threadBudget(plan.points.length, largest).jobs;
   let interrupted = false;

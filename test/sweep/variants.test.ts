@@ -111,6 +111,26 @@ describe('variants', () => {
     expect(existsSync(path.join(out, 'off', 'result.json'))).toBe(false);
   });
 
+  it('says that an explicit --threads applies to one experiment, and how to run one variant with it', async () => {
+    const out = path.join(dir, 'threads');
+    const r = await tiersim('run', file, '--out', out, '--threads', 'per-node', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('--threads applies to one experiment');
+    expect(r.stderr).toContain(`tiersim run --from ${out}/<variant> --threads per-node`);
+    const replay = await tiersim(
+      'run',
+      '--from',
+      path.join(out, 'off'),
+      '--threads',
+      'per-node',
+      '--out',
+      path.join(dir, 'off-replay'),
+      '--quiet',
+    );
+    expect(replay.code).toBe(0);
+    expect(replay.stderr).toContain('exactly: state digest');
+  });
+
   it('a sweep config is refused by run, at its sweep key', async () => {
     const sweep = writeConfig(dir, 'sweep.yaml', smallWith('sweep:\n  seeds: 2\n'));
     const r = await tiersim('run', sweep);
