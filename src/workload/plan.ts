@@ -11,7 +11,7 @@ import type { Machine } from '../topology/machine.js';
 import { assert } from '../util/assert.js';
 import { probabilityThreshold } from './prng.js';
 import { formatFromExtension } from './trace/format.js';
-import { ZP_SECOND_CUT, ZP_TABLE_AT, ZP_ZETAN, zipfParams, zipfTable, type ZipfParams } from './zipf.js';
+import { zipfDrawParams, zipfParams, zipfTable } from './zipf.js';
 import { TXN_ACCESSES, pgbenchPlan, type PgbenchPlan } from './pgbench.js';
 
 export const PATTERN_UNIFORM = 0;
@@ -31,7 +31,7 @@ export const R_PATTERN = 2;
 export const R_WEIGHT_CUT = 3;
 /** Store threshold (u32 scale). */
 export const R_WRITE_CUT = 4;
-/** Pattern parameters: zipf (zetan, secondCut, offset of its table in zipfTables); hotset (hot pages, hot cut); sequential (stride); trace (index in `traces`). */
+/** Pattern parameters: zipf (zipfDrawParams: rank cut-offs as draws, offset of its table in zipfTables); hotset (hot pages, hot cut); sequential (stride); trace (index in `traces`). */
 export const R_P0 = 5;
 export const R_P1 = 6;
 export const R_P2 = 7;
@@ -179,10 +179,10 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       const cut = i === task.regions.length - 1 ? 4294967296 : probabilityThreshold(cumulative / totalWeight);
       const zipf =
         region.pattern.type === 'zipfian' ? zipfParams(regions[i].pages, region.pattern.theta) : undefined;
-      const row = regionRow(regions[i], region, cut, zipf);
+      const row = regionRow(regions[i], region, cut);
       if (zipf !== undefined) {
         const table = zipfTable(zipf);
-        row[R_P0 + ZP_TABLE_AT] = zipfOffset;
+        zipfDrawParams(zipf, zipfOffset, row, R_P0);
         zipfOffset += table.length;
         zipfTables.push(table);
       }
@@ -231,40 +231,26 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
   };
 }
 
-function regionRow(
-  plan: RegionPlan,
-  region: RegionConfig,
-  weightCut: number,
-  zipf: ZipfParams | undefined,
-): number[] {
+function regionRow(plan: RegionPlan, region: RegionConfig, weightCut: number): number[] {
   const row = new Array<number>(REGION_WORDS).fill(0);
   row[R_FIRST_PAGE] = plan.firstPage;
   row[R_PAGES] = plan.pages;
   row[R_WEIGHT_CUT] = weightCut;
   row[R_WRITE_CUT] = probabilityThreshold(region.write_fraction);
   row[R_SYSCALL] = plan.kind === 'file' && plan.access === 'read' ? 1 : 0;
-  setPattern(row, region.pattern, plan.pages, zipf);
+  setPattern(row, region.pattern, plan.pages);
   return row;
 }
 
-function setPattern(
-  row: number[],
-  pattern: PatternConfig,
-  pages: number,
-  zipf: ZipfParams | undefined,
-): void {
+function setPattern(row: number[], pattern: PatternConfig, pages: number): void {
   switch (pattern.type) {
     case 'uniform':
       row[R_PATTERN] = PATTERN_UNIFORM;
       return;
-    case 'zipfian': {
-      const z = zipf ?? zipfParams(pages, pattern.theta);
+    case 'zipfian':
+      // Its draw parameters (zipfDrawParams at R_P0) are written once its table is placed.
       row[R_PATTERN] = PATTERN_ZIPFIAN;
-      // zipfRankFromTable reads these words at R_P0.
-      row[R_P0 + ZP_ZETAN] = z.zetan;
-      row[R_P0 + ZP_SECOND_CUT] = z.secondCut;
       return;
-    }
     case 'hotset':
       row[R_PATTERN] = PATTERN_HOTSET;
       row[R_P0] = Math.max(1, Math.min(pages, Math.round(pages * pattern.fraction)));

@@ -56,6 +56,9 @@ export function zipfRank(
 
 /** Cells of a precomputed inverse-CDF table (65537 points, 512 KiB per Zipfian region). */
 export const ZIPF_TABLE_CELLS = 65536;
+/** A 32-bit draw's cell: its top 16 bits (ZIPF_TABLE_CELLS = 2^16). */
+const CELL_SHIFT = 16;
+const CELL_MASK = 0xffff;
 
 /**
  * The continuous part of zipfRank, n·(eta·u − eta + 1)^alpha, sampled at u = i / CELLS, so a
@@ -72,15 +75,53 @@ export function zipfTable(p: ZipfParams): Float64Array {
   return table;
 }
 
-/** Where zipfRankFromTable reads a region's parameters: `params[at + ZP_*]`. */
-export const ZP_ZETAN = 0;
-export const ZP_SECOND_CUT = 1;
+/** Where zipfRankFromTable reads a region's parameters: `params[at + ZP_*]` (zipfDrawParams). */
+export const ZP_RANK1_FROM = 0;
+export const ZP_RANK2_FROM = 1;
 /** Offset of the region's inverse-CDF table in `tables`. */
 export const ZP_TABLE_AT = 2;
+export const ZP_WORDS = 3;
+
+const TWO_32 = 4294967296;
 
 /**
- * zipfRank through a table, for u = (bits >>> 0) / 2^32: same cut-offs for ranks 0 and 1,
- * interpolated beyond.
+ * The 32-bit draws at which zipfRank's cut-offs fall: draws below the first give rank 0
+ * (u · zetan < 1), below the second rank 1 (u · zetan < secondCut), for u = draw / 2^32 and
+ * the same floating-point products. Found by bisection (the product only grows with the draw),
+ * so comparing integers decides exactly as the products would.
+ */
+export function zipfDrawCuts(p: ZipfParams): [number, number] {
+  const firstAtLeast = (limit: number): number => {
+    let lo = 0;
+    let hi = TWO_32;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if ((mid / TWO_32) * p.zetan >= limit) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  return [firstAtLeast(1), firstAtLeast(p.secondCut)];
+}
+
+/** Writes a region's draw parameters at `params[at]` (see ZP_*). */
+export function zipfDrawParams(
+  p: ZipfParams,
+  tableAt: number,
+  params: Float64Array | number[],
+  at: number,
+): void {
+  const [rank1From, rank2From] = zipfDrawCuts(p);
+  params[at + ZP_RANK1_FROM] = rank1From;
+  params[at + ZP_RANK2_FROM] = rank2From;
+  params[at + ZP_TABLE_AT] = tableAt;
+}
+
+/**
+ * zipfRank through a table, for u = (bits >>> 0) / 2^32: the exact cut-offs for ranks 0 and 1
+ * (as draws, zipfDrawCuts), interpolated beyond. The table's cell is the draw's top 16 bits and
+ * the position within it the low 16, which equal u · CELLS's integer and fractional parts
+ * exactly.
  *
  * Every argument is a small integer or an array, never a fractional number: when V8 does not
  * inline a call (its choice varies from run to run), a fractional argument is boxed, and that
@@ -93,15 +134,11 @@ export function zipfRankFromTable(
   at: number,
   table: Float64Array,
 ): number {
-  const u = (bits >>> 0) / 4294967296;
-  const uz = u * params[at + ZP_ZETAN];
-  const secondCut = params[at + ZP_SECOND_CUT];
-  const offset = params[at + ZP_TABLE_AT];
-  if (uz < 1) return 0;
-  if (uz < secondCut) return n > 1 ? 1 : 0;
-  const pos = u * ZIPF_TABLE_CELLS;
-  const i = Math.floor(pos);
-  const lo = table[offset + i];
-  const r = Math.floor(lo + (table[offset + i + 1] - lo) * (pos - i));
+  const draw = bits >>> 0;
+  if (draw < params[at + ZP_RANK1_FROM]) return 0;
+  if (draw < params[at + ZP_RANK2_FROM]) return n > 1 ? 1 : 0;
+  const i = params[at + ZP_TABLE_AT] + (draw >>> CELL_SHIFT);
+  const lo = table[i];
+  const r = Math.floor(lo + (table[i + 1] - lo) * ((draw & CELL_MASK) / ZIPF_TABLE_CELLS));
   return r >= n ? n - 1 : r;
 }

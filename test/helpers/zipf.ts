@@ -3,9 +3,8 @@
  * formula: u is quantized to the 32 random bits the generator draws (bits = floor(u · 2^32)).
  */
 import {
-  ZP_SECOND_CUT,
-  ZP_TABLE_AT,
-  ZP_ZETAN,
+  ZP_WORDS,
+  zipfDrawParams,
   zipfRankFromTable,
   zipfTable,
   type ZipfParams,
@@ -13,10 +12,8 @@ import {
 
 export function tableRanker(p: ZipfParams): (u: number) => number {
   const table = zipfTable(p);
-  const params = new Float64Array(3);
-  params[ZP_ZETAN] = p.zetan;
-  params[ZP_SECOND_CUT] = p.secondCut;
-  params[ZP_TABLE_AT] = 0;
+  const params = new Float64Array(ZP_WORDS);
+  zipfDrawParams(p, 0, params, 0);
   return (u) => zipfRankFromTable(quantize(u) * 4294967296, p.n, params, 0, table);
 }
 

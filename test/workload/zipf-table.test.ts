@@ -4,7 +4,7 @@
  * all for under 1% of draws, for small and large regions and skews.
  */
 import { describe, expect, it } from 'vitest';
-import { zipfParams, zipfRank } from '../../src/workload/zipf.js';
+import { zipfDrawCuts, zipfParams, zipfRank } from '../../src/workload/zipf.js';
 import { quantize, tableRanker } from '../helpers/zipf.js';
 
 describe('zipfRankFromTable', () => {
@@ -31,4 +31,27 @@ describe('zipfRankFromTable', () => {
       });
     }
   }
+});
+
+describe('zipfDrawCuts', () => {
+  it('puts the rank-0 and rank-1 cut-offs at exactly the draws where the products cross them', () => {
+    const TWO_32 = 2 ** 32;
+    for (const n of [1, 2, 3, 1000, 16_000_000]) {
+      for (const theta of [0.01, 0.5, 0.99]) {
+        const p = zipfParams(n, theta);
+        const product = (draw: number) => (draw / TWO_32) * p.zetan;
+        const [rank1From, rank2From] = zipfDrawCuts(p);
+        for (const [cut, limit] of [
+          [rank1From, 1],
+          [rank2From, p.secondCut],
+        ] as const) {
+          if (cut > 0) expect(product(cut - 1), `n ${n} theta ${theta}`).toBeLessThan(limit);
+          if (cut < TWO_32) expect(product(cut), `n ${n} theta ${theta}`).toBeGreaterThanOrEqual(limit);
+        }
+        // Draws below the first cut are rank 0, as the formula has it.
+        if (rank1From > 0)
+          expect(zipfRank((rank1From - 1) / TWO_32, n, p.zetan, p.eta, p.alpha, p.secondCut)).toBe(0);
+      }
+    }
+  });
 });
