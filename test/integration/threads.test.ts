@@ -161,6 +161,7 @@ describe('failures and interrupts with real workers', () => {
   it('Ctrl-C stops after the current epoch with whole, written results and exit 130', async () => {
     const out = path.join(tmp, 'interrupted');
     capture();
+    const listening = process.listenerCount('SIGINT');
     const running = main([
       'run',
       'configs/experiments/quickstart.yaml',
@@ -170,7 +171,12 @@ describe('failures and interrupts with real workers', () => {
       out,
       '--quiet',
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Interrupt once the run is listening for Ctrl-C (a loaded machine may take seconds to load
+    // and start the workers), then give it time to run some epochs.
+    for (let waited = 0; process.listenerCount('SIGINT') <= listening && waited < 30_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     process.emit('SIGINT');
     const code = await running;
     expect(code).toBe(130);
