@@ -79,8 +79,10 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   const io = new Float64Array(new ArrayBuffer(128), 0, IO_WORDS);
 
   /**
-   * Consume the CPU's batch from `cursor` until the batch or the epoch ends (or a fault cannot
-   * be queued); returns the cursor reached. Clock and memory time travel in `io`.
+   * Consume the CPU's batch from `cursor` until the batch or the epoch ends, or until an access
+   * this loop does not handle: a page that is not present, or (with NUMA balancing) one armed
+   * for a hint fault; returns the cursor reached (that access not consumed). Clock and memory
+   * time travel in `io`.
    *
    * The hot loop lives here, not in runCpu: runCpu runs once per epoch, one long loop, so after
    * a deopt V8 re-enters that loop through on-stack replacement on every call and seldom
@@ -88,6 +90,13 @@ export function makeAccessRunner(s: SimState): AccessRunner {
    * constant typed arrays. About one process in two then ran the loop at 25-30 ns per access
    * instead of 13-14 (bench/access.bench.ts, uniform-1M). Called once per batch, this function
    * gets regular optimized code.
+   *
+   * It makes no calls: with the fault handlers called from inside the loop, TurboFan kept every
+   * value live across those calls in stack slots and stored them on every access (144 machine
+   * instructions per present access, 8 of them stack stores; without the calls 75, none). At
+   * 16 M pages each access misses the cache, and how many misses overlap is bounded by how many
+   * accesses fit in the CPU's out-of-order window, so the per-access cost grows with the
+   * instruction count even though the instructions themselves are cheap (bench/README.md).
    */
   function consume(
     cpu: number,
@@ -106,52 +115,99 @@ export function makeAccessRunner(s: SimState): AccessRunner {
     let memoryNs = io[IO_MEMORY_NS];
     for (; cursor < fill && clock < endNs; cursor++) {
       const v = batch[batchBase + cursor];
-      const page = v >>> 2;
+      const e = pte[v >>> 2];
+      // Not present: a fault, charged by slowAccess.
+      if (e <= 0) break;
+      const frame = e - 1;
       const store = v & 1;
-      const e = pte[page];
-      if (e > 0) {
-        const frame = e - 1;
-        const memNid = chunkNode[frame >>> shift];
-        const ns = latency[latRow + memNid * 2 + store];
-        clock += cpuNs + ns;
-        memoryNs += ns;
-        if ((v & 2) === 0) {
-          if (!hinting || young[frame] < 2) {
-            young[frame] = 1;
-          } else {
-            // Armed by the NUMA scanner (PROT_NONE): a hint fault, handled out of line.
-            const extra = handleHintFault(s, cpu, nid, frame, page, store, memNid);
-            if (extra < 0) {
-              clock = clock < endNs ? endNs : clock;
-              break;
-            }
-            clock += extra;
-          }
-        } else {
-          // mark_page_accessed, deferred: see kernel/accessed.ts for why any order gives one value.
-          const mark = accessed[frame];
-          if (mark === 0) accessed[frame] = tag;
-          else if ((mark & ACCESSED_MULTI) === 0 && mark !== tag) accessed[frame] = tag | ACCESSED_MULTI;
-        }
-        if (store !== 0) dirty[frame] = 1;
-        accessMatrix[matrixRow + memNid]++;
+      if ((v & 2) === 0) {
+        // Armed by the NUMA scanner (PROT_NONE): a hint fault, charged by slowAccess.
+        if (hinting && young[frame] >= 2) break;
+        young[frame] = 1;
       } else {
-        const ns = handleMiss(s, cpu, nid, page, v & 3, e);
-        if (ns < 0) {
-          // This node's fault queue is full: the CPU waits out the epoch and retries the access.
-          clock = clock < endNs ? endNs : clock;
-          break;
-        }
-        clock += cpuNs + ns;
+        // mark_page_accessed, deferred: see kernel/accessed.ts for why any order gives one value.
+        const mark = accessed[frame];
+        if (mark === 0) accessed[frame] = tag;
+        else if ((mark & ACCESSED_MULTI) === 0 && mark !== tag) accessed[frame] = tag | ACCESSED_MULTI;
       }
+      const memNid = chunkNode[frame >>> shift];
+      const ns = latency[latRow + memNid * 2 + store];
+      clock += cpuNs + ns;
+      memoryNs += ns;
+      if (store !== 0) dirty[frame] = 1;
+      accessMatrix[matrixRow + memNid]++;
     }
     io[IO_CLOCK] = clock;
     io[IO_MEMORY_NS] = memoryNs;
     return cursor;
   }
+
+  /**
+   * The access at `cursor` that consume() stopped at: a fault on a page that is not present, or
+   * a hint fault on an armed one. Charged exactly as the loop would have charged it. Returns 1
+   * when the access was consumed, 0 when the fault queue is full (the CPU then waits out the
+   * epoch: the clock in `io` is moved to its end, and the access is retried next epoch).
+   */
+  function slowAccess(cpu: number, nid: number, task: number, cursor: number): number {
+    const endNs = io[IO_END];
+    let clock = io[IO_CLOCK];
+    const v = batch[cpu * BATCH_LEN + cursor];
+    const page = v >>> 2;
+    const store = v & 1;
+    const e = pte[page];
+    let done = 1;
+    if (e > 0) {
+      const frame = e - 1;
+      const memNid = chunkNode[frame >>> shift];
+      const ns = latency[nid * nodes * 2 + memNid * 2 + store];
+      clock += cpuPerAccess[task] + ns;
+      io[IO_MEMORY_NS] += ns;
+      const extra = handleHintFault(s, cpu, nid, frame, page, store, memNid);
+      if (extra < 0) {
+        clock = clock < endNs ? endNs : clock;
+        done = 0;
+      } else {
+        clock += extra;
+        if (store !== 0) dirty[frame] = 1;
+        accessMatrix[nid * nodes + memNid]++;
+      }
+    } else {
+      const ns = handleMiss(s, cpu, nid, page, v & 3, e);
+      if (ns < 0) {
+        // This node's fault queue is full: the CPU waits out the epoch and retries the access.
+        clock = clock < endNs ? endNs : clock;
+        done = 0;
+      } else {
+        clock += cpuPerAccess[task] + ns;
+      }
+    }
+    io[IO_CLOCK] = clock;
+    return done;
+  }
+
+  /** consume() and slowAccess() in turn until the batch or the epoch ends; returns the cursor. */
+  function runBatch(
+    cpu: number,
+    nid: number,
+    task: number,
+    tag: number,
+    cursor: number,
+    fill: number,
+  ): number {
+    const endNs = io[IO_END];
+    while (cursor < fill) {
+      cursor = consume(cpu, nid, task, tag, cursor, fill);
+      if (cursor >= fill || io[IO_CLOCK] >= endNs) break;
+      const done = slowAccess(cpu, nid, task, cursor);
+      if (done === 0) break;
+      cursor++;
+    }
+    return cursor;
+  }
   // An empty first call gives the statements after the loop type feedback before the loop can be
   // OSR-compiled; OSR code compiled without it deopts at the end of every call (reference §2d).
   consume(0, 0, 0, 0, 0, 0);
+  runBatch(0, 0, 0, 0, 0, 0);
 
   return function runCpu(cpu: number, endNs: number): void {
     const cw = cpu * CPU_WORDS;
@@ -184,7 +240,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
         }
       }
       io[IO_CLOCK] = clock;
-      const reached = consume(cpu, nid, task, tag, cursor, fill);
+      const reached = runBatch(cpu, nid, task, tag, cursor, fill);
       accesses += reached - cursor;
       cursor = reached;
       clock = io[IO_CLOCK];
