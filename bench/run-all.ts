@@ -9,8 +9,8 @@
  * Run: npx tsx bench/run-all.ts [--only baseline,access,reclaim,memory]
  */
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { REPO_ROOT, argValue, printHeader } from './lib/env.js';
+import { benchEntry } from './lib/child.js';
 
 const FILES = [
   'baseline.bench.ts',
@@ -30,7 +30,7 @@ const summary: { file: string; status: string; seconds: string }[] = [];
 for (const file of selected) {
   console.log(`\n==================== ${file} ====================`);
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', file)], {
+  const r = spawnSync(process.execPath, benchEntry(file), {
     cwd: REPO_ROOT,
     stdio: 'inherit',
   });

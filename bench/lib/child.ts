@@ -15,12 +15,22 @@ export interface ChildRun {
 }
 
 /**
- * `node --import tsx bench/<file> ...args`, output echoed (indented by `indent`) as it is
+ * Node's arguments to run bench/<file> the way this process runs: compiled (dist/bench/*.js,
+ * `npm run bench`) or from source under tsx (`npx tsx bench/<file>`).
+ */
+export function benchEntry(file: string): string[] {
+  return import.meta.url.endsWith('.js')
+    ? [path.join(REPO_ROOT, 'dist', 'bench', file.replace(/\.ts$/, '.js'))]
+    : ['--import', 'tsx', path.join('bench', file)];
+}
+
+/**
+ * bench/<file> ...args in a child (benchEntry), output echoed (indented by `indent`) as it is
  * captured; returns the BENCH_RESULT records it printed.
  */
 export function runBenchChild(file: string, args: string[], opts: { echo?: boolean } = {}): ChildRun {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', file), ...args], {
+  const r = spawnSync(process.execPath, [...benchEntry(file), ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],

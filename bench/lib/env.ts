@@ -6,8 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Repository root (bench/lib/ is two levels down). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Repository root: bench/lib/ is two levels down, dist/bench/lib/ three. */
+export const REPO_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  ...(import.meta.url.endsWith('.js') ? ['..', '..', '..'] : ['..', '..']),
+);
 
 export interface MachineInfo {
   date: string;
