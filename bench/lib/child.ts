@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from './env.js';
+import { COMPILED, REPO_ROOT } from './env.js';
 import { parseResults } from './report.js';
 
 export interface ChildRun {
@@ -19,7 +19,7 @@ export interface ChildRun {
  * `npm run bench`) or from source under tsx (`npx tsx bench/<file>`).
  */
 export function benchEntry(file: string): string[] {
-  return import.meta.url.endsWith('.js')
+  return COMPILED
     ? [path.join(REPO_ROOT, 'dist', 'bench', file.replace(/\.ts$/, '.js'))]
     : ['--import', 'tsx', path.join('bench', file)];
 }

@@ -6,10 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Running compiled (dist/bench/*.js, `npm run bench`) rather than from source under tsx. */
+export const COMPILED = import.meta.url.endsWith('.js');
+
 /** Repository root: bench/lib/ is two levels down, dist/bench/lib/ three. */
 export const REPO_ROOT = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  ...(import.meta.url.endsWith('.js') ? ['..', '..', '..'] : ['..', '..']),
+  ...(COMPILED ? ['..', '..', '..'] : ['..', '..']),
 );
 
 export interface MachineInfo {

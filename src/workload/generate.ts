@@ -11,7 +11,7 @@
  */
 import { BATCH_LEN } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
-import { PRNG_WORDS } from './prng.js';
+import { PRNG_WORDS, TWO_32 } from './prng.js';
 import {
   PATTERN_HOTSET,
   PATTERN_SEQUENTIAL,
@@ -40,8 +40,6 @@ import {
   WAL_PAGES_PER_TXN,
   type PgbenchPlan,
 } from './pgbench.js';
-
-const TWO_32 = 4294967296;
 
 export type BatchFiller = (cpu: number) => number;
 
@@ -84,7 +82,7 @@ export function makeBatchFiller(s: SimState): BatchFiller {
 
   // The dispatcher stays small and each filler owns one loop: V8 optimizes each with complete
   // feedback. One large function holding every path was deoptimized by a path first taken late
-  // (a single trace region) and then sometimes ran unoptimized for good, boxing a number per access.
+  // (a single trace region), after which its OSR code deopted at the end of every call.
   return function fillBatch(cpu: number): number {
     const task = cpuTask[cpu];
     const firstRegion = firstRegionOf[task];

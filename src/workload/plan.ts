@@ -9,7 +9,7 @@
 import type { Config, PatternConfig, RegionConfig, TaskConfig } from '../config/schema.js';
 import type { Machine } from '../topology/machine.js';
 import { assert } from '../util/assert.js';
-import { probabilityThreshold } from './prng.js';
+import { TWO_32, probabilityThreshold } from './prng.js';
 import { formatFromExtension } from './trace/format.js';
 import { zipfDrawParams, zipfParams, zipfTable } from './zipf.js';
 import { TXN_ACCESSES, pgbenchPlan, type PgbenchPlan } from './pgbench.js';
@@ -176,7 +176,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
     let cumulative = 0;
     task.regions.forEach((region, i) => {
       cumulative += region.weight;
-      const cut = i === task.regions.length - 1 ? 4294967296 : probabilityThreshold(cumulative / totalWeight);
+      const cut = i === task.regions.length - 1 ? TWO_32 : probabilityThreshold(cumulative / totalWeight);
       const zipf =
         region.pattern.type === 'zipfian' ? zipfParams(regions[i].pages, region.pattern.theta) : undefined;
       const row = regionRow(regions[i], region, cut);

@@ -53,12 +53,15 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
+/** 2^32: a 32-bit draw divided by it is uniform in [0, 1). */
+export const TWO_32 = 4294967296;
+
 /** Uniform integer in [0, n) (n ≤ 2^32), from one 32-bit draw. */
 export function belowN(s: Uint32Array, o: number, n: number): number {
-  return Math.floor((nextU32(s, o) / 4294967296) * n);
+  return Math.floor((nextU32(s, o) / TWO_32) * n);
 }
 
 /** A probability p in [0, 1] as a 32-bit threshold: `u32 < threshold` happens with probability p. */
 export function probabilityThreshold(p: number): number {
-  return p >= 1 ? 4294967296 : Math.floor(p * 4294967296);
+  return p >= 1 ? TWO_32 : Math.floor(p * TWO_32);
 }

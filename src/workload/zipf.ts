@@ -3,6 +3,7 @@
  * databases" (SIGMOD '94), as YCSB's ZipfianGenerator uses it: O(1) per draw after computing
  * zeta(n, theta) once. Rank 0 is the most popular.
  */
+import { TWO_32 } from './prng.js';
 
 const EXACT_TERMS = 1_000_000;
 
@@ -81,8 +82,6 @@ export const ZP_RANK2_FROM = 1;
 /** Offset of the region's inverse-CDF table in `tables`. */
 export const ZP_TABLE_AT = 2;
 export const ZP_WORDS = 3;
-
-const TWO_32 = 4294967296;
 
 /**
  * The 32-bit draws at which zipfRank's cut-offs fall: draws below the first give rank 0

@@ -9,15 +9,16 @@ import {
   zipfTable,
   type ZipfParams,
 } from '../../src/workload/zipf.js';
+import { TWO_32 } from '../../src/workload/prng.js';
 
 export function tableRanker(p: ZipfParams): (u: number) => number {
   const table = zipfTable(p);
   const params = new Float64Array(ZP_WORDS);
   zipfDrawParams(p, 0, params, 0);
-  return (u) => zipfRankFromTable(quantize(u) * 4294967296, p.n, params, 0, table);
+  return (u) => zipfRankFromTable(quantize(u) * TWO_32, p.n, params, 0, table);
 }
 
 /** u rounded down to a multiple of 2^-32, as the generator's draws are. */
 export function quantize(u: number): number {
-  return Math.floor(u * 4294967296) / 4294967296;
+  return Math.floor(u * TWO_32) / TWO_32;
 }
