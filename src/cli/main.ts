@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, ProtocolError, SimulationError } from '../util/errors.js';
+import { describeErrnoError, FsError, isErrnoError } from '../util/fs-errors.js';
 import { TIERSIM_VERSION } from '../util/version.js';
 import { SCHEDULERS, type SchedulerName } from '../engine/scheduler.js';
 import { mergeCommand } from './merge-command.js';
@@ -305,8 +306,18 @@ function reportError(error: unknown): number {
     );
     return EXIT_CONFIG;
   }
-  if (error instanceof ProtocolError || error instanceof SimulationError || error instanceof TraceError) {
+  if (
+    error instanceof ProtocolError ||
+    error instanceof SimulationError ||
+    error instanceof TraceError ||
+    error instanceof FsError
+  ) {
     process.stderr.write(`tiersim: ${error.message}\n`);
+    return EXIT_FAILURE;
+  }
+  // A filesystem error no caller named: still one line, with the syscall and path.
+  if (isErrnoError(error)) {
+    process.stderr.write(`tiersim: ${describeErrnoError(error)}\n`);
     return EXIT_FAILURE;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

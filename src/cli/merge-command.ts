@@ -26,14 +26,14 @@ export async function mergeCommand(
   const count = (s: string) => rows.filter((r) => r.status === s).length;
   if (!options.quiet) {
     const lines = [
-      `${dir}: ${rows.length} point(s): ${count('done')} done, ${count('failed')} failed, ${count('missing')} missing`,
+      `${dir}: ${rows.length} point(s): ${count('done')} done, ${count('failed')} failed, ${count('missing')} missing${count('interrupted') > 0 ? `, ${count('interrupted')} interrupted` : ''}`,
       '',
       seedGroupTable(manifest.keys, manifest.counters, rows),
       '',
       `written to ${dir}/ (summary.csv, summary.json)`,
     ];
-    for (const r of rows.filter((x) => x.status === 'failed')) {
-      lines.push(`point ${r.index} (${r.name}) failed: ${(r.error ?? '').split('\n')[0]}`);
+    for (const r of rows.filter((x) => x.status === 'failed' || x.status === 'interrupted')) {
+      lines.push(`point ${r.index} (${r.name}) ${r.status}: ${(r.error ?? '').split('\n')[0]}`);
     }
     process.stdout.write(lines.join('\n') + '\n');
   }

@@ -14,7 +14,9 @@ import { formatCount, renderTable } from '../report/table.js';
 import { planExperiments, type ExperimentPlan } from '../sweep/plan.js';
 import { experimentBytes, threadBudget } from '../sweep/pool.js';
 import { slurmScript } from '../sweep/slurm.js';
-import { ensureManifest, manifestOf, SweepDirError } from '../sweep/sweep-dir.js';
+import { acquireSweepLock, ensureManifest, manifestOf, SweepDirError } from '../sweep/sweep-dir.js';
+import { prepareOutDir } from '../util/out-dir.js';
+import { listenForStop, signalExitCode } from '../util/stop.js';
 import { runSweep, type SweepReport } from '../sweep/sweep.js';
 import { seedGroupTable } from '../sweep/tables.js';
 import { writeSweepReport } from '../sweep/report-files.js';
@@ -41,8 +43,15 @@ export async function sweepCommand(file: string, options: SweepCommandOptions): 
   }
   if (options.out === undefined) return usage('--out DIR is required (the sweep writes its points there)');
   try {
+    prepareOutDir(options.out);
     if (options.emit !== undefined) return emitSlurm(plan, options.out, options.quiet);
-    return await run(plan, options.out, options);
+    // Array tasks (--index) share DIR by design; a whole sweep owns it while it runs.
+    const release = options.index === undefined ? acquireSweepLock(options.out) : () => undefined;
+    try {
+      return await run(plan, options.out, options);
+    } finally {
+      release();
+    }
   } catch (err) {
     if (err instanceof SweepDirError) return usage(err.message);
     throw err;
@@ -64,11 +73,7 @@ async function run(plan: ExperimentPlan, out: string, options: SweepCommandOptio
   const say = (s: string) => {
     if (!options.quiet) process.stdout.write(s + '\n');
   };
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
+  const stop = listenForStop();
   const showBar = progressWanted(options.quiet);
   let latest = { settled: 0, failed: 0, running: 0, total: 0 };
   let progress: Progress | undefined;
@@ -84,7 +89,7 @@ async function run(plan: ExperimentPlan, out: string, options: SweepCommandOptio
       jobs,
       recycle: options.recycle,
       index: options.index,
-      shouldStop: () => interrupted,
+      shouldStop: () => stop.requested,
       onProgress: (p) => {
         latest = p;
         progress ??= new Progress({
@@ -111,7 +116,7 @@ async function run(plan: ExperimentPlan, out: string, options: SweepCommandOptio
     });
   } finally {
     progress?.stop();
-    process.off('SIGINT', onSigint);
+    stop.dispose();
   }
   printOutcome(report, plan, out, options.quiet);
   if (options.report && options.index === undefined) {
@@ -119,7 +124,7 @@ async function run(plan: ExperimentPlan, out: string, options: SweepCommandOptio
     say(`report: ${file}`);
   }
   if (report.failed.length > 0) return EXIT_FAILURE;
-  if (report.stopped) return EXIT_INTERRUPTED;
+  if (report.stopped) return stop.signal === undefined ? EXIT_INTERRUPTED : signalExitCode(stop.signal);
   return EXIT_OK;
 }
 
@@ -129,9 +134,11 @@ function printOutcome(report: SweepReport, plan: ExperimentPlan, out: string, qu
       `tiersim: point ${f.index} failed (replay it: tiersim run --from ${path.join(out, 'points', String(f.index))}):\n  ${f.error.split('\n').slice(0, 4).join('\n  ')}\n`,
     );
   }
-  if (report.stopped) {
+  if (report.stopped && report.failed.length === 0) {
+    const marked =
+      report.interrupted.length === 0 ? '' : ` (${report.interrupted.length} marked interrupted)`;
     process.stderr.write(
-      `tiersim: interrupted; ${report.ran.length} point(s) finished in this run are kept, rerun the same command to continue\n`,
+      `tiersim: interrupted; ${report.ran.length} point(s) finished in this run are kept${marked}, rerun the same command to continue\n`,
     );
   }
   if (quiet) return;
