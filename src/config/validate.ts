@@ -13,6 +13,7 @@ import {
   type TaskConfig,
   type WorkloadConfig,
 } from './schema.js';
+import { checkLimits } from './limits.js';
 import type { ConfigLocator } from './source-map.js';
 import { formatBytes, formatDuration } from './units.js';
 
@@ -24,6 +25,7 @@ export function validateSemantics(config: Config, locator: ConfigLocator): Confi
   checkRun(config, out);
   checkKernel(config, out);
   if (config.workload !== undefined) checkWorkload(config, config.workload, out);
+  checkLimits(config, (code, path, message) => out.add(code, path, message));
   return out.list;
 }
 
