@@ -8,6 +8,7 @@
 import { statSync } from 'node:fs';
 import { formatBytes, parseSize } from '../config/units.js';
 import { TraceError } from '../workload/trace/errors.js';
+import { errnoMeaning, isErrnoError } from '../util/fs-errors.js';
 import { sniffFormat, type TraceFormat } from '../workload/trace/format.js';
 import { traceInfo, type TraceInfo } from '../workload/trace/info.js';
 import { convertTrace } from '../workload/trace/writer.js';
@@ -101,11 +102,16 @@ export function traceInfoCommand(file: string, options: InfoCommandOptions): num
 }
 
 function inputSize(file: string): number {
+  let stat;
   try {
-    return statSync(file).size;
+    stat = statSync(file);
   } catch (err) {
-    throw new TraceError(file, `cannot read the trace: ${(err as Error).message}`);
+    const why = isErrnoError(err) ? `${errnoMeaning(err.code)} (${err.code})` : (err as Error).message;
+    throw new TraceError(file, `cannot read the trace: ${why}`);
   }
+  if (stat.isDirectory())
+    throw new TraceError(file, 'cannot read the trace: is a directory, not a file (EISDIR)');
+  return stat.size;
 }
 
 function count(n: number): string {

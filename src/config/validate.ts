@@ -201,7 +201,9 @@ function checkKernel(config: Config, out: Problems): void {
 
 function checkRun(config: Config, out: Problems): void {
   const { epoch, duration, sample_interval: sample } = config.run;
-  if (epoch <= 0) {
+  if (duration <= 0) {
+    out.add('OUT_OF_RANGE', 'run.duration', `expected a duration > 0, received ${formatDuration(duration)}`);
+  } else if (epoch <= 0) {
     out.add('OUT_OF_RANGE', 'run.epoch', `expected a duration > 0, received ${formatDuration(epoch)}`);
   } else if (epoch > duration) {
     out.add(
