@@ -90,6 +90,7 @@ async function run(plan: ExperimentPlan, out: string, options: SweepCommandOptio
       recycle: options.recycle,
       index: options.index,
       shouldStop: () => stop.requested,
+      stopSignal: () => stop.signal,
       onProgress: (p) => {
         latest = p;
         progress ??= new Progress({

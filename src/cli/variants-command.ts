@@ -119,6 +119,7 @@ export async function variantsCommand(file: string, options: RunEntryOptions): P
       jobs,
       recycle: options.recycle,
       shouldStop: () => stop.requested,
+      stopSignal: () => stop.signal,
       onProgress: (p) => {
         latest = p;
         progress ??= new Progress({

@@ -18,3 +18,11 @@ export function partialNote(r: Partial): string | undefined {
   if ((STOP_SIGNALS as readonly string[]).includes(by)) return `interrupted (${by}) ${at}`;
   return `stopped ${at}: ${by}`;
 }
+
+/**
+ * Names the signal in a result the engine marked 'interrupted' (pool threads see only a stop
+ * word, not the signal the main thread received).
+ */
+export function nameStopSignal(r: Pick<RunResult, 'stopped_by'>, signal: string | undefined): void {
+  if (signal !== undefined && r.stopped_by === 'interrupted') r.stopped_by = signal;
+}

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { canonicalJson } from '../config/load.js';
 import type { RunResult } from '../metrics/result.js';
-import { partialNote } from '../report/partial.js';
+import { nameStopSignal, partialNote } from '../report/partial.js';
 import { wallIsoNow } from '../report/wallclock.js';
 import { FsError } from '../util/fs-errors.js';
 import { writeFileAtomic, writeRunOutput } from '../report/write.js';
@@ -37,6 +37,8 @@ export interface SweepOptions {
   /** Run only this point (a Slurm array task), on this thread. */
   index?: number | undefined;
   shouldStop: () => boolean;
+  /** The signal that stopped the sweep, if one did (named in interrupted points). */
+  stopSignal?: () => string | undefined;
   onProgress: (p: ExecutionProgress & { total: number; epochsTotal: number }) => void;
   /** Each point as it settles (for log lines). */
   onPoint?: (point: PlannedPoint, outcome: PointOutcome) => void;
@@ -100,6 +102,7 @@ export async function runSweep(plan: ExperimentPlan, options: SweepOptions): Pro
     onProgress: (p) => options.onProgress({ ...p, total: runnables.length, epochsTotal }),
     onSettled: (r, outcome) => {
       const point = byIndex.get(r.index)!;
+      if (outcome.ok) nameStopSignal(outcome.result, options.stopSignal?.());
       const settled = settle(out, point, outcome);
       if (settled.status === 'done') report.ran.push(point.index);
       else if (settled.status === 'failed') {

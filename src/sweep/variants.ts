@@ -15,7 +15,7 @@
 import path from 'node:path';
 import type { RunResult } from '../metrics/result.js';
 import { writeFileAtomic, writeRunOutput } from '../report/write.js';
-import { partialNote } from '../report/partial.js';
+import { nameStopSignal, partialNote } from '../report/partial.js';
 import { removeQuietly } from '../util/out-dir.js';
 import type { ExperimentPlan } from './plan.js';
 import { executeExperiments, type ExecutionProgress } from './runner.js';
@@ -64,6 +64,8 @@ export interface VariantRunOptions {
   jobs: number;
   recycle: boolean;
   shouldStop: () => boolean;
+  /** The signal that stopped the run, if one did (named in partial variants). */
+  stopSignal?: () => string | undefined;
   onProgress: (p: ExecutionProgress & { epochsTotal: number }) => void;
 }
 
@@ -95,8 +97,10 @@ export async function runVariants(
     onProgress: (p) => options.onProgress({ ...p, epochsTotal }),
     onSettled: (r, outcome) => {
       const o = outcomes[r.index];
-      if (outcome.ok) o.result = outcome.result;
-      else o.error = outcome.error;
+      if (outcome.ok) {
+        nameStopSignal(outcome.result, options.stopSignal?.());
+        o.result = outcome.result;
+      } else o.error = outcome.error;
     },
   });
   return { outcomes, stopped };
