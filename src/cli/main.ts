@@ -15,6 +15,8 @@ import { validateCommand } from './validate-command.js';
 import { runEntry } from './variants-command.js';
 import { traceConvertCommand, traceInfoCommand } from './trace-command.js';
 import { TraceError } from '../workload/trace/errors.js';
+import { resolveConfigArg } from '../config/bundled.js';
+import { configsCommand } from './configs-command.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -63,7 +65,10 @@ function buildProgram(result: { code: number }): Command {
     .description(
       'run an experiment and print its vmstat counters, per-node occupancy and score; a config with variants: runs them side by side',
     )
-    .argument('[config]', 'experiment YAML (e.g. configs/experiments/quickstart.yaml)')
+    .argument(
+      '[config]',
+      'experiment YAML, or a bundled config by name (`tiersim configs` lists them), e.g. quickstart',
+    )
     .option('-o, --out <dir>', 'write result.json, vmstat, series.csv and per-node sysfs files into <dir>')
     .option('--seed <n>', 'root seed of every random stream (same as --set run.seed=<n>)', parseSeed)
     .option('--set <path=value>', SET_HELP, collect, [])
@@ -125,10 +130,13 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
         },
         command: Command,
       ) => {
-        result.code = await runEntry(config, {
-          ...opts,
-          threadsGiven: command.getOptionValueSource('threads') === 'cli',
-        });
+        result.code = await runEntry(
+          config === undefined ? undefined : resolveConfigArg(config, 'experiments'),
+          {
+            ...opts,
+            threadsGiven: command.getOptionValueSource('threads') === 'cli',
+          },
+        );
       },
     );
 
@@ -137,7 +145,10 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
     .description(
       'run every point of a sweep (grid x zip x seeds over config keys) on a pool of threads; resumable',
     )
-    .argument('<config>', 'experiment YAML with a sweep: section (e.g. configs/sweeps/quickstart-dram.yaml)')
+    .argument(
+      '<config>',
+      'experiment YAML with a sweep: section, or a bundled sweep by name (e.g. quickstart-dram)',
+    )
     .option('-o, --out <dir>', 'sweep directory: manifest.json, points/N/, summary.csv, summary.json')
     .option('-j, --jobs <n>', JOBS_HELP, parseJobs)
     .option(
@@ -186,7 +197,7 @@ skips finished points and reruns failed ones.`,
           quiet: boolean;
         },
       ) => {
-        result.code = await sweepCommand(config, opts);
+        result.code = await sweepCommand(resolveConfigArg(config, 'sweeps'), opts);
       },
     );
 
@@ -218,7 +229,7 @@ skips finished points and reruns failed ones.`,
     .description(
       'show what the kernel derives from a machine: numactl -H, memory tiers, demotion targets, zonelists, watermarks',
     )
-    .argument('<config>', 'topology or experiment YAML (e.g. configs/topologies/two-socket-optane.yaml)')
+    .argument('<config>', 'topology or experiment YAML, or a bundled one by name (e.g. two-socket-optane)')
     .option(
       '--json',
       'print {"nodes":[{"id","tier","zonelist","demotion":{"preferred","allowed"},"watermarks":{...}}]} (watermarks in pages)',
@@ -226,7 +237,7 @@ skips finished points and reruns failed ones.`,
     )
     .option('--set <path=value>', SET_HELP, collect, [])
     .action((config: string, opts: { json: boolean; set: string[] }) => {
-      result.code = topologyCommand(config, opts);
+      result.code = topologyCommand(resolveConfigArg(config, 'topologies'), opts);
     });
 
   program
@@ -237,7 +248,15 @@ skips finished points and reruns failed ones.`,
     .argument('<config>', 'topology or experiment YAML')
     .option('--set <path=value>', SET_HELP, collect, [])
     .action((config: string, opts: { set: string[] }) => {
-      result.code = validateCommand(config, opts);
+      result.code = validateCommand(resolveConfigArg(config, 'experiments'), opts);
+    });
+
+  program
+    .command('configs')
+    .description('list the bundled configs: experiments, sweeps and topologies, each runnable by its name')
+    .option('--paths', 'print the absolute path of each file instead of its summary', false)
+    .action((opts: { paths: boolean }) => {
+      result.code = configsCommand(opts);
     });
 
   const trace = program

@@ -5,9 +5,8 @@
  * is written before submission (so none of them has to), and `tiersim merge DIR` builds the
  * tables from whatever points exist.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../util/package-root.js';
 import { TIERSIM_VERSION } from '../util/version.js';
 import { THREAD_OVERHEAD_BYTES } from './pool.js';
 
@@ -29,18 +28,10 @@ export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The tiersim installation's bin/tiersim.js (found by walking up to its package.json). */
+/** The tiersim installation's bin/tiersim.js (util/package-root.ts), or a bare `tiersim`. */
 export function tiersimBin(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'tiersim') {
-      return path.join(dir, 'bin', 'tiersim.js');
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return 'tiersim';
-    dir = parent;
-  }
+  const root = packageRoot();
+  return root === undefined ? 'tiersim' : path.join(root, 'bin', 'tiersim.js');
 }
 
 export function slurmScript(o: SlurmOptions): string {
