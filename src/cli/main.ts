@@ -17,6 +17,7 @@ import { traceConvertCommand, traceInfoCommand } from './trace-command.js';
 import { TraceError } from '../workload/trace/errors.js';
 import { resolveConfigArg } from '../config/bundled.js';
 import { configsCommand } from './configs-command.js';
+import { DEFAULT_TIME, SLURM_MAX_ARRAY_SIZE } from '../sweep/slurm.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -39,6 +40,12 @@ const JOBS_HELP =
   'experiments run at once, one pool thread each (default: one per core, fewer if memory is short)';
 const RECYCLE_HELP =
   "reuse pool threads across experiments instead of a fresh thread per experiment (V8 runs the access loop ~2x slower in a thread's second simulation)";
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer >= 1.');
+  return n;
+}
 
 function parseSeed(value: string): number {
   const n = Number(value);
@@ -158,6 +165,25 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
       [],
     )
     .option('--index <n>', 'run only point <n>, on this thread (one Slurm array task)', parseIndex)
+    .option(
+      '--task <t>',
+      'run only the points of array task <t>: t*K .. t*K+K-1 with K = --points-per-task (a Slurm array task of a large sweep)',
+      parseIndex,
+    )
+    .option(
+      '--points-per-task <k>',
+      `points per array task (with --task, and --emit slurm; default for --emit: as few as keep the array within --max-array-size)`,
+      parsePositive,
+    )
+    .option(
+      '--time <limit>',
+      `--emit slurm: each task's time limit, in sbatch's format (default ${DEFAULT_TIME})`,
+    )
+    .option(
+      '--max-array-size <n>',
+      `--emit slurm: the cluster's MaxArraySize (scontrol show config; default ${SLURM_MAX_ARRAY_SIZE})`,
+      parsePositive,
+    )
     .addOption(
       new Option(
         '--emit <kind>',
@@ -190,6 +216,10 @@ skips finished points and reruns failed ones.`,
           jobs?: number;
           set: string[];
           index?: number;
+          task?: number;
+          pointsPerTask?: number;
+          time?: string;
+          maxArraySize?: number;
           emit?: string;
           report: boolean;
           dryRun: boolean;
@@ -204,7 +234,7 @@ skips finished points and reruns failed ones.`,
   program
     .command('merge')
     .description(
-      'build summary.csv, summary.json and the seed-group table from the points a sweep directory holds',
+      'build summary.csv, summary.json and the seed-group table from the points a sweep directory holds; exits 1 listing the failed, interrupted and missing points and the sbatch --array=... line that reruns them',
     )
     .argument('<dir>', 'sweep directory (with manifest.json)')
     .option('--report', 'also write <dir>/report.html', false)
