@@ -14,6 +14,7 @@ import { topologyCommand } from './topology-command.js';
 import { validateCommand } from './validate-command.js';
 import { runEntry } from './variants-command.js';
 import { traceConvertCommand, traceInfoCommand } from './trace-command.js';
+import { IMPORT_FORMATS, type ImportFormat } from '../trace/import/index.js';
 import { TraceError } from '../workload/trace/errors.js';
 import { resolveConfigArg } from '../config/bundled.js';
 import { configsCommand } from './configs-command.js';
@@ -297,21 +298,50 @@ skips finished points and reruns failed ones.`,
     .description(
       "convert a trace (valgrind lackey text, or a binary trace) to tiersim's compact binary format; streamed, and OUT is written atomically (nothing on an error)",
     )
-    .argument('<in>', 'lackey output (valgrind --tool=lackey --trace-mem=yes --log-file=IN PROGRAM)')
+    .argument(
+      '<in>',
+      'the input: lackey output (valgrind --tool=lackey --trace-mem=yes --log-file=IN PROGRAM), or as --from says; - for standard input',
+    )
     .argument('<out>', 'binary trace to write (name it *.tstrace so configs recognise it)')
-    .option('--page-size <size>', 'page size hint stored in the header (default 4KiB)')
+    .option(
+      '--page-size <size>',
+      'page size hint stored in the header; --from damon: the page stride of the replay (default 4KiB)',
+    )
+    .addOption(
+      new Option(
+        '--from <format>',
+        "the input's format: lackey (valgrind; default, a binary trace is told by its magic), perf (perf script samples with data addresses), pin (pinatrace), damon (damo record)",
+      ).choices(IMPORT_FORMATS),
+    )
+    .option(
+      '--period-unit <n>',
+      '--from perf: the sample period one record stands for (default: the smallest period in the file)',
+      parsePositive,
+    )
     .option('-q, --quiet', 'no summary and no progress bar', false)
     .addHelpText(
       'after',
       `
+Inputs may be gzip-compressed, and - (standard input), a pipe or <(...) are read without seeking.
+
 Examples:
   valgrind --tool=lackey --trace-mem=yes --log-file=ls.lackey ls /
   tiersim trace convert ls.lackey ls.tstrace
-  tiersim trace info ls.tstrace`,
+  tiersim trace info ls.tstrace
+  perf mem record -o perf.data ./prog && perf script -i perf.data -F event,period,addr > prog.perf
+  tiersim trace convert --from perf prog.perf prog.tstrace
+  pin -t obj-intel64/pinatrace.so -- ./prog && tiersim trace convert --from pin pinatrace.out prog.tstrace
+  damo record -o damon.json --output_type json ./prog && tiersim trace convert --from damon damon.json prog.tstrace`,
     )
-    .action((input: string, output: string, opts: { pageSize?: string; quiet: boolean }) => {
-      result.code = traceConvertCommand(input, output, opts);
-    });
+    .action(
+      (
+        input: string,
+        output: string,
+        opts: { pageSize?: string; from?: ImportFormat; periodUnit?: number; quiet: boolean },
+      ) => {
+        result.code = traceConvertCommand(input, output, opts);
+      },
+    );
   trace
     .command('info')
     .description('print record counts, load/store mix, address range and distinct pages of a trace')

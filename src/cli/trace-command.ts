@@ -11,12 +11,16 @@ import { TraceError } from '../workload/trace/errors.js';
 import type { TraceFormat } from '../workload/trace/format.js';
 import { traceInfo, type TraceInfo } from '../workload/trace/info.js';
 import { openablePath } from '../workload/trace/source.js';
+import { importTrace, type ImportFormat } from '../trace/import/index.js';
 import { convertTrace } from '../workload/trace/writer.js';
 import { Progress, progressWanted } from './progress.js';
 import { EXIT_CONFIG, EXIT_OK } from './run-command.js';
 
 export interface ConvertCommandOptions {
   pageSize?: string | undefined;
+  /** The input's format: lackey (default; a binary trace is told by its magic), perf, pin, damon. */
+  from?: ImportFormat | undefined;
+  periodUnit?: number | undefined;
   quiet: boolean;
 }
 
@@ -43,6 +47,16 @@ export function parsePageSize(text: string | undefined): number | undefined {
 export function traceConvertCommand(input: string, output: string, options: ConvertCommandOptions): number {
   try {
     const pageSizeHint = parsePageSize(options.pageSize) ?? 4096;
+    if (options.from !== undefined && options.from !== 'lackey') {
+      const r = importTrace(options.from, input, output, { pageSizeHint, periodUnit: options.periodUnit });
+      if (!options.quiet) {
+        const skipped = r.skipped > 0 ? `, ${count(r.skipped)} without a user-space address skipped` : '';
+        process.stdout.write(
+          `${input} (${options.from}) -> ${output}: ${count(r.items)} ${ITEMS[options.from]}${skipped} -> ${count(r.records)} records, ${count(r.bytesOut)} bytes\n  ${r.note}\n`,
+        );
+      }
+      return EXIT_OK;
+    }
     const total = inputSize(input);
     const progress = new Progress({
       enabled: progressWanted(options.quiet),
@@ -100,6 +114,8 @@ export function traceInfoCommand(file: string, options: InfoCommandOptions): num
     throw err;
   }
 }
+
+const ITEMS = { perf: 'samples', pin: 'accesses', damon: 'region snapshots' } as const;
 
 /** The input's size for the progress bar (0 for a stream: the bar then shows bytes only). */
 function inputSize(file: string): number {
