@@ -6,7 +6,16 @@
  * Dependencies come from npm's cache (`npm ci` just filled it), so it needs no network.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,9 +46,32 @@ function tiersim(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * The package is packed from a copy of the sources (node_modules linked), so that prepack's
+ * clean build does not remove the checkout's dist/ under tests running beside this one.
+ */
+function sourceCopy(): string {
+  const copy = path.join(tmp, 'src-copy');
+  mkdirSync(copy);
+  for (const f of [
+    'package.json',
+    'package-lock.json',
+    'README.md',
+    'tsconfig.json',
+    'tsconfig.build.json',
+  ]) {
+    cpSync(path.join(REPO, f), path.join(copy, f));
+  }
+  for (const d of ['bin', 'src', 'workers', 'configs', 'docs']) {
+    cpSync(path.join(REPO, d), path.join(copy, d), { recursive: true });
+  }
+  symlinkSync(path.join(REPO, 'node_modules'), path.join(copy, 'node_modules'));
+  return copy;
+}
+
 beforeAll(() => {
   execFileSync('mkdir', ['-p', prefix, home]);
-  const name = npm(['pack', '--pack-destination', tmp, '--silent'], REPO).trim().split('\n').pop()!;
+  const name = npm(['pack', '--pack-destination', tmp, '--silent'], sourceCopy()).trim().split('\n').pop()!;
   const tgz = path.join(tmp, name);
   npm(['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tgz], home);
 }, 180_000);
