@@ -109,8 +109,10 @@ async function run(
     if (!options.quiet) process.stdout.write(s + '\n');
   };
   let interrupted = false;
-  const onSigint = () => {
+  let signal: string | undefined;
+  const onSigint = (name: NodeJS.Signals) => {
     interrupted = true;
+    signal ??= name;
   };
   // SIGTERM: what Slurm sends at a task's time limit (--signal) and on scancel.
   process.on('SIGINT', onSigint);
@@ -133,6 +135,7 @@ async function run(
       recycle: options.recycle,
       indices: indices === undefined ? undefined : inRange(indices, plan.total),
       shouldStop: () => interrupted,
+      stopSignal: () => signal,
       onProgress: (p) => {
         latest = p;
         progress ??= new Progress({

@@ -42,6 +42,8 @@ export interface SweepOptions {
    */
   indices?: readonly number[] | undefined;
   shouldStop: () => boolean;
+  /** The signal that asked to stop (SIGTERM from Slurm, SIGINT), named in an interrupted point's record. */
+  stopSignal?: () => string | undefined;
   onProgress: (p: ExecutionProgress & { total: number; epochsTotal: number }) => void;
   /** Each point as it settles (for log lines). */
   onPoint?: (point: PlannedPoint, outcome: PointOutcome) => void;
@@ -110,7 +112,7 @@ export async function runSweep(plan: ExperimentPlan, options: SweepOptions): Pro
     onProgress: (p) => options.onProgress({ ...p, total: runnables.length, epochsTotal }),
     onSettled: (r, outcome) => {
       const point = byIndex.get(r.index)!;
-      const settled = settle(out, point, outcome);
+      const settled = settle(out, point, outcome, options.stopSignal?.());
       if (settled.status === 'done') report.ran.push(point.index);
       else if (settled.status === 'failed') report.failed.push({ index: point.index, error: settled.error });
       else report.interrupted.push(point.index);
@@ -160,7 +162,7 @@ function checkTaskPoints(out: string, plan: ExperimentPlan, indices: readonly nu
 }
 
 /** Writes a settled point: its output and then point.json (done or failed); nothing if stopped. */
-function settle(out: string, point: PlannedPoint, outcome: ExperimentOutcome): PointOutcome {
+function settle(out: string, point: PlannedPoint, outcome: ExperimentOutcome, signal?: string): PointOutcome {
   const dir = pointDir(out, point.index);
   const run = {
     finished_at: wallIsoNow(),
@@ -174,7 +176,14 @@ function settle(out: string, point: PlannedPoint, outcome: ExperimentOutcome): P
     writePointStatus(out, { ...status, status: 'failed', error: outcome.error });
     return { status: 'failed', error: outcome.error };
   }
-  if (!outcome.result.completed) return { status: 'interrupted' };
+  if (!outcome.result.completed) {
+    // Recorded as failed with the reason (its counters cover part of the run): a Slurm task
+    // stopped at its time limit says so, and `merge` lists the point; a rerun runs it again.
+    const r = outcome.result;
+    const error = `interrupted${signal === undefined ? '' : ` by ${signal}`} at epoch ${r.epochs_run} of ${r.epochs_planned}${signal === 'SIGTERM' ? ' (a Slurm time limit or scancel?)' : ''}; rerun to run it again`;
+    writePointStatus(out, { ...status, status: 'failed', error });
+    return { status: 'interrupted' };
+  }
   writeRunOutput(dir, outcome.result);
   writePointStatus(out, { ...status, status: 'done', error: null });
   return { status: 'done', result: outcome.result };

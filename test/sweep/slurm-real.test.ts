@@ -3,13 +3,15 @@
  * one-node cluster with .ci/slurm-localhost; elsewhere these tests skip): a 10,000-point sweep's
  * script passes `sbatch --test-only` under the default MaxArraySize; a small sweep submitted
  * as an array of 2-point tasks gives the local sweep's results bit for bit (wall clock aside);
- * a task cancelled while it runs leaves no point marked done and no stack trace in its log.
- * The tasks run the built CLI (bin/tiersim.js on dist/), as an installed tiersim does.
+ * a task cancelled while it runs records its point failed (interrupted by SIGTERM at epoch N
+ * of M) and leaves no stack trace in its log.
+ * The tasks run the built CLI (bin/tiersim.js on dist/), as an installed tiersim does: it is
+ * built first, so the jobs run the sources under test (no other test uses dist/).
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/metrics/result.js';
 import type { PointStatus } from '../../src/sweep/sweep-dir.js';
 import { tempDir, tiersim, writeConfig } from './helpers.js';
@@ -18,8 +20,8 @@ function slurmUp(): boolean {
   const r = spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8' });
   return r.status === 0 && /idle|mix|alloc/.test(r.stdout);
 }
-const built = existsSync(path.resolve(import.meta.dirname, '../../dist/src/cli/main.js'));
-const enabled = slurmUp() && built;
+const REPO = path.resolve(import.meta.dirname, '../..');
+const enabled = slurmUp();
 
 function sh(cmd: string, args: string[]): { code: number | null; out: string } {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 170_000 });
@@ -51,6 +53,9 @@ const json = <T>(...p: string[]) => JSON.parse(readFileSync(path.join(...p), 'ut
 
 describe.skipIf(!enabled)('on a real Slurm (localhost)', () => {
   const dir = tempDir('slurm-real');
+  beforeAll(() => {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO, stdio: 'ignore' });
+  }, 120_000);
 
   it('a 10,000-point sweep script passes sbatch --test-only', async () => {
     const file = writeConfig(dir, 'many.yaml', sweepConfig('many'));
@@ -92,7 +97,7 @@ describe.skipIf(!enabled)('on a real Slurm (localhost)', () => {
     }
   }, 180_000);
 
-  it('a cancelled task leaves its point unfinished, with no stack trace, and merge names the tasks to rerun', async () => {
+  it('a cancelled task records its point as interrupted by SIGTERM, with no stack trace, and merge names the tasks to rerun', async () => {
     const file = writeConfig(dir, 'long.yaml', sweepConfig('long'));
     const out = path.join(dir, 'long');
     expect((await tiersim('sweep', file, '--out', out, '--emit', 'slurm', '--quiet')).code).toBe(0);
@@ -113,7 +118,10 @@ describe.skipIf(!enabled)('on a real Slurm (localhost)', () => {
     const status = existsSync(path.join(out, 'points', '0', 'point.json'))
       ? json<PointStatus>(out, 'points', '0', 'point.json').status
       : 'missing';
-    expect(status).not.toBe('done');
+    expect(status).toBe('failed');
+    expect(json<PointStatus>(out, 'points', '0', 'point.json').error).toMatch(
+      /^interrupted by SIGTERM at epoch \d+ of 60000 \(a Slurm time limit or scancel\?\)/,
+    );
     const log = readdirSync(path.join(out, 'slurm')).map((f) =>
       readFileSync(path.join(out, 'slurm', f), 'utf8'),
     );

@@ -6,7 +6,7 @@
  * the trace it replays. The contract, checked without a Slurm (test/sweep/slurm-real.test.ts
  * submits to a real one when it runs).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -138,6 +138,48 @@ describe('a 2,500-point sweep on Slurm', () => {
       `rerun them on Slurm: sbatch --array=0-4,6-832 ${path.join(out, 'sweep.sbatch')}\n`,
     );
   });
+});
+
+describe('an array task stopped by SIGTERM', () => {
+  it('records its running point as interrupted by SIGTERM at epoch N of M, and exits', async () => {
+    const file = writeConfig(
+      dir,
+      'long.yaml',
+      tiny('  seeds: 2\n').replace('duration: 3ms', 'duration: 60s'),
+    );
+    const out = path.join(dir, 'long');
+    expect((await tiersim('sweep', file, '--out', out, '--emit', 'slurm', '--quiet')).code).toBe(0);
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(import.meta.dirname, 'fixtures', 'cli.ts'),
+        'sweep',
+        file,
+        '--out',
+        out,
+        '--index',
+        '1',
+        '--quiet',
+      ],
+      { cwd: path.resolve(import.meta.dirname, '..', '..'), stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const config = path.join(out, 'points', '1', 'config.json');
+    for (let i = 0; i < 600 && !existsSync(config); i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1500)); // into the run, past its first epochs
+    child.kill('SIGTERM');
+    expect([130, 143]).toContain(await exited); // 128 + SIGINT, or + SIGTERM once stop.ts lands
+    const s = json<PointStatus>(out, 'points', '1', 'point.json');
+    expect(s.status).toBe('failed');
+    expect(s.error).toMatch(
+      /^interrupted by SIGTERM at epoch \d+ of 60000 \(a Slurm time limit or scancel\?\); rerun to run it again$/,
+    );
+    expect(stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
 });
 
 describe('identity and inputs', () => {
