@@ -42,6 +42,10 @@ export interface SimParams {
   demotionEnabled: boolean;
   kernelVersion: KernelVersion;
   swappiness: number;
+  /** kernel.lru_gen.enabled: reclaim with the multi-gen LRU (src/kernel/mglru/). */
+  lruGen: boolean;
+  /** kernel.lru_gen.min_ttl_ms. */
+  lruGenMinTtlMs: number;
   swapPages: number;
   disk: BlockDeviceParams;
   swap: BlockDeviceParams;
@@ -131,6 +135,8 @@ export function simParams(config: Config, machine: Machine): SimParams {
     demotionEnabled: config.kernel.demotion_enabled,
     kernelVersion: config.kernel.version,
     swappiness: config.kernel.swappiness,
+    lruGen: config.kernel.lru_gen?.enabled ?? false,
+    lruGenMinTtlMs: config.kernel.lru_gen?.min_ttl_ms ?? 0,
     swapPages: Math.floor(config.storage.swap.size / pageSize),
     disk: resolveBlockDevice(config.storage.disk),
     swap: resolveBlockDevice(config.storage.swap, 'swap0'),
