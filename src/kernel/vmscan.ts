@@ -91,7 +91,7 @@ import { lruGenAgeNode, lruGenShrinkNode, type ShrinkHooks } from './mglru/evict
 import { MIN_LRU_BATCH } from './mglru/lrugen.js';
 
 /** What the multi-gen LRU's eviction borrows from here. */
-const MGLRU_HOOKS: ShrinkHooks = { shrinkPageList, canDemote };
+export const MGLRU_HOOKS: ShrinkHooks = { shrinkPageList, canDemote };
 
 /** SWAP_CLUSTER_MAX: pages per reclaim batch. */
 export const SWAP_CLUSTER_MAX = 32;

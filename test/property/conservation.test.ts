@@ -231,6 +231,7 @@ interface Coverage {
   hintFaults: number;
   refaults: number;
   overcommitted: number;
+  mglruReclaimed: number;
 }
 
 describe('conservation and counter identities on random machines', () => {

@@ -281,7 +281,7 @@ function isolateFolios(s: SimState, sc: ScanControl, nid: number, swappiness: nu
  * evict_folios does before move_folios_to_lru), rotated ones at the oldest's tail. Returns the
  * pages scanned (0: nothing to do).
  */
-function evictFolios(
+export function evictFolios(
   s: SimState,
   ctx: ReclaimContext,
   sc: ScanControl,
