@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tryToIncMaxSeq } from '../../src/kernel/mglru/aging.js';
-import { evictFolios, getTypeToScan, positiveCtrlErr } from '../../src/kernel/mglru/evict.js';
+import { evictFolios, getTypeToScan, lruGenAgeNode, positiveCtrlErr } from '../../src/kernel/mglru/evict.js';
 import {
   G_AVG_REFAULTED,
   G_AVG_TOTAL,
@@ -34,6 +34,7 @@ import {
   range,
   reclaimEpoch,
   scenario,
+  setNow,
   touch,
   type ScenarioOptions,
 } from './scenario.js';
@@ -275,5 +276,35 @@ describe('workingset (lru_gen_eviction / lru_gen_refault)', () => {
     expect(counter(sim, 0, 'workingset_refault_file')).toBe(2);
     expect(counter(sim, 0, 'workingset_activate_file')).toBe(1);
     assertSound(sim);
+  });
+});
+
+describe('min_ttl_ms (lru_gen_age_node)', () => {
+  it('counts tiersim_alloc_fail where the kernel OOM-kills: every generation younger than min_ttl', () => {
+    const sim = mglru({
+      kernel: 'lru_gen: { enabled: true, min_ttl_ms: 1000 }',
+      nodes: `    - { id: 0, cpus: 1, memory: 64MiB, device: dram }
+    - { id: 1, cpus: 0, memory: 64MiB, device: pmem }`,
+      anonSize: '32MiB',
+    });
+    place(sim, range(ANON, 5000), 0);
+    const sc = sim.ctx.sc[0];
+    // lruvec_is_sizable: 5000 pages >> priority 12 = 1 > 0. The oldest file generation was born
+    // at 0 ms (lru_gen_init_lruvec); at 500 ms it is younger than 1000 ms: no reclaimable memcg.
+    setNow(sim, 500);
+    sc.reset(RECLAIM_KSWAPD, 0, 0);
+    lruGenAgeNode(sim.s, sc, 0, MGLRU_HOOKS);
+    expect(counter(sim, 0, 'tiersim_alloc_fail')).toBe(1);
+    // At 1001 ms it is older: reclaim may go on.
+    setNow(sim, 1001);
+    lruGenAgeNode(sim.s, sc, 0, MGLRU_HOOKS);
+    expect(counter(sim, 0, 'tiersim_alloc_fail')).toBe(1);
+    // Too small to be worth it at this priority (8 pages >> 12 = 0) counts as not reclaimable too.
+    const small = mglru({ kernel: 'lru_gen: { enabled: true, min_ttl_ms: 1000 }' });
+    place(small, range(ANON, 8), 0);
+    setNow(small, 5000);
+    small.ctx.sc[0].reset(RECLAIM_KSWAPD, 0, 0);
+    lruGenAgeNode(small.s, small.ctx.sc[0], 0, MGLRU_HOOKS);
+    expect(counter(small, 0, 'tiersim_alloc_fail')).toBe(1);
   });
 });
