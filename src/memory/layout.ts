@@ -332,8 +332,9 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
 }
 
 /** Total bytes of shared state per frame and per page, for the memory budget report. */
-export function bytesPerFrame(): number {
-  return 4 + 1 + 1 + 1 + 1 + 4 + 4 + 4;
+export function bytesPerFrame(lruGen = false): number {
+  // The multi-gen LRU adds the frameGen byte.
+  return 4 + 1 + 1 + 1 + 1 + 4 + 4 + 4 + (lruGen ? 1 : 0);
 }
 export function bytesPerPage(): number {
   return 4;
