@@ -234,6 +234,21 @@ export const KernelSchema = z.strictObject({
     .max(200)
     .describe('vm.swappiness: relative cost of anon vs file reclaim. Default: 60.')
     .default(60),
+  lru_gen: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .describe(
+          '/sys/kernel/mm/lru_gen/enabled: reclaim with the multi-gen LRU (CONFIG_LRU_GEN, 6.1+) instead of the active/inactive lists. Distribution kernels build with CONFIG_LRU_GEN_ENABLED=y (on); tiersim keeps the classic LRU unless told. Default: false.',
+        )
+        .default(false),
+      min_ttl_ms: ms(
+        '/sys/kernel/mm/lru_gen/min_ttl_ms: protect the working set of the last N ms; when every generation is younger, the kernel OOM-kills (tiersim counts tiersim_alloc_fail).',
+        0,
+      ),
+    })
+    .optional()
+    .describe('The multi-gen LRU (6.1+ only: 5.15-6.0 have no lru_gen). Default: absent (off).'),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -188,6 +188,13 @@ function checkKernel(config: Config, out: Problems): void {
       `NUMA_BALANCING_MEMORY_TIERING (2) needs kernel 5.18 or later; kernel.version is ${k.version}`,
     );
   }
+  if (k.lru_gen !== undefined && !versionAtLeast(k.version, '6.1')) {
+    out.add(
+      'INCONSISTENT',
+      'kernel.lru_gen',
+      `the multi-gen LRU (lru_gen) exists from kernel 6.1; kernel.version is ${k.version}`,
+    );
+  }
   if (k.promotion_patches !== undefined && k.promotion_patches > 0 && !versionAtLeast(k.version, '6.0')) {
     out.add(
       'INCONSISTENT',

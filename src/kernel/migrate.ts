@@ -56,6 +56,7 @@ import {
   W_ISOLATED_FILE,
 } from '../memory/layout.js';
 import { lruAddHead } from '../memory/lru.js';
+import { lruGenAddFolio } from './mglru/lrugen.js';
 import { ringOf, type SimState } from '../memory/state.js';
 import type { Ring } from '../shm/ring.js';
 import { ProtocolError } from '../util/errors.js';
@@ -143,7 +144,8 @@ export function movePage(
     ? s.frameYoung[srcFrame] & PTE_YOUNG
     : PTE_OLD;
   s.pte[page] = dstFrame + 1;
-  lruAddHead(s, dstNid, lruOf(flags), dstFrame);
+  if (s.layout.lruGen) lruGenAddFolio(s, dstNid, dstFrame, false);
+  else lruAddHead(s, dstNid, lruOf(flags), dstFrame);
   const w = dstNid * NODE_WORDS;
   s.nodeWords[w + ((flags & PG_SWAPBACKED) !== 0 ? W_ANON_PAGES : W_FILE_PAGES)]++;
   const row = dstNid * NR_COUNTERS;

@@ -85,6 +85,13 @@ import { DEV_DISK, DEV_SWAP, countWrite } from './blockdev.js';
 import { demoteBatchNow, demotionWalks, releaseIsolatedFrame, writeMigrationRecord } from './migrate.js';
 import { swapFreePages, swapSlotTaken } from './swap.js';
 import { evictionShadow, noteLruCost, pteOfShadow } from './workingset.js';
+import { lruGenEvictionShadow } from './mglru/workingset.js';
+import { lruGenLookAround, vmaBounds, type VmaBounds } from './mglru/aging.js';
+import { lruGenAgeNode, lruGenShrinkNode, type ShrinkHooks } from './mglru/evict.js';
+import { MIN_LRU_BATCH } from './mglru/lrugen.js';
+
+/** What the multi-gen LRU's eviction borrows from here. */
+export const MGLRU_HOOKS: ShrinkHooks = { shrinkPageList, canDemote };
 
 /** SWAP_CLUSTER_MAX: pages per reclaim batch. */
 export const SWAP_CLUSTER_MAX = 32;
@@ -131,10 +138,13 @@ export class ScanControl {
   costLimitNs = Infinity;
   /** Pages written (swap or file) by the current shrink_page_list call: stat.nr_pageout. */
   nrPageout = 0;
-  readonly isolated = new Int32Array(SWAP_CLUSTER_MAX);
-  readonly demote = new Int32Array(SWAP_CLUSTER_MAX);
+  /** Sized for the larger of the two batches: SWAP_CLUSTER_MAX, MGLRU's MIN_LRU_BATCH. */
+  readonly isolated = new Int32Array(MIN_LRU_BATCH);
+  /** Pages the multi-gen LRU's last scan_folios isolated into `isolated`. */
+  nrIsolated = 0;
+  readonly demote = new Int32Array(MIN_LRU_BATCH);
   /** 1 for a file page, per entry of `demote` (frames lose their flags once freed). */
-  readonly fileKind = new Uint8Array(SWAP_CLUSTER_MAX);
+  readonly fileKind = new Uint8Array(MIN_LRU_BATCH);
   readonly nr = new Float64Array(4);
   readonly targets = new Float64Array(4);
 
@@ -171,6 +181,9 @@ export interface ReclaimContext {
   readonly policies: TaskPolicy[];
   /** Each task's mapped address space, for the NUMA scanner. */
   readonly scanSpaces: ScanSpace[];
+  /** Multi-gen LRU: files' and regions' page ranges (lru_gen_look_around), should_run_aging's count. */
+  readonly vmas: VmaBounds;
+  lruGenNrToScan: number;
 }
 
 export function createReclaimContext(s: SimState): ReclaimContext {
@@ -180,6 +193,8 @@ export function createReclaimContext(s: SimState): ReclaimContext {
     stallNs: 0,
     policies: buildTaskPolicies(s.machine, s.plan),
     scanSpaces: scanSpaces(s),
+    vmas: vmaBounds(s.plan),
+    lruGenNrToScan: 0,
   };
 }
 
@@ -221,6 +236,7 @@ function shiftRight(x: number, priority: number): number {
 
 /** shrink_node(): one pass over the node's LRUs at sc.priority. */
 export function shrinkNode(s: SimState, ctx: ReclaimContext, sc: ScanControl, nid: number): void {
+  if (s.layout.lruGen) return lruGenShrinkNode(s, ctx, sc, nid, MGLRU_HOOKS);
   const w = nid * NODE_WORDS;
   const row = nid * NR_COUNTERS;
   const before = sc.nrReclaimed;
@@ -467,9 +483,20 @@ export function shrinkPageList(
   let nrDemote = 0;
   let nrReclaimed = 0;
   const row = nid * NR_COUNTERS;
+  const lruGen = s.layout.lruGen;
   for (let i = 0; i < count; i++) {
     const frame = batch[i];
+    // MGLRU: folio_update_gen() (the aging walk or a look-around) found this isolated page young.
+    if (lruGen && sc.reclaimer !== RECLAIM_PAGEOUT && (s.frameFlags[frame] & PG_REFERENCED) !== 0) {
+      s.frameFlags[frame] |= PG_ACTIVE;
+      putback(s, nid, frame, false);
+      continue;
+    }
     const ref = checkReferences(s, nid, frame, sc.reclaimer === RECLAIM_PAGEOUT);
+    // MGLRU: a young PTE met by the rmap walk has its neighbours scanned (folio_referenced_one).
+    if (lruGen && (ref === PAGEREF_ACTIVATE || ref === PAGEREF_KEEP)) {
+      lruGenLookAround(s, ctx.vmas, nid, s.framePage[frame]);
+    }
     if (ref === PAGEREF_ACTIVATE) {
       s.frameFlags[frame] = s.frameFlags[frame] | PG_ACTIVE;
       s.counters[row + PGACTIVATE]++;
@@ -481,6 +508,8 @@ export function shrinkPageList(
       continue;
     }
     if (ref === PAGEREF_KEEP) {
+      // MGLRU's evict_folios puts every rejected page in the youngest generation (PG_active).
+      if (lruGen) s.frameFlags[frame] |= PG_ACTIVE;
       putback(s, nid, frame, false);
       continue;
     }
@@ -603,7 +632,8 @@ function reclaimOrdinary(
 function evict(s: SimState, nid: number, frame: number): void {
   const page = s.framePage[frame];
   const workingset = (s.frameFlags[frame] & PG_WORKINGSET) !== 0;
-  s.pte[page] = pteOfShadow(evictionShadow(s, nid, workingset));
+  const shadow = s.layout.lruGen ? lruGenEvictionShadow(s, nid, frame) : evictionShadow(s, nid, workingset);
+  s.pte[page] = pteOfShadow(shadow);
   releaseIsolatedFrame(s, nid, frame);
 }
 
@@ -659,14 +689,17 @@ export function kswapdRun(s: SimState, ctx: ReclaimContext, nid: number): void {
       continue;
     }
     sc.priority = s.nodeWords[w + W_KSWAPD_PRIORITY]!;
-    const canAge = canAgeAnon(s, nid, sc);
-    if (canAge && inactiveIsLow(s, nid, LRU_INACTIVE_ANON)) {
+    // kswapd_age_node().
+    if (s.layout.lruGen) lruGenAgeNode(s, sc, nid, MGLRU_HOOKS);
+    else if (canAgeAnon(s, nid, sc) && inactiveIsLow(s, nid, LRU_INACTIVE_ANON)) {
       shrinkActiveList(s, sc, nid, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
     }
     sc.nrToReclaim = Math.max(s.nodeWords[w + W_WMARK_HIGH], SWAP_CLUSTER_MAX);
     sc.nrScanned = 0;
     const before = sc.nrReclaimed;
     shrinkNode(s, ctx, sc, nid);
+    // MGLRU's set_initial_priority() may have lowered the run's priority.
+    if (s.layout.lruGen) s.nodeWords[w + W_KSWAPD_PRIORITY] = sc.priority;
     const reclaimed = sc.nrReclaimed - before;
     s.nodeWords[w + W_KSWAPD_RUN_RECLAIMED] += reclaimed;
     // Raise priority (scan more) unless this pass already scanned what HIGH asks for.
@@ -769,7 +802,7 @@ export function directReclaim(
       for (let i = 0; i < zonelist.length; i++) shrinkNode(s, ctx, sc, zonelist[i]);
       if (sc.nrReclaimed >= sc.nrToReclaim) break;
     }
-    for (let i = 0; i < zonelist.length; i++) snapshotRefaults(s, zonelist[i]);
+    if (!s.layout.lruGen) for (let i = 0; i < zonelist.length; i++) snapshotRefaults(s, zonelist[i]);
     if (sc.nrReclaimed > 0 || !sc.skippedDeactivate || sc.forceDeactivate) return sc.nrReclaimed;
     // Nothing reclaimed because deactivation was skipped: retry forcing it.
     sc.forceDeactivate = true;

@@ -16,6 +16,7 @@
  *     frameScanMs   Uint32 NUMA balancing: scan time of an armed slow page, or last faulting
  *                          node + 1 (the kernel's cpupid field holds one or the other)
  *     lruPrev    Int32   LRU links; lruNext also links the free list
+ *     frameGen   Uint8   multi-gen LRU only (else empty): generation + 1 and LRU_REFS (kernel/mglru)
  *     lruNext    Int32
  *   pte          Int32   per page: 0 = never touched, f+1 = present in frame f, <0 = evicted (shadow)
  */
@@ -79,6 +80,9 @@ export const W_PROMO_QUEUED = 50;
 /** Promotions into this node refused for lack of room since its kswapd last balanced it. */
 export const W_PROMO_SHORTFALL = 51;
 export const NODE_WORDS = 56;
+
+/** Float64 words per node of the multi-gen LRU (GEN_WORDS in kernel/mglru/lrugen.ts). */
+export const LRU_GEN_NODE_WORDS = 72;
 
 // Machine-wide words (Float64), written only by the coordinator between phases.
 export const G_EPOCH = 0;
@@ -187,6 +191,8 @@ export interface StateLayout {
   faultHashSize: number;
   maxRegionsPerTask: number;
   tasks: number;
+  /** kernel.lru_gen.enabled: the frameGen column and the per-node generation words exist. */
+  lruGen: boolean;
 }
 
 export interface LayoutParams {
@@ -194,6 +200,7 @@ export interface LayoutParams {
   epochNs: number;
   minorFaultNs: number;
   reclaimScanNs: number;
+  lruGen: boolean;
 }
 
 function ceilPow2(x: number): number {
@@ -261,6 +268,7 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     faultHashSize,
     maxRegionsPerTask: Math.max(1, plan.maxRegionsPerTask),
     tasks: plan.tasks.length,
+    lruGen: params.lruGen,
   };
 }
 
@@ -287,6 +295,9 @@ export interface StateBuffers {
   faultHash: SharedArrayBuffer;
   rings: SharedArrayBuffer;
   globalWords: SharedArrayBuffer;
+  /** Multi-gen LRU: frameGen (Uint8 per frame) and GEN_WORDS Float64 per node; 8 bytes when off. */
+  frameGen: SharedArrayBuffer;
+  lruGenWords: SharedArrayBuffer;
 }
 
 export function allocateBuffers(l: StateLayout): StateBuffers {
@@ -315,12 +326,15 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     faultHash: sab(l.cpus * l.faultHashSize * 4),
     rings: sab(l.ringWordsTotal * 4),
     globalWords: sab(GLOBAL_WORDS * 8),
+    frameGen: sab(l.lruGen ? f : 0),
+    lruGenWords: sab(l.lruGen ? l.nodes * LRU_GEN_NODE_WORDS * 8 : 0),
   };
 }
 
 /** Total bytes of shared state per frame and per page, for the memory budget report. */
-export function bytesPerFrame(): number {
-  return 4 + 1 + 1 + 1 + 1 + 4 + 4 + 4;
+export function bytesPerFrame(lruGen = false): number {
+  // The multi-gen LRU adds the frameGen byte.
+  return 4 + 1 + 1 + 1 + 1 + 4 + 4 + 4 + (lruGen ? 1 : 0);
 }
 export function bytesPerPage(): number {
   return 4;
