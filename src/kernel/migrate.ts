@@ -27,7 +27,7 @@ import {
   lruOf,
 } from '../memory/flags.js';
 import { versionAtLeast } from '../config/schema.js';
-import { giveFrame, takeFrame } from '../memory/frames.js';
+import { frameNode, giveFrame, takeFrame } from '../memory/frames.js';
 import {
   MIGRATE_ABORTED,
   MIGRATE_DONE,
@@ -143,6 +143,12 @@ export function movePage(
   s.frameYoung[dstFrame] = versionAtLeast(s.params.kernelVersion, '6.1')
     ? s.frameYoung[srcFrame] & PTE_YOUNG
     : PTE_OLD;
+  // folio_migrate_flags(): the cpupid moves with the page; 6.1+ resets it across tiers (a slow
+  // page's field holds an access time, a fast page's a CPU).
+  const srcNid = frameNode(s, srcFrame);
+  const crossTier = s.machine.topTier[srcNid] !== s.machine.topTier[dstNid];
+  s.frameScanMs[dstFrame] =
+    crossTier && versionAtLeast(s.params.kernelVersion, '6.1') ? 0 : s.frameScanMs[srcFrame];
   s.pte[page] = dstFrame + 1;
   if (s.layout.lruGen) lruGenAddFolio(s, dstNid, dstFrame, false);
   else lruAddHead(s, dstNid, lruOf(flags), dstFrame);

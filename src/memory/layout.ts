@@ -101,11 +101,31 @@ export const G_DISK_REQUESTS = 7;
 export const G_PROMOTIONS = 9;
 export const GLOBAL_WORDS = 16;
 
-// Per-task words (Float64): the NUMA-balancing scanner's state (kernel/numa.ts).
+// Per-task words (Float64): the NUMA-balancing scanner's state (kernel/numa.ts), with the
+// kernel field each stands for.
+/** mm->numa_next_scan, ns. */
 export const T_NEXT_SCAN_NS = 0;
+/** mm->numa_scan_offset: pages into the task's scannable address space. */
 export const T_SCAN_CURSOR = 1;
+/** p->numa_scan_period, ms. */
 export const T_SCAN_PERIOD_MS = 2;
-export const TASK_WORDS = 4;
+/** p->node_stamp: run time at which the next scan tick is due, ns. */
+export const T_NODE_STAMP_NS = 3;
+/** mm->numa_scan_seq: completed passes over the address space. */
+export const T_MM_SCAN_SEQ = 4;
+/** p->numa_scan_seq: the pass of the last task_numa_placement. */
+export const T_TASK_SCAN_SEQ = 5;
+/** p->numa_faults_locality[0..2]: remote, local, failed-migration hint faults. */
+export const T_FAULTS_REMOTE = 6;
+export const T_FAULTS_LOCAL = 7;
+export const T_FAULTS_FAILED = 8;
+/** NUMA_MEMBUF faults since the last placement: shared, private (fault_types[0..1]). */
+export const T_FAULTS_SHARED = 9;
+export const T_FAULTS_PRIVATE = 10;
+/** p->numa_migrate_retry, ms; p->numa_preferred_nid set (1) or NUMA_NO_NODE (0). */
+export const T_MIGRATE_RETRY_MS = 11;
+export const T_HAS_PREFERRED = 12;
+export const TASK_WORDS = 16;
 
 // Per-CPU words (Float64).
 export const C_CLOCK = 0;
