@@ -54,6 +54,7 @@ import {
   W_FILE_PAGES,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
+  W_PROMO_QUEUED,
 } from '../memory/layout.js';
 import { lruAddHead } from '../memory/lru.js';
 import { lruGenAddFolio } from './mglru/lrugen.js';
@@ -282,6 +283,8 @@ export function migrateRound(
  */
 function migrateNuma(s: SimState, nid: number, a: Int32Array, w: number): void {
   const row = nid * NR_COUNTERS;
+  // No longer queued: from now on the frame is taken (or the promotion failed).
+  s.nodeWords[nid * NODE_WORDS + W_PROMO_QUEUED]--;
   const frame = watermarkOk(s, nid, WMARK_MIN) ? takeFrame(s, nid) : -1;
   if (frame < 0) {
     a[w + M_STATUS] = MIGRATE_NOMEM;

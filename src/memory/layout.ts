@@ -77,9 +77,27 @@ export const W_PROMO_TH_START_MS = 48;
 export const W_PROMO_TH_CANDIDATES = 49;
 /** Promotions into this node queued in the current place step (their frames are not taken yet). */
 export const W_PROMO_QUEUED = 50;
-/** Promotions into this node refused for lack of room since its kswapd last balanced it. */
-export const W_PROMO_SHORTFALL = 51;
-export const NODE_WORDS = 56;
+/**
+ * kswapd's sleep (kswapd_try_to_sleep): while it naps after balancing, the simulated time the
+ * HZ/10 nap ends; 0 when it is awake or fully asleep.
+ */
+export const W_KSWAPD_NAP_END_NS = 56;
+/** kswapd's CPU this epoch (kswapd-cpu.ts): the time it may use (its fair share of its CPUs),
+ * set by the coordinator before the reclaim phase, and the time it used, charged to the tasks
+ * sharing those CPUs at the end of the epoch. */
+export const W_KSWAPD_BUDGET_NS = 57;
+export const W_KSWAPD_CPU_NS = 58;
+/**
+ * A shrink_lruvec pass of kswapd's cut short by its CPU budget, resumed next epoch where it
+ * stopped (the kernel's kswapd is only preempted): 0 = none, else 1 + flag bits (vmscan.ts);
+ * the pass's pages reclaimed and scanned so far, what is left to scan per LRU and the targets.
+ */
+export const W_KSWAPD_PASS = 59;
+export const W_KSWAPD_PASS_RECLAIMED = 60;
+export const W_KSWAPD_PASS_SCANNED = 61;
+export const W_KSWAPD_PASS_NR = 62;
+export const W_KSWAPD_PASS_TARGETS = 66;
+export const NODE_WORDS = 72;
 
 /** Float64 words per node of the multi-gen LRU (GEN_WORDS in kernel/mglru/lrugen.ts). */
 export const LRU_GEN_NODE_WORDS = 72;
