@@ -1,6 +1,6 @@
 /**
  * How a run that did not finish is named everywhere it appears (summary, comparison tables,
- * JSON, HTML): "interrupted (SIGTERM) at epoch 1977 of 10000", or "stopped at epoch 5 of 40:
+ * JSON, HTML): "interrupted by SIGTERM at epoch 1977 of 10000", or "stopped at epoch 5 of 40:
  * node 1 failed ...". Counters of a partial run cover fewer simulated seconds than its config
  * says, so every table that sets runs side by side marks them.
  */
@@ -15,7 +15,7 @@ export function partialNote(r: Partial): string | undefined {
   const at = `at epoch ${r.epochs_run} of ${r.epochs_planned}`;
   const by = r.stopped_by ?? 'interrupted';
   if (by === 'interrupted') return `interrupted ${at}`;
-  if ((STOP_SIGNALS as readonly string[]).includes(by)) return `interrupted (${by}) ${at}`;
+  if ((STOP_SIGNALS as readonly string[]).includes(by)) return `interrupted by ${by} ${at}`;
   return `stopped ${at}: ${by}`;
 }
 

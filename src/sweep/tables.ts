@@ -48,8 +48,8 @@ export interface NodeOccupancy {
 export interface SummaryRow {
   index: number;
   name: string;
-  /** interrupted: a signal stopped the point mid-run (error says at which epoch); rerun runs it. */
-  status: 'done' | 'failed' | 'interrupted' | 'missing';
+  /** failed includes a point a signal stopped mid-run (error says at which epoch); a rerun runs it. */
+  status: 'done' | 'failed' | 'missing';
   /** Swept key → value as written (the variant name and the seed included). */
   values: Record<string, unknown>;
   seed: number;
@@ -74,7 +74,7 @@ export interface PointIdentity {
 export function summaryRow(
   point: PointIdentity,
   counters: readonly string[],
-  outcome: { result: RunResult } | { error: string; interrupted?: boolean } | undefined,
+  outcome: { result: RunResult } | { error: string } | undefined,
 ): SummaryRow {
   const base = {
     index: point.index,
@@ -97,7 +97,7 @@ export function summaryRow(
   if ('error' in outcome) {
     return {
       ...base,
-      status: outcome.interrupted === true ? 'interrupted' : 'failed',
+      status: 'failed',
       score: null,
       disk_read_mb_s: null,
       counters: {},

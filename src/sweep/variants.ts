@@ -51,7 +51,7 @@ export interface ComparisonFile {
     config_hash: string;
     seed: number;
     status: VariantStatus;
-    /** "interrupted (SIGINT) at epoch 1977 of 10000" for a partial variant, else null. */
+    /** "interrupted by SIGINT at epoch 1977 of 10000" for a partial variant, else null. */
     note: string | null;
     epochs_run: number;
     epochs_planned: number | null;

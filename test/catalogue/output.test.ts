@@ -287,20 +287,20 @@ describe('fault catalogue: stop signals', () => {
     for (const v of cmp.variants) {
       expect(['interrupted', 'not run']).toContain(v.status);
       if (v.status === 'interrupted')
-        expect(v.note).toMatch(/^interrupted \(SIGTERM\) at epoch \d+ of 60000$/);
+        expect(v.note).toMatch(/^interrupted by SIGTERM at epoch \d+ of 60000$/);
     }
     if (
       existsSync(path.join(out, 'comparison.txt')) &&
       cmp.variants.some((v) => v.status === 'interrupted')
     ) {
       expect(readFileSync(path.join(out, 'comparison.txt'), 'utf8')).toContain(
-        'interrupted (SIGTERM) at epoch',
+        'interrupted by SIGTERM at epoch',
       );
     }
     expectNoTempFiles(out);
   }, 60_000);
 
-  it('19. a sweep stopped by SIGTERM: points marked interrupted, summary not complete, a rerun continues', async () => {
+  it('19. a sweep stopped by SIGTERM: points marked interrupted, summary not complete', async () => {
     const out = path.join(tmp.dir, 'sweep-term');
     const cfg = writeText(path.join(tmp.dir, 'sweep-long.yaml'), sweepText('60s'));
     const r = await interrupt('SIGTERM', ['sweep', cfg, '--out', out, '-q', '--jobs', '1']);
@@ -313,9 +313,9 @@ describe('fault catalogue: stop signals', () => {
     expect(summary.completed).toBe(false);
     expect(summary.done).toBe(0);
     for (const row of summary.rows) {
-      expect(['interrupted', 'missing']).toContain(row.status);
-      if (row.status === 'interrupted')
-        expect(row.error).toMatch(/interrupted \(SIGTERM\) at epoch \d+ of 60000/);
+      // recorded failed with the reason (a rerun runs it again), or never started
+      expect(['failed', 'missing']).toContain(row.status);
+      if (row.status === 'failed') expect(row.error).toMatch(/^interrupted by SIGTERM at epoch \d+ of 60000/);
     }
     expect(existsSync(path.join(out, '.lock'))).toBe(false);
     expectNoTempFiles(out);
