@@ -238,7 +238,7 @@ export function placeFaults(s: SimState, ctx: ReclaimContext): void {
       ring.release();
       const cpu = word >>> 3;
       if ((word & KIND_HINT) !== 0) {
-        numaHintFault(s, ctx.policies[s.plan.cpuTask[cpu]], page, cpu, word & 1);
+        numaHintFault(s, ctx.policies[s.plan.cpuTask[cpu]], ctx.scanSpaces, page, cpu, word & 1);
         continue;
       }
       installPage(s, ctx, page, cpu, word & 3);

@@ -27,7 +27,7 @@ import {
   lruOf,
 } from '../memory/flags.js';
 import { versionAtLeast } from '../config/schema.js';
-import { giveFrame, takeFrame } from '../memory/frames.js';
+import { frameNode, giveFrame, takeFrame } from '../memory/frames.js';
 import {
   MIGRATE_ABORTED,
   MIGRATE_DONE,
@@ -54,6 +54,7 @@ import {
   W_FILE_PAGES,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
+  W_PROMO_QUEUED,
 } from '../memory/layout.js';
 import { lruAddHead } from '../memory/lru.js';
 import { lruGenAddFolio } from './mglru/lrugen.js';
@@ -143,6 +144,12 @@ export function movePage(
   s.frameYoung[dstFrame] = versionAtLeast(s.params.kernelVersion, '6.1')
     ? s.frameYoung[srcFrame] & PTE_YOUNG
     : PTE_OLD;
+  // folio_migrate_flags(): the cpupid moves with the page; 6.1+ resets it across tiers (a slow
+  // page's field holds an access time, a fast page's a CPU).
+  const srcNid = frameNode(s, srcFrame);
+  const crossTier = s.machine.topTier[srcNid] !== s.machine.topTier[dstNid];
+  s.frameScanMs[dstFrame] =
+    crossTier && versionAtLeast(s.params.kernelVersion, '6.1') ? 0 : s.frameScanMs[srcFrame];
   s.pte[page] = dstFrame + 1;
   if (s.layout.lruGen) lruGenAddFolio(s, dstNid, dstFrame, false);
   else lruAddHead(s, dstNid, lruOf(flags), dstFrame);
@@ -276,6 +283,8 @@ export function migrateRound(
  */
 function migrateNuma(s: SimState, nid: number, a: Int32Array, w: number): void {
   const row = nid * NR_COUNTERS;
+  // No longer queued: from now on the frame is taken (or the promotion failed).
+  s.nodeWords[nid * NODE_WORDS + W_PROMO_QUEUED]--;
   const frame = watermarkOk(s, nid, WMARK_MIN) ? takeFrame(s, nid) : -1;
   if (frame < 0) {
     a[w + M_STATUS] = MIGRATE_NOMEM;

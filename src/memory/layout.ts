@@ -77,9 +77,27 @@ export const W_PROMO_TH_START_MS = 48;
 export const W_PROMO_TH_CANDIDATES = 49;
 /** Promotions into this node queued in the current place step (their frames are not taken yet). */
 export const W_PROMO_QUEUED = 50;
-/** Promotions into this node refused for lack of room since its kswapd last balanced it. */
-export const W_PROMO_SHORTFALL = 51;
-export const NODE_WORDS = 56;
+/**
+ * kswapd's sleep (kswapd_try_to_sleep): while it naps after balancing, the simulated time the
+ * HZ/10 nap ends; 0 when it is awake or fully asleep.
+ */
+export const W_KSWAPD_NAP_END_NS = 56;
+/** kswapd's CPU this epoch (kswapd-cpu.ts): the time it may use (its fair share of its CPUs),
+ * set by the coordinator before the reclaim phase, and the time it used, charged to the tasks
+ * sharing those CPUs at the end of the epoch. */
+export const W_KSWAPD_BUDGET_NS = 57;
+export const W_KSWAPD_CPU_NS = 58;
+/**
+ * A shrink_lruvec pass of kswapd's cut short by its CPU budget, resumed next epoch where it
+ * stopped (the kernel's kswapd is only preempted): 0 = none, else 1 + flag bits (vmscan.ts);
+ * the pass's pages reclaimed and scanned so far, what is left to scan per LRU and the targets.
+ */
+export const W_KSWAPD_PASS = 59;
+export const W_KSWAPD_PASS_RECLAIMED = 60;
+export const W_KSWAPD_PASS_SCANNED = 61;
+export const W_KSWAPD_PASS_NR = 62;
+export const W_KSWAPD_PASS_TARGETS = 66;
+export const NODE_WORDS = 72;
 
 /** Float64 words per node of the multi-gen LRU (GEN_WORDS in kernel/mglru/lrugen.ts). */
 export const LRU_GEN_NODE_WORDS = 72;
@@ -106,11 +124,31 @@ export const G_DISK_REQUESTS = 7;
 export const G_PROMOTIONS = 9;
 export const GLOBAL_WORDS = 16;
 
-// Per-task words (Float64): the NUMA-balancing scanner's state (kernel/numa.ts).
+// Per-task words (Float64): the NUMA-balancing scanner's state (kernel/numa.ts), with the
+// kernel field each stands for.
+/** mm->numa_next_scan, ns. */
 export const T_NEXT_SCAN_NS = 0;
+/** mm->numa_scan_offset: pages into the task's scannable address space. */
 export const T_SCAN_CURSOR = 1;
+/** p->numa_scan_period, ms. */
 export const T_SCAN_PERIOD_MS = 2;
-export const TASK_WORDS = 4;
+/** p->node_stamp: run time at which the next scan tick is due, ns. */
+export const T_NODE_STAMP_NS = 3;
+/** mm->numa_scan_seq: completed passes over the address space. */
+export const T_MM_SCAN_SEQ = 4;
+/** p->numa_scan_seq: the pass of the last task_numa_placement. */
+export const T_TASK_SCAN_SEQ = 5;
+/** p->numa_faults_locality[0..2]: remote, local, failed-migration hint faults. */
+export const T_FAULTS_REMOTE = 6;
+export const T_FAULTS_LOCAL = 7;
+export const T_FAULTS_FAILED = 8;
+/** NUMA_MEMBUF faults since the last placement: shared, private (fault_types[0..1]). */
+export const T_FAULTS_SHARED = 9;
+export const T_FAULTS_PRIVATE = 10;
+/** p->numa_migrate_retry, ms; p->numa_preferred_nid set (1) or NUMA_NO_NODE (0). */
+export const T_MIGRATE_RETRY_MS = 11;
+export const T_HAS_PREFERRED = 12;
+export const TASK_WORDS = 16;
 
 // Per-CPU words (Float64).
 export const C_CLOCK = 0;

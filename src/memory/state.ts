@@ -75,7 +75,10 @@ export interface NumaParams {
   hotThresholdMs: number;
   /** Promotion rate limit, pages per second. */
   rateLimitPagesPerS: number;
-  /** 0 = 5.18 behaviour; 1 hot-page selection; 2 + rate limit; 3 + threshold adjustment. */
+  /**
+   * Patches of the 6.1 hot-page selection series in force: 0 = none (5.18/6.0: the two-stage
+   * filter); 1 hot-page selection; 2 + rate limit; 3 + threshold adjustment.
+   */
   patches: number;
   hintFaultNs: number;
 }
@@ -91,7 +94,7 @@ function numaParams(config: Config, pageSize: number): NumaParams {
     scanSizeMb: k.numa_balancing_scan_size_mb,
     hotThresholdMs: k.numa_balancing_hot_threshold_ms,
     rateLimitPagesPerS: Math.floor((k.numa_balancing_promote_rate_limit_MBps * 1024 * 1024) / pageSize),
-    patches: k.promotion_patches ?? (versionAtLeast(k.version, '6.0') ? 3 : 0),
+    patches: k.promotion_patches ?? (versionAtLeast(k.version, '6.1') ? 3 : 0),
     hintFaultNs: config.costs.hint_fault,
   };
 }

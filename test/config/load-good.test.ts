@@ -101,7 +101,7 @@ describe('defaults', () => {
           {
             name: 'app',
             cpus: [0],
-            policy: { mode: 'default', nodes: [] },
+            policy: { mode: 'default', nodes: [], flags: [] },
             regions: [
               {
                 kind: 'anon',
@@ -291,6 +291,8 @@ describe('--set overrides', () => {
       ['6.0', '6.0'],
       ['6', '6.0'],
       ['6.1', '6.1'],
+      ['6.6', '6.6'],
+      ['6.12', '6.12'],
       ['"5.15"', '5.15'],
     ]) {
       expect(load(base, {}, [`kernel.version=${value}`]).config.kernel.version).toBe(version);

@@ -57,13 +57,13 @@ export interface NumaChoice {
   scanSizeMb: number;
   hotThresholdMs: number;
   rateLimitMBps: number;
-  /** promotion_patches on 6.0+ (null: the version's default). */
+  /** promotion_patches on 6.1+ (null: the version's default). */
   patches: number | null;
 }
 
 export interface Choices {
   nodes: NodeChoice[];
-  version: '5.15' | '5.18' | '6.0' | '6.1';
+  version: '5.15' | '5.18' | '6.0' | '6.1' | '6.12';
   numa: NumaChoice | null;
   demotion: boolean;
   swappiness: number;
@@ -147,7 +147,7 @@ const taskArb: fc.Arbitrary<TaskChoice> = fc.record({
 
 export const choicesArb: fc.Arbitrary<Choices> = fc.record({
   nodes: fc.array(nodeArb, { minLength: 1, maxLength: 4 }),
-  version: fc.constantFrom('5.15' as const, '5.18' as const, '6.0' as const, '6.1' as const),
+  version: fc.constantFrom('5.15' as const, '5.18' as const, '6.0' as const, '6.1' as const, '6.12' as const),
   numa: sometimes(
     fc.record({
       mode: fc.integer({ min: 1, max: 3 }),
@@ -348,7 +348,7 @@ function numaKnobs(c: Choices): Record<string, number> {
     numa_balancing_hot_threshold_ms: n.hotThresholdMs,
     numa_balancing_promote_rate_limit_MBps: n.rateLimitMBps,
   };
-  if (n.patches !== null && (c.version === '6.0' || c.version === '6.1'))
+  if (n.patches !== null && (c.version === '6.1' || c.version === '6.12'))
     knobs['promotion_patches'] = n.patches;
   return knobs;
 }

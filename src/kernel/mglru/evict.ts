@@ -17,7 +17,6 @@ import {
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
   W_LRU_SIZE,
-  W_PROMO_SHORTFALL,
   W_WMARK_HIGH,
   W_WMARK_PROMO,
 } from '../../memory/layout.js';
@@ -370,9 +369,7 @@ function shouldAbortScan(s: SimState, sc: ScanControl, nid: number): boolean {
   if (sc.reclaimer !== RECLAIM_KSWAPD) return false;
   const w = nid * NODE_WORDS;
   const tiering = (s.params.numa.mode & 2) !== 0;
-  const mark = tiering
-    ? s.nodeWords[w + W_WMARK_PROMO] + s.nodeWords[w + W_PROMO_SHORTFALL]
-    : s.nodeWords[w + W_WMARK_HIGH];
+  const mark = tiering ? s.nodeWords[w + W_WMARK_PROMO] : s.nodeWords[w + W_WMARK_HIGH];
   // Pages in flight to a demotion target count as free, as in pgdat_balanced (kswapd.ts).
   return s.nodeWords[w + W_FREE] + s.nodeWords[w + W_DEMOTE_PENDING] > mark + MIN_LRU_BATCH;
 }
