@@ -8,7 +8,7 @@
  * comments, not read back from the code.
  */
 import { describe, expect, it } from 'vitest';
-import { tryToIncMaxSeq } from '../../src/kernel/mglru/aging.js';
+import { lruGenLookAround, tryToIncMaxSeq } from '../../src/kernel/mglru/aging.js';
 import { evictFolios, getTypeToScan, lruGenAgeNode, positiveCtrlErr } from '../../src/kernel/mglru/evict.js';
 import {
   G_AVG_REFAULTED,
@@ -306,5 +306,38 @@ describe('min_ttl_ms (lru_gen_age_node)', () => {
     small.ctx.sc[0].reset(RECLAIM_KSWAPD, 0, 0);
     lruGenAgeNode(small.s, small.ctx.sc[0], 0, MGLRU_HOOKS);
     expect(counter(small, 0, 'tiersim_alloc_fail')).toBe(1);
+  });
+});
+
+describe('Bloom filter of the aging walk (walk_pmd_range, lru_gen_look_around)', () => {
+  it('walks again only the PMDs that had enough young PTEs, and look-around adds one back', () => {
+    // Anon 64..1087 (4 MiB): PMD 0 = pages 0..511 (file 0..63 and anon 64..511), PMD 1 = 512..1023.
+    const sim = mglru({
+      nodes: `    - { id: 0, cpus: 1, memory: 16MiB, device: dram }
+    - { id: 1, cpus: 0, memory: 16MiB, device: pmem }`,
+      anonSize: '4MiB',
+    });
+    const pmd0 = range(ANON, 16); // 16 young of PMD 0's 512 PTEs: 16 * 8 < 512, not suitable
+    const pmd1 = range(512, 64); // 64 young of 512: 64 * 8 >= 512, suitable_to_scan
+    place(sim, [...pmd0, ...pmd1], 0, { young: true }); // anon, seq 2
+    // First walk (seq 3): no filter yet, every PMD is walked; all 80 move to seq 3.
+    expect(tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 3, true)).toBe(80);
+    expect([...pmd0, ...pmd1].every((p) => genOf(sim, p) === 3)).toBe(true);
+    young(sim, [...pmd0, ...pmd1]);
+    // Second walk (seq 4): only PMD 1 carried over into the filter of seq 4.
+    expect(tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 4, true)).toBe(64);
+    expect(pmd1.every((p) => genOf(sim, p) === 0)).toBe(true); // seq 4
+    expect(pmd0.every((p) => genOf(sim, p) === 3)).toBe(true); // skipped: still seq 3, still young
+    expect(sim.s.frameYoung[sim.s.pte[ANON] - 1]).toBe(1);
+    // Eviction meets page 70 young (the rmap walk clears it) and looks around 64..127: 15 more
+    // young + itself = 16, 16 * 8 >= 64 PTEs: PMD 0 goes into the filter of max_seq (5).
+    sim.s.frameYoung[sim.s.pte[70] - 1] = 0;
+    expect(lruGenLookAround(sim.s, sim.ctx.vmas, 0, 70)).toBe(64);
+    expect(pmd0.filter((p) => p !== 70).every((p) => genOf(sim, p) === 5 % 4)).toBe(true);
+    young(sim, pmd0);
+    // Third walk (seq 5): PMD 0 (from the look-around) and PMD 1 (64 young in walk 2) are walked;
+    // only PMD 0's 16 pages are young again.
+    expect(tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 5, true)).toBe(16);
+    assertSound(sim);
   });
 });
