@@ -102,6 +102,11 @@ export const NODE_WORDS = 72;
 /** Float64 words per node of the multi-gen LRU (GEN_WORDS in kernel/mglru/lrugen.ts). */
 export const LRU_GEN_NODE_WORDS = 72;
 
+/** PMDs (512 pages each, page ids as addresses) covering `pages` pages: one filter's bytes. */
+export function lruGenPmds(pages: number): number {
+  return Math.ceil(pages / 512);
+}
+
 // Machine-wide words (Float64), written only by the coordinator between phases.
 export const G_EPOCH = 0;
 /** Simulated time at the start of the current epoch, ns. */
@@ -342,6 +347,8 @@ export interface StateBuffers {
   /** Multi-gen LRU: frameGen (Uint8 per frame) and GEN_WORDS Float64 per node; 8 bytes when off. */
   frameGen: SharedArrayBuffer;
   lruGenWords: SharedArrayBuffer;
+  /** Multi-gen LRU: per node two "Bloom filters" (exact here) of PMDs, LRU_GEN_PMDS(pages) bytes each. */
+  lruGenBloom: SharedArrayBuffer;
 }
 
 export function allocateBuffers(l: StateLayout): StateBuffers {
@@ -372,6 +379,7 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     globalWords: sab(GLOBAL_WORDS * 8),
     frameGen: sab(l.lruGen ? f : 0),
     lruGenWords: sab(l.lruGen ? l.nodes * LRU_GEN_NODE_WORDS * 8 : 0),
+    lruGenBloom: sab(l.lruGen ? l.nodes * 2 * lruGenPmds(l.pages) : 0),
   };
 }
 

@@ -25,6 +25,7 @@ import {
   W_WMARK_MIN,
   W_WMARK_PROMO,
   LRU_GEN_NODE_WORDS,
+  lruGenPmds,
   RINGS_PER_NODE,
   type StateBuffers,
   type StateLayout,
@@ -130,6 +131,7 @@ export interface SimState {
   /** Multi-gen LRU (empty when off): per frame generation + 1 and refs; per node its words. */
   readonly frameGen: Uint8Array;
   readonly lruGenWords: Float64Array;
+  readonly lruGenBloom: Uint8Array;
 }
 
 export function simParams(config: Config, machine: Machine): SimParams {
@@ -207,6 +209,11 @@ export function attachState(
       buffers.lruGenWords,
       0,
       layout.lruGen ? layout.nodes * LRU_GEN_NODE_WORDS : 0,
+    ),
+    lruGenBloom: new Uint8Array(
+      buffers.lruGenBloom,
+      0,
+      layout.lruGen ? layout.nodes * 2 * lruGenPmds(layout.pages) : 0,
     ),
   };
 }
