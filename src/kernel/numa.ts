@@ -68,7 +68,6 @@ import {
   W_WMARK_PROMO,
   W_FREE,
   W_PROMO_QUEUED,
-  W_PROMO_SHORTFALL,
 } from '../memory/layout.js';
 import { versionAtLeast } from '../config/schema.js';
 import { isolate } from '../memory/lru.js';
@@ -536,10 +535,8 @@ function migrateMisplaced(s: SimState, frame: number, srcNid: number, target: nu
   // The kernel allocates each promoted page at once; here they wait for the migrate round, so
   // the ones already queued count as taken.
   if (s.nodeWords[tw + W_FREE] - s.nodeWords[tw + W_PROMO_QUEUED] <= s.nodeWords[tw + W_WMARK_HIGH] + 1) {
-    if (tieringMode(s)) {
-      s.nodeWords[tw + W_PROMO_SHORTFALL]++;
-      wakeupKswapd(s, target);
-    }
+    // Tiering mode (5.18+): wakeup_kswapd() on the target, which balances it to PROMO.
+    if (tieringMode(s)) wakeupKswapd(s, target);
     s.counters[target * NR_COUNTERS + TIERSIM_PROMOTE_NO_SPACE]++;
     return HINT_REFUSED;
   }

@@ -16,6 +16,7 @@
  *     frameScanMs   Uint32 NUMA balancing: scan time of an armed slow page, or last faulting
  *                          node + 1 (the kernel's cpupid field holds one or the other)
  *     lruPrev    Int32   LRU links; lruNext also links the free list
+ *     frameGen   Uint8   multi-gen LRU only (else empty): generation + 1 and LRU_REFS (kernel/mglru)
  *     lruNext    Int32
  *   pte          Int32   per page: 0 = never touched, f+1 = present in frame f, <0 = evicted (shadow)
  */
@@ -76,9 +77,30 @@ export const W_PROMO_TH_START_MS = 48;
 export const W_PROMO_TH_CANDIDATES = 49;
 /** Promotions into this node queued in the current place step (their frames are not taken yet). */
 export const W_PROMO_QUEUED = 50;
-/** Promotions into this node refused for lack of room since its kswapd last balanced it. */
-export const W_PROMO_SHORTFALL = 51;
-export const NODE_WORDS = 56;
+/**
+ * kswapd's sleep (kswapd_try_to_sleep): while it naps after balancing, the simulated time the
+ * HZ/10 nap ends; 0 when it is awake or fully asleep.
+ */
+export const W_KSWAPD_NAP_END_NS = 56;
+/** kswapd's CPU this epoch (kswapd-cpu.ts): the time it may use (its fair share of its CPUs),
+ * set by the coordinator before the reclaim phase, and the time it used, charged to the tasks
+ * sharing those CPUs at the end of the epoch. */
+export const W_KSWAPD_BUDGET_NS = 57;
+export const W_KSWAPD_CPU_NS = 58;
+/**
+ * A shrink_lruvec pass of kswapd's cut short by its CPU budget, resumed next epoch where it
+ * stopped (the kernel's kswapd is only preempted): 0 = none, else 1 + flag bits (vmscan.ts);
+ * the pass's pages reclaimed and scanned so far, what is left to scan per LRU and the targets.
+ */
+export const W_KSWAPD_PASS = 59;
+export const W_KSWAPD_PASS_RECLAIMED = 60;
+export const W_KSWAPD_PASS_SCANNED = 61;
+export const W_KSWAPD_PASS_NR = 62;
+export const W_KSWAPD_PASS_TARGETS = 66;
+export const NODE_WORDS = 72;
+
+/** Float64 words per node of the multi-gen LRU (GEN_WORDS in kernel/mglru/lrugen.ts). */
+export const LRU_GEN_NODE_WORDS = 72;
 
 // Machine-wide words (Float64), written only by the coordinator between phases.
 export const G_EPOCH = 0;
@@ -207,6 +229,8 @@ export interface StateLayout {
   faultHashSize: number;
   maxRegionsPerTask: number;
   tasks: number;
+  /** kernel.lru_gen.enabled: the frameGen column and the per-node generation words exist. */
+  lruGen: boolean;
 }
 
 export interface LayoutParams {
@@ -214,6 +238,7 @@ export interface LayoutParams {
   epochNs: number;
   minorFaultNs: number;
   reclaimScanNs: number;
+  lruGen: boolean;
 }
 
 function ceilPow2(x: number): number {
@@ -281,6 +306,7 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     faultHashSize,
     maxRegionsPerTask: Math.max(1, plan.maxRegionsPerTask),
     tasks: plan.tasks.length,
+    lruGen: params.lruGen,
   };
 }
 
@@ -307,6 +333,9 @@ export interface StateBuffers {
   faultHash: SharedArrayBuffer;
   rings: SharedArrayBuffer;
   globalWords: SharedArrayBuffer;
+  /** Multi-gen LRU: frameGen (Uint8 per frame) and GEN_WORDS Float64 per node; 8 bytes when off. */
+  frameGen: SharedArrayBuffer;
+  lruGenWords: SharedArrayBuffer;
 }
 
 export function allocateBuffers(l: StateLayout): StateBuffers {
@@ -335,12 +364,15 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     faultHash: sab(l.cpus * l.faultHashSize * 4),
     rings: sab(l.ringWordsTotal * 4),
     globalWords: sab(GLOBAL_WORDS * 8),
+    frameGen: sab(l.lruGen ? f : 0),
+    lruGenWords: sab(l.lruGen ? l.nodes * LRU_GEN_NODE_WORDS * 8 : 0),
   };
 }
 
 /** Total bytes of shared state per frame and per page, for the memory budget report. */
-export function bytesPerFrame(): number {
-  return 4 + 1 + 1 + 1 + 1 + 4 + 4 + 4;
+export function bytesPerFrame(lruGen = false): number {
+  // The multi-gen LRU adds the frameGen byte.
+  return 4 + 1 + 1 + 1 + 1 + 4 + 4 + 4 + (lruGen ? 1 : 0);
 }
 export function bytesPerPage(): number {
   return 4;

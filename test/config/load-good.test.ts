@@ -337,3 +337,18 @@ describe('hash', () => {
     expect(load(a, {}, ['topology.nodes.0.memory=16GB']).hash).not.toBe(load(a).hash);
   });
 });
+
+describe('kernel.lru_gen', () => {
+  const machine = ['topology:', '  nodes: [{id: 0, cpus: 1, memory: 1GiB}]'];
+
+  it('is absent (off) by default and takes both values on 6.1', () => {
+    expect(load(lines(...machine)).config.kernel.lru_gen).toBeUndefined();
+    const on = load(lines(...machine, 'kernel: {lru_gen: {enabled: true}}')).config.kernel.lru_gen;
+    expect(on).toEqual({ enabled: true, min_ttl_ms: 0 });
+    const off = load(lines(...machine), {}, [
+      'kernel.lru_gen.enabled=false',
+      'kernel.lru_gen.min_ttl_ms=1000',
+    ]);
+    expect(off.config.kernel.lru_gen).toEqual({ enabled: false, min_ttl_ms: 1000 });
+  });
+});

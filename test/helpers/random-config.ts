@@ -85,6 +85,8 @@ export interface Choices {
   epochUs: number;
   epochs: number;
   seed: number;
+  /** kernel.lru_gen on 6.1 draws (null: absent, the classic LRU), with its min_ttl_ms. */
+  lruGen: { enabled: boolean; minTtlMs: number } | null;
 }
 
 const fraction = fc.double({ min: 0, max: 1, noNaN: true });
@@ -183,6 +185,22 @@ export const choicesArb: fc.Arbitrary<Choices> = fc.record({
   epochUs: fc.integer({ min: 100, max: 1000 }),
   epochs: fc.integer({ min: 20, max: 60 }),
   seed: fc.nat(0xffffffff),
+  lruGen: fc.oneof(
+    { arbitrary: fc.constant(null), weight: 1 },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        enabled: fc.oneof(
+          { arbitrary: fc.constant(true), weight: 3 },
+          { arbitrary: fc.constant(false), weight: 1 },
+        ),
+        minTtlMs: fc.oneof(
+          { arbitrary: fc.constant(0), weight: 3 },
+          { arbitrary: fc.integer({ min: 1, max: 20 }), weight: 1 },
+        ),
+      }),
+    },
+  ),
 });
 
 /** A config object in the shape of the YAML schema (sizes as strings with units). */
@@ -296,6 +314,9 @@ export function build(c: Choices): ConfigObject {
       swappiness: c.swappiness,
       watermark_scale_factor: c.watermarkScaleFactor,
       ...numaKnobs(c),
+      ...(c.version === '6.1' && c.lruGen !== null
+        ? { lru_gen: { enabled: c.lruGen.enabled, min_ttl_ms: c.lruGen.minTtlMs } }
+        : {}),
     },
     storage: {
       disk: { read_latency: `${c.diskReadUs}us`, write_latency: `${c.diskReadUs}us` },

@@ -128,11 +128,13 @@ export function assertSound(sim: Simulation): void {
 import { acksStep, migratePhase, reclaimPhase, routeStep, settlePhase } from '../../src/engine/phases.js';
 import { handleHintFault, handleMiss, placeFaults } from '../../src/kernel/fault.js';
 import { refreshSwapView } from '../../src/kernel/swap.js';
+import { chargeKswapdCpu, planKswapdCpu } from '../../src/kernel/kswapd-cpu.js';
 
 /** The reclaim → route → migrate rounds → settle part of an epoch, for every node. Returns rounds. */
 export function reclaimEpoch(sim: Simulation): number {
   const nodes = sim.s.layout.nodes;
   refreshSwapView(sim.s);
+  planKswapdCpu(sim.s, sim.ctx.kswapdCpu);
   for (let nid = 0; nid < nodes; nid++) reclaimPhase(sim, nid);
   let rounds = 0;
   for (let more = routeStep(sim) > 0; more; rounds++) {
@@ -140,6 +142,7 @@ export function reclaimEpoch(sim: Simulation): number {
     more = acksStep(sim);
   }
   for (let nid = 0; nid < nodes; nid++) settlePhase(sim, nid);
+  chargeKswapdCpu(sim.s, sim.ctx.kswapdCpu);
   return rounds;
 }
 
