@@ -238,8 +238,8 @@ function writeLoadedLatency(s: SimState): void {
       const extra =
         s.traffic.nodeWords[m * NODE_TRAFFIC_WORDS + T_QUEUE_NS] +
         linkQueueNs(s, nodes[c].socket, nodes[m].socket);
-      table[(c * n + m) * 2] = s.machine.readLatencyNs[c][m]! + extra;
-      table[(c * n + m) * 2 + 1] = s.machine.writeLatencyNs[c][m]! + extra;
+      table[(c * n + m) * 2] = s.machine.readLatencyNs[c][m] + extra;
+      table[(c * n + m) * 2 + 1] = s.machine.writeLatencyNs[c][m] + extra;
     }
   }
 }

@@ -17,6 +17,7 @@
  * moved and reclaims the rest the ordinary way. Direct reclaim runs in the serial place phase
  * and migrates at once through the same allocation steps.
  */
+import { frameNode } from '../memory/frames.js';
 import {
   PG_ISOLATED,
   PG_LRU,
@@ -143,6 +144,9 @@ export function movePage(
     ? s.frameYoung[srcFrame] & PTE_YOUNG
     : PTE_OLD;
   s.pte[page] = dstFrame + 1;
+  // The copy's traffic (kernel/bandwidth.ts): row dstNid, written only by the thread moving
+  // pages into dstNid.
+  s.traffic.migrated[dstNid * s.layout.nodes + frameNode(s, srcFrame)]++;
   lruAddHead(s, dstNid, lruOf(flags), dstFrame);
   const w = dstNid * NODE_WORDS;
   s.nodeWords[w + ((flags & PG_SWAPBACKED) !== 0 ? W_ANON_PAGES : W_FILE_PAGES)]++;
