@@ -25,12 +25,15 @@ import {
   W_WMARK_LOW,
   W_WMARK_MIN,
   W_WMARK_PROMO,
+  LRU_GEN_NODE_WORDS,
+  lruGenPmds,
   RINGS_PER_NODE,
   type StateBuffers,
   type StateLayout,
 } from './layout.js';
 import { NR_LRU_LISTS } from './flags.js';
 import { Ring } from '../shm/ring.js';
+import { initLruGen } from '../kernel/mglru/lrugen.js';
 import { resolveBlockDevice, type BlockDeviceParams } from '../topology/storage.js';
 
 /** Costs and knobs the phases read, in integer nanoseconds / pages / booleans. */
@@ -43,6 +46,10 @@ export interface SimParams {
   demotionEnabled: boolean;
   kernelVersion: KernelVersion;
   swappiness: number;
+  /** kernel.lru_gen.enabled: reclaim with the multi-gen LRU (src/kernel/mglru/). */
+  lruGen: boolean;
+  /** kernel.lru_gen.min_ttl_ms. */
+  lruGenMinTtlMs: number;
   swapPages: number;
   disk: BlockDeviceParams;
   swap: BlockDeviceParams;
@@ -69,7 +76,10 @@ export interface NumaParams {
   hotThresholdMs: number;
   /** Promotion rate limit, pages per second. */
   rateLimitPagesPerS: number;
-  /** 0 = 5.18 behaviour; 1 hot-page selection; 2 + rate limit; 3 + threshold adjustment. */
+  /**
+   * Patches of the 6.1 hot-page selection series in force: 0 = none (5.18/6.0: the two-stage
+   * filter); 1 hot-page selection; 2 + rate limit; 3 + threshold adjustment.
+   */
   patches: number;
   hintFaultNs: number;
 }
@@ -85,7 +95,7 @@ function numaParams(config: Config, pageSize: number): NumaParams {
     scanSizeMb: k.numa_balancing_scan_size_mb,
     hotThresholdMs: k.numa_balancing_hot_threshold_ms,
     rateLimitPagesPerS: Math.floor((k.numa_balancing_promote_rate_limit_MBps * 1024 * 1024) / pageSize),
-    patches: k.promotion_patches ?? (versionAtLeast(k.version, '6.0') ? 3 : 0),
+    patches: k.promotion_patches ?? (versionAtLeast(k.version, '6.1') ? 3 : 0),
     hintFaultNs: config.costs.hint_fault,
   };
 }
@@ -122,6 +132,10 @@ export interface SimState {
   /** rings[nid * RINGS_PER_NODE + kind]: this thread's handles on the shared rings. */
   readonly rings: Ring[];
   readonly globalWords: Float64Array;
+  /** Multi-gen LRU (empty when off): per frame generation + 1 and refs; per node its words. */
+  readonly frameGen: Uint8Array;
+  readonly lruGenWords: Float64Array;
+  readonly lruGenBloom: Uint8Array;
 }
 
 export function simParams(config: Config, machine: Machine): SimParams {
@@ -135,6 +149,8 @@ export function simParams(config: Config, machine: Machine): SimParams {
     demotionEnabled: config.kernel.demotion_enabled,
     kernelVersion: config.kernel.version,
     swappiness: config.kernel.swappiness,
+    lruGen: config.kernel.lru_gen?.enabled ?? false,
+    lruGenMinTtlMs: config.kernel.lru_gen?.min_ttl_ms ?? 0,
     swapPages: Math.floor(config.storage.swap.size / pageSize),
     disk: resolveBlockDevice(config.storage.disk),
     swap: resolveBlockDevice(config.storage.swap, 'swap0'),
@@ -195,6 +211,17 @@ export function attachState(
     ringWords,
     rings,
     globalWords: new Float64Array(buffers.globalWords),
+    frameGen: new Uint8Array(buffers.frameGen, 0, layout.lruGen ? layout.totalFrames : 0),
+    lruGenWords: new Float64Array(
+      buffers.lruGenWords,
+      0,
+      layout.lruGen ? layout.nodes * LRU_GEN_NODE_WORDS : 0,
+    ),
+    lruGenBloom: new Uint8Array(
+      buffers.lruGenBloom,
+      0,
+      layout.lruGen ? layout.nodes * 2 * lruGenPmds(layout.pages) : 0,
+    ),
   };
 }
 
@@ -227,6 +254,7 @@ export function initState(s: SimState): void {
     const firstChunk = start / chunk;
     const chunks = Math.ceil(managed / chunk);
     s.chunkNode.fill(nid, firstChunk, firstChunk + chunks);
+    if (layout.lruGen) initLruGen(s, nid);
   }
   for (let cpu = 0; cpu < layout.cpus; cpu++) {
     seedStream(s.prng, cpu * PRNG_WORDS, s.params.seed, cpu);
