@@ -20,6 +20,7 @@
  *     lruNext    Int32
  *   pte          Int32   per page: 0 = never touched, f+1 = present in frame f, <0 = evicted (shadow)
  */
+import { trafficWords } from './traffic.js';
 import type { Machine } from '../topology/machine.js';
 import type { WorkloadPlan } from '../workload/plan.js';
 import { NR_COUNTERS } from '../metrics/vmstat.js';
@@ -337,6 +338,8 @@ export interface StateBuffers {
   nodeWords: SharedArrayBuffer;
   counters: SharedArrayBuffer;
   accessMatrix: SharedArrayBuffer;
+  /** Memory traffic and loaded latency (src/memory/traffic.ts has its layout). */
+  traffic: SharedArrayBuffer;
   cpuWords: SharedArrayBuffer;
   prng: SharedArrayBuffer;
   batch: SharedArrayBuffer;
@@ -370,6 +373,7 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     nodeWords: sab(l.nodes * NODE_WORDS * 8),
     counters: sab(l.nodes * NR_COUNTERS * 8),
     accessMatrix: sab(l.nodes * l.nodes * 8),
+    traffic: sab(trafficWords(l.nodes) * 8),
     cpuWords: sab(l.cpus * CPU_WORDS * 8),
     prng: sab((l.cpus + l.nodes) * PRNG_WORDS * 4),
     batch: sab(l.cpus * BATCH_LEN * 4),
