@@ -143,7 +143,7 @@ describe('a case and a pair', () => {
     expect(d.region_pages_node0_end).toEqual([0, 0, true]);
     expect(report.pass).toBe(false);
     const md = markdownReport(report);
-    expect(md).toContain('| pswpout |');
+    expect(md).toContain('| pswpout | − | 0 |');
     const readme = withReadmeSection('# x\n\n## What is modelled\n\nstuff\n', md);
     expect(readme.indexOf('## Validation')).toBeLessThan(readme.indexOf('## What is modelled'));
     expect(readme).toContain(README_BEGIN);
@@ -151,7 +151,7 @@ describe('a case and a pair', () => {
     const again = withReadmeSection(readme, 'new table');
     expect(again.split(README_BEGIN)).toHaveLength(2);
     expect(again).toContain(`${README_BEGIN}\nnew table\n${README_END}`);
-    expect(again).not.toContain('| pswpout |');
+    expect(again).not.toContain('| pswpout | − | 0 |');
   });
   it('the slack is 0.5 % of the workload’s memory in the metric’s unit', () => {
     expect(floorFor('W1p', 'pages')).toBeCloseTo(1638.4, 6);
