@@ -152,7 +152,7 @@ export const TopologySchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 
 /** Kernel versions tiersim models, oldest first (comparisons use this order). */
-export const KERNEL_VERSIONS = ['5.15', '5.18', '6.0', '6.1'] as const;
+export const KERNEL_VERSIONS = ['5.15', '5.18', '6.0', '6.1', '6.6', '6.12'] as const;
 
 const ms = (what: string, dflt: number) =>
   z.int().min(0).describe(`${what} Unit: ms. Default: ${dflt}.`).default(dflt);
@@ -171,7 +171,7 @@ const kernelVersion = z.union([
 export const KernelSchema = z.strictObject({
   version: kernelVersion
     .describe(
-      'Kernel to model. Demotion targets: node_demotion[] passes, one unshared target (5.15, 5.18, 6.0) or memory tiers with preferred + allowed targets (6.1). NUMA balancing tiering mode (numa_balancing 2) exists from 5.18; 5.18 promotes every hint-faulted slow page, 6.0+ adds hot-page selection, rate limit and threshold adjustment. Default: 6.1.',
+      'Kernel to model. Demotion targets: node_demotion[] passes, one unshared target (5.15, 5.18, 6.0) or memory tiers with preferred + allowed targets (6.1, 6.6, 6.12). NUMA balancing tiering mode (numa_balancing 2) exists from 5.18; 5.18 and 6.0 promote a hint-faulted slow page through the ordinary two-stage filter (the previous hint fault came from the same node), 6.1+ selects hot pages by hint-fault latency with a rate limit and threshold adjustment. 6.6 and 6.12 are 6.1 plus the tiering changes listed in docs/kernel-versions.md. Default: 6.1.',
     )
     .default('6.1'),
   numa_balancing: z
@@ -185,7 +185,7 @@ export const KernelSchema = z.strictObject({
   numa_balancing_scan_delay_ms: ms("Delay before a task's first NUMA scan.", 1000),
   numa_balancing_scan_period_min_ms: ms('Shortest scan period (for the whole address space).', 1000),
   numa_balancing_scan_period_max_ms: ms(
-    'Longest scan period; also the hot-threshold adjustment period (6.0+).',
+    'Longest scan period (for the whole address space); also the hot-threshold adjustment period (6.1+).',
     60000,
   ),
   numa_balancing_scan_size_mb: z
@@ -194,14 +194,14 @@ export const KernelSchema = z.strictObject({
     .describe('Address space armed per scan. Unit: MiB. Default: 256.')
     .default(256),
   numa_balancing_hot_threshold_ms: ms(
-    'Hot-page threshold of 6.0+ (debugfs hot_threshold_ms): a slow page whose hint fault comes this long after its scan is not promoted.',
+    'Hot-page threshold of 6.1+ (debugfs numa_balancing/hot_threshold_ms): a slow page whose hint fault comes this long after its scan is not promoted.',
     1000,
   ),
   numa_balancing_promote_rate_limit_MBps: z
     .int()
     .min(0)
     .describe(
-      'kernel.numa_balancing_promote_rate_limit_MBps (6.0+): promotion candidates per second per node. Unit: MB/s. Default: 65536 (effectively unlimited).',
+      'kernel.numa_balancing_promote_rate_limit_MBps (6.1+): promotion candidates per second per node. Unit: MB/s. Default: 65536 (effectively unlimited).',
     )
     .default(65536),
   promotion_patches: z
@@ -210,7 +210,7 @@ export const KernelSchema = z.strictObject({
     .max(3)
     .optional()
     .describe(
-      "tiersim extension, for Huang Ying's 6.0 table: how many patches of the 6.0 'memory tiering: hot page selection' series apply: 0 = 5.18 behaviour (promote every hint-faulted slow page), 1 = hot-page selection, 2 = + rate limit, 3 = + threshold adjustment. Default: 0 for 5.18, 3 for 6.0 and later.",
+      "tiersim extension, for Huang Ying's table: how many patches of the 'memory tiering: hot page selection' series (merged in 6.1) apply on a 6.1+ kernel: 0 = without the series (5.18/6.0 behaviour: a hint-faulted slow page goes through the two-stage filter), 1 = hot-page selection, 2 = + rate limit, 3 = + threshold adjustment. Default: 0 for 5.18 and 6.0, 3 for 6.1 and later.",
     ),
   demotion_enabled: z
     .boolean()
@@ -234,6 +234,21 @@ export const KernelSchema = z.strictObject({
     .max(200)
     .describe('vm.swappiness: relative cost of anon vs file reclaim. Default: 60.')
     .default(60),
+  lru_gen: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .describe(
+          '/sys/kernel/mm/lru_gen/enabled: reclaim with the multi-gen LRU (CONFIG_LRU_GEN, 6.1+) instead of the active/inactive lists. Distribution kernels build with CONFIG_LRU_GEN_ENABLED=y (on); tiersim keeps the classic LRU unless told. Default: false.',
+        )
+        .default(false),
+      min_ttl_ms: ms(
+        '/sys/kernel/mm/lru_gen/min_ttl_ms: protect the working set of the last N ms; when every generation is younger, the kernel OOM-kills (tiersim counts tiersim_alloc_fail).',
+        0,
+      ),
+    })
+    .optional()
+    .describe('The multi-gen LRU (6.1+ only: 5.15-6.0 have no lru_gen). Default: absent (off).'),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -459,6 +474,12 @@ export const PolicySchema = z.strictObject({
   nodes: z
     .array(z.int().min(0))
     .describe('Node list of bind, preferred (one node) and interleave.')
+    .default([]),
+  flags: z
+    .array(z.enum(['numa_balancing']))
+    .describe(
+      'Mode flags of set_mempolicy: numa_balancing = MPOL_F_NUMA_BALANCING (bind only, as 5.15-6.12 accept it for MPOL_BIND; 6.10+ also for preferred_many, which tiersim does not model): the bound pages are scanned and hint-faulted by NUMA balancing and may move between the bind nodes (promotion in tiering mode). Without it only the default policy is scanned (MPOL_F_MOF). Default: none.',
+    )
     .default([]),
 });
 

@@ -188,11 +188,18 @@ function checkKernel(config: Config, out: Problems): void {
       `NUMA_BALANCING_MEMORY_TIERING (2) needs kernel 5.18 or later; kernel.version is ${k.version}`,
     );
   }
-  if (k.promotion_patches !== undefined && k.promotion_patches > 0 && !versionAtLeast(k.version, '6.0')) {
+  if (k.lru_gen !== undefined && !versionAtLeast(k.version, '6.1')) {
+    out.add(
+      'INCONSISTENT',
+      'kernel.lru_gen',
+      `the multi-gen LRU (lru_gen) exists from kernel 6.1; kernel.version is ${k.version}`,
+    );
+  }
+  if (k.promotion_patches !== undefined && k.promotion_patches > 0 && !versionAtLeast(k.version, '6.1')) {
     out.add(
       'INCONSISTENT',
       'kernel.promotion_patches',
-      `the hot-page selection series is 6.0 code; kernel.version is ${k.version}`,
+      `the hot-page selection series is 6.1 code (6.0 has none of it); kernel.version is ${k.version}`,
     );
   }
 }
@@ -343,6 +350,14 @@ function checkTaskMemory(config: Config, task: TaskConfig, at: string, out: Prob
       'INCONSISTENT',
       `${at}.policy.nodes`,
       `policy preferred takes one node, received ${nodes.length}`,
+    );
+  }
+  if (task.policy.flags.includes('numa_balancing') && mode !== 'bind') {
+    // sanitize_mpol_flags(): MPOL_F_NUMA_BALANCING with any other mode is -EINVAL.
+    out.add(
+      'INCONSISTENT',
+      `${at}.policy.flags`,
+      `numa_balancing (MPOL_F_NUMA_BALANCING) is accepted with mode bind only; set_mempolicy fails with EINVAL for ${mode}`,
     );
   }
   if (task.cpuset_mems !== undefined) {

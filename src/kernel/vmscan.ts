@@ -94,6 +94,13 @@ import { DEV_DISK, DEV_SWAP, countWrite } from './blockdev.js';
 import { demoteBatchNow, demotionWalks, releaseIsolatedFrame, writeMigrationRecord } from './migrate.js';
 import { swapFreePages, swapSlotTaken } from './swap.js';
 import { evictionShadow, noteLruCost, pteOfShadow } from './workingset.js';
+import { lruGenEvictionShadow } from './mglru/workingset.js';
+import { lruGenLookAround, vmaBounds, type VmaBounds } from './mglru/aging.js';
+import { lruGenAgeNode, lruGenShrinkNode, type ShrinkHooks } from './mglru/evict.js';
+import { MIN_LRU_BATCH } from './mglru/lrugen.js';
+
+/** What the multi-gen LRU's eviction borrows from here. */
+export const MGLRU_HOOKS: ShrinkHooks = { shrinkPageList, canDemote };
 
 /** SWAP_CLUSTER_MAX: pages per reclaim batch. */
 export const SWAP_CLUSTER_MAX = 32;
@@ -140,10 +147,13 @@ export class ScanControl {
   costLimitNs = Infinity;
   /** Pages written (swap or file) by the current shrink_page_list call: stat.nr_pageout. */
   nrPageout = 0;
-  readonly isolated = new Int32Array(SWAP_CLUSTER_MAX);
-  readonly demote = new Int32Array(SWAP_CLUSTER_MAX);
+  /** Sized for the larger of the two batches: SWAP_CLUSTER_MAX, MGLRU's MIN_LRU_BATCH. */
+  readonly isolated = new Int32Array(MIN_LRU_BATCH);
+  /** Pages the multi-gen LRU's last scan_folios isolated into `isolated`. */
+  nrIsolated = 0;
+  readonly demote = new Int32Array(MIN_LRU_BATCH);
   /** 1 for a file page, per entry of `demote` (frames lose their flags once freed). */
-  readonly fileKind = new Uint8Array(SWAP_CLUSTER_MAX);
+  readonly fileKind = new Uint8Array(MIN_LRU_BATCH);
   readonly nr = new Float64Array(4);
   readonly targets = new Float64Array(4);
 
@@ -182,6 +192,9 @@ export interface ReclaimContext {
   readonly scanSpaces: ScanSpace[];
   /** Where each kswapd runs and the scratch of its CPU share (coordinator steps). */
   readonly kswapdCpu: KswapdCpu;
+  /** Multi-gen LRU: files' and regions' page ranges (lru_gen_look_around), should_run_aging's count. */
+  readonly vmas: VmaBounds;
+  lruGenNrToScan: number;
 }
 
 export function createReclaimContext(s: SimState): ReclaimContext {
@@ -192,6 +205,8 @@ export function createReclaimContext(s: SimState): ReclaimContext {
     policies: buildTaskPolicies(s.machine, s.plan),
     scanSpaces: scanSpaces(s),
     kswapdCpu: createKswapdCpu(s.machine, s.plan.cpuTask),
+    vmas: vmaBounds(s.plan),
+    lruGenNrToScan: 0,
   };
 }
 
@@ -243,6 +258,7 @@ const PASS_SCAN_ADJUSTED = 32;
  * its CPU budget (W_KSWAPD_PASS) goes on where it stopped, with the decisions taken at its start.
  */
 export function shrinkNode(s: SimState, ctx: ReclaimContext, sc: ScanControl, nid: number): void {
+  if (s.layout.lruGen) return lruGenShrinkNode(s, ctx, sc, nid, MGLRU_HOOKS);
   const w = nid * NODE_WORDS;
   const row = nid * NR_COUNTERS;
   const before = sc.nrReclaimed;
@@ -547,9 +563,20 @@ export function shrinkPageList(
   let nrDemote = 0;
   let nrReclaimed = 0;
   const row = nid * NR_COUNTERS;
+  const lruGen = s.layout.lruGen;
   for (let i = 0; i < count; i++) {
     const frame = batch[i];
+    // MGLRU: folio_update_gen() (the aging walk or a look-around) found this isolated page young.
+    if (lruGen && sc.reclaimer !== RECLAIM_PAGEOUT && (s.frameFlags[frame] & PG_REFERENCED) !== 0) {
+      s.frameFlags[frame] |= PG_ACTIVE;
+      putback(s, nid, frame, false);
+      continue;
+    }
     const ref = checkReferences(s, nid, frame, sc.reclaimer === RECLAIM_PAGEOUT);
+    // MGLRU: a young PTE met by the rmap walk has its neighbours scanned (folio_referenced_one).
+    if (lruGen && (ref === PAGEREF_ACTIVATE || ref === PAGEREF_KEEP)) {
+      lruGenLookAround(s, ctx.vmas, nid, s.framePage[frame]);
+    }
     if (ref === PAGEREF_ACTIVATE) {
       s.frameFlags[frame] = s.frameFlags[frame] | PG_ACTIVE;
       s.counters[row + PGACTIVATE]++;
@@ -561,6 +588,8 @@ export function shrinkPageList(
       continue;
     }
     if (ref === PAGEREF_KEEP) {
+      // MGLRU's evict_folios puts every rejected page in the youngest generation (PG_active).
+      if (lruGen) s.frameFlags[frame] |= PG_ACTIVE;
       putback(s, nid, frame, false);
       continue;
     }
@@ -683,7 +712,8 @@ function reclaimOrdinary(
 function evict(s: SimState, nid: number, frame: number): void {
   const page = s.framePage[frame];
   const workingset = (s.frameFlags[frame] & PG_WORKINGSET) !== 0;
-  s.pte[page] = pteOfShadow(evictionShadow(s, nid, workingset));
+  const shadow = s.layout.lruGen ? lruGenEvictionShadow(s, nid, frame) : evictionShadow(s, nid, workingset);
+  s.pte[page] = pteOfShadow(shadow);
   releaseIsolatedFrame(s, nid, frame);
 }
 
@@ -751,14 +781,17 @@ export function kswapdRun(s: SimState, ctx: ReclaimContext, nid: number): void {
         if (kswapdTryToSleep(s, nid, kswapdNow(s, sc, budgetNs))) break;
         continue;
       }
-      // kswapd_age_node(): age the anon lists, then shrink.
-      if (canAgeAnon(s, nid, sc) && inactiveIsLow(s, nid, LRU_INACTIVE_ANON)) {
+      // kswapd_age_node(): age the anon lists (MGLRU: the generations), then shrink.
+      if (s.layout.lruGen) lruGenAgeNode(s, sc, nid, MGLRU_HOOKS);
+      else if (canAgeAnon(s, nid, sc) && inactiveIsLow(s, nid, LRU_INACTIVE_ANON)) {
         shrinkActiveList(s, sc, nid, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
       }
       sc.nrScanned = 0;
     }
     const before = sc.nrReclaimed;
     shrinkNode(s, ctx, sc, nid);
+    // MGLRU's set_initial_priority() may have lowered the run's priority.
+    if (s.layout.lruGen) s.nodeWords[w + W_KSWAPD_PRIORITY] = sc.priority;
     s.nodeWords[w + W_KSWAPD_RUN_RECLAIMED] += sc.nrReclaimed - before;
     if (s.nodeWords[w + W_KSWAPD_PASS] !== 0) {
       // Out of CPU time mid-pass: no priority decision until the pass is done.
@@ -876,7 +909,7 @@ export function directReclaim(
       for (let i = 0; i < zonelist.length; i++) shrinkNode(s, ctx, sc, zonelist[i]);
       if (sc.nrReclaimed >= sc.nrToReclaim) break;
     }
-    for (let i = 0; i < zonelist.length; i++) snapshotRefaults(s, zonelist[i]);
+    if (!s.layout.lruGen) for (let i = 0; i < zonelist.length; i++) snapshotRefaults(s, zonelist[i]);
     if (sc.nrReclaimed > 0 || !sc.skippedDeactivate || sc.forceDeactivate) return sc.nrReclaimed;
     // Nothing reclaimed because deactivation was skipped: retry forcing it.
     sc.forceDeactivate = true;

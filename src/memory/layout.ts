@@ -16,6 +16,7 @@
  *     frameScanMs   Uint32 NUMA balancing: scan time of an armed slow page, or last faulting
  *                          node + 1 (the kernel's cpupid field holds one or the other)
  *     lruPrev    Int32   LRU links; lruNext also links the free list
+ *     frameGen   Uint8   multi-gen LRU only (else empty): generation + 1 and LRU_REFS (kernel/mglru)
  *     lruNext    Int32
  *   pte          Int32   per page: 0 = never touched, f+1 = present in frame f, <0 = evicted (shadow)
  */
@@ -98,6 +99,9 @@ export const W_KSWAPD_PASS_NR = 62;
 export const W_KSWAPD_PASS_TARGETS = 66;
 export const NODE_WORDS = 72;
 
+/** Float64 words per node of the multi-gen LRU (GEN_WORDS in kernel/mglru/lrugen.ts). */
+export const LRU_GEN_NODE_WORDS = 72;
+
 // Machine-wide words (Float64), written only by the coordinator between phases.
 export const G_EPOCH = 0;
 /** Simulated time at the start of the current epoch, ns. */
@@ -115,11 +119,31 @@ export const G_DISK_REQUESTS = 7;
 export const G_PROMOTIONS = 9;
 export const GLOBAL_WORDS = 16;
 
-// Per-task words (Float64): the NUMA-balancing scanner's state (kernel/numa.ts).
+// Per-task words (Float64): the NUMA-balancing scanner's state (kernel/numa.ts), with the
+// kernel field each stands for.
+/** mm->numa_next_scan, ns. */
 export const T_NEXT_SCAN_NS = 0;
+/** mm->numa_scan_offset: pages into the task's scannable address space. */
 export const T_SCAN_CURSOR = 1;
+/** p->numa_scan_period, ms. */
 export const T_SCAN_PERIOD_MS = 2;
-export const TASK_WORDS = 4;
+/** p->node_stamp: run time at which the next scan tick is due, ns. */
+export const T_NODE_STAMP_NS = 3;
+/** mm->numa_scan_seq: completed passes over the address space. */
+export const T_MM_SCAN_SEQ = 4;
+/** p->numa_scan_seq: the pass of the last task_numa_placement. */
+export const T_TASK_SCAN_SEQ = 5;
+/** p->numa_faults_locality[0..2]: remote, local, failed-migration hint faults. */
+export const T_FAULTS_REMOTE = 6;
+export const T_FAULTS_LOCAL = 7;
+export const T_FAULTS_FAILED = 8;
+/** NUMA_MEMBUF faults since the last placement: shared, private (fault_types[0..1]). */
+export const T_FAULTS_SHARED = 9;
+export const T_FAULTS_PRIVATE = 10;
+/** p->numa_migrate_retry, ms; p->numa_preferred_nid set (1) or NUMA_NO_NODE (0). */
+export const T_MIGRATE_RETRY_MS = 11;
+export const T_HAS_PREFERRED = 12;
+export const TASK_WORDS = 16;
 
 // Per-CPU words (Float64).
 export const C_CLOCK = 0;
@@ -205,6 +229,8 @@ export interface StateLayout {
   faultHashSize: number;
   maxRegionsPerTask: number;
   tasks: number;
+  /** kernel.lru_gen.enabled: the frameGen column and the per-node generation words exist. */
+  lruGen: boolean;
 }
 
 export interface LayoutParams {
@@ -212,6 +238,7 @@ export interface LayoutParams {
   epochNs: number;
   minorFaultNs: number;
   reclaimScanNs: number;
+  lruGen: boolean;
 }
 
 function ceilPow2(x: number): number {
@@ -279,6 +306,7 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     faultHashSize,
     maxRegionsPerTask: Math.max(1, plan.maxRegionsPerTask),
     tasks: plan.tasks.length,
+    lruGen: params.lruGen,
   };
 }
 
@@ -305,6 +333,9 @@ export interface StateBuffers {
   faultHash: SharedArrayBuffer;
   rings: SharedArrayBuffer;
   globalWords: SharedArrayBuffer;
+  /** Multi-gen LRU: frameGen (Uint8 per frame) and GEN_WORDS Float64 per node; 8 bytes when off. */
+  frameGen: SharedArrayBuffer;
+  lruGenWords: SharedArrayBuffer;
 }
 
 export function allocateBuffers(l: StateLayout): StateBuffers {
@@ -333,12 +364,15 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     faultHash: sab(l.cpus * l.faultHashSize * 4),
     rings: sab(l.ringWordsTotal * 4),
     globalWords: sab(GLOBAL_WORDS * 8),
+    frameGen: sab(l.lruGen ? f : 0),
+    lruGenWords: sab(l.lruGen ? l.nodes * LRU_GEN_NODE_WORDS * 8 : 0),
   };
 }
 
 /** Total bytes of shared state per frame and per page, for the memory budget report. */
-export function bytesPerFrame(): number {
-  return 4 + 1 + 1 + 1 + 1 + 4 + 4 + 4;
+export function bytesPerFrame(lruGen = false): number {
+  // The multi-gen LRU adds the frameGen byte.
+  return 4 + 1 + 1 + 1 + 1 + 4 + 4 + 4 + (lruGen ? 1 : 0);
 }
 export function bytesPerPage(): number {
   return 4;

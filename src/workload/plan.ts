@@ -71,7 +71,8 @@ export interface TaskPlan {
   firstRegion: number;
   cpuPerAccessNs: number;
   accessesPerOp: number;
-  policy: { mode: 'default' | 'bind' | 'preferred' | 'interleave'; nodes: number[] };
+  /** numaBalancing: MPOL_F_NUMA_BALANCING. */
+  policy: { mode: 'default' | 'bind' | 'preferred' | 'interleave'; nodes: number[]; numaBalancing: boolean };
   cpusetMems: number[] | undefined;
   /** Set for a pgbench task: its regions are shared buffers, database and WAL, in that order. */
   pgbench: PgbenchPlan | undefined;
@@ -202,7 +203,11 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       cpuPerAccessNs: task.cpu_per_access,
       accessesPerOp: pg === undefined ? task.accesses_per_op : TXN_ACCESSES,
       pgbench: pg,
-      policy: { mode: task.policy.mode, nodes: [...task.policy.nodes] },
+      policy: {
+        mode: task.policy.mode,
+        nodes: [...task.policy.nodes],
+        numaBalancing: task.policy.flags.includes('numa_balancing'),
+      },
       cpusetMems: task.cpuset_mems === undefined ? undefined : [...task.cpuset_mems],
     });
     maxRegionsPerTask = Math.max(maxRegionsPerTask, regions.length);

@@ -20,7 +20,9 @@ import { COUNTER_INDEX, NR_COUNTERS, type CounterName } from '../../src/metrics/
 import { frameNode } from '../../src/memory/frames.js';
 
 export interface ScenarioOptions {
-  version?: '5.15' | '5.18' | '6.0' | '6.1';
+  version?: '5.15' | '5.18' | '6.0' | '6.1' | '6.6' | '6.12';
+  /** CPUs of task t (default [0]). */
+  cpus?: number[];
   demotion?: boolean;
   swap?: string;
   /** Extra YAML nodes (besides node 0 DRAM with 1 CPU and node 1 PMEM), or a full replacement. */
@@ -60,7 +62,7 @@ workload:
   files: [{ name: f, size: 256KiB }]
   tasks:
     - name: t
-      cpus: [0]
+      cpus: [${(opts.cpus ?? [0]).join(', ')}]
       ${opts.task ?? ''}
       regions:
         - { kind: anon, size: ${opts.anonSize ?? '256KiB'} }
