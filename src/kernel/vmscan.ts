@@ -46,6 +46,7 @@ import {
   W_FREE,
   W_KSWAPD_BUDGET_NS,
   W_KSWAPD_CPU_NS,
+  W_KSWAPD_DEBT_NS,
   W_KSWAPD_FAILURES,
   W_KSWAPD_PASS,
   W_KSWAPD_PASS_NR,
@@ -812,6 +813,7 @@ export function kswapdRun(s: SimState, ctx: ReclaimContext, nid: number): void {
     }
   }
   s.nodeWords[w + W_KSWAPD_CPU_NS] += sc.costNs;
+  if (sc.costNs > budgetNs) s.nodeWords[w + W_KSWAPD_DEBT_NS] += sc.costNs - budgetNs;
 }
 
 /** Simulated time kswapd has reached in this epoch: its CPU time so far at its share of the CPU. */

@@ -21,6 +21,7 @@ import {
   NODE_WORDS,
   W_KSWAPD_BUDGET_NS,
   W_KSWAPD_CPU_NS,
+  W_KSWAPD_DEBT_NS,
   W_KSWAPD_FAILURES,
   W_KSWAPD_NAP_END_NS,
   W_KSWAPD_PASS,
@@ -191,6 +192,21 @@ describe("kswapd's CPU budget", () => {
     expect(word(sim, 0, W_KSWAPD_FAILURES)).toBe(0);
     expect(word(sim, 0, W_KSWAPD_PASS)).toBe(0);
     assertSound(sim);
+  });
+
+  it("time a batch overran its budget by is paid from kswapd's next share", () => {
+    const sim = bigNode();
+    wakeupKswapd(sim.s, 0);
+    refreshSwapView(sim.s);
+    sim.s.nodeWords[0 * NODE_WORDS + W_KSWAPD_BUDGET_NS] = 10 * demoteNs(sim);
+    reclaimPhase(sim, 0);
+    // p = 7: 1 page, p = 6: 3, p = 5: 7 in one batch: 11 pages' time against a budget of 10.
+    expect(counter(sim, 0, 'pgscan_kswapd')).toBe(11);
+    expect(word(sim, 0, W_KSWAPD_DEBT_NS)).toBe(demoteNs(sim));
+    migrateSettle(sim);
+    planKswapdCpu(sim.s, sim.ctx.kswapdCpu);
+    expect(word(sim, 0, W_KSWAPD_BUDGET_NS)).toBe(EPOCH_NS / 2 - demoteNs(sim));
+    expect(word(sim, 0, W_KSWAPD_DEBT_NS)).toBe(0);
   });
 });
 
