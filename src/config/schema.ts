@@ -357,6 +357,28 @@ export const RunSchema = z.strictObject({
 // Workload
 // ---------------------------------------------------------------------------------------------
 
+/** One step of a `phases` pattern: passes over a page range of the region, in page order. */
+export const PhaseStepSchema = z.strictObject({
+  start: z
+    .int()
+    .min(0)
+    .describe('First page of the range, counted from the start of the region. Unit: pages. Default: 0.')
+    .default(0),
+  end: z
+    .int()
+    .min(1)
+    .optional()
+    .describe('Page after the last of the range (end > start). Unit: pages. Default: the end of the region.'),
+  passes: z.int().min(1).describe('Passes over the range, each from start to end. Default: 1.').default(1),
+  duration: Duration.optional().describe(
+    "Instead of `passes`: repeat passes until this much simulated time has passed since the step began, checked at the end of each pass (a program's `while (now - t0 < T)` loop around its pass). Unit: ns. Default: none.",
+  ),
+  store: z
+    .boolean()
+    .describe('Each access of the step is a store (dirties the page); otherwise a load. Default: false.')
+    .default(false),
+});
+
 export const PatternSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('uniform').describe('Every page of the region equally likely.') }),
   z.strictObject({
@@ -392,6 +414,43 @@ export const PatternSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('sequential').describe('Pages in order, wrapping around at the end of the region.'),
     stride: z.int().min(1).describe('Pages advanced per access. Default: 1.').default(1),
+  }),
+  z.strictObject({
+    type: z
+      .literal('phases')
+      .describe(
+        "A program of steps run in order by each of the task's CPUs, as a benchmark's phases (fill, re-read passes, a timed hot loop): each step walks a page range of the region in page order. The region's write_fraction is not used (each step says whether it stores). After the last step the CPU idles (the program has ended) unless `loop_from` says where to start again.",
+      ),
+    steps: z.array(PhaseStepSchema).min(1).max(64).describe('The steps, run in order.'),
+    loop_from: z
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        'After the last step, start again at this step (index into steps). Default: none (the CPU idles).',
+      ),
+  }),
+  z.strictObject({
+    type: z
+      .literal('splitmix_zipfian')
+      .describe(
+        "The page sequence of the Linux calibration workloads (wl_file.c): a splitmix64 stream started at `seed`, u = top 53 bits / 2^53, rank = first r with cdf[r] >= u for Zipf(theta) over the region's pages (cdf summed left to right in double), page = rank * scatter mod pages. `count` accesses, then the CPU idles. The sequence is computed when the run starts (4 bytes per access).",
+      ),
+    theta: z.number().gt(0).lt(1).describe('Skew, 0 < theta < 1. No default.'),
+    seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Initial splitmix64 state. No default.'),
+    count: z
+      .int()
+      .min(1)
+      .max(1 << 27)
+      .describe('Accesses in the sequence; the CPU idles after the last. No default.'),
+    scatter: z
+      .int()
+      .min(1)
+      .max(2 ** 32 - 1)
+      .describe(
+        'Odd multiplier mapping rank to page (a permutation when the region has a power-of-two number of pages). Default: 0x9E3779B1 (2654435761), as wl_file.c.',
+      )
+      .default(0x9e3779b1),
   }),
   z.strictObject({
     type: z
@@ -646,6 +705,7 @@ export type WorkloadConfig = NonNullable<Config['workload']>;
 export type TaskConfig = WorkloadConfig['tasks'][number];
 export type RegionConfig = TaskConfig['regions'][number];
 export type PatternConfig = RegionConfig['pattern'];
+export type PhaseStepConfig = z.infer<typeof PhaseStepSchema>;
 export type PgbenchConfig = NonNullable<TaskConfig['pgbench']>;
 export type PolicyConfig = TaskConfig['policy'];
 export type ActionConfig = WorkloadConfig['actions'][number];

@@ -231,6 +231,8 @@ export function makeAccessRunner(s: SimState): AccessRunner {
     io[IO_MEMORY_NS] = 0;
     while (clock < endNs) {
       if (cursor >= fill) {
+        // The filler reads the CPU's clock (a timed `phases` step ends by simulated time).
+        cpuWords[cw + C_CLOCK] = clock;
         fill = fillBatch(cpu);
         cursor = 0;
         if (fill === 0) {

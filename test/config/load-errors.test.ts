@@ -215,7 +215,8 @@ describe('units and values', () => {
       file: MAIN,
       line: 17,
       col: 19,
-      phrase: 'expected one of "uniform", "zipfian", "hotset", "sequential", "trace", received "gaussian"',
+      phrase:
+        'expected one of "uniform", "zipfian", "hotset", "sequential", "phases", "splitmix_zipfian", "trace", received "gaussian"',
     });
   });
 
