@@ -354,7 +354,7 @@ function getNrToScan(
   const max = s.lruGenWords[nid * GEN_WORDS + G_MAX_SEQ];
   const aging = shouldRunAging(s, ctx, nid, canSwap);
   if (!aging || sc.priority === DEF_PRIORITY) return Math.floor(ctx.lruGenNrToScan / 2 ** sc.priority);
-  const young = tryToIncMaxSeq(s, nid, max, canSwap);
+  const young = tryToIncMaxSeq(s, ctx.vmas, nid, max, canSwap);
   // The walk's cost: each young PTE found costs what reclaim pays per page scanned.
   if (young > 0) sc.costNs += young * s.params.reclaimScanNs;
   return young >= 0 ? -1 : 0;
