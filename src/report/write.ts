@@ -13,7 +13,14 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../metrics/result.js';
 import { SERIES_COUNTERS } from '../metrics/series.js';
-import { blockStatText, nodeMeminfo, nodeNumastat, nodeVmstat, procVmstat } from './kernel-text.js';
+import {
+  blockStatText,
+  lruGenText,
+  nodeMeminfo,
+  nodeNumastat,
+  nodeVmstat,
+  procVmstat,
+} from './kernel-text.js';
 
 export function writeFileAtomic(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -48,4 +55,6 @@ export function writeRunOutput(dir: string, result: RunResult): void {
     writeFileAtomic(path.join(nodeDir, 'meminfo'), nodeMeminfo(node));
     writeFileAtomic(path.join(nodeDir, 'numastat'), nodeNumastat(node));
   }
+  const lruGen = lruGenText(result);
+  if (lruGen !== null) writeFileAtomic(path.join(dir, 'lru_gen'), lruGen);
 }
