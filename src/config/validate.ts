@@ -13,6 +13,7 @@ import {
   type TaskConfig,
   type WorkloadConfig,
 } from './schema.js';
+import { checkLimits } from './limits.js';
 import type { ConfigLocator } from './source-map.js';
 import { formatBytes, formatDuration } from './units.js';
 import { MAX_STEP_ACCESSES } from '../workload/phases.js';
@@ -25,6 +26,7 @@ export function validateSemantics(config: Config, locator: ConfigLocator): Confi
   checkRun(config, out);
   checkKernel(config, out);
   if (config.workload !== undefined) checkWorkload(config, config.workload, out);
+  checkLimits(config, (code, path, message) => out.add(code, path, message));
   return out.list;
 }
 
@@ -207,7 +209,9 @@ function checkKernel(config: Config, out: Problems): void {
 
 function checkRun(config: Config, out: Problems): void {
   const { epoch, duration, sample_interval: sample } = config.run;
-  if (epoch <= 0) {
+  if (duration <= 0) {
+    out.add('OUT_OF_RANGE', 'run.duration', `expected a duration > 0, received ${formatDuration(duration)}`);
+  } else if (epoch <= 0) {
     out.add('OUT_OF_RANGE', 'run.epoch', `expected a duration > 0, received ${formatDuration(epoch)}`);
   } else if (epoch > duration) {
     out.add(

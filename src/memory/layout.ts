@@ -246,6 +246,13 @@ export interface LayoutParams {
   lruGen: boolean;
 }
 
+/** Frames of all nodes, each node rounded up to whole chunks: page-table entries are Int32. */
+export const MAX_FRAMES = 2 ** 31;
+/** Pages of all regions and files: access batches hold page * 4 + syscall * 2 + store in a Uint32. */
+export const MAX_PAGES = 2 ** 30;
+/** Frames per chunk are 2^min(FRAME_SHIFT_MAX, log2(smallest node)) (computeLayout). */
+export const FRAME_SHIFT_MAX = 20;
+
 function ceilPow2(x: number): number {
   let p = 1;
   while (p < x) p *= 2;
@@ -255,7 +262,7 @@ function ceilPow2(x: number): number {
 export function computeLayout(machine: Machine, plan: WorkloadPlan, params: LayoutParams): StateLayout {
   const managed = machine.nodes.map((n) => n.managedPages);
   const smallest = Math.max(1, Math.min(...managed));
-  const frameShift = Math.min(20, Math.floor(Math.log2(smallest)));
+  const frameShift = Math.min(FRAME_SHIFT_MAX, Math.floor(Math.log2(smallest)));
   const chunk = 2 ** frameShift;
   const frameStart: number[] = [];
   let next = 0;
@@ -263,10 +270,9 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     frameStart.push(next);
     next += Math.ceil(m / chunk) * chunk;
   }
-  assert(next < 2 ** 31, 'more than 2^31 frames: page-table entries are Int32 frame numbers');
-  // Access batches hold page * 4 + syscall * 2 + store in a Uint32.
+  assert(next < MAX_FRAMES, 'more than 2^31 frames: page-table entries are Int32 frame numbers');
   assert(
-    plan.totalPages <= 2 ** 30,
+    plan.totalPages <= MAX_PAGES,
     'more than 2^30 pages (4 TiB of 4 KiB pages): page ids must fit 30 bits',
   );
   // A CPU cannot fault more often than once per minor-fault cost; the hash stays under half full.

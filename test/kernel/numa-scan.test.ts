@@ -272,3 +272,25 @@ describe('5.18 and 6.0: slow pages go through the two-stage filter', () => {
     expect(counter(sim, 0, 'pgpromote_candidate')).toBe(1);
   });
 });
+
+describe('pgpromote_success by version (migrate_misplaced_folio)', () => {
+  // NORMAL mode (1) moving a slow page to the faulting CPU's node: 6.1 counts it as a
+  // promotion, 6.12 (from 6.11) only in tiering mode.
+  for (const [version, expected] of [
+    ['6.1', 1],
+    ['6.6', 1],
+    ['6.12', 0],
+  ] as const) {
+    it(`${version}: a NORMAL-mode move from PMEM to DRAM counts ${expected}`, () => {
+      const sim = scenario({ version, kernel: 'numa_balancing: 1' });
+      place(sim, [ANON], 1);
+      setNow(sim, 5000);
+      arm(sim, [ANON], 1); // cpupid: CPU 0 (NORMAL mode needs a previous fault on a slow page)
+      hint(sim, 0, [ANON]);
+      reclaimEpoch(sim);
+      expect(nodeOf(sim, ANON)).toBe(0);
+      expect(total(sim, 'numa_pages_migrated')).toBe(1);
+      expect(total(sim, 'pgpromote_success')).toBe(expected);
+    });
+  }
+});
