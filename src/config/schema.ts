@@ -518,8 +518,10 @@ export const PatternSchema = z.discriminatedUnion('type', [
 
 export const RegionSchema = z.strictObject({
   kind: z
-    .enum(['anon', 'file'])
-    .describe('Anonymous memory of the task, or a window of a shared file (page cache).'),
+    .enum(['anon', 'file', 'shmem'])
+    .describe(
+      'Anonymous memory of the task (private), a window of a shared file (page cache), or shared anonymous memory (shmem: MAP_SHARED|MAP_ANONYMOUS or SysV shm, swap-backed; NUMA balancing never scans it, as it has no shared policy).',
+    ),
   size: Size.optional().describe(
     'Size of the region. Required for anon; for file it defaults to the rest of the file after offset. Unit: bytes.',
   ),
