@@ -11,9 +11,8 @@
  *
  *     ρ = read bytes / (read bandwidth · epoch) + write bytes / (write bandwidth · epoch),
  *
- * smooths it (the mean of the last value and this one: a closed loop of CPUs whose accesses
- * slow down as latency rises would otherwise swing between idle and saturated every epoch),
- * and sets the next epoch's queueing delay of the node with an M/M/1-shaped curve
+ * and sets the next epoch's queueing delay of the node (see nextQueueNs for how the closed
+ * loop of CPUs and latency is kept from swinging) with an M/M/1-shaped curve
  *
  *     queue = q · ρ / (1 − ρ),   q = idle · (1 − double_at) / double_at,
  *
@@ -29,7 +28,6 @@
 import {
   L_BYTES,
   L_QUEUE_NS,
-  L_RHO,
   LINK_WORDS,
   MAX_SOCKETS,
   NODE_TRAFFIC_WORDS,
@@ -39,7 +37,6 @@ import {
   T_RAW_RHO,
   T_READ_BPS,
   T_READ_BYTES,
-  T_RHO,
   T_WRITE_BPS,
   T_WRITE_BYTES,
 } from '../memory/traffic.js';
@@ -85,9 +82,30 @@ export function utilisation(
   return readBytes / (readBps * seconds) + writeBytes / (writeBps * seconds);
 }
 
-/** Next smoothed utilisation from the last one and this epoch's raw value. */
-export function smoothedUtilisation(previous: number, raw: number, cap: number): number {
-  return Math.min(cap, (previous + Math.min(raw, 1)) / 2);
+/**
+ * The next epoch's queueing delay, from this epoch's raw utilisation `raw`, measured while the
+ * node's accesses paid `idleNs + previousNs`. Feeding `raw` straight into the curve makes a
+ * closed loop of CPUs swing: a saturated epoch sets a long delay, the CPUs then issue fewer
+ * accesses, the next epoch looks idle, and the mean traffic overshoots the bandwidth. Instead
+ * the delay is the curve's fixed point for CPUs whose accesses slow down with the latency:
+ * if every access waited on memory alone, the traffic at latency L would be
+ * raw · (idle + previous) / L, and L = idle + queue(ρ(L)) has one solution (the left side
+ * rises with L, the right side falls), found by bisection. CPUs that also compute between
+ * accesses respond less than that, so the step undershoots and the next epochs close in; the
+ * mean of the old delay and the fixed point damps what is left.
+ */
+export function nextQueueNs(q: number, idleNs: number, raw: number, previousNs: number, cap: number): number {
+  if (!(raw > 0)) return previousNs / 2;
+  const measuredAt = idleNs + previousNs;
+  let lo = idleNs;
+  let hi = idleNs + queueDelayNs(q, cap);
+  for (let i = 0; i < 64; i++) {
+    const mid = (lo + hi) / 2;
+    const rho = Math.min(cap, (raw * measuredAt) / mid);
+    if (idleNs + queueDelayNs(q, rho) > mid) lo = mid;
+    else hi = mid;
+  }
+  return (previousNs + ((lo + hi) / 2 - idleNs)) / 2;
 }
 
 /** Fill the loaded-latency table with the idle latencies (at initialisation). */
@@ -173,9 +191,13 @@ export function updateMemoryLoad(s: SimState): void {
     words[w + T_WRITE_BPS] = dw / seconds;
     const raw = utilisation(dr, dw, node.bandwidthReadBps, node.bandwidthWriteBps, seconds);
     words[w + T_RAW_RHO] = raw;
-    const rho = smoothedUtilisation(words[w + T_RHO], raw, ct.maxUtilisation);
-    words[w + T_RHO] = rho;
-    words[w + T_QUEUE_NS] = queueDelayNs(queueConstantNs(node.latencyReadNs, ct.doubleAt), rho);
+    words[w + T_QUEUE_NS] = nextQueueNs(
+      queueConstantNs(node.latencyReadNs, ct.doubleAt),
+      node.latencyReadNs,
+      raw,
+      words[w + T_QUEUE_NS],
+      ct.maxUtilisation,
+    );
     s.counters[row + TIERSIM_MEM_READ_BYTES] = readBytes;
     s.counters[row + TIERSIM_MEM_WRITE_BYTES] = writeBytes;
     s.counters[row + TIERSIM_MEM_UTILISATION_PCT] = Math.round(raw * 1000) / 10;
@@ -207,9 +229,7 @@ function updateLinks(s: SimState, seconds: number): void {
       const total = linkBytes(s, a, b);
       const raw = (total - lw[w + L_BYTES]) / (ct.linkBps * seconds);
       lw[w + L_BYTES] = total;
-      const rho = smoothedUtilisation(lw[w + L_RHO], raw, ct.maxUtilisation);
-      lw[w + L_RHO] = rho;
-      lw[w + L_QUEUE_NS] = queueDelayNs(q, rho);
+      lw[w + L_QUEUE_NS] = nextQueueNs(q, ct.remoteSocketNs, raw, lw[w + L_QUEUE_NS], ct.maxUtilisation);
       // Each node shows the busiest link of its socket.
       const pct = Math.round(raw * 1000) / 10;
       for (const node of nodes) {

@@ -98,6 +98,8 @@ export const W_KSWAPD_PASS_RECLAIMED = 60;
 export const W_KSWAPD_PASS_SCANNED = 61;
 export const W_KSWAPD_PASS_NR = 62;
 export const W_KSWAPD_PASS_TARGETS = 66;
+/** kswapd's time beyond its budget (a batch is not split), paid from its next epochs' shares. */
+export const W_KSWAPD_DEBT_NS = 70;
 export const NODE_WORDS = 72;
 
 /** Float64 words per node of the multi-gen LRU (GEN_WORDS in kernel/mglru/lrugen.ts). */

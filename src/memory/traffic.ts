@@ -18,8 +18,6 @@ export const MAX_SOCKETS = 64;
 /** Cumulative bytes read from / written to the node at the end of the last epoch. */
 export const T_READ_BYTES = 0;
 export const T_WRITE_BYTES = 1;
-/** Smoothed utilisation the next epoch's latency follows (0..max_utilisation). */
-export const T_RHO = 2;
 /** Last epoch's read and write bandwidth used, bytes/s, and its raw utilisation. */
 export const T_READ_BPS = 3;
 export const T_WRITE_BPS = 4;
@@ -31,9 +29,8 @@ export const T_PREV_ACCESSES = 7;
 export const T_PREV_MEMORY_NS = 8;
 export const NODE_TRAFFIC_WORDS = 10;
 
-/** Cumulative bytes across the link, smoothed utilisation, queueing delay (ns). */
+/** Cumulative bytes across the link, queueing delay (ns). */
 export const L_BYTES = 0;
-export const L_RHO = 1;
 export const L_QUEUE_NS = 2;
 export const LINK_WORDS = 3;
 

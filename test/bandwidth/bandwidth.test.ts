@@ -14,11 +14,11 @@ import { createSimulation } from '../../src/engine/simulation.js';
 import {
   queueConstantNs,
   queueDelayNs,
-  smoothedUtilisation,
+  nextQueueNs,
   updateMemoryLoad,
   utilisation,
 } from '../../src/kernel/bandwidth.js';
-import { NODE_TRAFFIC_WORDS, T_QUEUE_NS, T_RHO } from '../../src/memory/traffic.js';
+import { NODE_TRAFFIC_WORDS, T_QUEUE_NS } from '../../src/memory/traffic.js';
 import type { RunResult } from '../../src/metrics/result.js';
 import { COUNTER_INDEX, NR_COUNTERS } from '../../src/metrics/vmstat.js';
 import { runText } from '../helpers/run.js';
@@ -44,11 +44,39 @@ describe('the loaded-latency formulas', () => {
     expect(() => queueDelayNs(q, 1)).toThrow();
   });
 
-  it('smoothing halves the step, caps overload at max_utilisation', () => {
-    expect(smoothedUtilisation(0, 0.6, 0.98)).toBeCloseTo(0.3, 12);
-    expect(smoothedUtilisation(0.3, 0.6, 0.98)).toBeCloseTo(0.45, 12);
-    expect(smoothedUtilisation(0.9, 5, 0.98)).toBeCloseTo(0.95, 12); // raw capped at 1 first
-    expect(smoothedUtilisation(0.98, 5, 0.98)).toBe(0.98);
+  it('the next delay is half-way to the fixed point of the curve for memory-bound CPUs', () => {
+    const q = queueConstantNs(305, 0.8);
+    // Idle last epoch, and an idle delay decays by half.
+    expect(nextQueueNs(q, 305, 0, 0, 0.98)).toBe(0);
+    expect(nextQueueNs(q, 305, 0, 10, 0.98)).toBe(5);
+    // ρ = 0.5 measured at idle latency: Q* solves Q* = q·r/(1-r) with r = 0.5·305/(305+Q*).
+    const half = nextQueueNs(q, 305, 0.5, 0, 0.98);
+    const fixed = 2 * half;
+    const r = (0.5 * 305) / (305 + fixed);
+    expect(fixed).toBeCloseTo((q * r) / (1 - r), 6);
+    expect(fixed).toBeGreaterThan(0);
+    expect(fixed).toBeLessThan(q); // below the delay at ρ = 0.5 itself: the traffic backs off
+    // Overload is bounded by the curve at max_utilisation.
+    expect(nextQueueNs(q, 305, 50, 0, 0.98)).toBeLessThanOrEqual(queueDelayNs(q, 0.98) / 2);
+  });
+
+  it('a closed loop of CPUs offering 1.5x the bandwidth settles below it, without swinging', () => {
+    const q = queueConstantNs(305, 0.8);
+    let queue = 0;
+    const raws: number[] = [];
+    for (let epoch = 0; epoch < 60; epoch++) {
+      // Memory-bound CPUs with 100 ns of work per access: traffic ∝ 1 / (100 + latency).
+      const raw = (1.5 * (100 + 305)) / (100 + 305 + queue);
+      raws.push(raw);
+      queue = nextQueueNs(q, 305, raw, queue, 0.98);
+    }
+    const last = raws.slice(-10);
+    expect(Math.max(...last)).toBeLessThan(1);
+    expect(Math.max(...last) - Math.min(...last)).toBeLessThan(0.01);
+    // ...at the system's own fixed point: the delay is the curve's at the traffic it lets through.
+    const settled = last[9];
+    expect(queue).toBeCloseTo((q * settled) / (1 - settled), 0);
+    expect(settled).toBeGreaterThan(0.8);
   });
 });
 
@@ -65,11 +93,11 @@ describe('traffic accounting', () => {
     expect(at(0, 'tiersim_mem_write_bytes')).toBe(0);
     expect(at(1, 'tiersim_mem_write_bytes')).toBe(3 * 4096);
     expect(at(1, 'tiersim_mem_read_bytes')).toBe(0);
-    // Node 1 (PMEM, 13 GB/s write) in a 1 ms epoch: ρ = 12288 / 13e6, smoothed by half.
+    // Node 1 (PMEM, 13 GB/s write) in a 1 ms epoch: ρ = 12288 / 13e6, measured at idle.
     const raw = 12288 / 13e6;
-    const w = 1 * NODE_TRAFFIC_WORDS;
-    expect(s.traffic.nodeWords[w + T_RHO]).toBeCloseTo(raw / 2, 15);
-    expect(s.traffic.nodeWords[w + T_QUEUE_NS]).toBeCloseTo((76.25 * (raw / 2)) / (1 - raw / 2), 12);
+    expect(s.traffic.nodeWords[1 * NODE_TRAFFIC_WORDS + T_QUEUE_NS]).toBe(
+      nextQueueNs(76.25, 305, raw, 0, 0.98),
+    );
     // Contention is off in the scenario: the latency table stays idle.
     expect(s.traffic.latency[(0 * n + 1) * 2]).toBe(305);
   });

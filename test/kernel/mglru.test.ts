@@ -26,6 +26,8 @@ import { MGLRU_HOOKS, RECLAIM_DIRECT, RECLAIM_KSWAPD } from '../../src/kernel/vm
 import { wakeupKswapd } from '../../src/kernel/kswapd.js';
 import { NODE_WORDS, W_LRU_SIZE } from '../../src/memory/layout.js';
 import type { Simulation } from '../../src/engine/simulation.js';
+import { lruGenText } from '../../src/report/kernel-text.js';
+import { runText } from '../helpers/run.js';
 import {
   assertSound,
   counter,
@@ -339,5 +341,58 @@ describe('Bloom filter of the aging walk (walk_pmd_range, lru_gen_look_around)',
     // only PMD 0's 16 pages are young again.
     expect(tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 5, true)).toBe(16);
     assertSound(sim);
+  });
+});
+
+describe('the generations in the result (result.json lru_gen, DIR/lru_gen as debugfs prints it)', () => {
+  it('lists min_seq[anon]..max_seq with the pages of each type, summing to the LRU pages', async () => {
+    const run = await runText(`
+topology:
+  nodes:
+    - { id: 0, cpus: 1, memory: 2MiB, device: dram }
+    - { id: 1, cpus: 0, memory: 4MiB, device: pmem }
+kernel: { version: '6.1', demotion_enabled: true, lru_gen: { enabled: true } }
+run: { duration: 40ms, epoch: 1ms, seed: 3 }
+workload:
+  files: [{ name: f, size: 2MiB }]
+  tasks:
+    - name: t
+      cpus: [0]
+      policy: { mode: bind, nodes: [0] }
+      regions:
+        - { kind: anon, size: 2MiB, pattern: { type: zipfian, theta: 0.9 }, write_fraction: 0.3 }
+        - { kind: file, file: f, access: read }
+`);
+    const r = run.result;
+    expect(r.lru_gen_enabled).toBe(true);
+    expect(r.vmstat.pgdemote_kswapd + r.vmstat.pgdemote_direct).toBeGreaterThan(0);
+    for (const node of r.nodes) {
+      const lg = node.lru_gen!;
+      expect(lg.generations.map((g) => g.seq)).toEqual(range(lg.min_seq[0], lg.max_seq - lg.min_seq[0] + 1));
+      const kb = 4;
+      const sum = (k: 'anon' | 'file') => lg.generations.reduce((a, g) => a + g[k], 0) * kb;
+      expect(sum('anon')).toBe(node.meminfo['Active(anon)'] + node.meminfo['Inactive(anon)']);
+      expect(sum('file')).toBe(node.meminfo['Active(file)'] + node.meminfo['Inactive(file)']);
+      // The two youngest generations are what meminfo calls active.
+      const young = lg.generations.filter((g) => g.seq >= lg.max_seq - 1);
+      expect(young.reduce((a, g) => a + g.anon, 0) * kb).toBe(node.meminfo['Active(anon)']);
+    }
+    const text = lruGenText(r)!;
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('memcg     1 /');
+    expect(lines[1]).toBe(' node     0');
+    const g0 = r.nodes[0].lru_gen!.generations[0];
+    const pad = (v: number) => String(v).padStart(10);
+    expect(lines[2]).toBe(` ${pad(g0.seq)} ${pad(g0.age_ms)} ${pad(g0.anon)}  ${pad(g0.file)} `);
+    // Classic runs have neither.
+    const classic = await runText(`
+topology:
+  nodes: [{ id: 0, cpus: 1, memory: 2MiB }]
+run: { duration: 2ms, epoch: 1ms }
+workload:
+  tasks: [{ name: t, cpus: [0], regions: [{ kind: anon, size: 1MiB }] }]
+`);
+    expect(classic.result.nodes[0].lru_gen).toBeUndefined();
+    expect(lruGenText(classic.result)).toBeNull();
   });
 });
