@@ -343,11 +343,13 @@ ${COMMON_HELP}`,
 
   const trace = program
     .command('trace')
-    .description('memory traces for `pattern: trace`: convert valgrind lackey output, inspect a trace');
+    .description(
+      'memory traces for `pattern: trace`: convert valgrind lackey output or import perf, Pin and DAMON recordings, inspect a trace',
+    );
   trace
     .command('convert')
     .description(
-      "convert a trace (valgrind lackey text, or a binary trace) to tiersim's compact binary format; streamed, and OUT is written atomically (nothing on an error)",
+      "convert a trace (valgrind lackey text, a binary trace, or with --from a perf, Pin or DAMON recording; plain or gzip, a file or -) to tiersim's compact binary format; OUT is written atomically (nothing on an error)",
     )
     .argument(
       '<in>',

@@ -20,6 +20,7 @@
  *     lruNext    Int32
  *   pte          Int32   per page: 0 = never touched, f+1 = present in frame f, <0 = evicted (shadow)
  */
+import { trafficWords } from './traffic.js';
 import type { Machine } from '../topology/machine.js';
 import type { WorkloadPlan } from '../workload/plan.js';
 import { NR_COUNTERS } from '../metrics/vmstat.js';
@@ -97,10 +98,17 @@ export const W_KSWAPD_PASS_RECLAIMED = 60;
 export const W_KSWAPD_PASS_SCANNED = 61;
 export const W_KSWAPD_PASS_NR = 62;
 export const W_KSWAPD_PASS_TARGETS = 66;
+/** kswapd's time beyond its budget (a batch is not split), paid from its next epochs' shares. */
+export const W_KSWAPD_DEBT_NS = 70;
 export const NODE_WORDS = 72;
 
 /** Float64 words per node of the multi-gen LRU (GEN_WORDS in kernel/mglru/lrugen.ts). */
 export const LRU_GEN_NODE_WORDS = 72;
+
+/** PMDs (512 pages each, page ids as addresses) covering `pages` pages: one filter's bytes. */
+export function lruGenPmds(pages: number): number {
+  return Math.ceil(pages / 512);
+}
 
 // Machine-wide words (Float64), written only by the coordinator between phases.
 export const G_EPOCH = 0;
@@ -332,6 +340,8 @@ export interface StateBuffers {
   nodeWords: SharedArrayBuffer;
   counters: SharedArrayBuffer;
   accessMatrix: SharedArrayBuffer;
+  /** Memory traffic and loaded latency (src/memory/traffic.ts has its layout). */
+  traffic: SharedArrayBuffer;
   cpuWords: SharedArrayBuffer;
   prng: SharedArrayBuffer;
   batch: SharedArrayBuffer;
@@ -342,6 +352,8 @@ export interface StateBuffers {
   /** Multi-gen LRU: frameGen (Uint8 per frame) and GEN_WORDS Float64 per node; 8 bytes when off. */
   frameGen: SharedArrayBuffer;
   lruGenWords: SharedArrayBuffer;
+  /** Multi-gen LRU: per node two "Bloom filters" (exact here) of PMDs, LRU_GEN_PMDS(pages) bytes each. */
+  lruGenBloom: SharedArrayBuffer;
 }
 
 export function allocateBuffers(l: StateLayout): StateBuffers {
@@ -363,6 +375,7 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     nodeWords: sab(l.nodes * NODE_WORDS * 8),
     counters: sab(l.nodes * NR_COUNTERS * 8),
     accessMatrix: sab(l.nodes * l.nodes * 8),
+    traffic: sab(trafficWords(l.nodes) * 8),
     cpuWords: sab(l.cpus * CPU_WORDS * 8),
     prng: sab((l.cpus + l.nodes) * PRNG_WORDS * 4),
     batch: sab(l.cpus * BATCH_LEN * 4),
@@ -372,6 +385,7 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     globalWords: sab(GLOBAL_WORDS * 8),
     frameGen: sab(l.lruGen ? f : 0),
     lruGenWords: sab(l.lruGen ? l.nodes * LRU_GEN_NODE_WORDS * 8 : 0),
+    lruGenBloom: sab(l.lruGen ? l.nodes * 2 * lruGenPmds(l.pages) : 0),
   };
 }
 

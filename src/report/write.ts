@@ -6,6 +6,7 @@
  *   DIR/series.csv                  one row per (sample, node): time_ns, node, score, counters
  *   DIR/nodes/nodeN/{vmstat,meminfo,numastat}   the sysfs per-node files
  *   DIR/block/<dev>/stat            /sys/block/<dev>/stat of the disk and the swap device
+ *   DIR/lru_gen                     multi-gen LRU runs: /sys/kernel/debug/lru_gen's short form
  *
  * Each file is written to a temporary name and renamed, so a reader never sees half a file; a
  * failed write removes its temporary file and throws one FsError line (path, errno meaning).
@@ -19,7 +20,14 @@ import { removeQuietly } from '../util/out-dir.js';
 import path from 'node:path';
 import type { RunResult } from '../metrics/result.js';
 import { SERIES_COUNTERS } from '../metrics/series.js';
-import { blockStatText, nodeMeminfo, nodeNumastat, nodeVmstat, procVmstat } from './kernel-text.js';
+import {
+  blockStatText,
+  lruGenText,
+  nodeMeminfo,
+  nodeNumastat,
+  nodeVmstat,
+  procVmstat,
+} from './kernel-text.js';
 
 let tmpSerial = 0;
 
@@ -68,5 +76,7 @@ export function writeRunOutput(dir: string, result: RunResult): void {
     writeFileAtomic(path.join(nodeDir, 'meminfo'), nodeMeminfo(node));
     writeFileAtomic(path.join(nodeDir, 'numastat'), nodeNumastat(node));
   }
+  const lruGen = lruGenText(result);
+  if (lruGen !== null) writeFileAtomic(path.join(dir, 'lru_gen'), lruGen);
   writeFileAtomic(resultFile, JSON.stringify(result, null, 1) + '\n');
 }
