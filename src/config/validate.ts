@@ -387,16 +387,16 @@ function checkRegion(region: RegionConfig, at: string, workload: WorkloadConfig,
   if (region.size !== undefined && region.size <= 0) {
     out.add('OUT_OF_RANGE', `${at}.size`, `expected a size > 0, received ${region.size}`);
   }
-  if (region.kind === 'anon') {
+  if (region.kind !== 'file') {
     if (region.size === undefined)
-      out.add('MISSING_KEY', at, 'missing required key "size"; an anon region needs a size');
+      out.add('MISSING_KEY', at, `missing required key "size"; an ${region.kind} region needs a size`);
     // offset and access have defaults, so only the source says whether they were written.
     for (const key of ['file', 'offset', 'access'] as const) {
       if (out.locator.has(`${at}.${key}`)) {
         out.add(
           'INVALID_VALUE',
           `${at}.${key}`,
-          `"${key}" is only for file regions (kind: file); this region is anon`,
+          `"${key}" is only for file regions (kind: file); this region is ${region.kind}`,
         );
       }
     }

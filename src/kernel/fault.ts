@@ -100,10 +100,12 @@ export function handleMiss(
     // Faulted (or read ahead) earlier this epoch: mapped by now. A first store after a load
     // must still reach the page's dirty bit, so it queues one more record.
     const slot = s.faultHash[base + found];
-    if (store === 0 || (slot & 1) === 1) return s.machine.readLatencyNs[nid][nid];
+    // The local latency, loaded when contention is on (kernel/bandwidth.ts).
+    const local = (nid * s.layout.nodes + nid) * 2;
+    if (store === 0 || (slot & 1) === 1) return s.traffic.latency[local];
     if (!queueFault(s, cpu, nid, page, kind, 1)) return -1;
     s.faultHash[base + found] = slot | 1;
-    return s.machine.writeLatencyNs[nid][nid];
+    return s.traffic.latency[local + 1];
   }
   const file = page < s.plan.filePages;
   const window = file && (kind & 2) !== 0 ? readaheadWindow(s, cpu, page) : 1;

@@ -151,6 +151,9 @@ export function movePage(
   s.frameScanMs[dstFrame] =
     crossTier && versionAtLeast(s.params.kernelVersion, '6.1') ? 0 : s.frameScanMs[srcFrame];
   s.pte[page] = dstFrame + 1;
+  // The copy's traffic (kernel/bandwidth.ts): row dstNid, written only by the thread moving
+  // pages into dstNid.
+  s.traffic.migrated[dstNid * s.layout.nodes + srcNid]++;
   if (s.layout.lruGen) lruGenAddFolio(s, dstNid, dstFrame, false);
   else lruAddHead(s, dstNid, lruOf(flags), dstFrame);
   const w = dstNid * NODE_WORDS;

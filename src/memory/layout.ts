@@ -20,6 +20,7 @@
  *     lruNext    Int32
  *   pte          Int32   per page: 0 = never touched, f+1 = present in frame f, <0 = evicted (shadow)
  */
+import { trafficWords } from './traffic.js';
 import type { Machine } from '../topology/machine.js';
 import type { WorkloadPlan } from '../workload/plan.js';
 import { NR_COUNTERS } from '../metrics/vmstat.js';
@@ -97,6 +98,8 @@ export const W_KSWAPD_PASS_RECLAIMED = 60;
 export const W_KSWAPD_PASS_SCANNED = 61;
 export const W_KSWAPD_PASS_NR = 62;
 export const W_KSWAPD_PASS_TARGETS = 66;
+/** kswapd's time beyond its budget (a batch is not split), paid from its next epochs' shares. */
+export const W_KSWAPD_DEBT_NS = 70;
 export const NODE_WORDS = 72;
 
 /** Float64 words per node of the multi-gen LRU (GEN_WORDS in kernel/mglru/lrugen.ts). */
@@ -337,6 +340,8 @@ export interface StateBuffers {
   nodeWords: SharedArrayBuffer;
   counters: SharedArrayBuffer;
   accessMatrix: SharedArrayBuffer;
+  /** Memory traffic and loaded latency (src/memory/traffic.ts has its layout). */
+  traffic: SharedArrayBuffer;
   cpuWords: SharedArrayBuffer;
   prng: SharedArrayBuffer;
   batch: SharedArrayBuffer;
@@ -370,6 +375,7 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     nodeWords: sab(l.nodes * NODE_WORDS * 8),
     counters: sab(l.nodes * NR_COUNTERS * 8),
     accessMatrix: sab(l.nodes * l.nodes * 8),
+    traffic: sab(trafficWords(l.nodes) * 8),
     cpuWords: sab(l.cpus * CPU_WORDS * 8),
     prng: sab((l.cpus + l.nodes) * PRNG_WORDS * 4),
     batch: sab(l.cpus * BATCH_LEN * 4),

@@ -4,6 +4,7 @@
  * one SimState; modules keep no mutable state of their own, so a pooled thread can run many
  * experiments one after another.
  */
+import { trafficViews, type TrafficViews } from './traffic.js';
 import { versionAtLeast, type Config, type KernelVersion } from '../config/schema.js';
 import type { Machine } from '../topology/machine.js';
 import type { WorkloadPlan } from '../workload/plan.js';
@@ -119,6 +120,9 @@ export interface SimState {
   readonly nodeWords: Float64Array;
   readonly counters: Float64Array;
   readonly accessMatrix: Float64Array;
+  /** Stores per [cpu node][memory node], beside accessMatrix (src/memory/traffic.ts). */
+  readonly storeMatrix: Float64Array;
+  readonly traffic: TrafficViews;
   readonly cpuWords: Float64Array;
   readonly prng: Uint32Array;
   readonly batch: Uint32Array;
@@ -168,6 +172,7 @@ export function attachState(
   buffers: StateBuffers,
 ): SimState {
   const ringWords = new Int32Array(buffers.rings);
+  const traffic = trafficViews(buffers.traffic, layout.nodes);
   const rings: Ring[] = [];
   for (let nid = 0; nid < layout.nodes; nid++) {
     for (let k = 0; k < RINGS_PER_NODE; k++) {
@@ -196,6 +201,8 @@ export function attachState(
     nodeWords: new Float64Array(buffers.nodeWords, 0, layout.nodes * NODE_WORDS),
     counters: new Float64Array(buffers.counters, 0, layout.nodes * NR_COUNTERS),
     accessMatrix: new Float64Array(buffers.accessMatrix, 0, layout.nodes * layout.nodes),
+    storeMatrix: traffic.stores,
+    traffic,
     cpuWords: new Float64Array(buffers.cpuWords, 0, layout.cpus * CPU_WORDS),
     prng: new Uint32Array(buffers.prng, 0, (layout.cpus + layout.nodes) * PRNG_WORDS),
     batch: new Uint32Array(buffers.batch),

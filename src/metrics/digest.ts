@@ -48,6 +48,7 @@ export function stateDigest(s: SimState): string {
     s.taskWords,
     s.prng,
     s.accessMatrix,
+    new Float64Array(s.buffers.traffic),
   ]) {
     mixInto(h, wordsOf(col));
   }

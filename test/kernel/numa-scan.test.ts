@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { numaScan } from '../../src/kernel/numa.js';
+import { PG_SWAPBACKED } from '../../src/memory/flags.js';
 import {
   TASK_WORDS,
   T_FAULTS_LOCAL,
@@ -293,4 +294,23 @@ describe('pgpromote_success by version (migrate_misplaced_folio)', () => {
       expect(total(sim, 'pgpromote_success')).toBe(expected);
     });
   }
+});
+
+describe('shared anonymous memory (shmem)', () => {
+  it('is never scanned (no shared policy: vma_policy_mof is false), while the mapped file is', () => {
+    const sim = scenario({
+      version: '6.1',
+      anonKind: 'shmem',
+      kernel: 'numa_balancing: 2, numa_balancing_scan_delay_ms: 0',
+    });
+    place(sim, range(ANON, 4), 1); // shmem pages on PMEM
+    place(sim, range(0, 2), 1); // file pages on PMEM
+    setNow(sim, 10);
+    numaScan(sim.s, sim.ctx.scanSpaces);
+    expect(range(ANON, 4).some((p) => armed(sim, p))).toBe(false);
+    expect(range(0, 2).every((p) => armed(sim, p))).toBe(true);
+    expect(counter(sim, 0, 'numa_pte_updates')).toBe(2);
+    // It is swap-backed memory, on the anon LRU like private anon.
+    expect(sim.s.frameFlags[sim.s.pte[ANON] - 1] & PG_SWAPBACKED).not.toBe(0);
+  });
 });
