@@ -174,7 +174,7 @@ export const TopologySchema = z.strictObject({
     'Latency added to an access whose memory is on another socket than the CPU. Unit: ns. Default: 60ns.',
   ).default(60),
   contention: ContentionSchema.prefault({}).describe(
-    'tiersim: loaded latency. Each epoch, every node\'s read and write traffic (accesses, page migrations, block I/O) against its bandwidth sets the next epoch\'s queueing delay; remote accesses also load the socket interconnect. Default: off (idle latencies only).',
+    "tiersim: loaded latency. Each epoch, every node's read and write traffic (accesses, page migrations, block I/O) against its bandwidth sets the next epoch's queueing delay; remote accesses also load the socket interconnect. Default: off (idle latencies only).",
   ),
 });
 
