@@ -594,7 +594,7 @@ export function shrinkPageList(
     const ref = checkReferences(s, nid, frame, sc.reclaimer === RECLAIM_PAGEOUT);
     // MGLRU: a young PTE met by the rmap walk has its neighbours scanned (folio_referenced_one).
     if (lruGen && (ref === PAGEREF_ACTIVATE || ref === PAGEREF_KEEP)) {
-      lruGenLookAround(s, ctx.vmas, nid, s.framePage[frame]);
+      lruGenLookAround(s, ctx.vmas, nid, s.framePage[frame], sc.reclaimer === RECLAIM_DIRECT);
     }
     if (ref === PAGEREF_ACTIVATE) {
       s.frameFlags[frame] = s.frameFlags[frame] | PG_ACTIVE;

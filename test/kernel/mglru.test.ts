@@ -396,3 +396,25 @@ workload:
     expect(lruGenText(classic.result)).toBeNull();
   });
 });
+
+describe('look-around by reclaimer', () => {
+  for (const [who, reclaimer, activations] of [
+    ['direct reclaim (no mm walk: folio_activate, pgactivate)', RECLAIM_DIRECT, 3],
+    ['kswapd (mm walk: folio_update_gen, no pgactivate)', RECLAIM_KSWAPD, 0],
+  ] as const) {
+    it(`moves young neighbours of a young page to the youngest generation: ${who}`, () => {
+      const sim = mglru({ demotion: false });
+      place(sim, range(0, 4), 0); // seq 1
+      tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 3, false); // max 4, min 1: oldest = pages 0..3
+      place(sim, range(10, 3), 0); // seq min + 1 = 2 (file, not active)
+      young(sim, [1, 10, 11, 12]); // page 1 young at eviction, and three neighbours
+      evict(sim, 0, reclaimer);
+      // Page 1: FOLIOREF_KEEP → youngest (seq 4); look-around over the file's 64 PTEs moves
+      // 10..12 from seq 2 to seq 4.
+      expect([1, 10, 11, 12].map((p) => genOf(sim, p))).toEqual([0, 0, 0, 0]);
+      expect(counter(sim, 0, 'pgactivate')).toBe(activations);
+      expect([0, 2, 3].map((p) => nodeOf(sim, p))).toEqual([-1, -1, -1]);
+      assertSound(sim);
+    });
+  }
+});

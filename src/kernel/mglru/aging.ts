@@ -14,6 +14,7 @@ import { frameNode } from '../../memory/frames.js';
 import { NODE_WORDS, G_NOW_NS, W_LRU_SIZE, lruGenPmds } from '../../memory/layout.js';
 import type { SimState } from '../../memory/state.js';
 import type { WorkloadPlan } from '../../workload/plan.js';
+import { NR_COUNTERS, PGACTIVATE } from '../../metrics/vmstat.js';
 import {
   G_AVG_REFAULTED,
   G_AVG_TOTAL,
@@ -279,8 +280,17 @@ export function vmaBounds(plan: WorkloadPlan): VmaBounds {
  * (file only when the page is file) is cleared and its page moved to the youngest generation,
  * or marked PG_referenced if reclaim has it isolated. When enough were young, the PMD goes into
  * the Bloom filter of max_seq, for the next aging walk. Returns the PTEs scanned.
+ *
+ * kswapd has an mm walk, so pages move by folio_update_gen (refs cleared); direct reclaim has
+ * none (`activate`): folio_activate moves them, keeping their refs, and counts pgactivate.
  */
-export function lruGenLookAround(s: SimState, vmas: VmaBounds, nid: number, page: number): number {
+export function lruGenLookAround(
+  s: SimState,
+  vmas: VmaBounds,
+  nid: number,
+  page: number,
+  activate = false,
+): number {
   // The VMA holding the page: the last one starting at or before it that contains it.
   let lo = 0;
   let hi = vmas.starts.length - 1;
@@ -321,7 +331,12 @@ export function lruGenLookAround(s: SimState, vmas: VmaBounds, nid: number, page
     if ((s.frameYoung[frame] & PTE_YOUNG) === 0) continue;
     s.frameYoung[frame] &= PTE_PROT_NONE;
     young++;
-    folioUpdateGen(s, nid, frame, newGen);
+    if (!activate) folioUpdateGen(s, nid, frame, newGen);
+    else if ((s.frameGen[frame] & GEN_MASK) === 0) s.frameFlags[frame] |= PG_REFERENCED;
+    else if (frameGenOf(s, frame) !== newGen) {
+      moveToGen(s, nid, frame, newGen, false);
+      s.counters[nid * NR_COUNTERS + PGACTIVATE]++;
+    }
   }
   // update_bloom_filter(max_seq) when the filter exists.
   if (suitableToScan(end - start, young) && s.lruGenWords[g + G_BLOOM_VALID + (max % 2)] !== 0) {
