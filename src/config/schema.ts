@@ -130,6 +130,25 @@ export const NodeSchema = z.strictObject({
   watermarks: WatermarkOverride.optional().describe(
     'tiersim extension for small hand-computed scenarios: fixed watermarks instead of the kernel formula. Unit: pages. Default: computed.',
   ),
+  online: z
+    .enum(['normal', 'movable'])
+    .optional()
+    .describe(
+      'How the memory is onlined: normal (boot memory: DMA/DMA32 below 4 GiB, ZONE_NORMAL above) or movable (hot-plugged by dax/kmem into ZONE_MOVABLE, its memmap in DRAM). Default: normal for dram, movable for pmem and cxl.',
+    ),
+  reserved: z
+    .union([
+      Size,
+      z.strictObject({
+        DMA: Size.optional(),
+        DMA32: Size.optional(),
+        Normal: Size.optional(),
+      }),
+    ])
+    .optional()
+    .describe(
+      'Boot memory memblock keeps besides the memmap (64 B per page, always taken): kernel image, initrd, swiotlb, firmware, per-CPU areas. A size is taken top-down from the highest zone; per zone as {DMA, DMA32, Normal}. Lowers managed pages and MemTotal. Unit: bytes. Default: 0.',
+    ),
 });
 
 export const TopologySchema = z.strictObject({
@@ -145,6 +164,12 @@ export const TopologySchema = z.strictObject({
   remote_socket_latency: Duration.describe(
     'Latency added to an access whose memory is on another socket than the CPU. Unit: ns. Default: 60ns.',
   ).default(60),
+  struct_page_size: Size.describe(
+    'sizeof(struct page): the memmap memblock takes from boot memory, per page. 0 gives every page to the allocator (hand-computed scenarios). Unit: bytes. Default: 64B (x86-64).',
+  ).default(64),
+  memory_below_4g: Size.describe(
+    'RAM below 4 GiB (the rest of that range is the PCI hole): its first 16 MiB is ZONE_DMA, the rest ZONE_DMA32, on the boot nodes holding the lowest addresses (node by node in id order); boot memory above is ZONE_NORMAL. Unit: bytes. Default: 2GiB.',
+  ).default(2 * 1024 ** 3),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -152,7 +177,7 @@ export const TopologySchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 
 /** Kernel versions tiersim models, oldest first (comparisons use this order). */
-export const KERNEL_VERSIONS = ['5.15', '5.18', '6.0', '6.1'] as const;
+export const KERNEL_VERSIONS = ['5.15', '5.18', '6.0', '6.1', '6.12'] as const;
 
 const ms = (what: string, dflt: number) =>
   z.int().min(0).describe(`${what} Unit: ms. Default: ${dflt}.`).default(dflt);
@@ -171,7 +196,7 @@ const kernelVersion = z.union([
 export const KernelSchema = z.strictObject({
   version: kernelVersion
     .describe(
-      'Kernel to model. Demotion targets: node_demotion[] passes, one unshared target (5.15, 5.18, 6.0) or memory tiers with preferred + allowed targets (6.1). NUMA balancing tiering mode (numa_balancing 2) exists from 5.18; 5.18 promotes every hint-faulted slow page, 6.0+ adds hot-page selection, rate limit and threshold adjustment. Default: 6.1.',
+      'Kernel to model. Demotion targets: node_demotion[] passes, one unshared target (5.15, 5.18, 6.0) or memory tiers with preferred + allowed targets (6.1). NUMA balancing tiering mode (numa_balancing 2) exists from 5.18; 5.18 promotes every hint-faulted slow page, 6.0+ adds hot-page selection, rate limit and threshold adjustment. 6.12 is 6.1 plus its ZONE_MOVABLE watermark rule (min capped, left out of lowmem). Default: 6.1.',
     )
     .default('6.1'),
   numa_balancing: z

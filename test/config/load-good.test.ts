@@ -73,6 +73,8 @@ describe('defaults', () => {
         page_size: 4096,
         nodes: [{ id: 0, socket: 0, cpus: 1, memory: GiB, device: 'dram' }],
         remote_socket_latency: 60,
+        struct_page_size: 64,
+        memory_below_4g: 2 * 1024 ** 3,
       },
       kernel: {
         version: '6.1',

@@ -48,8 +48,11 @@ export function scenario(opts: ScenarioOptions = {}): Simulation {
     opts.nodes ??
     `    - { id: 0, cpus: 1, memory: 256KiB, device: dram, watermarks: { min: 4, low: 8, high: 12 } }
     - { id: 1, cpus: 0, memory: 256KiB, device: pmem, watermarks: { min: 4, low: 8, high: 12 } }`;
+  // Every page to the allocator and no DMA zones: the hand-computed frame counts are the memory.
   const yaml = `
 topology:
+  struct_page_size: 0
+  memory_below_4g: 0
   nodes:
 ${nodes}
 ${opts.distances ?? ''}
