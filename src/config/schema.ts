@@ -130,6 +130,13 @@ export const NodeSchema = z.strictObject({
   watermarks: WatermarkOverride.optional().describe(
     'tiersim extension for small hand-computed scenarios: fixed watermarks instead of the kernel formula. Unit: pages. Default: computed.',
   ),
+  unmovable_free_pages: z
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      "Free pages inside unmovable/reclaimable pageblocks when the run starts (the fragmentation boot left; /proc/pagetypeinfo's Unmovable + Reclaimable free counts). A user (movable) allocation that finds only these left steals one and boosts the watermark. Unit: pages. Default: 0.",
+    ),
   online: z
     .enum(['normal', 'movable'])
     .optional()
@@ -259,6 +266,14 @@ export const KernelSchema = z.strictObject({
     .max(200)
     .describe('vm.swappiness: relative cost of anon vs file reclaim. Default: 60.')
     .default(60),
+  watermark_boost_factor: z
+    .int()
+    .min(0)
+    .max(1000000)
+    .describe(
+      'vm.watermark_boost_factor: a fallback steal between migratetypes raises the zone watermarks by a pageblock, up to this many 1/10000 of HIGH, and wakes kswapd; 0 disables boosting. Default: 15000.',
+    )
+    .default(15000),
 });
 
 // ---------------------------------------------------------------------------------------------

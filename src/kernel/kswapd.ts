@@ -9,6 +9,7 @@ import {
   W_KSWAPD_FAILURES,
   W_KSWAPD_WOKEN,
   W_PROMO_SHORTFALL,
+  W_WMARK_BOOST,
   W_WMARK_HIGH,
   W_WMARK_PROMO,
 } from '../memory/layout.js';
@@ -36,16 +37,22 @@ export function pgdatBalanced(s: SimState, nid: number): boolean {
   const mark = tiering
     ? s.nodeWords[w + W_WMARK_PROMO] + s.nodeWords[w + W_PROMO_SHORTFALL]
     : s.nodeWords[w + W_WMARK_HIGH];
-  return s.nodeWords[w + W_FREE] + s.nodeWords[w + W_DEMOTE_PENDING] > mark;
+  // high_wmark_pages() / promo_wmark_pages() include the watermark boost.
+  return s.nodeWords[w + W_FREE] + s.nodeWords[w + W_DEMOTE_PENDING] > mark + s.nodeWords[w + W_WMARK_BOOST];
 }
 
 export function kswapdHopeless(s: SimState, nid: number): boolean {
   return s.nodeWords[nid * NODE_WORDS + W_KSWAPD_FAILURES] >= MAX_RECLAIM_RETRIES;
 }
 
-/** wakeup_kswapd(): no-op when the node is hopeless or already balanced. */
+/** pgdat_watermark_boosted(). */
+export function watermarkBoosted(s: SimState, nid: number): boolean {
+  return s.nodeWords[nid * NODE_WORDS + W_WMARK_BOOST] > 0;
+}
+
+/** wakeup_kswapd(): no-op when the node is hopeless, or balanced and not boosted. */
 export function wakeupKswapd(s: SimState, nid: number): void {
-  if (kswapdHopeless(s, nid) || pgdatBalanced(s, nid)) return;
+  if (kswapdHopeless(s, nid) || (pgdatBalanced(s, nid) && !watermarkBoosted(s, nid))) return;
   s.nodeWords[nid * NODE_WORDS + W_KSWAPD_WOKEN] = 1;
 }
 

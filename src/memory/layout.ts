@@ -78,6 +78,13 @@ export const W_PROMO_TH_CANDIDATES = 49;
 export const W_PROMO_QUEUED = 50;
 /** Promotions into this node refused for lack of room since its kswapd last balanced it. */
 export const W_PROMO_SHORTFALL = 51;
+/** watermark_boost of the node (pages), added to every mark (wmark_pages()). */
+export const W_WMARK_BOOST = 52;
+/** Free pages inside non-movable pageblocks (pageblock.ts). */
+export const W_UNMOVABLE_FREE = 53;
+/** balance_pgdat's nr_boost_reclaim, and the boost it started with (cleared when it ends). */
+export const W_KSWAPD_BOOST_RECLAIM = 54;
+export const W_KSWAPD_BOOSTED = 55;
 export const NODE_WORDS = 56;
 
 // Machine-wide words (Float64), written only by the coordinator between phases.

@@ -24,6 +24,7 @@ import {
   W_WMARK_LOW,
   W_WMARK_MIN,
   W_WMARK_PROMO,
+  W_UNMOVABLE_FREE,
   RINGS_PER_NODE,
   type StateBuffers,
   type StateLayout,
@@ -42,6 +43,8 @@ export interface SimParams {
   demotionEnabled: boolean;
   kernelVersion: KernelVersion;
   swappiness: number;
+  /** vm.watermark_boost_factor. */
+  watermarkBoostFactor: number;
   swapPages: number;
   disk: BlockDeviceParams;
   swap: BlockDeviceParams;
@@ -131,6 +134,7 @@ export function simParams(config: Config, machine: Machine): SimParams {
     demotionEnabled: config.kernel.demotion_enabled,
     kernelVersion: config.kernel.version,
     swappiness: config.kernel.swappiness,
+    watermarkBoostFactor: config.kernel.watermark_boost_factor,
     swapPages: Math.floor(config.storage.swap.size / pageSize),
     disk: resolveBlockDevice(config.storage.disk),
     swap: resolveBlockDevice(config.storage.swap, 'swap0'),
@@ -217,6 +221,7 @@ export function initState(s: SimState): void {
     s.nodeWords[w + W_WMARK_LOW] = wm.low;
     s.nodeWords[w + W_WMARK_HIGH] = wm.high;
     s.nodeWords[w + W_WMARK_PROMO] = wm.promo;
+    s.nodeWords[w + W_UNMOVABLE_FREE] = Math.min(machine.unmovableFree[nid], managed);
     const firstChunk = start / chunk;
     const chunks = Math.ceil(managed / chunk);
     s.chunkNode.fill(nid, firstChunk, firstChunk + chunks);

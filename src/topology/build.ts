@@ -59,6 +59,12 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
     graph.hasMemory,
   );
   const watermarks = configs.map((c) => fixedWatermarks(c) ?? nodeWatermarks(zones[c.id]));
+  const boostZone = configs.map((c, i) => {
+    const top = zones[c.id].at(-1);
+    return c.watermarks !== undefined || top === undefined
+      ? { high: watermarks[i].high, managed: nodes[i].managedPages }
+      : { high: top.watermarks.high, managed: top.managedPages };
+  });
 
   // A CPU reaches memory of its own socket at the device latency; every access that crosses the
   // socket interconnect pays the same extra hop, whatever the device behind it.
@@ -80,6 +86,8 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
     demotion: buildDemotionTargets(kernel.version, graph, layout),
     minFreeKbytes,
     watermarks,
+    boostZone,
+    unmovableFree: configs.map((c) => c.unmovable_free_pages ?? 0),
     readLatencyNs: latency((n) => n.latencyReadNs),
     writeLatencyNs: latency((n) => n.latencyWriteNs),
   };

@@ -97,6 +97,13 @@ export interface Machine {
    * node's fixed watermarks.
    */
   watermarks: Watermarks[];
+  /**
+   * Per node, the zone a fallback steal boosts (its highest; the node itself with fixed
+   * watermarks): its HIGH and managed pages, for boost_watermark().
+   */
+  boostZone: { high: number; managed: number }[];
+  /** Per node, free pages in non-movable pageblocks at the start (unmovable_free_pages). */
+  unmovableFree: number[];
   /** Access latency, ns, indexed [cpu node][memory node]. */
   readLatencyNs: number[][];
   writeLatencyNs: number[][];

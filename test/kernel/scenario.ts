@@ -36,6 +36,8 @@ export interface ScenarioOptions {
   fileAccess?: 'mmap' | 'read';
   /** Size of task t's anon region (default 256KiB = 64 pages, ids 64..). */
   anonSize?: string;
+  /** Size of file f (default 256KiB = 64 pages, ids 0..63; the anon region follows it). */
+  fileSize?: string;
 }
 
 /**
@@ -60,7 +62,7 @@ kernel: { version: '${opts.version ?? '5.15'}', demotion_enabled: ${opts.demotio
 storage: { swap: { size: ${opts.swap ?? '0'} }, read_ahead_kb: ${opts.readAheadKb ?? 0} }
 run: { duration: 1ms, epoch: 1ms }
 workload:
-  files: [{ name: f, size: 256KiB }]
+  files: [{ name: f, size: ${opts.fileSize ?? '256KiB'} }]
   tasks:
     - name: t
       cpus: [0]
