@@ -1,9 +1,10 @@
 /**
- * The `tiersim` command. Exit codes: 0 success, 1 runtime failure, 2 bad config or usage,
- * 130 interrupted (partial results written).
+ * The `tiersim` command. Exit codes: 0 success, 1 runtime or output failure, 2 bad config or
+ * usage, 128 + the signal (129 SIGHUP, 130 SIGINT, 143 SIGTERM) stopped with partial results.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, ProtocolError, SimulationError } from '../util/errors.js';
+import { describeErrnoError, FsError, isErrnoError } from '../util/fs-errors.js';
 import { TIERSIM_VERSION } from '../util/version.js';
 import { SCHEDULERS, type SchedulerName } from '../engine/scheduler.js';
 import { mergeCommand } from './merge-command.js';
@@ -14,7 +15,11 @@ import { topologyCommand } from './topology-command.js';
 import { validateCommand } from './validate-command.js';
 import { runEntry } from './variants-command.js';
 import { traceConvertCommand, traceInfoCommand } from './trace-command.js';
+import { IMPORT_FORMATS, type ImportFormat } from '../trace/import/index.js';
 import { TraceError } from '../workload/trace/errors.js';
+import { resolveConfigArg } from '../config/bundled.js';
+import { configsCommand } from './configs-command.js';
+import { DEFAULT_TIME, SLURM_MAX_ARRAY_SIZE } from '../sweep/slurm.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -38,6 +43,12 @@ const JOBS_HELP =
 const RECYCLE_HELP =
   "reuse pool threads across experiments instead of a fresh thread per experiment (V8 runs the access loop ~2x slower in a thread's second simulation)";
 
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer >= 1.');
+  return n;
+}
+
 function parseSeed(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
@@ -48,6 +59,23 @@ function parseSeed(value: string): number {
 const SET_HELP =
   'override a config key, e.g. --set kernel.demotion_enabled=false --set run.duration=500ms (repeatable; list items as nodes.0.memory or nodes[0].memory)';
 
+/** What every command shares: how --set reads, where the keys are, what the exit codes mean. */
+const COMMON_HELP = `
+--set PATH=VALUE: PATH is a config key in YAML path form (kernel.swappiness, run.duration,
+  topology.nodes.0.memory or topology.nodes[0].memory); VALUE is YAML (true, 60, 512MiB, 1ms,
+  [0, 1], {mode: bind, nodes: [0]}). Sizes take KiB/MiB/GiB/TiB, times ns/us/ms/s. The keys,
+  with their kernel names, defaults and units: configs/schema.json (generated from
+  src/config/schema.ts; editors complete from it), and the README's "Configs" section.
+
+Exit codes:
+  0    success
+  1    a run failed (a simulated OOM, a worker fault), or the output could not be written
+       (one line naming the path and the errno: ENOSPC, EROFS, EACCES ...), or sweep points failed
+  2    bad config or usage: every problem located (file:line:col: yaml.path: what was expected),
+       nothing run or written
+  129, 130, 143   stopped by SIGHUP, SIGINT (Ctrl-C) or SIGTERM at an epoch boundary: what ran
+       is written, marked completed: false with stopped_by; a second signal exits at once`;
+
 function buildProgram(result: { code: number }): Command {
   const program = new Command('tiersim')
     .description(
@@ -56,14 +84,30 @@ function buildProgram(result: { code: number }): Command {
     .version(TIERSIM_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  npx tiersim run configs/experiments/quickstart.yaml --out out/quick
+  npx tiersim validate configs/experiments/quickstart.yaml --set run.epoch=500us
+  npx tiersim topology configs/topologies/two-socket-optane.yaml
+  npx tiersim sweep configs/sweeps/quickstart-dram.yaml --out out/s
+  npx tiersim merge out/s && npx tiersim report out/s
+  npx tiersim trace info ls.tstrace
+  npx tiersim <command> --help      # options and examples of one command
+${COMMON_HELP}`,
+    );
 
   program
     .command('run')
     .description(
       'run an experiment and print its vmstat counters, per-node occupancy and score; a config with variants: runs them side by side',
     )
-    .argument('[config]', 'experiment YAML (e.g. configs/experiments/quickstart.yaml)')
+    .argument(
+      '[config]',
+      'experiment YAML, or a bundled config by name (`tiersim configs` lists them), e.g. quickstart',
+    )
     .option('-o, --out <dir>', 'write result.json, vmstat, series.csv and per-node sysfs files into <dir>')
     .option('--seed <n>', 'root seed of every random stream (same as --set run.seed=<n>)', parseSeed)
     .option('--set <path=value>', SET_HELP, collect, [])
@@ -92,10 +136,10 @@ function buildProgram(result: { code: number }): Command {
       'after',
       `
 Examples:
-  tiersim run configs/experiments/quickstart.yaml
-  tiersim run configs/experiments/quickstart.yaml --out out/quick --seed 7 --report
-  tiersim run configs/experiments/quickstart.yaml --set kernel.demotion_enabled=false
-  tiersim run --from out/sweep/points/3                  # replay point 3 of a sweep
+  npx tiersim run configs/experiments/quickstart.yaml
+  npx tiersim run configs/experiments/quickstart.yaml --out out/quick --seed 7 --report
+  npx tiersim run configs/experiments/quickstart.yaml --set kernel.demotion_enabled=false
+  npx tiersim run --from out/sweep/points/3                  # replay point 3 of a sweep
 
 Output: the summary shows /proc/vmstat counters (pgdemote_kswapd, pgmajfault, ...) per node and in
 total, numastat and meminfo per node, and where each CPU node's accesses were served. With --out,
@@ -106,7 +150,7 @@ Variants: a config with \`variants:\` (named sets of overrides) runs each varian
 on a pool of threads (inline scheduler) and prints one column per variant with ratios against the
 first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison.{json,csv,txt} the table.
 --threads applies to one experiment: run one variant on per-node workers with
-  tiersim run --from DIR/<variant> --threads per-node`,
+  npx tiersim run --from DIR/<variant> --threads per-node`,
     )
     .action(
       async (
@@ -125,10 +169,13 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
         },
         command: Command,
       ) => {
-        result.code = await runEntry(config, {
-          ...opts,
-          threadsGiven: command.getOptionValueSource('threads') === 'cli',
-        });
+        result.code = await runEntry(
+          config === undefined ? undefined : resolveConfigArg(config, 'experiments'),
+          {
+            ...opts,
+            threadsGiven: command.getOptionValueSource('threads') === 'cli',
+          },
+        );
       },
     );
 
@@ -137,7 +184,10 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
     .description(
       'run every point of a sweep (grid x zip x seeds over config keys) on a pool of threads; resumable',
     )
-    .argument('<config>', 'experiment YAML with a sweep: section (e.g. configs/sweeps/quickstart-dram.yaml)')
+    .argument(
+      '<config>',
+      'experiment YAML with a sweep: section, or a bundled sweep by name (e.g. quickstart-dram)',
+    )
     .option('-o, --out <dir>', 'sweep directory: manifest.json, points/N/, summary.csv, summary.json')
     .option('-j, --jobs <n>', JOBS_HELP, parseJobs)
     .option(
@@ -147,6 +197,25 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
       [],
     )
     .option('--index <n>', 'run only point <n>, on this thread (one Slurm array task)', parseIndex)
+    .option(
+      '--task <t>',
+      'run only the points of array task <t>: t*K .. t*K+K-1 with K = --points-per-task (a Slurm array task of a large sweep)',
+      parseIndex,
+    )
+    .option(
+      '--points-per-task <k>',
+      `points per array task (with --task, and --emit slurm; default for --emit: as few as keep the array within --max-array-size)`,
+      parsePositive,
+    )
+    .option(
+      '--time <limit>',
+      `--emit slurm: each task's time limit, in sbatch's format (default ${DEFAULT_TIME})`,
+    )
+    .option(
+      '--max-array-size <n>',
+      `--emit slurm: the cluster's MaxArraySize (scontrol show config; default ${SLURM_MAX_ARRAY_SIZE})`,
+      parsePositive,
+    )
     .addOption(
       new Option(
         '--emit <kind>',
@@ -161,15 +230,16 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
       'after',
       `
 Examples:
-  tiersim sweep configs/sweeps/quickstart-dram.yaml --dry-run
-  tiersim sweep configs/sweeps/quickstart-dram.yaml --out out/s --report     # rerun: skips finished points
-  tiersim sweep configs/sweeps/quickstart-dram.yaml --out out/s --emit slurm # then: sbatch out/s/sweep.sbatch
-  tiersim merge out/s
+  npx tiersim sweep configs/sweeps/quickstart-dram.yaml --dry-run
+  npx tiersim sweep configs/sweeps/quickstart-dram.yaml --out out/s --report     # rerun: skips finished points
+  npx tiersim sweep configs/sweeps/quickstart-dram.yaml --out out/s --emit slurm # then: sbatch out/s/sweep.sbatch
+  npx tiersim merge out/s
 
 Points are numbered in loop order: variants x grid keys (as written) x zip x seeds, the last
 varying fastest. Each finished point is in <out>/points/N/ (config.json, result.json, ...,
 point.json); a failed point is reported and does not stop the others; rerunning the command
-skips finished points and reruns failed ones.`,
+skips finished points and reruns failed ones.
+${COMMON_HELP}`,
     )
     .action(
       async (
@@ -179,6 +249,10 @@ skips finished points and reruns failed ones.`,
           jobs?: number;
           set: string[];
           index?: number;
+          task?: number;
+          pointsPerTask?: number;
+          time?: string;
+          maxArraySize?: number;
           emit?: string;
           report: boolean;
           dryRun: boolean;
@@ -186,18 +260,22 @@ skips finished points and reruns failed ones.`,
           quiet: boolean;
         },
       ) => {
-        result.code = await sweepCommand(config, opts);
+        result.code = await sweepCommand(resolveConfigArg(config, 'sweeps'), opts);
       },
     );
 
   program
     .command('merge')
     .description(
-      'build summary.csv, summary.json and the seed-group table from the points a sweep directory holds',
+      'build summary.csv, summary.json and the seed-group table from the points a sweep directory holds; exits 1 listing the failed, interrupted and missing points and the sbatch --array=... line that reruns them',
     )
     .argument('<dir>', 'sweep directory (with manifest.json)')
     .option('--report', 'also write <dir>/report.html', false)
     .option('-q, --quiet', 'no table', false)
+    .addHelpText(
+      'after',
+      '\nExample:\n  npx tiersim merge out/s --report     # after a sweep or while a Slurm array runs',
+    )
     .action(async (dir: string, opts: { report: boolean; quiet: boolean }) => {
       result.code = await mergeCommand(dir, opts);
     });
@@ -209,6 +287,10 @@ skips finished points and reruns failed ones.`,
     )
     .argument('<dir>', 'output directory of tiersim run --out, a comparison of variants, or tiersim sweep')
     .option('-o, --output <file>', 'where to write the report (default: <dir>/report.html)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx tiersim report out/quick                 # out/quick/report.html\n  npx tiersim report out/s -o /tmp/sweep.html',
+    )
     .action(async (dir: string, opts: { output?: string }) => {
       result.code = await reportCommand(dir, opts);
     });
@@ -218,15 +300,19 @@ skips finished points and reruns failed ones.`,
     .description(
       'show what the kernel derives from a machine: numactl -H, memory tiers, demotion targets, zonelists, watermarks',
     )
-    .argument('<config>', 'topology or experiment YAML (e.g. configs/topologies/two-socket-optane.yaml)')
+    .argument('<config>', 'topology or experiment YAML, or a bundled one by name (e.g. two-socket-optane)')
     .option(
       '--json',
       'print {"nodes":[{"id","tier","zonelist","demotion":{"preferred","allowed"},"watermarks":{...}}]} (watermarks in pages)',
       false,
     )
     .option('--set <path=value>', SET_HELP, collect, [])
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx tiersim topology two-socket-optane\n  npx tiersim topology configs/topologies/four-socket-optane.yaml --json --set kernel.version=5.15',
+    )
     .action((config: string, opts: { json: boolean; set: string[] }) => {
-      result.code = topologyCommand(config, opts);
+      result.code = topologyCommand(resolveConfigArg(config, 'topologies'), opts);
     });
 
   program
@@ -236,33 +322,79 @@ skips finished points and reruns failed ones.`,
     )
     .argument('<config>', 'topology or experiment YAML')
     .option('--set <path=value>', SET_HELP, collect, [])
+    .addHelpText(
+      'after',
+      `
+Example:
+  npx tiersim validate configs/experiments/quickstart.yaml --set topology.nodes.0.memory=128MiB
+${COMMON_HELP}`,
+    )
     .action((config: string, opts: { set: string[] }) => {
-      result.code = validateCommand(config, opts);
+      result.code = validateCommand(resolveConfigArg(config, 'experiments'), opts);
+    });
+
+  program
+    .command('configs')
+    .description('list the bundled configs: experiments, sweeps and topologies, each runnable by its name')
+    .option('--paths', 'print the absolute path of each file instead of its summary', false)
+    .action((opts: { paths: boolean }) => {
+      result.code = configsCommand(opts);
     });
 
   const trace = program
     .command('trace')
-    .description('memory traces for `pattern: trace`: convert valgrind lackey output, inspect a trace');
+    .description(
+      'memory traces for `pattern: trace`: convert valgrind lackey output or import perf, Pin and DAMON recordings, inspect a trace',
+    );
   trace
     .command('convert')
     .description(
-      "convert a trace (valgrind lackey text, or a binary trace) to tiersim's compact binary format; streamed, and OUT is written atomically (nothing on an error)",
+      "convert a trace (valgrind lackey text, a binary trace, or with --from a perf, Pin or DAMON recording; plain or gzip, a file or -) to tiersim's compact binary format; OUT is written atomically (nothing on an error)",
     )
-    .argument('<in>', 'lackey output (valgrind --tool=lackey --trace-mem=yes --log-file=IN PROGRAM)')
+    .argument(
+      '<in>',
+      'the input: lackey output (valgrind --tool=lackey --trace-mem=yes --log-file=IN PROGRAM), or as --from says; - for standard input',
+    )
     .argument('<out>', 'binary trace to write (name it *.tstrace so configs recognise it)')
-    .option('--page-size <size>', 'page size hint stored in the header (default 4KiB)')
+    .option(
+      '--page-size <size>',
+      'page size hint stored in the header; --from damon: the page stride of the replay (default 4KiB)',
+    )
+    .addOption(
+      new Option(
+        '--from <format>',
+        "the input's format: lackey (valgrind; default, a binary trace is told by its magic), perf (perf script samples with data addresses), pin (pinatrace), damon (damo record)",
+      ).choices(IMPORT_FORMATS),
+    )
+    .option(
+      '--period-unit <n>',
+      '--from perf: the sample period one record stands for (default: the smallest period in the file)',
+      parsePositive,
+    )
     .option('-q, --quiet', 'no summary and no progress bar', false)
     .addHelpText(
       'after',
       `
+Inputs may be gzip-compressed, and - (standard input), a pipe or <(...) are read without seeking.
+
 Examples:
   valgrind --tool=lackey --trace-mem=yes --log-file=ls.lackey ls /
-  tiersim trace convert ls.lackey ls.tstrace
-  tiersim trace info ls.tstrace`,
+  npx tiersim trace convert ls.lackey ls.tstrace
+  npx tiersim trace info ls.tstrace
+  perf mem record -o perf.data ./prog && perf script -i perf.data -F event,period,addr > prog.perf
+  npx tiersim trace convert --from perf prog.perf prog.tstrace
+  pin -t obj-intel64/pinatrace.so -- ./prog && tiersim trace convert --from pin pinatrace.out prog.tstrace
+  damo record -o damon.json --output_type json ./prog && tiersim trace convert --from damon damon.json prog.tstrace`,
     )
-    .action((input: string, output: string, opts: { pageSize?: string; quiet: boolean }) => {
-      result.code = traceConvertCommand(input, output, opts);
-    });
+    .action(
+      (
+        input: string,
+        output: string,
+        opts: { pageSize?: string; from?: ImportFormat; periodUnit?: number; quiet: boolean },
+      ) => {
+        result.code = traceConvertCommand(input, output, opts);
+      },
+    );
   trace
     .command('info')
     .description('print record counts, load/store mix, address range and distinct pages of a trace')
@@ -271,6 +403,10 @@ Examples:
     .addOption(new Option('--format <format>', 'read as this format').choices(['lackey', 'tiersim']))
     .option('--json', 'print the figures as JSON', false)
     .option('-q, --quiet', 'no progress bar', false)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx tiersim trace info ls.tstrace\n  npx tiersim trace info ls.lackey --json --page-size 2MiB',
+    )
     .action(
       (
         file: string,
@@ -305,8 +441,18 @@ function reportError(error: unknown): number {
     );
     return EXIT_CONFIG;
   }
-  if (error instanceof ProtocolError || error instanceof SimulationError || error instanceof TraceError) {
+  if (
+    error instanceof ProtocolError ||
+    error instanceof SimulationError ||
+    error instanceof TraceError ||
+    error instanceof FsError
+  ) {
     process.stderr.write(`tiersim: ${error.message}\n`);
+    return EXIT_FAILURE;
+  }
+  // A filesystem error no caller named: still one line, with the syscall and path.
+  if (isErrnoError(error)) {
+    process.stderr.write(`tiersim: ${describeErrnoError(error)}\n`);
     return EXIT_FAILURE;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

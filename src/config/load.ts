@@ -6,9 +6,9 @@
  * causes.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../util/errors.js';
+import { errnoMeaning, FsError, readTextFile } from '../util/fs-errors.js';
 import type { ConfigProblem, SourceLocation } from '../util/errors.js';
 import { issuesToProblems } from './issues.js';
 import { applyOverride, parseOverride } from './overrides.js';
@@ -17,7 +17,8 @@ import type { Config } from './schema.js';
 import { SourceMap, mergeNodes, toPlain } from './source-map.js';
 import type { LEntry, LNode } from './source-map.js';
 import { validateSemantics } from './validate.js';
-import { resolveTraceFiles } from '../workload/trace/resolve.js';
+import { fileContentHash } from '../workload/trace/content-hash.js';
+import { isStream, resolveTraceFiles } from '../workload/trace/resolve.js';
 import { parseYaml } from './yaml-source.js';
 
 export interface LoadOptions {
@@ -54,7 +55,14 @@ export interface LoadedConfig {
 /** Loads and validates a config file. Throws ConfigError listing every problem found. */
 export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
   const read = opts.readFile ?? readIfExists;
-  const text = read(path.resolve(file));
+  let text: string | undefined;
+  try {
+    text = read(path.resolve(file));
+  } catch (err) {
+    if (!(err instanceof FsError)) throw err;
+    const message = `cannot read config file ${file}: ${errnoMeaning(err.errno)} (${err.errno})`;
+    throw new ConfigError([{ code: 'UNREADABLE_FILE', path: '', message }]);
+  }
   if (text === undefined) {
     throw new ConfigError([
       { code: 'FILE_NOT_FOUND', path: '', message: `cannot read config file ${file}: no such file` },
@@ -95,10 +103,12 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
     throw new ConfigError(issuesToProblems(parsed.error.issues, raw, ConfigSchema, sourceMap));
   const semantic = validateSemantics(parsed.data, sourceMap);
   if (semantic.length > 0) throw new ConfigError(semantic);
-  // The hash is of the config as written: trace paths are made absolute below.
-  const hash = configHash(parsed.data);
+  // The hash is of the config as written (trace paths are made absolute below), and of the
+  // content of the traces it replays: an edited trace is another experiment.
+  const writtenHash = configHash(parsed.data);
   const traces = resolveTraceFiles(parsed.data, sourceMap);
   if (traces.length > 0) throw new ConfigError(traces);
+  const hash = withTraceContent(writtenHash, parsed.data);
 
   return {
     config: parsed.data,
@@ -108,6 +118,25 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
     locate: (p) => sourceMap.locate(p),
     sourceMap,
   };
+}
+
+/**
+ * A config hash extended with the sha256 of each trace file it replays (in region order); the
+ * hash itself when it replays none, so configs without traces keep their hash.
+ */
+function withTraceContent(hash: string, config: Config): string {
+  const contents: string[] = [];
+  for (const task of config.workload?.tasks ?? []) {
+    for (const region of task.regions) {
+      const p = region.pattern;
+      if (p.type !== 'trace') continue;
+      contents.push(isStream(p.file) ? `stream:${p.file}` : fileContentHash(p.file));
+    }
+  }
+  if (contents.length === 0) return hash;
+  return createHash('sha256')
+    .update(`${hash}\ntraces:${contents.join(',')}`)
+    .digest('hex');
 }
 
 /** sha256 hex of the canonical JSON of a resolved config. */
@@ -174,7 +203,19 @@ function loadTree(text: string, file: FileRef, stack: FileRef[], ctx: IncludeCon
       });
       continue;
     }
-    const sub = ctx.read(target.abs);
+    let sub: string | undefined;
+    try {
+      sub = ctx.read(target.abs);
+    } catch (err) {
+      if (!(err instanceof FsError)) throw err;
+      ctx.problems.push({
+        code: 'UNREADABLE_FILE',
+        path: ref.pathText,
+        message: `included file ${target.shown} cannot be read: ${errnoMeaning(err.errno)} (${err.errno})`,
+        location: ref.loc,
+      });
+      continue;
+    }
     if (sub === undefined) {
       ctx.problems.push({
         code: 'FILE_NOT_FOUND',
@@ -239,13 +280,7 @@ function resolveInclude(target: string, from: FileRef): FileRef {
   };
 }
 
+/** A missing file is undefined (the caller locates it); a directory or no permission an FsError. */
 function readIfExists(absolutePath: string): string | undefined {
-  try {
-    return readFileSync(absolutePath, 'utf8');
-  } catch (err) {
-    // A missing file is an operating error the caller reports with its location; anything
-    // else (permissions, a directory) is rethrown as is.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  return readTextFile(absolutePath);
 }

@@ -4,6 +4,7 @@
  * a validated config; every thread that runs phases opens its own Simulation over the same
  * shared buffers.
  */
+import { initLoadedLatency } from '../kernel/bandwidth.js';
 import type { Config } from '../config/schema.js';
 import {
   CPU_WORDS,
@@ -93,6 +94,7 @@ export function planSimulation(config: Config): SimulationSpec {
     epochNs: config.run.epoch,
     minorFaultNs: config.costs.minor_fault,
     reclaimScanNs: config.costs.reclaim_scan_per_page,
+    lruGen: params.lruGen,
   });
   const epochs = Math.max(1, Math.ceil(config.run.duration / config.run.epoch));
   const sampleEveryEpochs =
@@ -158,6 +160,7 @@ export function openSimulation(spec: SimulationSpec, init: boolean): Simulation 
   const control = new Int32Array(spec.run.control);
   if (init) {
     initState(s);
+    initLoadedLatency(s);
     initSequentialPositions(s);
     initNumaScan(s);
     Atomics.store(control, K_SNAPSHOT_EPOCHS, -1);

@@ -18,6 +18,7 @@ import { NODE_WORDS, W_NONRESIDENT_AGE } from '../memory/layout.js';
 import { PG_ACTIVE, PG_REFERENCED } from '../memory/flags.js';
 import type { SimState } from '../memory/state.js';
 import { NR_COUNTERS, PGACTIVATE } from '../metrics/vmstat.js';
+import { folioIncRefs } from './mglru/lrugen.js';
 
 export const ACCESSED_MULTI = 0x80;
 const TAG_MASK = 0x7f;
@@ -42,6 +43,11 @@ export function foldAccessed(s: SimState, nid: number, frame: number): boolean {
   if (v === 0) return false;
   s.frameAccessed[frame] = 0;
   const calls = (v & ACCESSED_MULTI) !== 0 ? 2 : 1;
+  if (s.layout.lruGen) {
+    // folio_mark_accessed() with MGLRU on: folio_inc_refs(), never an activation.
+    for (let i = 0; i < calls; i++) folioIncRefs(s, frame);
+    return false;
+  }
   let activated = false;
   for (let i = 0; i < calls; i++) {
     const flags = s.frameFlags[frame];

@@ -24,6 +24,8 @@ import {
   W_FILE_PAGES,
 } from '../memory/layout.js';
 import { lruAddHead } from '../memory/lru.js';
+import { lruGenAddFolio } from './mglru/lrugen.js';
+import { lruGenRefault } from './mglru/workingset.js';
 import { ringOf, type SimState } from '../memory/state.js';
 import {
   NR_COUNTERS,
@@ -98,10 +100,12 @@ export function handleMiss(
     // Faulted (or read ahead) earlier this epoch: mapped by now. A first store after a load
     // must still reach the page's dirty bit, so it queues one more record.
     const slot = s.faultHash[base + found];
-    if (store === 0 || (slot & 1) === 1) return s.machine.readLatencyNs[nid][nid];
+    // The local latency, loaded when contention is on (kernel/bandwidth.ts).
+    const local = (nid * s.layout.nodes + nid) * 2;
+    if (store === 0 || (slot & 1) === 1) return s.traffic.latency[local];
     if (!queueFault(s, cpu, nid, page, kind, 1)) return -1;
     s.faultHash[base + found] = slot | 1;
-    return s.machine.writeLatencyNs[nid][nid];
+    return s.traffic.latency[local + 1];
   }
   const file = page < s.plan.filePages;
   const window = file && (kind & 2) !== 0 ? readaheadWindow(s, cpu, page) : 1;
@@ -236,7 +240,7 @@ export function placeFaults(s: SimState, ctx: ReclaimContext): void {
       ring.release();
       const cpu = word >>> 3;
       if ((word & KIND_HINT) !== 0) {
-        numaHintFault(s, ctx.policies[s.plan.cpuTask[cpu]], page, cpu, word & 1);
+        numaHintFault(s, ctx.policies[s.plan.cpuTask[cpu]], ctx.scanSpaces, page, cpu, word & 1);
         continue;
       }
       installPage(s, ctx, page, cpu, word & 3);
@@ -295,13 +299,21 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
   const nid = frameNode(s, frame);
   const file = page < s.plan.filePages;
   let flags = 0;
+  const inFault = kind !== KIND_READAHEAD && (kind & 2) === 0;
   if (e < 0) {
     const shadow = shadowOfPte(e);
     if (!file) swapSlotFreed(s, shadowNid(shadow));
-    const refault = workingsetRefault(s, shadow, file, nid);
-    if ((refault & REFAULT_ACTIVATE) !== 0) flags |= PG_ACTIVE;
-    if ((refault & REFAULT_RESTORE) !== 0) flags |= PG_WORKINGSET;
+    if (s.layout.lruGen) {
+      flags |= lruGenRefault(s, shadow, file, nid, frame, inFault);
+    } else {
+      const refault = workingsetRefault(s, shadow, file, nid);
+      if ((refault & REFAULT_ACTIVATE) !== 0) flags |= PG_ACTIVE;
+      if ((refault & REFAULT_RESTORE) !== 0) flags |= PG_WORKINGSET;
+    }
   }
+  // folio_add_lru() with MGLRU: a page added in a fault (lru_gen_in_fault) joins the youngest
+  // generation; read() and readahead pages are placed by lru_gen_add_folio's other rules.
+  if (s.layout.lruGen && inFault) flags |= PG_ACTIVE;
   // A fault maps the page young; read() maps nothing and marks the new page accessed once;
   // a page read ahead is neither.
   if (kind === KIND_READAHEAD) mapPage(s, page, frame, nid, flags, 0, 0, 0);
@@ -330,7 +342,8 @@ export function mapPage(
   s.frameYoung[frame] = young;
   s.frameDirty[frame] = dirty;
   s.frameAccessed[frame] = accessedMark;
-  lruAddHead(s, nid, lruOf(flags), frame);
+  if (s.layout.lruGen) lruGenAddFolio(s, nid, frame, false);
+  else lruAddHead(s, nid, lruOf(flags), frame);
   s.nodeWords[nid * NODE_WORDS + (file ? W_FILE_PAGES : W_ANON_PAGES)]++;
   s.pte[page] = frame + 1;
 }

@@ -27,7 +27,7 @@ import {
   lruOf,
 } from '../memory/flags.js';
 import { versionAtLeast } from '../config/schema.js';
-import { giveFrame, takeFrame } from '../memory/frames.js';
+import { frameNode, giveFrame, takeFrame } from '../memory/frames.js';
 import {
   MIGRATE_ABORTED,
   MIGRATE_DONE,
@@ -54,8 +54,10 @@ import {
   W_FILE_PAGES,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
+  W_PROMO_QUEUED,
 } from '../memory/layout.js';
 import { lruAddHead } from '../memory/lru.js';
+import { lruGenAddFolio } from './mglru/lrugen.js';
 import { ringOf, type SimState } from '../memory/state.js';
 import type { Ring } from '../shm/ring.js';
 import { ProtocolError } from '../util/errors.js';
@@ -142,8 +144,18 @@ export function movePage(
   s.frameYoung[dstFrame] = versionAtLeast(s.params.kernelVersion, '6.1')
     ? s.frameYoung[srcFrame] & PTE_YOUNG
     : PTE_OLD;
+  // folio_migrate_flags(): the cpupid moves with the page; 6.1+ resets it across tiers (a slow
+  // page's field holds an access time, a fast page's a CPU).
+  const srcNid = frameNode(s, srcFrame);
+  const crossTier = s.machine.topTier[srcNid] !== s.machine.topTier[dstNid];
+  s.frameScanMs[dstFrame] =
+    crossTier && versionAtLeast(s.params.kernelVersion, '6.1') ? 0 : s.frameScanMs[srcFrame];
   s.pte[page] = dstFrame + 1;
-  lruAddHead(s, dstNid, lruOf(flags), dstFrame);
+  // The copy's traffic (kernel/bandwidth.ts): row dstNid, written only by the thread moving
+  // pages into dstNid.
+  s.traffic.migrated[dstNid * s.layout.nodes + srcNid]++;
+  if (s.layout.lruGen) lruGenAddFolio(s, dstNid, dstFrame, false);
+  else lruAddHead(s, dstNid, lruOf(flags), dstFrame);
   const w = dstNid * NODE_WORDS;
   s.nodeWords[w + ((flags & PG_SWAPBACKED) !== 0 ? W_ANON_PAGES : W_FILE_PAGES)]++;
   const row = dstNid * NR_COUNTERS;
@@ -274,6 +286,8 @@ export function migrateRound(
  */
 function migrateNuma(s: SimState, nid: number, a: Int32Array, w: number): void {
   const row = nid * NR_COUNTERS;
+  // No longer queued: from now on the frame is taken (or the promotion failed).
+  s.nodeWords[nid * NODE_WORDS + W_PROMO_QUEUED]--;
   const frame = watermarkOk(s, nid, WMARK_MIN) ? takeFrame(s, nid) : -1;
   if (frame < 0) {
     a[w + M_STATUS] = MIGRATE_NOMEM;
@@ -285,7 +299,10 @@ function migrateNuma(s: SimState, nid: number, a: Int32Array, w: number): void {
   a[w + M_STATUS] = MIGRATE_DONE;
   s.counters[row + PGMIGRATE_SUCCESS]++;
   s.counters[row + NUMA_PAGES_MIGRATED]++;
-  if (!s.machine.topTier[src] && s.machine.topTier[nid]) s.counters[row + PGPROMOTE_SUCCESS]++;
+  // migrate_misplaced_folio(): a slow-to-fast move is a promotion; from 6.11 (so 6.12 here)
+  // only in tiering mode, where 6.1 and 6.6 also count NORMAL mode's moves.
+  const counted = !versionAtLeast(s.params.kernelVersion, '6.12') || (s.params.numa.mode & 2) !== 0;
+  if (counted && !s.machine.topTier[src] && s.machine.topTier[nid]) s.counters[row + PGPROMOTE_SUCCESS]++;
 }
 
 /**

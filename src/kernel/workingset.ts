@@ -22,7 +22,7 @@ import { swapFreePages } from './swap.js';
 
 /** Bits of the eviction age kept in a shadow (the kernel keeps what fits beside its other fields). */
 const AGE_BITS = 23;
-const AGE_MASK = (1 << AGE_BITS) - 1;
+export const AGE_MASK = (1 << AGE_BITS) - 1;
 const NID_BITS = 6;
 
 export function packShadow(nid: number, age: number, workingset: boolean): number {

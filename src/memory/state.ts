@@ -4,6 +4,7 @@
  * one SimState; modules keep no mutable state of their own, so a pooled thread can run many
  * experiments one after another.
  */
+import { trafficViews, type TrafficViews } from './traffic.js';
 import { versionAtLeast, type Config, type KernelVersion } from '../config/schema.js';
 import type { Machine } from '../topology/machine.js';
 import type { WorkloadPlan } from '../workload/plan.js';
@@ -24,6 +25,8 @@ import {
   W_WMARK_LOW,
   W_WMARK_MIN,
   W_WMARK_PROMO,
+  LRU_GEN_NODE_WORDS,
+  lruGenPmds,
   W_UNMOVABLE_FREE,
   RINGS_PER_NODE,
   type StateBuffers,
@@ -31,6 +34,7 @@ import {
 } from './layout.js';
 import { NR_LRU_LISTS } from './flags.js';
 import { Ring } from '../shm/ring.js';
+import { initLruGen } from '../kernel/mglru/lrugen.js';
 import { resolveBlockDevice, type BlockDeviceParams } from '../topology/storage.js';
 
 /** Costs and knobs the phases read, in integer nanoseconds / pages / booleans. */
@@ -43,6 +47,10 @@ export interface SimParams {
   demotionEnabled: boolean;
   kernelVersion: KernelVersion;
   swappiness: number;
+  /** kernel.lru_gen.enabled: reclaim with the multi-gen LRU (src/kernel/mglru/). */
+  lruGen: boolean;
+  /** kernel.lru_gen.min_ttl_ms. */
+  lruGenMinTtlMs: number;
   /** vm.watermark_boost_factor. */
   watermarkBoostFactor: number;
   swapPages: number;
@@ -71,7 +79,10 @@ export interface NumaParams {
   hotThresholdMs: number;
   /** Promotion rate limit, pages per second. */
   rateLimitPagesPerS: number;
-  /** 0 = 5.18 behaviour; 1 hot-page selection; 2 + rate limit; 3 + threshold adjustment. */
+  /**
+   * Patches of the 6.1 hot-page selection series in force: 0 = none (5.18/6.0: the two-stage
+   * filter); 1 hot-page selection; 2 + rate limit; 3 + threshold adjustment.
+   */
   patches: number;
   hintFaultNs: number;
 }
@@ -87,7 +98,7 @@ function numaParams(config: Config, pageSize: number): NumaParams {
     scanSizeMb: k.numa_balancing_scan_size_mb,
     hotThresholdMs: k.numa_balancing_hot_threshold_ms,
     rateLimitPagesPerS: Math.floor((k.numa_balancing_promote_rate_limit_MBps * 1024 * 1024) / pageSize),
-    patches: k.promotion_patches ?? (versionAtLeast(k.version, '6.0') ? 3 : 0),
+    patches: k.promotion_patches ?? (versionAtLeast(k.version, '6.1') ? 3 : 0),
     hintFaultNs: config.costs.hint_fault,
   };
 }
@@ -112,6 +123,9 @@ export interface SimState {
   readonly nodeWords: Float64Array;
   readonly counters: Float64Array;
   readonly accessMatrix: Float64Array;
+  /** Stores per [cpu node][memory node], beside accessMatrix (src/memory/traffic.ts). */
+  readonly storeMatrix: Float64Array;
+  readonly traffic: TrafficViews;
   readonly cpuWords: Float64Array;
   readonly prng: Uint32Array;
   readonly batch: Uint32Array;
@@ -121,6 +135,10 @@ export interface SimState {
   /** rings[nid * RINGS_PER_NODE + kind]: this thread's handles on the shared rings. */
   readonly rings: Ring[];
   readonly globalWords: Float64Array;
+  /** Multi-gen LRU (empty when off): per frame generation + 1 and refs; per node its words. */
+  readonly frameGen: Uint8Array;
+  readonly lruGenWords: Float64Array;
+  readonly lruGenBloom: Uint8Array;
 }
 
 export function simParams(config: Config, machine: Machine): SimParams {
@@ -134,6 +152,8 @@ export function simParams(config: Config, machine: Machine): SimParams {
     demotionEnabled: config.kernel.demotion_enabled,
     kernelVersion: config.kernel.version,
     swappiness: config.kernel.swappiness,
+    lruGen: config.kernel.lru_gen?.enabled ?? false,
+    lruGenMinTtlMs: config.kernel.lru_gen?.min_ttl_ms ?? 0,
     watermarkBoostFactor: config.kernel.watermark_boost_factor,
     swapPages: Math.floor(config.storage.swap.size / pageSize),
     disk: resolveBlockDevice(config.storage.disk),
@@ -156,6 +176,7 @@ export function attachState(
   buffers: StateBuffers,
 ): SimState {
   const ringWords = new Int32Array(buffers.rings);
+  const traffic = trafficViews(buffers.traffic, layout.nodes);
   const rings: Ring[] = [];
   for (let nid = 0; nid < layout.nodes; nid++) {
     for (let k = 0; k < RINGS_PER_NODE; k++) {
@@ -184,6 +205,8 @@ export function attachState(
     nodeWords: new Float64Array(buffers.nodeWords, 0, layout.nodes * NODE_WORDS),
     counters: new Float64Array(buffers.counters, 0, layout.nodes * NR_COUNTERS),
     accessMatrix: new Float64Array(buffers.accessMatrix, 0, layout.nodes * layout.nodes),
+    storeMatrix: traffic.stores,
+    traffic,
     cpuWords: new Float64Array(buffers.cpuWords, 0, layout.cpus * CPU_WORDS),
     prng: new Uint32Array(buffers.prng, 0, (layout.cpus + layout.nodes) * PRNG_WORDS),
     batch: new Uint32Array(buffers.batch),
@@ -192,6 +215,17 @@ export function attachState(
     ringWords,
     rings,
     globalWords: new Float64Array(buffers.globalWords),
+    frameGen: new Uint8Array(buffers.frameGen, 0, layout.lruGen ? layout.totalFrames : 0),
+    lruGenWords: new Float64Array(
+      buffers.lruGenWords,
+      0,
+      layout.lruGen ? layout.nodes * LRU_GEN_NODE_WORDS : 0,
+    ),
+    lruGenBloom: new Uint8Array(
+      buffers.lruGenBloom,
+      0,
+      layout.lruGen ? layout.nodes * 2 * lruGenPmds(layout.pages) : 0,
+    ),
   };
 }
 
@@ -225,6 +259,7 @@ export function initState(s: SimState): void {
     const firstChunk = start / chunk;
     const chunks = Math.ceil(managed / chunk);
     s.chunkNode.fill(nid, firstChunk, firstChunk + chunks);
+    if (layout.lruGen) initLruGen(s, nid);
   }
   for (let cpu = 0; cpu < layout.cpus; cpu++) {
     seedStream(s.prng, cpu * PRNG_WORDS, s.params.seed, cpu);

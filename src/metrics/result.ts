@@ -15,6 +15,7 @@ import {
 import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE } from '../memory/flags.js';
 import type { SimState } from '../memory/state.js';
 import { swapUsedPages } from '../kernel/swap.js';
+import { G_MAX_SEQ, G_MIN_SEQ, G_TIMESTAMPS, GEN_WORDS, genOfSeq, genSize } from '../kernel/mglru/lrugen.js';
 import { TIERSIM_VERSION } from '../util/version.js';
 import { stateDigest } from './digest.js';
 import type { Series } from './series.js';
@@ -31,6 +32,16 @@ export interface NodeResult {
   meminfo: Record<string, number>;
   /** /sys/devices/system/node/nodeN/numastat, pages. */
   numastat: Record<string, number>;
+  /** Multi-gen LRU only: the node's generations as /sys/kernel/debug/lru_gen lists them. */
+  lru_gen?: LruGenResult;
+}
+
+export interface LruGenResult {
+  max_seq: number;
+  /** min_seq[anon], min_seq[file]. */
+  min_seq: [number, number];
+  /** From min_seq[anon] to max_seq: age in ms, pages per type. */
+  generations: { seq: number; age_ms: number; anon: number; file: number }[];
 }
 
 export interface TaskResult {
@@ -50,6 +61,8 @@ export interface RunResult {
   description: string | undefined;
   kernel_version: string;
   demotion_enabled: boolean;
+  /** kernel.lru_gen.enabled: reclaim ran on the multi-gen LRU. */
+  lru_gen_enabled: boolean;
   /** Bytes per page (topology.page_size): turns page counters into bytes. */
   page_size: number;
   duration_ns: number;
@@ -160,6 +173,24 @@ function meminfoOf(s: SimState, nid: number): Record<string, number> {
   };
 }
 
+/** lru_gen_seq_show() (not the full form): each generation's age and pages of each type. */
+function lruGenOf(s: SimState, nid: number, now: number): LruGenResult {
+  const g = nid * GEN_WORDS;
+  const max = s.lruGenWords[g + G_MAX_SEQ];
+  const minAnon = s.lruGenWords[g + G_MIN_SEQ];
+  const generations: LruGenResult['generations'] = [];
+  for (let seq = minAnon; seq <= max; seq++) {
+    const gen = genOfSeq(seq);
+    generations.push({
+      seq,
+      age_ms: Math.floor((now - s.lruGenWords[g + G_TIMESTAMPS + gen]) / 1e6),
+      anon: Math.max(0, genSize(s, nid, gen, 0)),
+      file: Math.max(0, genSize(s, nid, gen, 1)),
+    });
+  }
+  return { max_seq: max, min_seq: [minAnon, s.lruGenWords[g + G_MIN_SEQ + 1]], generations };
+}
+
 function numastatOf(vmstat: Record<string, number>): Record<string, number> {
   return {
     numa_hit: vmstat['numa_hit'],
@@ -195,6 +226,7 @@ export function buildResult(s: SimState, inputs: ResultInputs): RunResult {
       vmstat,
       meminfo: meminfoOf(s, n.nid),
       numastat: numastatOf(vmstat),
+      ...(s.layout.lruGen ? { lru_gen: lruGenOf(s, n.nid, epochsDone * params.epochNs) } : {}),
     };
   });
   const vmstat: Record<string, number> = {};
@@ -225,6 +257,7 @@ export function buildResult(s: SimState, inputs: ResultInputs): RunResult {
     description: loaded.config.description,
     kernel_version: params.kernelVersion,
     demotion_enabled: params.demotionEnabled,
+    lru_gen_enabled: params.lruGen,
     page_size: params.pageSize,
     duration_ns: epochsDone * params.epochNs,
     epoch_ns: params.epochNs,

@@ -7,17 +7,23 @@
  *   DIR/points/N/result.json …   its output, as `tiersim run --out` writes it (report/write.ts)
  *   DIR/points/N/point.json      written last: done (with the config hash) or failed (with the
  *                                error); a point is finished only when this says done
+ *   DIR/points.idx               every point's config hash in fixed-width lines, so that an
+ *                                array task checks its own points by reading only their lines
  *   DIR/summary.csv, summary.json, report.html     tables and charts of the points that exist
+ *   DIR/.lock                    while a sweep runs every point (acquireSweepLock)
  *
  * The manifest holds no wall-clock time, so every process of a sweep (a rerun, or the Slurm
  * array tasks sharing DIR) writes the same bytes, and a rerun of a finished sweep changes
  * nothing. Every file is written to a temporary name and renamed (report/write.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { canonicalJson } from '../config/load.js';
 import type { RunResult } from '../metrics/result.js';
 import { writeFileAtomic } from '../report/write.js';
+import { fsError, isErrnoError, readTextFile } from '../util/fs-errors.js';
+import { removeQuietly } from '../util/out-dir.js';
 import { TIERSIM_VERSION } from '../util/version.js';
 import type { ExperimentPlan } from './plan.js';
 
@@ -53,6 +59,7 @@ export interface Manifest {
 export interface PointStatus {
   index: number;
   name: string;
+  /** failed includes a point a signal stopped mid-run (error: "interrupted by SIGTERM at epoch N of M ..."). */
   status: 'done' | 'failed';
   config_hash: string;
   seed: number;
@@ -103,11 +110,17 @@ export function manifestOf(plan: ExperimentPlan): Manifest {
 }
 
 export function readJson<T>(file: string): T | undefined {
-  if (!existsSync(file)) return undefined;
+  let text: string | undefined;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
+    text = readTextFile(file);
   } catch (err) {
-    throw new SweepDirError(`cannot read ${file}: ${(err as Error).message}`);
+    throw new SweepDirError((err as Error).message);
+  }
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new SweepDirError(`cannot read ${file}: not valid JSON (${(err as Error).message})`);
   }
 }
 
@@ -132,6 +145,7 @@ export function ensureManifest(dir: string, manifest: Manifest): void {
   const existing = readManifest(dir);
   if (existing === undefined) {
     writeFileAtomic(file, JSON.stringify(manifest, null, 1) + '\n');
+    writePointIndex(dir, manifest);
     return;
   }
   const why = manifestMismatch(existing, manifest);
@@ -139,6 +153,73 @@ export function ensureManifest(dir: string, manifest: Manifest): void {
     throw new SweepDirError(
       `${dir} holds another sweep (${why}); use another --out directory, or remove ${dir} to start over`,
     );
+  }
+  if (!existsSync(path.join(dir, POINT_INDEX))) writePointIndex(dir, manifest);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The point index: what an array task reads instead of the manifest
+// ---------------------------------------------------------------------------------------------
+
+export const POINT_INDEX = 'points.idx';
+/** Header: JSON padded with spaces to 127 bytes and a newline; then one 64-hex hash + newline per point. */
+const INDEX_HEADER = 128;
+const INDEX_LINE = 65;
+
+export interface PointIndexHeader {
+  format: 'tiersim-sweep-index/1';
+  tiersim_version: string;
+  points: number;
+}
+
+function writePointIndex(dir: string, manifest: Manifest): void {
+  const header: PointIndexHeader = {
+    format: 'tiersim-sweep-index/1',
+    tiersim_version: manifest.tiersim_version,
+    points: manifest.points.length,
+  };
+  const head = JSON.stringify(header).padEnd(INDEX_HEADER - 1, ' ') + '\n';
+  const lines = manifest.points.map((p) => `${p.config_hash}\n`);
+  writeFileAtomic(path.join(dir, POINT_INDEX), head + lines.join(''));
+}
+
+/**
+ * The recorded config hashes of the points `indices` (undefined when DIR has no index yet),
+ * read from their fixed-width lines alone: the work does not grow with the sweep's size.
+ */
+export function readPointIndex(
+  dir: string,
+  indices: readonly number[],
+): { header: PointIndexHeader; hashes: Map<number, string> } | undefined {
+  const file = path.join(dir, POINT_INDEX);
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const buf = Buffer.alloc(Math.max(INDEX_HEADER, INDEX_LINE));
+    const got = readSync(fd, buf, 0, INDEX_HEADER, 0);
+    let header: PointIndexHeader;
+    try {
+      header = JSON.parse(buf.subarray(0, got).toString('utf8')) as PointIndexHeader;
+    } catch {
+      throw new SweepDirError(
+        `${file} is not a tiersim point index (remove it: the next sweep command rewrites it)`,
+      );
+    }
+    const hashes = new Map<number, string>();
+    for (const i of indices) {
+      if (i < 0 || i >= header.points) continue;
+      const n = readSync(fd, buf, 0, INDEX_LINE, INDEX_HEADER + i * INDEX_LINE);
+      const line = buf.subarray(0, n).toString('latin1');
+      if (!/^[0-9a-f]{64}\n$/.test(line)) throw new SweepDirError(`${file}: line of point ${i} is damaged`);
+      hashes.set(i, line.slice(0, 64));
+    }
+    return { header, hashes };
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -162,7 +243,7 @@ export function readPointStatus(dir: string, index: number): PointStatus | undef
 }
 
 /** Finished: point.json says done, for this config hash (a point of an edited sweep is not). */
-export function isFinished(dir: string, point: ManifestPoint): boolean {
+export function isFinished(dir: string, point: Pick<ManifestPoint, 'index' | 'config_hash'>): boolean {
   const status = readPointStatus(dir, point.index);
   return status?.status === 'done' && status.config_hash === point.config_hash;
 }
@@ -176,4 +257,59 @@ export function writePointStatus(dir: string, status: PointStatus): void {
 
 export function readPointResult(dir: string, index: number): RunResult | undefined {
   return readJson<RunResult>(path.join(pointDir(dir, index), 'result.json'));
+}
+
+/**
+ * DIR/.lock while a sweep runs all its points into DIR: a second `tiersim sweep` into the same
+ * directory would run the same points at the same time (each doing the other's work). It holds
+ * the owner's pid and host; a lock whose process is gone (killed) is taken over. Array tasks
+ * (`--index`) share DIR by design and take no lock.
+ */
+export function acquireSweepLock(dir: string): () => void {
+  const file = path.join(dir, '.lock');
+  const me = { pid: process.pid, host: hostname() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, JSON.stringify(me) + '\n', { flag: 'wx' });
+      return () => {
+        if (readLock(file)?.pid === me.pid) removeQuietly(file);
+      };
+    } catch (err) {
+      if (!isErrnoError(err) || err.code !== 'EEXIST') throw fsError(err, 'lock the sweep directory', dir);
+    }
+    const holder = readLock(file);
+    if (holder !== undefined && holder.host === me.host && processAlive(holder.pid)) {
+      throw new SweepDirError(
+        `${dir} is in use by another tiersim sweep (pid ${holder.pid}); wait for it, or use another --out directory`,
+      );
+    }
+    if (holder !== undefined && holder.host !== me.host) {
+      throw new SweepDirError(
+        `${dir} is locked by a tiersim sweep on ${holder.host} (pid ${holder.pid}); if none runs there, remove ${file}`,
+      );
+    }
+    removeQuietly(file); // stale: its process is gone
+  }
+  throw new SweepDirError(`${dir}: cannot take the sweep lock ${file}`);
+}
+
+function readLock(file: string): { pid: number; host: string } | undefined {
+  try {
+    const lock = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown; host?: unknown };
+    return typeof lock.pid === 'number' && typeof lock.host === 'string'
+      ? { pid: lock.pid, host: lock.host }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, owned by someone else.
+    return isErrnoError(err) && err.code === 'EPERM';
+  }
 }

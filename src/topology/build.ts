@@ -90,6 +90,13 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
     unmovableFree: configs.map((c) => c.unmovable_free_pages ?? 0),
     readLatencyNs: latency((n) => n.latencyReadNs),
     writeLatencyNs: latency((n) => n.latencyWriteNs),
+    contention: {
+      enabled: topology.contention.enabled,
+      doubleAt: topology.contention.double_at,
+      maxUtilisation: topology.contention.max_utilisation,
+      linkBps: topology.contention.link_bandwidth,
+      remoteSocketNs: topology.remote_socket_latency,
+    },
   };
 }
 

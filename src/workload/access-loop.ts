@@ -60,6 +60,10 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   const batch = s.batch;
   const cpuWords = s.cpuWords;
   const accessMatrix = s.accessMatrix;
+  const storeMatrix = s.storeMatrix;
+  // With contention on, the coordinator sets the next epoch's loaded latencies in the shared
+  // table (kernel/bandwidth.ts); each call of runCpu copies them into the private one.
+  const loadedLatency = s.machine.contention.enabled ? s.traffic.latency : undefined;
   const counters = s.counters;
   const latency = latencyTable(s);
   const nodes = s.layout.nodes;
@@ -136,6 +140,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
       memoryNs += ns;
       if (store !== 0) dirty[frame] = 1;
       accessMatrix[matrixRow + memNid]++;
+      storeMatrix[matrixRow + memNid] += store;
     }
     io[IO_CLOCK] = clock;
     io[IO_MEMORY_NS] = memoryNs;
@@ -170,6 +175,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
         clock += extra;
         if (store !== 0) dirty[frame] = 1;
         accessMatrix[nid * nodes + memNid]++;
+        storeMatrix[nid * nodes + memNid] += store;
       }
     } else {
       const ns = handleMiss(s, cpu, nid, page, v & 3, e);
@@ -222,6 +228,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
       cpuWords[cw + C_HASH_USED] = 0;
     }
     const nid = cpuNode[cpu];
+    if (loadedLatency !== undefined) latency.set(loadedLatency);
     const tag = accessTag(globalWords[G_EPOCH]);
     // Integers, not the doubles the Float64 words hold: they index the batch on every access.
     let cursor = cpuWords[cw + C_CURSOR] | 0;
@@ -231,6 +238,8 @@ export function makeAccessRunner(s: SimState): AccessRunner {
     io[IO_MEMORY_NS] = 0;
     while (clock < endNs) {
       if (cursor >= fill) {
+        // The filler reads the CPU's clock (a timed `phases` step ends by simulated time).
+        cpuWords[cw + C_CLOCK] = clock;
         fill = fillBatch(cpu);
         cursor = 0;
         if (fill === 0) {
