@@ -376,17 +376,13 @@ function shrinkLruvec(s: SimState, ctx: ReclaimContext, sc: ScanControl, nid: nu
         nrReclaimed += shrinkList(s, ctx, sc, nid, lru, n);
       }
     }
-    if (sc.outOfTime()) {
-      const left = nr[LRU_INACTIVE_ANON] > 0 || nr[LRU_ACTIVE_FILE] > 0 || nr[LRU_INACTIVE_FILE] > 0;
-      if (sc.reclaimer === RECLAIM_KSWAPD && left) {
-        savePass(s, sc, nid, scanAdjusted, nrReclaimed);
-        sc.nrReclaimed += nrReclaimed - resumedWith;
-        return;
-      }
-      break;
+    if (nrReclaimed < sc.nrToReclaim || scanAdjusted) {
+      if (outOfTimeMidPass(s, sc, nid, scanAdjusted, nrReclaimed, resumedWith)) return;
+      if (sc.outOfTime()) break;
+      continue;
     }
-    if (nrReclaimed < sc.nrToReclaim || scanAdjusted) continue;
-    // Enough reclaimed: stop the smaller type and trim the other to its original proportion.
+    // Enough reclaimed: stop the smaller type and trim the other to its original proportion
+    // (checked before kswapd's budget, so a pass resumed across epochs stops as one would).
     const nrFile = nr[LRU_INACTIVE_FILE] + nr[LRU_ACTIVE_FILE];
     const nrAnon = nr[LRU_INACTIVE_ANON] + nr[LRU_ACTIVE_ANON];
     if (nrFile === 0 || nrAnon === 0) break;
@@ -408,12 +404,34 @@ function shrinkLruvec(s: SimState, ctx: ReclaimContext, sc: ScanControl, nid: nu
       nr[lru] = remaining - Math.min(remaining, scanned);
     }
     scanAdjusted = true;
+    if (outOfTimeMidPass(s, sc, nid, scanAdjusted, nrReclaimed, resumedWith)) return;
+    if (sc.outOfTime()) break;
   }
   sc.nrReclaimed += nrReclaimed - resumedWith;
   // Rebalance the anon lists even when no anon was scanned.
   if (canAgeAnon(s, nid, sc) && inactiveIsLow(s, nid, LRU_INACTIVE_ANON)) {
     shrinkActiveList(s, sc, nid, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
   }
+}
+
+/**
+ * kswapd out of CPU time with pages of its pass left to scan: save the pass for the next epoch
+ * and count what it reclaimed in this one (true). Reclaimers without a budget never stop here.
+ */
+function outOfTimeMidPass(
+  s: SimState,
+  sc: ScanControl,
+  nid: number,
+  scanAdjusted: boolean,
+  nrReclaimed: number,
+  resumedWith: number,
+): boolean {
+  if (!sc.outOfTime() || sc.reclaimer !== RECLAIM_KSWAPD) return false;
+  const nr = sc.nr;
+  if (nr[LRU_INACTIVE_ANON] === 0 && nr[LRU_ACTIVE_FILE] === 0 && nr[LRU_INACTIVE_FILE] === 0) return false;
+  savePass(s, sc, nid, scanAdjusted, nrReclaimed);
+  sc.nrReclaimed += nrReclaimed - resumedWith;
+  return true;
 }
 
 /** Save kswapd's pass, cut short by its CPU budget, in the node words (see shrinkLruvec). */

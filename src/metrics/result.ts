@@ -12,7 +12,13 @@ import {
   W_FILE_PAGES,
   W_FREE,
 } from '../memory/layout.js';
-import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE } from '../memory/flags.js';
+import {
+  LRU_ACTIVE_ANON,
+  LRU_ACTIVE_FILE,
+  LRU_INACTIVE_ANON,
+  LRU_INACTIVE_FILE,
+  PG_SWAPBACKED,
+} from '../memory/flags.js';
 import type { SimState } from '../memory/state.js';
 import { swapUsedPages } from '../kernel/swap.js';
 import { G_MAX_SEQ, G_MIN_SEQ, G_TIMESTAMPS, GEN_WORDS, genOfSeq, genSize } from '../kernel/mglru/lrugen.js';
@@ -141,13 +147,20 @@ function vmstatOf(s: SimState, nid: number): Record<string, number> {
   return out;
 }
 
-function dirtyPages(s: SimState, nid: number): number {
+/**
+ * meminfo Dirty: dirty page-cache pages only (NR_FILE_DIRTY). A dirty anonymous page is not
+ * counted: Linux's Dirty sums folios accounted by folio_account_dirtied(), which only
+ * mapping-backed (file) folios reach; anon dirtiness lives in the PTE until swap-out.
+ */
+function dirtyFilePages(s: SimState, nid: number): number {
   const w = nid * NODE_WORDS;
   const start = s.nodeWords[w + W_FRAME_START];
   const end = start + s.layout.managedPages[nid];
   let dirty = 0;
-  for (let f = start; f < end; f++)
-    if (s.frameDirty[f] !== 0 && s.framePage[f] >= 0 && s.frameFlags[f] !== 0) dirty++;
+  for (let f = start; f < end; f++) {
+    const flags = s.frameFlags[f];
+    if (s.frameDirty[f] !== 0 && s.framePage[f] >= 0 && flags !== 0 && (flags & PG_SWAPBACKED) === 0) dirty++;
+  }
   return dirty;
 }
 
@@ -167,7 +180,9 @@ function meminfoOf(s: SimState, nid: number): Record<string, number> {
     'Inactive(anon)': lru(LRU_INACTIVE_ANON),
     'Active(file)': lru(LRU_ACTIVE_FILE),
     'Inactive(file)': lru(LRU_INACTIVE_FILE),
-    Dirty: dirtyPages(s, nid) * kb,
+    Dirty: dirtyFilePages(s, nid) * kb,
+    // Written back at once when reclaim meets a dirty page (docs/simplifications.md): never in flight.
+    Writeback: 0,
     FilePages: s.nodeWords[w + W_FILE_PAGES] * kb,
     AnonPages: s.nodeWords[w + W_ANON_PAGES] * kb,
   };

@@ -191,10 +191,34 @@ export const COUNTERS = [
     'bytes',
     'memory node written: stores (64 B each), migration copies into it, DMA of block reads',
   ),
-  c('tiersim_mem_utilisation_pct', 'gauge', 'percent', 'memory node, last epoch, reads and writes against bandwidth', 'max'),
-  c('tiersim_mem_queue_ns', 'gauge', 'ns', 'memory node: queueing delay of its accesses in the next epoch', 'max'),
-  c('tiersim_link_utilisation_pct', 'gauge', 'percent', "memory node: busiest link of its socket, last epoch", 'max'),
-  c('tiersim_access_latency_ns', 'gauge', 'ns', 'CPU node: mean memory latency of its accesses, last epoch', 'max'),
+  c(
+    'tiersim_mem_utilisation_pct',
+    'gauge',
+    'percent',
+    'memory node, last epoch, reads and writes against bandwidth',
+    'max',
+  ),
+  c(
+    'tiersim_mem_queue_ns',
+    'gauge',
+    'ns',
+    'memory node: queueing delay of its accesses in the next epoch',
+    'max',
+  ),
+  c(
+    'tiersim_link_utilisation_pct',
+    'gauge',
+    'percent',
+    'memory node: busiest link of its socket, last epoch',
+    'max',
+  ),
+  c(
+    'tiersim_access_latency_ns',
+    'gauge',
+    'ns',
+    'CPU node: mean memory latency of its accesses, last epoch',
+    'max',
+  ),
 ] as const satisfies readonly CounterSpec[];
 
 export type CounterName = (typeof COUNTERS)[number]['name'];

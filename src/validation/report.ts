@@ -141,38 +141,38 @@ function devCell(r: Row): string {
 
 const SIGN = { '-1': '−', '0': '0', '1': '+' } as const;
 
-/** Markdown: one table per case, then the directions that are judged. */
+/** Markdown: the judged rows of every case in one table (info rows: terminal and --json), then the wrong directions. */
 export function markdownReport(r: ValidationReport): string {
   const lines: string[] = [];
-  const summary = r.cases.map((c) => `${c.id} ${c.status}`).join(', ');
-  lines.push(`Cases: ${summary}.`, '');
+  const passed = r.cases.filter((c) => c.status === 'pass').length;
+  lines.push(
+    `${passed} of ${r.cases.length} cases pass: ${r.cases.map((c) => `${c.id} ${c.status}`).join(', ')}.`,
+  );
+  const notes = [...new Set(r.cases.flatMap((c) => c.notes))];
+  if (notes.length > 0) lines.push(`Notes: ${notes.join('; ')}.`);
+  lines.push(
+    '',
+    '| case | counter | kernel mean [min–max] | tiersim | deviation | rule | |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const c of r.cases) {
-    const notes = c.notes.length > 0 ? ` (${c.notes.join('; ')})` : '';
-    lines.push(`**${c.id}**: ${c.status}${notes}`, '');
-    if (c.rows.length === 0) continue;
-    lines.push(
-      '| counter | kernel mean [min–max] | tiersim | deviation | rule | |',
-      '|---|---|---|---|---|---|',
-    );
-    for (const row of c.rows) {
-      const mark = row.judged ? (row.ok ? 'ok' : '**FAIL**') : '';
+    for (const row of c.rows.filter((x) => x.judged)) {
+      const mark = row.ok ? 'ok' : '**FAIL**';
       lines.push(
-        `| ${row.metric} | ${kernelCell(row.kernel)} | ${fmt(row.tiersim)} | ${devCell(row)} | ${row.rule} | ${mark} |`,
+        `| ${c.id} | ${row.metric} | ${kernelCell(row.kernel)} | ${fmt(row.tiersim)} | ${devCell(row)} | ${row.rule} | ${mark} |`,
       );
     }
-    lines.push('');
   }
-  if (r.directions.length > 0) {
-    lines.push('Directions (sign of the change; 0 = within tolerance):', '');
-    lines.push('| pair | counter | kernel | tiersim | |', '|---|---|---|---|---|');
-    for (const d of r.directions) {
-      lines.push(
-        `| ${d.pair} | ${d.metric} | ${SIGN[d.kernel]} | ${SIGN[d.tiersim]} | ${d.ok ? 'ok' : '**FAIL**'} |`,
-      );
-    }
-    lines.push('');
+  lines.push('');
+  const wrong = r.directions.filter((d) => !d.ok);
+  lines.push(
+    `Directions (sign of the change, 0 = within tolerance): ${r.directions.length - wrong.length} of ${r.directions.length} right.`,
+  );
+  if (wrong.length > 0) {
+    lines.push('', '| pair | counter | kernel | tiersim |', '|---|---|---|---|');
+    for (const d of wrong) lines.push(`| ${d.pair} | ${d.metric} | ${SIGN[d.kernel]} | ${SIGN[d.tiersim]} |`);
   }
-  lines.push(`Overall: ${r.pass ? 'pass' : 'FAIL'}.`);
+  lines.push('', `Overall: ${r.pass ? 'pass' : 'FAIL'}.`);
   return lines.join('\n');
 }
 

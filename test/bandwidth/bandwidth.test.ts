@@ -21,7 +21,8 @@ import {
 import { NODE_TRAFFIC_WORDS, T_QUEUE_NS } from '../../src/memory/traffic.js';
 import type { RunResult } from '../../src/metrics/result.js';
 import { COUNTER_INDEX, NR_COUNTERS } from '../../src/metrics/vmstat.js';
-import { runText } from '../helpers/run.js';
+import path from 'node:path';
+import { runFile, runText } from '../helpers/run.js';
 import { scenario } from '../kernel/scenario.js';
 
 const GB = 1e9;
@@ -194,6 +195,24 @@ describe('loaded latency end to end', () => {
     expect(scores[2]).toBeLessThanOrEqual(off);
     expect(scores[2] / off).toBeGreaterThan(0.97);
   });
+});
+
+describe('the Colloid-style crossover (configs/sweeps/colloid.yaml)', () => {
+  const COLLOID = path.resolve(import.meta.dirname, '../../configs/sweeps/colloid.yaml');
+  const score = async (antagonist: string, policy: string) =>
+    (
+      await runFile(COLLOID, [
+        `workload.tasks[1].cpu_per_access=${antagonist}`,
+        `workload.tasks[0].policy=${policy}`,
+      ])
+    ).result.tasks[0].score;
+  const packed = '{mode: bind, nodes: [0]}';
+  const spread = '{mode: interleave, nodes: [0, 1]}';
+
+  it('packing the hot set in DRAM wins while DRAM is lightly loaded, spreading wins near its bandwidth', async () => {
+    expect(await score('4us', packed)).toBeGreaterThan(1.5 * (await score('4us', spread)));
+    expect(await score('0ns', spread)).toBeGreaterThan(1.05 * (await score('0ns', packed)));
+  }, 60_000);
 });
 
 async function runWith(loaded: LoadedConfig, scheduler: SchedulerName): Promise<RunResult> {

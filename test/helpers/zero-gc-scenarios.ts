@@ -68,7 +68,33 @@ workload:
 /** The same traces gzip-compressed: the streaming inflater must not allocate either. */
 const GZIP_TRACES = TRACES.replace('a.tstrace', 'a.tstrace.gz').replace('b.lackey', 'b.lackey.gz');
 
+/** A `phases` program looping over a timed step, and a `splitmix_zipfian` sequence on another CPU. */
+const PROGRAMS = `
+topology:
+  nodes:
+    - { id: 0, cpus: 2, memory: 64MiB, device: dram }
+run: { duration: 10s, epoch: 1ms }
+workload:
+  files: [{ name: f, size: 1MiB }]
+  tasks:
+    - name: prog
+      cpus: [0]
+      regions:
+        - kind: anon
+          size: 2MiB
+          pattern:
+            type: phases
+            steps: [{ store: true }, { start: 0, end: 256, duration: 10ms }, { passes: 2 }]
+            loop_from: 1
+    - name: seq
+      cpus: [1]
+      cpu_per_access: 10us
+      regions:
+        - { kind: file, file: f, access: read, pattern: { type: splitmix_zipfian, theta: 0.5, seed: 11, count: 2000000 } }
+`;
+
 export const SCENARIOS = {
+  programs: { text: PROGRAMS, warmSteps: 200, warmPhases: 400 },
   mixed: { text: MIXED, warmSteps: 300, warmPhases: 500 },
   traces: { text: TRACES, warmSteps: 200, warmPhases: 400 },
   gzipTraces: { text: GZIP_TRACES, warmSteps: 200, warmPhases: 400 },

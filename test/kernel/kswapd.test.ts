@@ -194,6 +194,40 @@ describe("kswapd's CPU budget", () => {
     assertSound(sim);
   });
 
+  it('a resumed pass stops once it has reclaimed nr_to_reclaim, as one that was never cut would', () => {
+    // Node 0: 1024 frames, 1000 cold anon pages (free 24), HIGH 100; kswapd already at p = 1.
+    const sim = scenario({
+      anonSize: '4000KiB',
+      nodes: `    - { id: 0, cpus: 1, memory: 4MiB, device: dram, watermarks: { min: 4, low: 8, high: 100 } }
+    - { id: 1, cpus: 0, memory: 4MiB, device: pmem, watermarks: { min: 4, low: 8, high: 12 } }`,
+    });
+    place(sim, range(ANON, 1000), 0);
+    wakeupKswapd(sim.s, 0);
+    refreshSwapView(sim.s);
+    sim.s.nodeWords[0 * NODE_WORDS + W_KSWAPD_RUNNING] = 1;
+    sim.s.nodeWords[0 * NODE_WORDS + W_KSWAPD_PRIORITY] = 1;
+    const epoch = (pages: number) => {
+      sim.s.nodeWords[0 * NODE_WORDS + W_KSWAPD_BUDGET_NS] = pages * demoteNs(sim);
+      sim.s.nodeWords[0 * NODE_WORDS + W_KSWAPD_DEBT_NS] = 0;
+      reclaimPhase(sim, 0);
+      migrateSettle(sim);
+    };
+    // p = 1: 1000 >> 1 = 500 pages to scan (file_is_tiny: anon only), nr_to_reclaim = 100.
+    // Budget 70: chunks of 32 → 96 reclaimed, out of time mid-pass.
+    epoch(70);
+    expect(counter(sim, 0, 'pgscan_kswapd')).toBe(96);
+    expect(word(sim, 0, W_KSWAPD_PASS)).not.toBe(0);
+    // Budget 30: one chunk (128 ≥ 100) ends the pass (no file left to trim against), though the
+    // budget is spent too; 24 + 128 > 100: balanced, kswapd naps instead of scanning on.
+    epoch(30);
+    expect(counter(sim, 0, 'pgscan_kswapd')).toBe(128);
+    expect(word(sim, 0, W_KSWAPD_PASS)).toBe(0);
+    epoch(1000);
+    expect(counter(sim, 0, 'pgscan_kswapd')).toBe(128);
+    expect(woken(sim, 0)).toBe(false);
+    expect(free(sim, 0)).toBe(152);
+  });
+
   it("time a batch overran its budget by is paid from kswapd's next share", () => {
     const sim = bigNode();
     wakeupKswapd(sim.s, 0);
