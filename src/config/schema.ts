@@ -130,6 +130,32 @@ export const NodeSchema = z.strictObject({
   watermarks: WatermarkOverride.optional().describe(
     'tiersim extension for small hand-computed scenarios: fixed watermarks instead of the kernel formula. Unit: pages. Default: computed.',
   ),
+  unmovable_free_pages: z
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      "Free pages inside unmovable/reclaimable pageblocks when the run starts (the fragmentation boot left; /proc/pagetypeinfo's Unmovable + Reclaimable free counts). A user (movable) allocation that finds only these left steals one and boosts the watermark. Unit: pages. Default: 0.",
+    ),
+  online: z
+    .enum(['normal', 'movable'])
+    .optional()
+    .describe(
+      'How the memory is onlined: normal (boot memory: DMA/DMA32 below 4 GiB, ZONE_NORMAL above) or movable (hot-plugged by dax/kmem into ZONE_MOVABLE, its memmap in DRAM). Default: normal for dram, movable for pmem and cxl.',
+    ),
+  reserved: z
+    .union([
+      Size,
+      z.strictObject({
+        DMA: Size.optional(),
+        DMA32: Size.optional(),
+        Normal: Size.optional(),
+      }),
+    ])
+    .optional()
+    .describe(
+      'Boot memory memblock keeps besides the memmap (64 B per page, always taken): kernel image, initrd, swiotlb, firmware, per-CPU areas. A size is taken top-down from the highest zone; per zone as {DMA, DMA32, Normal}. Lowers managed pages and MemTotal. Unit: bytes. Default: 0.',
+    ),
 });
 
 const ContentionSchema = z.strictObject({
@@ -176,6 +202,12 @@ export const TopologySchema = z.strictObject({
   contention: ContentionSchema.prefault({}).describe(
     "tiersim: loaded latency. Each epoch, every node's read and write traffic (accesses, page migrations, block I/O) against its bandwidth sets the next epoch's queueing delay; remote accesses also load the socket interconnect. Default: off (idle latencies only).",
   ),
+  struct_page_size: Size.describe(
+    'sizeof(struct page): the memmap memblock takes from boot memory, per page. 0 gives every page to the allocator (hand-computed scenarios). Unit: bytes. Default: 64B (x86-64).',
+  ).default(64),
+  memory_below_4g: Size.describe(
+    'RAM below 4 GiB (the rest of that range is the PCI hole): its first 16 MiB is ZONE_DMA, the rest ZONE_DMA32, on the boot nodes holding the lowest addresses (node by node in id order); boot memory above is ZONE_NORMAL. Unit: bytes. Default: 2GiB.',
+  ).default(2 * 1024 ** 3),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -202,7 +234,7 @@ const kernelVersion = z.union([
 export const KernelSchema = z.strictObject({
   version: kernelVersion
     .describe(
-      'Kernel to model. Demotion targets: node_demotion[] passes, one unshared target (5.15, 5.18, 6.0) or memory tiers with preferred + allowed targets (6.1, 6.6, 6.12). NUMA balancing tiering mode (numa_balancing 2) exists from 5.18; 5.18 and 6.0 promote a hint-faulted slow page through the ordinary two-stage filter (the previous hint fault came from the same node), 6.1+ selects hot pages by hint-fault latency with a rate limit and threshold adjustment. 6.6 and 6.12 are 6.1 plus the tiering changes listed in docs/kernel-versions.md. Default: 6.1.',
+      'Kernel to model. Demotion targets: node_demotion[] passes, one unshared target (5.15, 5.18, 6.0) or memory tiers with preferred + allowed targets (6.1, 6.6, 6.12). NUMA balancing tiering mode (numa_balancing 2) exists from 5.18; 5.18 and 6.0 promote a hint-faulted slow page through the ordinary two-stage filter (the previous hint fault came from the same node), 6.1+ selects hot pages by hint-fault latency with a rate limit and threshold adjustment. 6.6 and 6.12 are 6.1 plus the tiering changes listed in docs/kernel-versions.md; 6.12 also has its ZONE_MOVABLE watermark rule (min capped, left out of lowmem). Default: 6.1.',
     )
     .default('6.1'),
   numa_balancing: z
@@ -265,6 +297,14 @@ export const KernelSchema = z.strictObject({
     .max(200)
     .describe('vm.swappiness: relative cost of anon vs file reclaim. Default: 60.')
     .default(60),
+  watermark_boost_factor: z
+    .int()
+    .min(0)
+    .max(1000000)
+    .describe(
+      'vm.watermark_boost_factor: a fallback steal between migratetypes raises the zone watermarks by a pageblock, up to this many 1/10000 of HIGH, and wakes kswapd; 0 disables boosting. Default: 15000.',
+    )
+    .default(15000),
   lru_gen: z
     .strictObject({
       enabled: z

@@ -17,6 +17,7 @@ import {
   PGALLOC_NORMAL,
 } from '../metrics/vmstat.js';
 import { MAX_RECLAIM_RETRIES, wakeupKswapd } from './kswapd.js';
+import { rmqueueMovable } from './pageblock.js';
 import { directReclaim, type ReclaimContext } from './vmscan.js';
 import { WMARK_LOW, WMARK_MIN, watermarkOk } from './watermark.js';
 
@@ -28,6 +29,7 @@ function allocateOn(
   cpuNid: number,
   interleaveNid: number,
 ): number {
+  rmqueueMovable(s, nid);
   const frame = takeFrame(s, nid);
   const row = nid * NR_COUNTERS;
   s.counters[row + PGALLOC_NORMAL]++;

@@ -17,6 +17,7 @@ import {
   W_KSWAPD_NAP_END_NS,
   W_KSWAPD_WOKEN,
   W_PROMO_QUEUED,
+  W_WMARK_BOOST,
   W_WMARK_HIGH,
   W_WMARK_PROMO,
 } from '../memory/layout.js';
@@ -44,11 +45,17 @@ export function pgdatBalanced(s: SimState, nid: number): boolean {
   const mark =
     (s.params.numa.mode & 2) !== 0 ? s.nodeWords[w + W_WMARK_PROMO] : s.nodeWords[w + W_WMARK_HIGH];
   const free = s.nodeWords[w + W_FREE] + s.nodeWords[w + W_DEMOTE_PENDING] - s.nodeWords[w + W_PROMO_QUEUED];
-  return free > mark;
+  // high_wmark_pages() / promo_wmark_pages() include the watermark boost.
+  return free > mark + s.nodeWords[w + W_WMARK_BOOST];
 }
 
 export function kswapdHopeless(s: SimState, nid: number): boolean {
   return s.nodeWords[nid * NODE_WORDS + W_KSWAPD_FAILURES] >= MAX_RECLAIM_RETRIES;
+}
+
+/** pgdat_watermark_boosted(). */
+export function watermarkBoosted(s: SimState, nid: number): boolean {
+  return s.nodeWords[nid * NODE_WORDS + W_WMARK_BOOST] > 0;
 }
 
 /** prepare_kswapd_sleep(): kswapd may sleep on a hopeless node ("leave it to direct reclaim") or a balanced one. */
@@ -58,12 +65,12 @@ export function prepareKswapdSleep(s: SimState, nid: number): boolean {
 
 /**
  * wakeup_kswapd(): nothing while kswapd is awake (its wait queue is empty), on a hopeless node
- * or a balanced one; a wake-up during the nap cuts it short.
+ * or a balanced one that is not boosted; a wake-up during the nap cuts it short.
  */
 export function wakeupKswapd(s: SimState, nid: number): void {
   const w = nid * NODE_WORDS;
   if (s.nodeWords[w + W_KSWAPD_WOKEN] !== 0) return;
-  if (prepareKswapdSleep(s, nid)) return;
+  if (kswapdHopeless(s, nid) || (pgdatBalanced(s, nid) && !watermarkBoosted(s, nid))) return;
   if (s.nodeWords[w + W_KSWAPD_NAP_END_NS] !== 0) {
     s.counters[nid * NR_COUNTERS + KSWAPD_LOW_WMARK_HIT_QUICKLY]++;
     s.nodeWords[w + W_KSWAPD_NAP_END_NS] = 0;

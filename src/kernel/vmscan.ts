@@ -60,6 +60,9 @@ import {
   W_REFAULTS_SEEN_ANON,
   W_REFAULTS_SEEN_FILE,
   W_WMARK_HIGH,
+  W_WMARK_BOOST,
+  W_KSWAPD_BOOST_RECLAIM,
+  W_KSWAPD_BOOSTED,
 } from '../memory/layout.js';
 import { nodeStreamOffset, ringOf, type SimState } from '../memory/state.js';
 import { assert } from '../util/assert.js';
@@ -143,6 +146,9 @@ export class ScanControl {
   cacheTrimMode = false;
   fileIsTiny = false;
   noDemotion = false;
+  /** sc.may_swap / sc.may_writepage: 0 while kswapd only works off a watermark boost. */
+  maySwap = true;
+  mayWritepage = true;
   /** Simulated CPU time this reclaim has spent, and the most it may spend (kswapd's epoch). */
   costNs = 0;
   costLimitNs = Infinity;
@@ -171,6 +177,8 @@ export class ScanControl {
     this.cacheTrimMode = false;
     this.fileIsTiny = false;
     this.noDemotion = reclaimer === RECLAIM_PAGEOUT;
+    this.maySwap = true;
+    this.mayWritepage = true;
     this.costNs = 0;
     this.costLimitNs = Infinity;
     this.nrPageout = 0;
@@ -306,7 +314,7 @@ function getScanCount(s: SimState, sc: ScanControl, nid: number): void {
   let balance: number;
   let ap = 0;
   let fp = 0;
-  if (!canReclaimAnon(s, nid, sc)) balance = SCAN_FILE;
+  if (!sc.maySwap || !canReclaimAnon(s, nid, sc)) balance = SCAN_FILE;
   else if (sc.priority === 0 && swappiness > 0) balance = SCAN_EQUAL;
   else if (sc.fileIsTiny) balance = SCAN_ANON;
   else if (sc.cacheTrimMode) balance = SCAN_FILE;
@@ -707,7 +715,7 @@ function reclaimOrdinary(
     return 1;
   }
   if (s.frameDirty[frame] !== 0) {
-    if (cleanOnly) {
+    if (cleanOnly || !sc.mayWritepage) {
       putback(s, nid, frame, false);
       return 0;
     }
@@ -779,23 +787,36 @@ export function kswapdRun(s: SimState, ctx: ReclaimContext, nid: number): void {
   sc.costLimitNs = budgetNs;
   const row = nid * NR_COUNTERS;
   for (let round = 0; round < KSWAPD_ROUNDS_MAX; round++) {
+    const boost = s.nodeWords[w + W_WMARK_BOOST];
     if (s.nodeWords[w + W_KSWAPD_RUNNING] === 0) {
       // balance_pgdat() starts.
       s.nodeWords[w + W_KSWAPD_RUNNING] = 1;
       s.nodeWords[w + W_KSWAPD_PRIORITY] = DEF_PRIORITY;
       s.nodeWords[w + W_KSWAPD_RUN_RECLAIMED] = 0;
+      // balance_pgdat(): the boost to work off (nr_boost_reclaim), and what to clear at the end.
+      s.nodeWords[w + W_KSWAPD_BOOST_RECLAIM] = boost;
+      s.nodeWords[w + W_KSWAPD_BOOSTED] = boost;
       s.counters[row + PAGEOUTRUN]++;
     }
     sc.priority = s.nodeWords[w + W_KSWAPD_PRIORITY]!;
-    sc.nrToReclaim = Math.max(s.nodeWords[w + W_WMARK_HIGH], SWAP_CLUSTER_MAX);
+    sc.nrToReclaim = Math.max(s.nodeWords[w + W_WMARK_HIGH] + boost, SWAP_CLUSTER_MAX);
     // The pass reclaimed before this epoch, when it resumes one cut short.
     let reclaimedBefore = 0;
     if (s.nodeWords[w + W_KSWAPD_PASS] !== 0) {
       reclaimedBefore = s.nodeWords[w + W_KSWAPD_PASS_RECLAIMED];
       sc.nrScanned = s.nodeWords[w + W_KSWAPD_PASS_SCANNED];
     } else {
-      // The top of balance_pgdat's priority loop: stop once the node is balanced.
-      if (pgdatBalanced(s, nid)) {
+      const balanced = pgdatBalanced(s, nid);
+      if (!balanced && s.nodeWords[w + W_KSWAPD_BOOST_RECLAIM] > 0) {
+        // Imbalanced even counting the boost: ignore boosting and restart as ordinary reclaim
+        // (the boosted marks stay, so it balances to HIGH + boost).
+        s.nodeWords[w + W_KSWAPD_BOOST_RECLAIM] = 0;
+        s.nodeWords[w + W_KSWAPD_PRIORITY] = DEF_PRIORITY;
+        sc.priority = DEF_PRIORITY;
+      }
+      // The top of balance_pgdat's priority loop: stop once the node is balanced (a boosted
+      // node that is balanced works off its boost first).
+      if (balanced && s.nodeWords[w + W_KSWAPD_BOOST_RECLAIM] === 0) {
         endKswapdRun(s, nid, false);
         if (kswapdTryToSleep(s, nid, kswapdNow(s, sc, budgetNs))) break;
         continue;
@@ -807,6 +828,10 @@ export function kswapdRun(s: SimState, ctx: ReclaimContext, nid: number): void {
       }
       sc.nrScanned = 0;
     }
+    const boostReclaim = s.nodeWords[w + W_KSWAPD_BOOST_RECLAIM];
+    // Boosted reclaim neither swaps nor writes back (file pages only): it relieves pressure.
+    sc.maySwap = boostReclaim === 0;
+    sc.mayWritepage = boostReclaim === 0;
     const before = sc.nrReclaimed;
     shrinkNode(s, ctx, sc, nid);
     // MGLRU's set_initial_priority() may have lowered the run's priority.
@@ -818,8 +843,19 @@ export function kswapdRun(s: SimState, ctx: ReclaimContext, nid: number): void {
       break;
     }
     const reclaimed = reclaimedBefore + sc.nrReclaimed - before;
-    // Raise priority (scan more) unless this pass already scanned what HIGH asks for.
-    const raisePriority = sc.nrScanned < sc.nrToReclaim;
+    if (boostReclaim > 0) {
+      s.nodeWords[w + W_KSWAPD_BOOST_RECLAIM] = boostReclaim - Math.min(boostReclaim, reclaimed);
+      // No progress on a boost: stop, IO cannot be queued (balance_pgdat's break).
+      if (reclaimed === 0) {
+        endKswapdRun(s, nid, false);
+        if (kswapdTryToSleep(s, nid, kswapdNow(s, sc, budgetNs))) break;
+        continue;
+      }
+    }
+    // Raise priority (scan more) unless this pass already scanned what HIGH asks for; boosted
+    // reclaim stops raising it at DEF_PRIORITY - 2 so that it never forces writeback.
+    const raisePriority =
+      sc.nrScanned < sc.nrToReclaim && !(boostReclaim > 0 && sc.priority === DEF_PRIORITY - 2);
     if (raisePriority || reclaimed === 0) s.nodeWords[w + W_KSWAPD_PRIORITY]--;
     if (s.nodeWords[w + W_KSWAPD_PRIORITY] < 1) {
       endKswapdRun(s, nid, true);
@@ -844,6 +880,11 @@ function endKswapdRun(s: SimState, nid: number, exhausted: boolean): void {
   const w = nid * NODE_WORDS;
   if (exhausted && s.nodeWords[w + W_KSWAPD_RUN_RECLAIMED] === 0) s.nodeWords[w + W_KSWAPD_FAILURES]++;
   s.nodeWords[w + W_KSWAPD_RUNNING] = 0;
+  // The boost this run started with is cleared, balanced or not (kcompactd would be woken).
+  const boosted = s.nodeWords[w + W_KSWAPD_BOOSTED];
+  s.nodeWords[w + W_WMARK_BOOST] -= Math.min(s.nodeWords[w + W_WMARK_BOOST], boosted);
+  s.nodeWords[w + W_KSWAPD_BOOSTED] = 0;
+  s.nodeWords[w + W_KSWAPD_BOOST_RECLAIM] = 0;
   snapshotRefaults(s, nid);
 }
 

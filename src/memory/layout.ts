@@ -78,6 +78,13 @@ export const W_PROMO_TH_START_MS = 48;
 export const W_PROMO_TH_CANDIDATES = 49;
 /** Promotions into this node queued in the current place step (their frames are not taken yet). */
 export const W_PROMO_QUEUED = 50;
+/** watermark_boost of the node (pages), added to every mark (wmark_pages()). */
+export const W_WMARK_BOOST = 52;
+/** Free pages inside non-movable pageblocks (pageblock.ts). */
+export const W_UNMOVABLE_FREE = 53;
+/** balance_pgdat's nr_boost_reclaim, and the boost it started with (cleared when it ends). */
+export const W_KSWAPD_BOOST_RECLAIM = 54;
+export const W_KSWAPD_BOOSTED = 55;
 /**
  * kswapd's sleep (kswapd_try_to_sleep): while it naps after balancing, the simulated time the
  * HZ/10 nap ends; 0 when it is awake or fully asleep.

@@ -27,6 +27,7 @@ import {
   W_WMARK_PROMO,
   LRU_GEN_NODE_WORDS,
   lruGenPmds,
+  W_UNMOVABLE_FREE,
   RINGS_PER_NODE,
   type StateBuffers,
   type StateLayout,
@@ -50,6 +51,8 @@ export interface SimParams {
   lruGen: boolean;
   /** kernel.lru_gen.min_ttl_ms. */
   lruGenMinTtlMs: number;
+  /** vm.watermark_boost_factor. */
+  watermarkBoostFactor: number;
   swapPages: number;
   disk: BlockDeviceParams;
   swap: BlockDeviceParams;
@@ -151,6 +154,7 @@ export function simParams(config: Config, machine: Machine): SimParams {
     swappiness: config.kernel.swappiness,
     lruGen: config.kernel.lru_gen?.enabled ?? false,
     lruGenMinTtlMs: config.kernel.lru_gen?.min_ttl_ms ?? 0,
+    watermarkBoostFactor: config.kernel.watermark_boost_factor,
     swapPages: Math.floor(config.storage.swap.size / pageSize),
     disk: resolveBlockDevice(config.storage.disk),
     swap: resolveBlockDevice(config.storage.swap, 'swap0'),
@@ -251,6 +255,7 @@ export function initState(s: SimState): void {
     s.nodeWords[w + W_WMARK_LOW] = wm.low;
     s.nodeWords[w + W_WMARK_HIGH] = wm.high;
     s.nodeWords[w + W_WMARK_PROMO] = wm.promo;
+    s.nodeWords[w + W_UNMOVABLE_FREE] = Math.min(machine.unmovableFree[nid], managed);
     const firstChunk = start / chunk;
     const chunks = Math.ceil(managed / chunk);
     s.chunkNode.fill(nid, firstChunk, firstChunk + chunks);

@@ -10,14 +10,24 @@ import { buildDistances } from './distances.js';
 import type { Machine, NodeSpec } from './machine.js';
 import { resolveDevice } from './presets.js';
 import { buildMemoryTiers, topTierNodes } from './tiers.js';
-import { machineWatermarks } from './watermarks.js';
+import { fixedWatermarks } from './watermarks.js';
 import { buildZonelists, type NodeGraph } from './zonelist.js';
+import { machineZones, nodeWatermarks } from './zones.js';
 
 export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Machine {
   const configs = sortedNodes(topology.nodes);
   const pageSize = topology.page_size;
   assert(Number.isInteger(pageSize) && pageSize > 0, 'page size must be a positive integer');
 
+  const { minFreeKbytes, zones } = machineZones(
+    {
+      nodes: configs,
+      pageSize,
+      memoryBelow4g: topology.memory_below_4g,
+      structPageSize: topology.struct_page_size,
+    },
+    kernel,
+  );
   let nextCpu = 0;
   const cpuNode: number[] = [];
   const nodes = configs.map((config): NodeSpec => {
@@ -32,7 +42,8 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
       device: config.device,
       cpus,
       memoryBytes: config.memory,
-      managedPages: Math.floor(config.memory / pageSize),
+      managedPages: zones[config.id].reduce((sum, z) => sum + z.managedPages, 0),
+      zones: zones[config.id],
       ...resolveDevice(config),
     };
   });
@@ -47,8 +58,13 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
     nodes.map((n) => n.adistance),
     graph.hasMemory,
   );
-  const managed = nodes.map((n) => n.managedPages);
-  const { minFreeKbytes, watermarks } = machineWatermarks(configs, managed, pageSize, kernel);
+  const watermarks = configs.map((c) => fixedWatermarks(c) ?? nodeWatermarks(zones[c.id]));
+  const boostZone = configs.map((c, i) => {
+    const top = zones[c.id].at(-1);
+    return c.watermarks !== undefined || top === undefined
+      ? { high: watermarks[i].high, managed: nodes[i].managedPages }
+      : { high: top.watermarks.high, managed: top.managedPages };
+  });
 
   // A CPU reaches memory of its own socket at the device latency; every access that crosses the
   // socket interconnect pays the same extra hop, whatever the device behind it.
@@ -70,6 +86,8 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
     demotion: buildDemotionTargets(kernel.version, graph, layout),
     minFreeKbytes,
     watermarks,
+    boostZone,
+    unmovableFree: configs.map((c) => c.unmovable_free_pages ?? 0),
     readLatencyNs: latency((n) => n.latencyReadNs),
     writeLatencyNs: latency((n) => n.latencyWriteNs),
     contention: {

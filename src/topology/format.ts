@@ -113,21 +113,37 @@ function zonelistBlock(m: Machine): string[] {
 }
 
 function watermarkBlock(m: Machine): string[] {
-  const cell = (pages: number) => `${pages} (${mib(pages * m.pageSize)})`;
-  const rows = m.nodes.map((node) => {
+  const rows = m.nodes.flatMap((node) => {
     const w: Watermarks = m.watermarks[node.nid];
-    return [
+    const zoneRows = node.zones.map((z) => [
+      '',
+      z.name,
+      String(z.managedPages),
+      String(z.watermarks.min),
+      String(z.watermarks.low),
+      String(z.watermarks.high),
+      String(z.watermarks.promo),
+      z.lowmemReserve.join(','),
+    ]);
+    const nodeRow = [
       String(node.nid),
+      'node',
       String(node.managedPages),
-      cell(w.min),
-      cell(w.low),
-      cell(w.high),
-      cell(w.promo),
+      String(w.min),
+      String(w.low),
+      String(w.high),
+      String(w.promo),
+      mib(w.high * m.pageSize),
     ];
+    return [nodeRow, ...zoneRows];
   });
   return [
-    `watermarks, pages (MiB); min_free_kbytes ${m.minFreeKbytes}:`,
-    ...table([['node', 'managed', 'min', 'low', 'high', 'promo'], ...rows], 'r'),
+    `watermarks, pages; min_free_kbytes ${m.minFreeKbytes}; a node's marks are its zones' plus their`,
+    'lowmem_reserve (protection, by highest zone DMA,DMA32,Normal,Movable) for a user allocation:',
+    ...table(
+      [['node', 'zone', 'managed', 'min', 'low', 'high', 'promo', 'high MiB / protection'], ...rows],
+      'r',
+    ),
   ];
 }
 
@@ -201,6 +217,8 @@ export interface TopologyJsonNode {
   demotion: { preferred: number[]; allowed: number[] };
   /** Pages. */
   watermarks: Watermarks;
+  /** Populated zones, lowest first (pages). */
+  zones: { name: string; managed: number; watermarks: Watermarks; protection: number[] }[];
 }
 
 export interface TopologyJson {
@@ -226,6 +244,12 @@ export function topologyJson(m: Machine): TopologyJson {
           allowed: [...m.demotion.allowed[node.nid]],
         },
         watermarks: { min: w.min, low: w.low, high: w.high, promo: w.promo },
+        zones: node.zones.map((z) => ({
+          name: z.name,
+          managed: z.managedPages,
+          watermarks: { ...z.watermarks },
+          protection: [...z.lowmemReserve],
+        })),
       };
     }),
     kernel: m.demotion.version,

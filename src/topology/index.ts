@@ -1,5 +1,5 @@
 /** The machine model: node presets, distances, zonelists, memory tiers, demotion, watermarks. */
-export type { DemotionTargets, Machine, MemoryTier, NodeSpec, Watermarks } from './machine.js';
+export type { DemotionTargets, Machine, MemoryTier, NodeSpec, Watermarks, ZoneSpec } from './machine.js';
 export { buildMachine } from './build.js';
 export {
   DEVICE_PRESETS,
@@ -33,9 +33,19 @@ export {
   autoMinFreeKbytes,
   computeWatermarks,
   intSqrt,
-  machineWatermarks,
-  type MachineWatermarks,
+  fixedWatermarks,
 } from './watermarks.js';
+export {
+  MAX_NR_ZONES,
+  ZONE_DMA,
+  ZONE_DMA32,
+  ZONE_MOVABLE,
+  ZONE_NAMES,
+  ZONE_NORMAL,
+  machineZones,
+  nodeWatermarks,
+  onlinedMovable,
+} from './zones.js';
 export {
   formatTopology,
   nodeList,

@@ -16,6 +16,19 @@ export interface Watermarks {
   promo: number;
 }
 
+/** One populated zone of a node (struct zone). */
+export interface ZoneSpec {
+  /** Zone index: 0 DMA, 1 DMA32, 2 Normal, 3 Movable (zones.ts). */
+  zone: number;
+  name: string;
+  presentPages: number;
+  /** Present pages minus memblock reservations (memmap, kernel, ...): what the buddy allocator gets. */
+  managedPages: number;
+  watermarks: Watermarks;
+  /** lowmem_reserve[j]: pages this zone keeps from allocations whose highest zone is j. */
+  lowmemReserve: number[];
+}
+
 export interface NodeSpec {
   nid: number;
   socket: number;
@@ -23,8 +36,10 @@ export interface NodeSpec {
   /** CPU ids on this node (global numbering, node by node in id order). */
   cpus: number[];
   memoryBytes: number;
-  /** Pages the allocator manages (memory / page size, rounded down). */
+  /** Pages the allocator manages: the sum over its zones (MemTotal). */
   managedPages: number;
+  /** Populated zones, lowest first. */
+  zones: ZoneSpec[];
   /** Device latency for a CPU on the same socket, ns. */
   latencyReadNs: number;
   latencyWriteNs: number;
@@ -76,7 +91,20 @@ export interface Machine {
   demotion: DemotionTargets;
   /** vm.min_free_kbytes in effect (computed or from the config). */
   minFreeKbytes: number;
+  /**
+   * Per node, the marks of its one free count: the sum over its zones of each zone's mark plus
+   * its lowmem_reserve for a GFP_HIGHUSER_MOVABLE allocation (zones.ts nodeWatermarks), or the
+   * node's fixed watermarks.
+   */
   watermarks: Watermarks[];
+  /**
+   * Per node, the zone a fallback steal boosts (its highest; the node itself with fixed
+   * watermarks): its HIGH and managed pages, for boost_watermark().
+   */
+  boostZone: { high: number; managed: number }[];
+  /** Per node, free pages in non-movable pageblocks at the start (unmovable_free_pages). */
+  unmovableFree: number[];
+  /** Access latency, ns, indexed [cpu node][memory node]. */
   /** Idle access latency, ns, indexed [cpu node][memory node]. */
   readLatencyNs: number[][];
   writeLatencyNs: number[][];

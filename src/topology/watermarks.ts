@@ -4,7 +4,7 @@
  * BigInt where the kernel multiplies in u64, so the reference's worked table comes out to the
  * page: a float rounding would shift a watermark by one and with it when kswapd wakes.
  */
-import type { KernelConfig, NodeConfig } from '../config/schema.js';
+import type { NodeConfig } from '../config/schema.js';
 import { assert } from '../util/assert.js';
 import type { Watermarks } from './machine.js';
 
@@ -72,37 +72,19 @@ export function computeWatermarks(
   });
 }
 
-export interface MachineWatermarks {
-  minFreeKbytes: number;
-  watermarks: Watermarks[];
-}
-
 /**
- * Watermarks of a machine: min_free_kbytes from the knob or the formula, then per node the
- * kernel formula unless the node's config fixes its watermarks (a tiersim extension for small
- * hand-computed scenarios; a missing promo is high + (high - low), as the kernel's spacing).
- * `nodes` and `managedPages` are in node-id order.
+ * A node's fixed watermarks (a tiersim extension for small hand-computed scenarios; a missing
+ * promo is high + (high - low), as the kernel's spacing), or undefined for the kernel formula.
  */
-export function machineWatermarks(
-  nodes: readonly NodeConfig[],
-  managedPages: readonly number[],
-  pageSize: number,
-  kernel: KernelConfig,
-): MachineWatermarks {
-  const minFreeKbytes =
-    kernel.min_free_kbytes === 'auto' ? autoMinFreeKbytes(managedPages, pageSize) : kernel.min_free_kbytes;
-  const computed = computeWatermarks(managedPages, pageSize, minFreeKbytes, kernel.watermark_scale_factor);
-  const watermarks = nodes.map((node, i): Watermarks => {
-    const fixed = node.watermarks;
-    if (fixed === undefined) return computed[i];
-    const promo = fixed.promo ?? fixed.high + (fixed.high - fixed.low);
-    assert(
-      fixed.min <= fixed.low && fixed.low <= fixed.high && fixed.high <= promo,
-      'fixed watermarks must satisfy min <= low <= high <= promo',
-    );
-    return { min: fixed.min, low: fixed.low, high: fixed.high, promo };
-  });
-  return { minFreeKbytes, watermarks };
+export function fixedWatermarks(node: NodeConfig): Watermarks | undefined {
+  const fixed = node.watermarks;
+  if (fixed === undefined) return undefined;
+  const promo = fixed.promo ?? fixed.high + (fixed.high - fixed.low);
+  assert(
+    fixed.min <= fixed.low && fixed.low <= fixed.high && fixed.high <= promo,
+    'fixed watermarks must satisfy min <= low <= high <= promo',
+  );
+  return { min: fixed.min, low: fixed.low, high: fixed.high, promo };
 }
 
 function bigMax(a: bigint, b: bigint): bigint {

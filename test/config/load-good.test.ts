@@ -73,6 +73,8 @@ describe('defaults', () => {
         page_size: 4096,
         nodes: [{ id: 0, socket: 0, cpus: 1, memory: GiB, device: 'dram' }],
         remote_socket_latency: 60,
+        struct_page_size: 64,
+        memory_below_4g: 2 * 1024 ** 3,
         contention: { enabled: false, link_bandwidth: 83200000000, max_utilisation: 0.98, double_at: 0.8 },
       },
       kernel: {
@@ -81,6 +83,7 @@ describe('defaults', () => {
         watermark_scale_factor: 10,
         min_free_kbytes: 'auto',
         swappiness: 60,
+        watermark_boost_factor: 15000,
         ...NUMA_BALANCING_DEFAULTS,
       },
       storage: {

@@ -38,6 +38,8 @@ export interface ScenarioOptions {
   fileAccess?: 'mmap' | 'read';
   /** Size of task t's anon region (default 256KiB = 64 pages, ids 64..). */
   anonSize?: string;
+  /** Size of file f (default 256KiB = 64 pages, ids 0..63; the anon region follows it). */
+  fileSize?: string;
   /** Kind of that region: anon (default) or shmem (shared anonymous memory). */
   anonKind?: 'anon' | 'shmem';
 }
@@ -52,8 +54,11 @@ export function scenario(opts: ScenarioOptions = {}): Simulation {
     opts.nodes ??
     `    - { id: 0, cpus: 1, memory: 256KiB, device: dram, watermarks: { min: 4, low: 8, high: 12 } }
     - { id: 1, cpus: 0, memory: 256KiB, device: pmem, watermarks: { min: 4, low: 8, high: 12 } }`;
+  // Every page to the allocator and no DMA zones: the hand-computed frame counts are the memory.
   const yaml = `
 topology:
+  struct_page_size: 0
+  memory_below_4g: 0
   nodes:
 ${nodes}
 ${opts.distances ?? ''}
@@ -61,7 +66,7 @@ kernel: { version: '${opts.version ?? '5.15'}', demotion_enabled: ${opts.demotio
 storage: { swap: { size: ${opts.swap ?? '0'} }, read_ahead_kb: ${opts.readAheadKb ?? 0} }
 run: { duration: 1ms, epoch: 1ms }
 workload:
-  files: [{ name: f, size: 256KiB }]
+  files: [{ name: f, size: ${opts.fileSize ?? '256KiB'} }]
   tasks:
     - name: t
       cpus: [${(opts.cpus ?? [0]).join(', ')}]

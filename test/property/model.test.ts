@@ -32,6 +32,7 @@ import type { SimState } from '../../src/memory/state.js';
 
 const TINY = `
 topology:
+  struct_page_size: 0
   nodes:
     - { id: 0, cpus: 1, memory: 160KiB, device: dram }
     - { id: 1, cpus: 0, memory: 96KiB, device: pmem }

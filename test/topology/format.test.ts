@@ -2,7 +2,7 @@
  * The text and JSON views of a machine. Method: the scaled-down Example A from
  * configs/topologies/two-socket-optane.yaml; the text is checked line by line for the parts a
  * user compares with `numactl -H` and the kernel's sysfs, the JSON for its exact shape with
- * values from the reference (tiers, zonelists, demotion) and the hand-computed watermarks.
+ * values from the reference (tiers, zonelists, demotion) and the hand-computed zones and watermarks.
  */
 import { describe, expect, it } from 'vitest';
 import { buildMachine, formatTopology, nodeList, topologyJson } from '../../src/topology/index.js';
@@ -19,7 +19,8 @@ describe('formatTopology', () => {
     for (const line of [
       'available: 4 nodes (0-3)',
       'node 0 cpus: 0 1 2 3',
-      'node 0 size: 256 MB',
+      // MemTotal: 256 MiB less the memmap (1024 pages).
+      'node 0 size: 252 MB',
       'node 1 cpus: 4 5 6 7',
       'node 2 cpus:',
       'node 2 size: 1024 MB',
@@ -47,10 +48,11 @@ describe('formatTopology', () => {
     expect(lines).toContain('  node 2 -> none');
     expect(lines).toContain('  node 0: 0 2 1 3');
     expect(lines).toContain('  node 3: 3 1 2 0');
-    expect(text).toContain('min_free_kbytes 6476');
-    expect(
-      lines.some((l) => /^ +0 +65536 +161 \(0\.6\) +226 \(0\.9\) +291 \(1\.1\) +356 \(1\.4\)$/.test(l)),
-    ).toBe(true);
+    // Hand-computed in watermarks.test.ts (scaled-down Example A, with zones).
+    expect(text).toContain('min_free_kbytes 2869');
+    expect(lines.some((l) => /^ +0 +node +64512 +306 +370 +434 +498 +1\.7$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^ +DMA +4096 +4 +8 +12 +16 +0,236,236,236$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^ +Movable +262144 +287 +549 +811 +1073 +0,0,0,0$/.test(l))).toBe(true);
   });
 
   it('shows 5.15 targets without a fallback set', () => {
@@ -71,8 +73,10 @@ describe('formatTopology', () => {
 
 describe('topologyJson', () => {
   it('has the exact shape for Example A', () => {
-    const dram = { min: 161, low: 226, high: 291, promo: 356 };
-    const pmem = { min: 647, low: 909, high: 1171, promo: 1433 };
+    // Hand-computed in watermarks.test.ts (scaled-down Example A, with zones).
+    const pmem = { min: 287, low: 549, high: 811, promo: 1073 };
+    const pmemZones = [{ name: 'Movable', managed: 262144, watermarks: pmem, protection: [0, 0, 0, 0] }];
+    const node1 = { min: 70, low: 134, high: 198, promo: 262 };
     const json = topologyJson(machine);
     expect(json).toEqual({
       nodes: [
@@ -81,14 +85,29 @@ describe('topologyJson', () => {
           tier: 4,
           zonelist: [0, 2, 1, 3],
           demotion: { preferred: [2], allowed: [2, 3] },
-          watermarks: dram,
+          watermarks: { min: 306, low: 370, high: 434, promo: 498 },
+          zones: [
+            {
+              name: 'DMA',
+              managed: 4096,
+              watermarks: { min: 4, low: 8, high: 12, promo: 16 },
+              protection: [0, 236, 236, 236],
+            },
+            {
+              name: 'DMA32',
+              managed: 60416,
+              watermarks: { min: 66, low: 126, high: 186, promo: 246 },
+              protection: [0, 0, 0, 0],
+            },
+          ],
         },
         {
           id: 1,
           tier: 4,
           zonelist: [1, 3, 0, 2],
           demotion: { preferred: [3], allowed: [2, 3] },
-          watermarks: dram,
+          watermarks: node1,
+          zones: [{ name: 'DMA32', managed: 64512, watermarks: node1, protection: [0, 0, 0, 0] }],
         },
         {
           id: 2,
@@ -96,6 +115,7 @@ describe('topologyJson', () => {
           zonelist: [2, 0, 3, 1],
           demotion: { preferred: [], allowed: [] },
           watermarks: pmem,
+          zones: pmemZones,
         },
         {
           id: 3,
@@ -103,10 +123,11 @@ describe('topologyJson', () => {
           zonelist: [3, 1, 2, 0],
           demotion: { preferred: [], allowed: [] },
           watermarks: pmem,
+          zones: pmemZones,
         },
       ],
       kernel: '6.1',
-      min_free_kbytes: 6476,
+      min_free_kbytes: 2869,
       distances: EXAMPLE_A_SLIT,
       tiers: [
         { id: 4, adistance_start: 512, nodes: [0, 1] },
@@ -118,7 +139,9 @@ describe('topologyJson', () => {
     expect(Object.keys(json)[0]).toBe('nodes');
     expect(JSON.stringify(json.nodes[0])).toBe(
       '{"id":0,"tier":4,"zonelist":[0,2,1,3],"demotion":{"preferred":[2],"allowed":[2,3]},' +
-        '"watermarks":{"min":161,"low":226,"high":291,"promo":356}}',
+        '"watermarks":{"min":306,"low":370,"high":434,"promo":498},"zones":[{"name":"DMA","managed":4096,' +
+        '"watermarks":{"min":4,"low":8,"high":12,"promo":16},"protection":[0,236,236,236]},{"name":"DMA32",' +
+        '"managed":60416,"watermarks":{"min":66,"low":126,"high":186,"promo":246},"protection":[0,0,0,0]}]}',
     );
   });
 

@@ -1,0 +1,202 @@
+/**
+ * Watermark boosting (pageblock.ts, kswapd's boosted reclaim in vmscan.ts), hand-computed.
+ * Method: scenario machines with fixed watermarks large enough for the kernel to boost (a zone
+ * of at least four 2 MiB pageblocks = 2048 pages); faults go through the real fault and place
+ * code, kswapd through the real reclaim phase.
+ */
+import { describe, expect, it } from 'vitest';
+import { boostWatermark } from '../../src/kernel/pageblock.js';
+import { NODE_WORDS, W_KSWAPD_WOKEN, W_UNMOVABLE_FREE, W_WMARK_BOOST } from '../../src/memory/layout.js';
+
+/** SWAP_CLUSTER_MAX: reclaim without the boost would stop within a batch of HIGH. */
+const SWAP_CLUSTER = 32;
+import type { Simulation } from '../../src/engine/simulation.js';
+import {
+  assertSound,
+  counter,
+  free,
+  nodeOf,
+  place,
+  range,
+  reclaimEpoch,
+  scenario,
+  touch,
+  woken,
+} from './scenario.js';
+
+const boost = (sim: Simulation, nid: number) => sim.s.nodeWords[nid * NODE_WORDS + W_WMARK_BOOST];
+const setBoost = (sim: Simulation, nid: number, pages: number) => {
+  sim.s.nodeWords[nid * NODE_WORDS + W_WMARK_BOOST] = pages;
+};
+
+/** Node 0: 2048 frames, min 100 / low 200 / high 300; node 1 PMEM likewise. */
+function boostMachine(extra0 = '', kernel?: string, files = '256KiB') {
+  return scenario({
+    version: '6.1',
+    ...(kernel === undefined ? {} : { kernel }),
+    fileSize: files,
+    anonSize: '8MiB',
+    nodes: `    - { id: 0, cpus: 1, memory: 8MiB, device: dram, watermarks: { min: 100, low: 200, high: 300 }${extra0} }
+    - { id: 1, cpus: 0, memory: 8MiB, device: pmem, watermarks: { min: 100, low: 200, high: 300 } }`,
+  });
+}
+
+function touchAll(sim: Simulation, pages: readonly number[]): void {
+  for (let i = 0; i < pages.length; i += 200) touch(sim, 0, pages.slice(i, i + 200));
+}
+
+describe('boost_watermark()', () => {
+  it('adds a pageblock, capped at watermark_boost_factor / 10000 × HIGH but never below a pageblock', () => {
+    // factor 30000: max_boost = max(512, 300 * 30000 / 10000 = 900) = 900.
+    const sim = boostMachine('', 'watermark_boost_factor: 30000');
+    expect(boostWatermark(sim.s, 0)).toBe(true);
+    expect(boost(sim, 0)).toBe(512);
+    expect(boostWatermark(sim.s, 0)).toBe(true);
+    expect(boost(sim, 0)).toBe(900);
+    boostWatermark(sim.s, 0);
+    expect(boost(sim, 0)).toBe(900);
+    // Default 15000: max(512, 450) = 512, so one steal reaches the cap.
+    const dflt = boostMachine();
+    boostWatermark(dflt.s, 0);
+    boostWatermark(dflt.s, 0);
+    expect(boost(dflt, 0)).toBe(512);
+  });
+
+  it('does nothing with factor 0 or in a zone of fewer than four pageblocks', () => {
+    const off = boostMachine('', 'watermark_boost_factor: 0');
+    expect(boostWatermark(off.s, 0)).toBe(false);
+    expect(boost(off, 0)).toBe(0);
+    const small = scenario(); // 64-page nodes: 4 * 512 > 64
+    expect(boostWatermark(small.s, 0)).toBe(false);
+  });
+});
+
+describe('a fallback steal', () => {
+  it('boosts by the formula and wakes kswapd from the fast path; the boosted LOW then spills', () => {
+    // 400 free pages sit in unmovable pageblocks. Anon (movable) pages 1..1648 take movable
+    // pages (free 2048 -> 400); the 1649th finds only unmovable ones: a steal, boost 512, and
+    // kswapd woken although no node is below LOW. LOW + boost = 712 > 399: the next page spills.
+    const sim = boostMachine(', unmovable_free_pages: 400');
+    const anon = sim.s.plan.filePages;
+    touchAll(sim, range(anon, 1648));
+    expect(free(sim, 0)).toBe(400);
+    expect(boost(sim, 0)).toBe(0);
+    expect(woken(sim, 0)).toBe(false);
+    touch(sim, 0, [anon + 1648]);
+    expect(nodeOf(sim, anon + 1648)).toBe(0);
+    expect(boost(sim, 0)).toBe(512);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(399);
+    expect(woken(sim, 0)).toBe(true);
+    expect(woken(sim, 1)).toBe(false);
+    touch(sim, 0, [anon + 1649]);
+    expect(nodeOf(sim, anon + 1649)).toBe(1);
+    expect(counter(sim, 0, 'allocstall_normal')).toBe(0);
+    assertSound(sim);
+  });
+
+  it('never happens while free movable pages are left', () => {
+    const sim = boostMachine();
+    touchAll(sim, range(sim.s.plan.filePages, 1900));
+    expect(boost(sim, 0)).toBe(0);
+    expect(woken(sim, 0)).toBe(false);
+  });
+});
+
+describe("kswapd's boosted reclaim (balance_pgdat with nr_boost_reclaim)", () => {
+  it('balanced with the boost: reclaims file pages only, at least the boost, then clears it', () => {
+    // Node 0 (8192 frames): 7000 clean file pages and 100 anon pages, all cold, swap available:
+    // free 1092 > HIGH + boost = 400, so balance_pgdat works off nr_boost_reclaim = 100 with
+    // may_swap = may_writepage = 0: file pages only (7000 >> 12 = 1 at priority 12, then 3, then
+    // 6 a round, as the priority stops rising at DEF_PRIORITY - 2), until 100 are reclaimed.
+    const sim = scenario({
+      version: '6.1',
+      swap: '8MiB',
+      fileSize: '28000KiB',
+      anonSize: '1MiB',
+      nodes: `    - { id: 0, cpus: 1, memory: 32MiB, device: dram, watermarks: { min: 100, low: 200, high: 300 } }
+    - { id: 1, cpus: 0, memory: 8MiB, device: pmem, watermarks: { min: 100, low: 200, high: 300 } }`,
+      demotion: false,
+    });
+    const anon = sim.s.plan.filePages;
+    place(sim, range(0, 7000), 0);
+    place(sim, range(anon, 100), 0);
+    expect(free(sim, 0)).toBe(1092);
+    setBoost(sim, 0, 100);
+    sim.s.nodeWords[0 * NODE_WORDS + W_KSWAPD_WOKEN] = 1; // as the steal's wake-up sets it
+    reclaimEpoch(sim);
+    const stolen = counter(sim, 0, 'pgsteal_file');
+    expect(stolen).toBeGreaterThanOrEqual(100);
+    expect(stolen).toBeLessThan(100 + 7);
+    expect(counter(sim, 0, 'pgsteal_anon')).toBe(0);
+    expect(counter(sim, 0, 'pswpout')).toBe(0);
+    expect(counter(sim, 0, 'pgscan_anon')).toBe(0);
+    expect(boost(sim, 0)).toBe(0);
+    expect(woken(sim, 0)).toBe(false);
+    assertSound(sim);
+  });
+
+  it('anon pages only: boosted reclaim swaps nothing, makes no progress, stops and clears the boost', () => {
+    // 20000 cold anon pages, swap free: 20000 >> 12 = 4 would be scanned and swapped by ordinary
+    // reclaim; may_swap = 0 scans file only (SCAN_FILE), there is none, so the run breaks.
+    const sim = scenario({
+      version: '6.1',
+      swap: '96MiB',
+      anonSize: '80000KiB',
+      nodes: `    - { id: 0, cpus: 1, memory: 96MiB, device: dram, watermarks: { min: 100, low: 200, high: 300 } }
+    - { id: 1, cpus: 0, memory: 8MiB, device: pmem, watermarks: { min: 100, low: 200, high: 300 } }`,
+      demotion: false,
+    });
+    place(sim, range(sim.s.plan.filePages, 20000), 0);
+    setBoost(sim, 0, 100);
+    sim.s.nodeWords[0 * NODE_WORDS + W_KSWAPD_WOKEN] = 1;
+    reclaimEpoch(sim);
+    expect(counter(sim, 0, 'pswpout')).toBe(0);
+    expect(counter(sim, 0, 'pgscan_anon')).toBe(0);
+    expect(boost(sim, 0)).toBe(0);
+    expect(woken(sim, 0)).toBe(false);
+    assertSound(sim);
+  });
+
+  it('dirty file pages are not written back by boosted reclaim', () => {
+    const sim = scenario({
+      version: '6.1',
+      fileSize: '28000KiB',
+      nodes: `    - { id: 0, cpus: 1, memory: 32MiB, device: dram, watermarks: { min: 100, low: 200, high: 300 } }
+    - { id: 1, cpus: 0, memory: 8MiB, device: pmem, watermarks: { min: 100, low: 200, high: 300 } }`,
+      demotion: false,
+    });
+    place(sim, range(0, 7000), 0, { dirty: true });
+    setBoost(sim, 0, 100);
+    sim.s.nodeWords[0 * NODE_WORDS + W_KSWAPD_WOKEN] = 1;
+    reclaimEpoch(sim);
+    expect(counter(sim, 0, 'nr_vmscan_write')).toBe(0);
+    expect(counter(sim, 0, 'pgsteal_file')).toBe(0);
+    // No progress on a boost stops the run, and the boost is cleared all the same.
+    expect(boost(sim, 0)).toBe(0);
+    assertSound(sim);
+  });
+
+  it('imbalanced even with the boost: ignores boosting, swaps as usual, to HIGH + boost, and clears it', () => {
+    // Only anon pages (1800, cold) and swap: free 248 <= HIGH + boost = 812. Ordinary reclaim
+    // (may_swap) aims at HIGH + boost, so it frees more than the 53 pages HIGH alone asks for;
+    // its priorities run out before 812 (1800 >> p summed), and the run's end clears the boost.
+    const sim = scenario({
+      version: '6.1',
+      swap: '8MiB',
+      anonSize: '8MiB',
+      nodes: `    - { id: 0, cpus: 1, memory: 8MiB, device: dram, watermarks: { min: 100, low: 200, high: 300 } }
+    - { id: 1, cpus: 0, memory: 8MiB, device: pmem, watermarks: { min: 100, low: 200, high: 300 } }`,
+      demotion: false,
+    });
+    const anon = sim.s.plan.filePages;
+    place(sim, range(anon, 1800), 0);
+    setBoost(sim, 0, 512);
+    sim.s.nodeWords[0 * NODE_WORDS + W_KSWAPD_WOKEN] = 1;
+    reclaimEpoch(sim);
+    expect(counter(sim, 0, 'pswpout')).toBeGreaterThan(300 - 248 + SWAP_CLUSTER);
+    expect(free(sim, 0)).toBe(248 + counter(sim, 0, 'pswpout'));
+    expect(boost(sim, 0)).toBe(0);
+    expect(woken(sim, 0)).toBe(false);
+    assertSound(sim);
+  });
+});
