@@ -234,6 +234,14 @@ export const KernelSchema = z.strictObject({
     .max(200)
     .describe('vm.swappiness: relative cost of anon vs file reclaim. Default: 60.')
     .default(60),
+  page_cluster: z
+    .int()
+    .min(0)
+    .max(31)
+    .describe(
+      'vm.page-cluster: swap-in readahead reads up to 2^page_cluster pages around a swap fault (the VMA-based readahead caps it at 2^5). 0 turns swap readahead off. Default: 3 (8 pages).',
+    )
+    .default(3),
 });
 
 // ---------------------------------------------------------------------------------------------

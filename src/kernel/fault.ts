@@ -9,10 +9,18 @@
  *   record order, allocates as the kernel's allocator would and installs the page. A page
  *   several CPUs faulted in the same epoch is installed once.
  */
-import { PG_ACTIVE, PG_LRU, PG_SWAPBACKED, PG_WORKINGSET, PTE_YOUNG, lruOf } from '../memory/flags.js';
+import {
+  PG_ACTIVE,
+  PG_REFERENCED,
+  PG_LRU,
+  PG_SWAPBACKED,
+  PG_SWAPCACHE,
+  PG_WORKINGSET,
+  PTE_YOUNG,
+  lruOf,
+} from '../memory/flags.js';
 import { frameNode } from '../memory/frames.js';
 import {
-  G_EPOCH,
   CPU_WORDS,
   C_CLOCK,
   C_HASH_USED,
@@ -31,6 +39,8 @@ import {
   PGMAJFAULT,
   PGPGIN,
   PSWPIN,
+  SWAP_RA,
+  SWAP_RA_HIT,
   TIERSIM_ALLOC_FAIL,
   TIERSIM_FAULT_NS,
   TIERSIM_FAULT_STALL,
@@ -39,27 +49,33 @@ import {
   NUMA_HINT_FAULTS_LOCAL,
   TIERSIM_READAHEAD_PAGES,
 } from '../metrics/vmstat.js';
-import { accessTag, markAccessed } from './accessed.js';
+import { markPageAccessed } from './accessed.js';
 import { allocUserPage } from './alloc.js';
 import { MPOL_INTERLEAVE, policyZonelist } from './mempolicy.js';
 import { numaHintFault } from './numa.js';
 import { DEV_DISK, DEV_SWAP, countRead, readLatencyNs } from './blockdev.js';
-import { swapSlotFreed } from './swap.js';
+import { WINDOW_BACK, freeSwapOf, swapRaHit, swapRaWindow, vmSwapFull } from './swapcache.js';
+import { REGION_WORDS, R_FIRST_PAGE, R_PAGES } from '../workload/plan.js';
+import { isShadowPte, isSwapCachePte, pteOfSwapCache, swapCacheFrameOf } from '../memory/pte.js';
 import type { ReclaimContext } from './vmscan.js';
-import {
-  REFAULT_ACTIVATE,
-  REFAULT_RESTORE,
-  shadowNid,
-  shadowOfPte,
-  workingsetRefault,
-} from './workingset.js';
+import { REFAULT_ACTIVATE, REFAULT_RESTORE, shadowOfPte, workingsetRefault } from './workingset.js';
 
 /** Knuth's multiplicative hash constant (2^32 / golden ratio). */
 const HASH_MULTIPLIER = 0x9e3779b1;
 
 /**
- * The CPU's set of pages it faulted this epoch. Slots hold (page + 1) * 2 + stored; returns the
- * slot index holding `page`, or the empty slot where it would go (as -1 - index).
+ * Fault-hash slot bits beside the page: a store was seen (for a present page read(): a second
+ * mark_page_accessed queued); read ahead into the swap cache, unmapped; a mark_page_accessed
+ * queued for this CPU's read() of it.
+ */
+const HASH_STORE = 1;
+const HASH_SWAPCACHE = 2;
+const HASH_MARKED = 4;
+const HASH_SHIFT = 3;
+
+/**
+ * The CPU's set of pages it faulted this epoch. Slots hold (page + 1) * 8 + HASH_* bits; returns
+ * the slot index holding `page`, or the empty slot where it would go (as -1 - index).
  */
 function hashFind(s: SimState, cpu: number, page: number): number {
   const size = s.layout.faultHashSize;
@@ -70,7 +86,7 @@ function hashFind(s: SimState, cpu: number, page: number): number {
   for (;;) {
     const slot = s.faultHash[base + i];
     if (slot === 0) return -1 - i;
-    if (slot >>> 1 === key) return i;
+    if (slot >>> HASH_SHIFT === key) return i;
     i = (i + 1) & mask;
   }
 }
@@ -95,36 +111,58 @@ export function handleMiss(
   const base = cpu * size;
   const found = hashFind(s, cpu, page);
   if (found >= 0) {
-    // Faulted (or read ahead) earlier this epoch: mapped by now. A first store after a load
-    // must still reach the page's dirty bit, so it queues one more record.
     const slot = s.faultHash[base + found];
-    if (store === 0 || (slot & 1) === 1) return s.machine.readLatencyNs[nid][nid];
+    if ((slot & HASH_SWAPCACHE) !== 0) {
+      // Read ahead into the swap cache by this CPU earlier this epoch: a swap-cache hit maps it.
+      if (!queueFault(s, cpu, nid, page, kind, 1)) return -1;
+      s.faultHash[base + found] = (slot & ~HASH_SWAPCACHE) | store;
+      return swapCacheFault(s, cpu, nid, page);
+    }
+    // Faulted (or read ahead) earlier this epoch: mapped by now. A first store after a load
+    // must still reach the page's dirty bit, so it queues one more record; so does the first
+    // read() of a page read ahead, for its mark_page_accessed.
+    if (kind === 2 && (slot & HASH_MARKED) === 0) {
+      if (!queueFault(s, cpu, nid, page, KIND_MARK, 0)) return -1;
+      s.faultHash[base + found] = slot | HASH_MARKED;
+      return s.machine.readLatencyNs[nid][nid];
+    }
+    if (store === 0 || (slot & HASH_STORE) !== 0) return s.machine.readLatencyNs[nid][nid];
     if (!queueFault(s, cpu, nid, page, kind, 1)) return -1;
-    s.faultHash[base + found] = slot | 1;
+    s.faultHash[base + found] = slot | HASH_STORE;
     return s.machine.writeLatencyNs[nid][nid];
   }
+  const slot = base + (-1 - found);
   const file = page < s.plan.filePages;
-  const window = file && (kind & 2) !== 0 ? readaheadWindow(s, cpu, page) : 1;
-  if (!queueFault(s, cpu, nid, page, kind, window)) return -1;
-  hashInsert(s, cpu, base + (-1 - found), page, store);
   const row = nid * NR_COUNTERS;
-  if (!file && e === 0) {
-    s.counters[row + PGFAULT]++;
-    s.counters[row + TIERSIM_FAULT_NS] += s.params.minorFaultNs;
-    return s.params.minorFaultNs;
+  if (!file) {
+    if (e === 0) {
+      if (!queueFault(s, cpu, nid, page, kind, 1)) return -1;
+      hashInsert(s, cpu, slot, page, store);
+      s.counters[row + PGFAULT]++;
+      s.counters[row + TIERSIM_FAULT_NS] += s.params.minorFaultNs;
+      return s.params.minorFaultNs;
+    }
+    if (isSwapCachePte(e)) {
+      if (!queueFault(s, cpu, nid, page, kind, 1)) return -1;
+      hashInsert(s, cpu, slot, page, store);
+      return swapCacheFault(s, cpu, nid, page);
+    }
+    return swapInFault(s, cpu, nid, page, kind, slot);
   }
-  // A file page not in the page cache, or an anon page in swap: the CPU waits for the read,
-  // which brings in the not-yet-cached pages of the readahead window in one request.
+  const window = (kind & 2) !== 0 ? readaheadWindow(s, cpu, page) : 1;
+  if (!queueFault(s, cpu, nid, page, kind, window)) return -1;
+  hashInsert(s, cpu, slot, page, store);
+  // A file page not in the page cache: the CPU waits for the read, which brings in the
+  // not-yet-cached pages of the readahead window in one request.
   let pages = 1;
   for (let q = page + 1; q < page + window; q++) {
     if (s.pte[q] > 0) continue;
     pages++;
-    const slot = hashFind(s, cpu, q);
-    if (slot < 0) hashInsert(s, cpu, base + (-1 - slot), q, 0);
+    const qs = hashFind(s, cpu, q);
+    if (qs < 0) hashInsert(s, cpu, base + (-1 - qs), q, 0);
   }
-  const dev = file ? DEV_DISK : DEV_SWAP;
-  const ns = readLatencyNs(s, dev, pages);
-  countRead(s, nid, dev, pages, ns);
+  const ns = readLatencyNs(s, DEV_DISK, pages);
+  countRead(s, nid, DEV_DISK, pages, ns);
   s.counters[row + PGPGIN] += pages * s.params.pageKiB;
   if ((kind & 2) !== 0) {
     s.counters[row + TIERSIM_READ_MISS]++;
@@ -132,10 +170,77 @@ export function handleMiss(
   } else {
     s.counters[row + PGFAULT]++;
     s.counters[row + PGMAJFAULT]++;
-    if (!file) s.counters[row + PSWPIN]++;
   }
   s.counters[row + TIERSIM_FAULT_NS] += ns;
   return ns;
+}
+
+/** A fault on a page in the swap cache (read ahead, not mapped): minor, and a readahead hit. */
+function swapCacheFault(s: SimState, cpu: number, nid: number, page: number): number {
+  const row = nid * NR_COUNTERS;
+  swapRaHit(s, cpu, page);
+  s.counters[row + SWAP_RA_HIT]++;
+  s.counters[row + PGFAULT]++;
+  s.counters[row + TIERSIM_FAULT_NS] += s.params.minorFaultNs;
+  return s.params.minorFaultNs;
+}
+
+/**
+ * A fault on an anonymous page in swap (do_swap_page → swapin_readahead): a major fault that
+ * reads the page and the swap entries of its readahead window in one request (pswpin per page).
+ * The window's other pages go into the swap cache unmapped; this CPU remembers them for the rest
+ * of the epoch so that its next access to one is a swap-cache hit.
+ */
+function swapInFault(
+  s: SimState,
+  cpu: number,
+  nid: number,
+  page: number,
+  kind: number,
+  slot: number,
+): number {
+  const region = anonRegionOf(s, cpu, page);
+  const first = region >= 0 ? s.plan.regionTable[region * REGION_WORDS + R_FIRST_PAGE] : page;
+  const end = region >= 0 ? first + s.plan.regionTable[region * REGION_WORDS + R_PAGES] : page + 1;
+  const window = swapRaWindow(s, cpu, page, first, end);
+  if (!queueFault(s, cpu, nid, page, kind, window)) return -1;
+  hashInsert(s, cpu, slot, page, kind & 1);
+  const start = page - Math.floor(window / WINDOW_BACK);
+  const stop = start + (window % WINDOW_BACK);
+  const base = cpu * s.layout.faultHashSize;
+  let pages = 1;
+  for (let q = start; q < stop; q++) {
+    if (q === page || !isShadowPte(s.pte[q])) continue;
+    const qs = hashFind(s, cpu, q);
+    if (qs >= 0) continue;
+    pages++;
+    hashInsert(s, cpu, base + (-1 - qs), q, HASH_SWAPCACHE);
+  }
+  const row = nid * NR_COUNTERS;
+  const ns = readLatencyNs(s, DEV_SWAP, pages);
+  countRead(s, nid, DEV_SWAP, pages, ns);
+  s.counters[row + PGPGIN] += pages * s.params.pageKiB;
+  s.counters[row + PSWPIN] += pages;
+  s.counters[row + SWAP_RA] += pages - 1;
+  s.counters[row + PGFAULT]++;
+  s.counters[row + PGMAJFAULT]++;
+  s.counters[row + TIERSIM_FAULT_NS] += ns;
+  return ns;
+}
+
+/** Index in the region table of the anonymous region of CPU `cpu`'s task holding `page`, or -1. */
+function anonRegionOf(s: SimState, cpu: number, page: number): number {
+  const task = s.plan.cpuTask[cpu];
+  if (task < 0) return -1;
+  const t = s.plan.tasks[task];
+  const table = s.plan.regionTable;
+  for (let i = 0; i < t.regions.length; i++) {
+    const r = (t.firstRegion + i) * REGION_WORDS;
+    if (page >= table[r + R_FIRST_PAGE] && page < table[r + R_FIRST_PAGE] + table[r + R_PAGES]) {
+      return t.firstRegion + i;
+    }
+  }
+  return -1;
 }
 
 /**
@@ -165,11 +270,33 @@ export function handleHintFault(
   return s.params.numa.hintFaultNs;
 }
 
+/**
+ * A read() of a present page-cache page whose flags mark_page_accessed would change: queue the
+ * call for the place step (kernel/accessed.ts), at most two per CPU and page per epoch (the
+ * second activates what the first referenced). Returns the extra nanoseconds (none), or -1 when
+ * the fault ring is full. Past the hash's capacity the marks of new pages are dropped.
+ */
+export function handleReadAccess(s: SimState, cpu: number, nid: number, page: number): number {
+  const base = cpu * s.layout.faultHashSize;
+  const found = hashFind(s, cpu, page);
+  if (found >= 0) {
+    const slot = s.faultHash[base + found];
+    if ((slot & HASH_STORE) !== 0) return 0;
+    if (!queueFault(s, cpu, nid, page, KIND_MARK, 0)) return -1;
+    s.faultHash[base + found] = slot | HASH_STORE;
+    return 0;
+  }
+  if (s.cpuWords[cpu * CPU_WORDS + C_HASH_USED] * 2 >= s.layout.faultHashSize) return 0;
+  if (!queueFault(s, cpu, nid, page, KIND_MARK, 0)) return -1;
+  hashInsert(s, cpu, base + (-1 - found), page, HASH_MARKED);
+  return 0;
+}
+
 /** Remember a page this CPU faulted (or read ahead) this epoch, while the hash is under half full. */
-function hashInsert(s: SimState, cpu: number, slot: number, page: number, store: number): void {
+function hashInsert(s: SimState, cpu: number, slot: number, page: number, bits: number): void {
   const cw = cpu * CPU_WORDS;
   if (s.cpuWords[cw + C_HASH_USED] * 2 >= s.layout.faultHashSize) return;
-  s.faultHash[slot] = (page + 1) * 2 + store;
+  s.faultHash[slot] = (page + 1) * 8 + bits;
   s.cpuWords[cw + C_HASH_USED]++;
 }
 
@@ -235,14 +362,27 @@ export function placeFaults(s: SimState, ctx: ReclaimContext): void {
       const window = ring.words[r + 2];
       ring.release();
       const cpu = word >>> 3;
+      if ((word & KIND_MARK) === KIND_MARK) {
+        markPageAccessed(s, page);
+        continue;
+      }
       if ((word & KIND_HINT) !== 0) {
         numaHintFault(s, ctx.policies[s.plan.cpuTask[cpu]], page, cpu, word & 1);
         continue;
       }
       installPage(s, ctx, page, cpu, word & 3);
-      // The rest of a readahead window: plain page-cache pages, neither mapped nor accessed.
-      for (let q = page + 1; q < page + window; q++) {
-        if (s.pte[q] <= 0) installPage(s, ctx, q, cpu, KIND_READAHEAD);
+      if (page < s.plan.filePages) {
+        // The rest of a readahead window: plain page-cache pages, neither mapped nor accessed.
+        for (let q = page + 1; q < page + window; q++) {
+          if (s.pte[q] <= 0) installPage(s, ctx, q, cpu, KIND_READAHEAD);
+        }
+        continue;
+      }
+      // A swap-in's window: its other swap entries come into the swap cache, unmapped.
+      const start = page - Math.floor(window / WINDOW_BACK);
+      const stop = start + (window % WINDOW_BACK);
+      for (let q = start; q < stop; q++) {
+        if (q !== page && isShadowPte(s.pte[q])) installPage(s, ctx, q, cpu, KIND_READAHEAD);
       }
     }
   }
@@ -268,6 +408,8 @@ export function populatePages(
 const KIND_READAHEAD = 8;
 /** Fault-record kind bit of a NUMA hint fault (the third word is then the frame). */
 const KIND_HINT = 4;
+/** Fault-record kind of a read()'s mark_page_accessed (hint faults are never syscalls). */
+const KIND_MARK = KIND_HINT | 2;
 
 function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number, kind: number): void {
   const store = kind & 1;
@@ -275,8 +417,12 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
   if (e > 0) {
     // Another record of this epoch brought the page in already.
     if (store !== 0) s.frameDirty[e - 1] = 1;
-    if ((kind & 2) !== 0) markAccessed(s.frameAccessed, e - 1, accessTag(s.globalWords[G_EPOCH]));
-    else s.frameYoung[e - 1] |= PTE_YOUNG;
+    if (kind === 2) markPageAccessed(s, page);
+    else if ((kind & 2) === 0) s.frameYoung[e - 1] |= PTE_YOUNG;
+    return;
+  }
+  if (isSwapCachePte(e)) {
+    if (kind !== KIND_READAHEAD) mapSwapCachePage(s, page, swapCacheFrameOf(e), store);
     return;
   }
   const cpuNid = s.machine.cpuNode[cpu];
@@ -296,17 +442,38 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
   const file = page < s.plan.filePages;
   let flags = 0;
   if (e < 0) {
-    const shadow = shadowOfPte(e);
-    if (!file) swapSlotFreed(s, shadowNid(shadow));
-    const refault = workingsetRefault(s, shadow, file, nid);
+    const refault = workingsetRefault(s, shadowOfPte(e), file, nid);
     if ((refault & REFAULT_ACTIVATE) !== 0) flags |= PG_ACTIVE;
     if ((refault & REFAULT_RESTORE) !== 0) flags |= PG_WORKINGSET;
+    // Read back from swap: the page keeps its slot in the swap cache (kernel/swapcache.ts).
+    if (!file) flags |= PG_SWAPCACHE;
   }
-  // A fault maps the page young; read() maps nothing and marks the new page accessed once;
-  // a page read ahead is neither.
-  if (kind === KIND_READAHEAD) mapPage(s, page, frame, nid, flags, 0, 0, 0);
-  else if ((kind & 2) !== 0) mapPage(s, page, frame, nid, flags, 0, store, accessTag(s.globalWords[G_EPOCH]));
+  if (kind === KIND_READAHEAD) {
+    // A page read ahead (or populated) is neither mapped nor accessed; from swap, it waits
+    // unmapped in the swap cache for its own fault.
+    mapPage(s, page, frame, nid, flags, 0, 0, 0);
+    if (!file && e < 0) s.pte[page] = pteOfSwapCache(frame);
+    return;
+  }
+  // A fault maps the page young. read() maps nothing and marks the new page accessed (its
+  // first mark_page_accessed: PG_referenced); write() does not mark it.
+  if (kind === 2) mapPage(s, page, frame, nid, flags | PG_REFERENCED, 0, 0, 0);
+  else if ((kind & 2) !== 0) mapPage(s, page, frame, nid, flags, 0, store, 0);
   else mapPage(s, page, frame, nid, flags, 1, store, 0);
+  if ((flags & PG_SWAPCACHE) !== 0 && (store !== 0 || vmSwapFull(s, nid))) freeSwapOf(s, frame);
+}
+
+/**
+ * do_swap_page() for a page found in the swap cache: map it young. A write fault, or swap more
+ * than half full, drops its slot (should_try_to_free_swap → folio_free_swap).
+ */
+function mapSwapCachePage(s: SimState, page: number, frame: number, store: number): void {
+  s.pte[page] = frame + 1;
+  s.frameYoung[frame] |= PTE_YOUNG;
+  if (store !== 0) s.frameDirty[frame] = 1;
+  if ((s.frameFlags[frame] & PG_SWAPCACHE) !== 0 && (store !== 0 || vmSwapFull(s, frameNode(s, frame)))) {
+    freeSwapOf(s, frame);
+  }
 }
 
 /**

@@ -74,6 +74,7 @@ import {
 } from '../metrics/vmstat.js';
 import { wakeupKswapd } from './kswapd.js';
 import { WMARK_LOW, WMARK_MIN, watermarkOk } from './watermark.js';
+import { isSwapCachePte, pteOfSwapCache } from '../memory/pte.js';
 
 /** Allocation stages of a demotion (M_STEP >>> 16). */
 export const STAGE_PREFERRED = 0;
@@ -142,7 +143,8 @@ export function movePage(
   s.frameYoung[dstFrame] = versionAtLeast(s.params.kernelVersion, '6.1')
     ? s.frameYoung[srcFrame] & PTE_YOUNG
     : PTE_OLD;
-  s.pte[page] = dstFrame + 1;
+  // An unmapped swap-cache page (read ahead) moves in the swap cache and stays unmapped.
+  s.pte[page] = isSwapCachePte(s.pte[page]) ? pteOfSwapCache(dstFrame) : dstFrame + 1;
   lruAddHead(s, dstNid, lruOf(flags), dstFrame);
   const w = dstNid * NODE_WORDS;
   s.nodeWords[w + ((flags & PG_SWAPBACKED) !== 0 ? W_ANON_PAGES : W_FILE_PAGES)]++;

@@ -80,6 +80,7 @@ describe('defaults', () => {
         watermark_scale_factor: 10,
         min_free_kbytes: 'auto',
         swappiness: 60,
+        page_cluster: 3,
         ...NUMA_BALANCING_DEFAULTS,
       },
       storage: {

@@ -124,7 +124,7 @@ export function assertSound(sim: Simulation): void {
 }
 
 import { acksStep, migratePhase, reclaimPhase, routeStep, settlePhase } from '../../src/engine/phases.js';
-import { handleHintFault, handleMiss, placeFaults } from '../../src/kernel/fault.js';
+import { handleHintFault, handleMiss, handleReadAccess, placeFaults } from '../../src/kernel/fault.js';
 import { refreshSwapView } from '../../src/kernel/swap.js';
 
 /** The reclaim → route → migrate rounds → settle part of an epoch, for every node. Returns rounds. */
@@ -161,6 +161,22 @@ export function touch(sim: Simulation, cpu: number, pages: readonly number[], ki
   sim.s.faultHash.fill(0);
   for (let c = 0; c < sim.s.layout.cpus; c++) sim.s.cpuWords[c * CPU_WORDS + C_HASH_USED] = 0;
   return ns;
+}
+
+/**
+ * CPU `cpu` read()s each present page of `pages` whose flags the access loop hands to
+ * handleReadAccess (not both referenced and active), then the place step applies the calls.
+ */
+export function readPresent(sim: Simulation, cpu: number, pages: readonly number[]): void {
+  const nid = sim.s.machine.cpuNode[cpu];
+  for (const page of pages) {
+    const e = sim.s.pte[page];
+    if (e <= 0 || (sim.s.frameFlags[e - 1] & 3) === 3) continue;
+    if (handleReadAccess(sim.s, cpu, nid, page) < 0) throw new Error('fault queue full');
+  }
+  placeFaults(sim.s, sim.ctx);
+  sim.s.faultHash.fill(0);
+  for (let c = 0; c < sim.s.layout.cpus; c++) sim.s.cpuWords[c * CPU_WORDS + C_HASH_USED] = 0;
 }
 
 /**

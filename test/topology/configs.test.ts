@@ -46,6 +46,7 @@ describe.each(Object.entries(files))('%s', (path, expected) => {
       watermark_scale_factor: 10,
       min_free_kbytes: 'auto',
       swappiness: 60,
+      page_cluster: 3,
       ...NUMA_BALANCING_DEFAULTS,
     });
   });
