@@ -14,7 +14,11 @@ import { topologyCommand } from './topology-command.js';
 import { validateCommand } from './validate-command.js';
 import { runEntry } from './variants-command.js';
 import { traceConvertCommand, traceInfoCommand } from './trace-command.js';
+import { IMPORT_FORMATS, type ImportFormat } from '../trace/import/index.js';
 import { TraceError } from '../workload/trace/errors.js';
+import { resolveConfigArg } from '../config/bundled.js';
+import { configsCommand } from './configs-command.js';
+import { DEFAULT_TIME, SLURM_MAX_ARRAY_SIZE } from '../sweep/slurm.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -37,6 +41,12 @@ const JOBS_HELP =
   'experiments run at once, one pool thread each (default: one per core, fewer if memory is short)';
 const RECYCLE_HELP =
   "reuse pool threads across experiments instead of a fresh thread per experiment (V8 runs the access loop ~2x slower in a thread's second simulation)";
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer >= 1.');
+  return n;
+}
 
 function parseSeed(value: string): number {
   const n = Number(value);
@@ -63,7 +73,10 @@ function buildProgram(result: { code: number }): Command {
     .description(
       'run an experiment and print its vmstat counters, per-node occupancy and score; a config with variants: runs them side by side',
     )
-    .argument('[config]', 'experiment YAML (e.g. configs/experiments/quickstart.yaml)')
+    .argument(
+      '[config]',
+      'experiment YAML, or a bundled config by name (`tiersim configs` lists them), e.g. quickstart',
+    )
     .option('-o, --out <dir>', 'write result.json, vmstat, series.csv and per-node sysfs files into <dir>')
     .option('--seed <n>', 'root seed of every random stream (same as --set run.seed=<n>)', parseSeed)
     .option('--set <path=value>', SET_HELP, collect, [])
@@ -125,10 +138,13 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
         },
         command: Command,
       ) => {
-        result.code = await runEntry(config, {
-          ...opts,
-          threadsGiven: command.getOptionValueSource('threads') === 'cli',
-        });
+        result.code = await runEntry(
+          config === undefined ? undefined : resolveConfigArg(config, 'experiments'),
+          {
+            ...opts,
+            threadsGiven: command.getOptionValueSource('threads') === 'cli',
+          },
+        );
       },
     );
 
@@ -137,7 +153,10 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
     .description(
       'run every point of a sweep (grid x zip x seeds over config keys) on a pool of threads; resumable',
     )
-    .argument('<config>', 'experiment YAML with a sweep: section (e.g. configs/sweeps/quickstart-dram.yaml)')
+    .argument(
+      '<config>',
+      'experiment YAML with a sweep: section, or a bundled sweep by name (e.g. quickstart-dram)',
+    )
     .option('-o, --out <dir>', 'sweep directory: manifest.json, points/N/, summary.csv, summary.json')
     .option('-j, --jobs <n>', JOBS_HELP, parseJobs)
     .option(
@@ -147,6 +166,25 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
       [],
     )
     .option('--index <n>', 'run only point <n>, on this thread (one Slurm array task)', parseIndex)
+    .option(
+      '--task <t>',
+      'run only the points of array task <t>: t*K .. t*K+K-1 with K = --points-per-task (a Slurm array task of a large sweep)',
+      parseIndex,
+    )
+    .option(
+      '--points-per-task <k>',
+      `points per array task (with --task, and --emit slurm; default for --emit: as few as keep the array within --max-array-size)`,
+      parsePositive,
+    )
+    .option(
+      '--time <limit>',
+      `--emit slurm: each task's time limit, in sbatch's format (default ${DEFAULT_TIME})`,
+    )
+    .option(
+      '--max-array-size <n>',
+      `--emit slurm: the cluster's MaxArraySize (scontrol show config; default ${SLURM_MAX_ARRAY_SIZE})`,
+      parsePositive,
+    )
     .addOption(
       new Option(
         '--emit <kind>',
@@ -179,6 +217,10 @@ skips finished points and reruns failed ones.`,
           jobs?: number;
           set: string[];
           index?: number;
+          task?: number;
+          pointsPerTask?: number;
+          time?: string;
+          maxArraySize?: number;
           emit?: string;
           report: boolean;
           dryRun: boolean;
@@ -186,14 +228,14 @@ skips finished points and reruns failed ones.`,
           quiet: boolean;
         },
       ) => {
-        result.code = await sweepCommand(config, opts);
+        result.code = await sweepCommand(resolveConfigArg(config, 'sweeps'), opts);
       },
     );
 
   program
     .command('merge')
     .description(
-      'build summary.csv, summary.json and the seed-group table from the points a sweep directory holds',
+      'build summary.csv, summary.json and the seed-group table from the points a sweep directory holds; exits 1 listing the failed, interrupted and missing points and the sbatch --array=... line that reruns them',
     )
     .argument('<dir>', 'sweep directory (with manifest.json)')
     .option('--report', 'also write <dir>/report.html', false)
@@ -218,7 +260,7 @@ skips finished points and reruns failed ones.`,
     .description(
       'show what the kernel derives from a machine: numactl -H, memory tiers, demotion targets, zonelists, watermarks',
     )
-    .argument('<config>', 'topology or experiment YAML (e.g. configs/topologies/two-socket-optane.yaml)')
+    .argument('<config>', 'topology or experiment YAML, or a bundled one by name (e.g. two-socket-optane)')
     .option(
       '--json',
       'print {"nodes":[{"id","tier","zonelist","demotion":{"preferred","allowed"},"watermarks":{...}}]} (watermarks in pages)',
@@ -226,7 +268,7 @@ skips finished points and reruns failed ones.`,
     )
     .option('--set <path=value>', SET_HELP, collect, [])
     .action((config: string, opts: { json: boolean; set: string[] }) => {
-      result.code = topologyCommand(config, opts);
+      result.code = topologyCommand(resolveConfigArg(config, 'topologies'), opts);
     });
 
   program
@@ -237,7 +279,15 @@ skips finished points and reruns failed ones.`,
     .argument('<config>', 'topology or experiment YAML')
     .option('--set <path=value>', SET_HELP, collect, [])
     .action((config: string, opts: { set: string[] }) => {
-      result.code = validateCommand(config, opts);
+      result.code = validateCommand(resolveConfigArg(config, 'experiments'), opts);
+    });
+
+  program
+    .command('configs')
+    .description('list the bundled configs: experiments, sweeps and topologies, each runnable by its name')
+    .option('--paths', 'print the absolute path of each file instead of its summary', false)
+    .action((opts: { paths: boolean }) => {
+      result.code = configsCommand(opts);
     });
 
   const trace = program
@@ -248,21 +298,50 @@ skips finished points and reruns failed ones.`,
     .description(
       "convert a trace (valgrind lackey text, or a binary trace) to tiersim's compact binary format; streamed, and OUT is written atomically (nothing on an error)",
     )
-    .argument('<in>', 'lackey output (valgrind --tool=lackey --trace-mem=yes --log-file=IN PROGRAM)')
+    .argument(
+      '<in>',
+      'the input: lackey output (valgrind --tool=lackey --trace-mem=yes --log-file=IN PROGRAM), or as --from says; - for standard input',
+    )
     .argument('<out>', 'binary trace to write (name it *.tstrace so configs recognise it)')
-    .option('--page-size <size>', 'page size hint stored in the header (default 4KiB)')
+    .option(
+      '--page-size <size>',
+      'page size hint stored in the header; --from damon: the page stride of the replay (default 4KiB)',
+    )
+    .addOption(
+      new Option(
+        '--from <format>',
+        "the input's format: lackey (valgrind; default, a binary trace is told by its magic), perf (perf script samples with data addresses), pin (pinatrace), damon (damo record)",
+      ).choices(IMPORT_FORMATS),
+    )
+    .option(
+      '--period-unit <n>',
+      '--from perf: the sample period one record stands for (default: the smallest period in the file)',
+      parsePositive,
+    )
     .option('-q, --quiet', 'no summary and no progress bar', false)
     .addHelpText(
       'after',
       `
+Inputs may be gzip-compressed, and - (standard input), a pipe or <(...) are read without seeking.
+
 Examples:
   valgrind --tool=lackey --trace-mem=yes --log-file=ls.lackey ls /
   tiersim trace convert ls.lackey ls.tstrace
-  tiersim trace info ls.tstrace`,
+  tiersim trace info ls.tstrace
+  perf mem record -o perf.data ./prog && perf script -i perf.data -F event,period,addr > prog.perf
+  tiersim trace convert --from perf prog.perf prog.tstrace
+  pin -t obj-intel64/pinatrace.so -- ./prog && tiersim trace convert --from pin pinatrace.out prog.tstrace
+  damo record -o damon.json --output_type json ./prog && tiersim trace convert --from damon damon.json prog.tstrace`,
     )
-    .action((input: string, output: string, opts: { pageSize?: string; quiet: boolean }) => {
-      result.code = traceConvertCommand(input, output, opts);
-    });
+    .action(
+      (
+        input: string,
+        output: string,
+        opts: { pageSize?: string; from?: ImportFormat; periodUnit?: number; quiet: boolean },
+      ) => {
+        result.code = traceConvertCommand(input, output, opts);
+      },
+    );
   trace
     .command('info')
     .description('print record counts, load/store mix, address range and distinct pages of a trace')

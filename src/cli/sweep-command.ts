@@ -13,8 +13,14 @@ import { writeFileAtomic } from '../report/write.js';
 import { formatCount, renderTable } from '../report/table.js';
 import { planExperiments, type ExperimentPlan } from '../sweep/plan.js';
 import { experimentBytes, threadBudget } from '../sweep/pool.js';
-import { slurmScript } from '../sweep/slurm.js';
-import { ensureManifest, manifestOf, SweepDirError } from '../sweep/sweep-dir.js';
+import {
+  arrayLayout,
+  DEFAULT_TIME,
+  SLURM_MAX_ARRAY_SIZE,
+  slurmScript,
+  writeArrayLayout,
+} from '../sweep/slurm.js';
+import { ensureManifest, manifestOf, readPointIndex, SweepDirError } from '../sweep/sweep-dir.js';
 import { runSweep, type SweepReport } from '../sweep/sweep.js';
 import { seedGroupTable } from '../sweep/tables.js';
 import { writeSweepReport } from '../sweep/report-files.js';
@@ -26,7 +32,13 @@ export interface SweepCommandOptions {
   jobs?: number | undefined;
   set: string[];
   index?: number | undefined;
+  /** A Slurm array task's block: points task*pointsPerTask .. +pointsPerTask-1. */
+  task?: number | undefined;
+  pointsPerTask?: number | undefined;
   emit?: string | undefined;
+  /** --emit slurm: the script's --time, and the cluster's MaxArraySize. */
+  time?: string | undefined;
+  maxArraySize?: number | undefined;
   report: boolean;
   dryRun: boolean;
   quiet: boolean;
@@ -34,19 +46,46 @@ export interface SweepCommandOptions {
 }
 
 export async function sweepCommand(file: string, options: SweepCommandOptions): Promise<number> {
-  const plan = planExperiments(file, options.set);
+  const indices = taskIndices(options);
+  if (typeof indices === 'string') return usage(indices);
+  // An array task whose directory has its point index plans only its own points.
+  const partial =
+    indices !== undefined && options.out !== undefined && readPointIndex(options.out, []) !== undefined;
+  const plan = planExperiments(file, options.set, partial ? { only: indices } : {});
   if (options.dryRun) {
     process.stdout.write(pointsTable(plan) + '\n');
     return EXIT_OK;
   }
   if (options.out === undefined) return usage('--out DIR is required (the sweep writes its points there)');
   try {
-    if (options.emit !== undefined) return emitSlurm(plan, options.out, options.quiet);
-    return await run(plan, options.out, options);
+    if (options.emit !== undefined) return emitSlurm(plan, options.out, options);
+    return await run(plan, options.out, options, indices);
   } catch (err) {
     if (err instanceof SweepDirError) return usage(err.message);
     throw err;
   }
+}
+
+/** The points an array task runs (`--index`, or `--task` with `--points-per-task`), or a usage error. */
+function taskIndices(o: SweepCommandOptions): number[] | string | undefined {
+  if (o.task !== undefined && o.index !== undefined)
+    return '--index and --task are exclusive (a task is a block of points)';
+  if (o.pointsPerTask !== undefined && o.task === undefined && o.emit === undefined) {
+    return '--points-per-task goes with --task (an array task) or --emit slurm';
+  }
+  if (o.index !== undefined) return [o.index];
+  if (o.task === undefined) return undefined;
+  const k = o.pointsPerTask ?? 1;
+  return Array.from({ length: k }, (_, i) => o.task! * k + i);
+}
+
+/**
+ * The last task's block may run past the end of the sweep: those indices are dropped. A block
+ * wholly past the end is kept, for runSweep to report as out of range.
+ */
+function inRange(indices: number[], total: number): number[] {
+  const kept = indices.filter((i) => i < total);
+  return kept.length > 0 ? kept : indices;
 }
 
 function usage(message: string): number {
@@ -58,33 +97,45 @@ function largestBytes(plan: ExperimentPlan): number {
   return Math.max(...plan.points.map((p) => experimentBytes(p.config)));
 }
 
-async function run(plan: ExperimentPlan, out: string, options: SweepCommandOptions): Promise<number> {
+async function run(
+  plan: ExperimentPlan,
+  out: string,
+  options: SweepCommandOptions,
+  indices: number[] | undefined,
+): Promise<number> {
   const budget = threadBudget(plan.points.length, largestBytes(plan));
   const jobs = options.jobs ?? budget.jobs;
   const say = (s: string) => {
     if (!options.quiet) process.stdout.write(s + '\n');
   };
   let interrupted = false;
-  const onSigint = () => {
+  let signal: string | undefined;
+  const onSigint = (name: NodeJS.Signals) => {
     interrupted = true;
+    signal ??= name;
   };
+  // SIGTERM: what Slurm sends at a task's time limit (--signal) and on scancel.
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   const showBar = progressWanted(options.quiet);
   let latest = { settled: 0, failed: 0, running: 0, total: 0 };
   let progress: Progress | undefined;
   const where =
-    options.index === undefined
+    indices === undefined
       ? `on ${jobs} thread(s) (${options.jobs === undefined ? budget.reason : '--jobs'}${options.recycle ? ', a fresh thread per point' : ', threads reused'})`
-      : `point ${options.index}, on this thread`;
-  say(`tiersim sweep ${plan.file}: ${plan.points.length} point(s) ${where} -> ${out}`);
+      : options.task === undefined
+        ? `point ${options.index}, on this thread`
+        : `task ${options.task}: points ${plan.points.map((p) => p.index).join(', ')}`;
+  say(`tiersim sweep ${plan.file}: ${plan.total} point(s) ${where} -> ${out}`);
   let report: SweepReport;
   try {
     report = await runSweep(plan, {
       out,
       jobs,
       recycle: options.recycle,
-      index: options.index,
+      indices: indices === undefined ? undefined : inRange(indices, plan.total),
       shouldStop: () => interrupted,
+      stopSignal: () => signal,
       onProgress: (p) => {
         latest = p;
         progress ??= new Progress({
@@ -112,9 +163,10 @@ async function run(plan: ExperimentPlan, out: string, options: SweepCommandOptio
   } finally {
     progress?.stop();
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
   printOutcome(report, plan, out, options.quiet);
-  if (options.report && options.index === undefined) {
+  if (options.report && indices === undefined) {
     const file = await writeSweepReport(out);
     say(`report: ${file}`);
   }
@@ -145,24 +197,33 @@ function printOutcome(report: SweepReport, plan: ExperimentPlan, out: string, qu
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-function emitSlurm(plan: ExperimentPlan, out: string, quiet: boolean): number {
+function emitSlurm(plan: ExperimentPlan, out: string, options: SweepCommandOptions): number {
   const abs = path.resolve(out);
+  const layout = arrayLayout(plan.total, options.pointsPerTask, options.maxArraySize ?? SLURM_MAX_ARRAY_SIZE);
+  if (typeof layout === 'string') return usage(layout);
   ensureManifest(out, manifestOf(plan));
   mkdirSync(path.join(abs, 'slurm'), { recursive: true });
   const script = slurmScript({
-    config: path.resolve(plan.file),
+    // As given: the script changes to this directory first, so the results name the config as
+    // a local sweep of the same command does.
+    config: plan.file,
     out: abs,
     set: plan.set,
-    points: plan.points.length,
+    points: plan.total,
+    pointsPerTask: layout.pointsPerTask,
+    tasks: layout.tasks,
+    time: options.time ?? DEFAULT_TIME,
     largestBytes: largestBytes(plan),
     cwd: process.cwd(),
     jobName: `tiersim-${path.basename(plan.file).replace(/\.ya?ml$/, '')}`,
   });
   const file = path.join(out, 'sweep.sbatch');
   writeFileAtomic(file, script);
-  if (!quiet) {
+  writeArrayLayout(abs, layout);
+  if (!options.quiet) {
+    const per = layout.pointsPerTask === 1 ? 'one point each' : `${layout.pointsPerTask} points each`;
     process.stdout.write(
-      `wrote ${file}: a Slurm job array of ${plan.points.length} task(s), one point each\n  submit:  sbatch ${file}\n  tables:  tiersim merge ${out}\n`,
+      `wrote ${file}: a Slurm job array of ${layout.tasks} task(s), ${per}\n  submit:  sbatch ${file}\n  tables:  tiersim merge ${out}\n`,
     );
   }
   return EXIT_OK;

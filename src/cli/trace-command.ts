@@ -8,14 +8,19 @@
 import { statSync } from 'node:fs';
 import { formatBytes, parseSize } from '../config/units.js';
 import { TraceError } from '../workload/trace/errors.js';
-import { sniffFormat, type TraceFormat } from '../workload/trace/format.js';
+import type { TraceFormat } from '../workload/trace/format.js';
 import { traceInfo, type TraceInfo } from '../workload/trace/info.js';
+import { openablePath } from '../workload/trace/source.js';
+import { importTrace, type ImportFormat } from '../trace/import/index.js';
 import { convertTrace } from '../workload/trace/writer.js';
 import { Progress, progressWanted } from './progress.js';
 import { EXIT_CONFIG, EXIT_OK } from './run-command.js';
 
 export interface ConvertCommandOptions {
   pageSize?: string | undefined;
+  /** The input's format: lackey (default; a binary trace is told by its magic), perf, pin, damon. */
+  from?: ImportFormat | undefined;
+  periodUnit?: number | undefined;
   quiet: boolean;
 }
 
@@ -42,6 +47,16 @@ export function parsePageSize(text: string | undefined): number | undefined {
 export function traceConvertCommand(input: string, output: string, options: ConvertCommandOptions): number {
   try {
     const pageSizeHint = parsePageSize(options.pageSize) ?? 4096;
+    if (options.from !== undefined && options.from !== 'lackey') {
+      const r = importTrace(options.from, input, output, { pageSizeHint, periodUnit: options.periodUnit });
+      if (!options.quiet) {
+        const skipped = r.skipped > 0 ? `, ${count(r.skipped)} without a user-space address skipped` : '';
+        process.stdout.write(
+          `${input} (${options.from}) -> ${output}: ${count(r.items)} ${ITEMS[options.from]}${skipped} -> ${count(r.records)} records, ${count(r.bytesOut)} bytes\n  ${r.note}\n`,
+        );
+      }
+      return EXIT_OK;
+    }
     const total = inputSize(input);
     const progress = new Progress({
       enabled: progressWanted(options.quiet),
@@ -77,7 +92,7 @@ export function traceInfoCommand(file: string, options: InfoCommandOptions): num
   try {
     const pageSize = parsePageSize(options.pageSize);
     const total = inputSize(file);
-    const format = options.format ?? sniffFormat(file);
+    const format = options.format ?? 'auto';
     const progress = new Progress({
       enabled: progressWanted(options.quiet || options.json),
       total,
@@ -100,9 +115,12 @@ export function traceInfoCommand(file: string, options: InfoCommandOptions): num
   }
 }
 
+const ITEMS = { perf: 'samples', pin: 'accesses', damon: 'region snapshots' } as const;
+
+/** The input's size for the progress bar (0 for a stream: the bar then shows bytes only). */
 function inputSize(file: string): number {
   try {
-    return statSync(file).size;
+    return statSync(openablePath(file)).size;
   } catch (err) {
     throw new TraceError(file, `cannot read the trace: ${(err as Error).message}`);
   }
@@ -122,7 +140,7 @@ export function formatInfo(info: TraceInfo): string {
   const hex = (n: number | null) => (n === null ? '-' : `0x${n.toString(16)}`);
   const hint = info.format === 'tiersim' ? `, page size hint ${formatBytes(info.pageSizeHint)}` : '';
   return [
-    `${info.file}: ${info.format} trace, ${formatBytes(info.bytes)}${hint}`,
+    `${info.file}: ${info.format} trace, ${formatBytes(info.bytes)}${info.gzip ? ' gzip-compressed' : ''}${hint}`,
     `  records         ${count(info.records)}  (I ${count(k.I)}, L ${count(k.L)}, S ${count(k.S)}, M ${count(k.M)})`,
     `  loads / stores  ${count(info.loads)} / ${count(info.stores)}  (${share(info.loads, ops)} / ${share(info.stores, ops)}; M counts as both)`,
     `  accesses        ${count(info.accesses)} when replayed with ${formatBytes(info.pageSize)} pages (one per page touched; M = load + store)`,

@@ -15,7 +15,7 @@ export function validateCommand(file: string, options: { set: string[] }): numbe
   const lines = [`${file}: valid`];
   if (config.description !== undefined) lines.push(`  ${config.description}`);
   lines.push(
-    `  machine: ${machine.nodes.length} nodes, ${machine.cpuNode.length} CPUs, ${formatBytes(memory)}; kernel ${config.kernel.version}, demotion ${config.kernel.demotion_enabled ? 'enabled' : 'disabled'}`,
+    `  machine: ${machine.nodes.length} nodes, ${machine.cpuNode.length} CPUs, ${formatBytes(memory)}; kernel ${config.kernel.version}, demotion ${config.kernel.demotion_enabled ? 'enabled' : 'disabled'}${config.kernel.lru_gen?.enabled === true ? ', multi-gen LRU' : ''}`,
   );
   const workload = config.workload;
   if (workload === undefined) {

@@ -17,7 +17,8 @@ import type { Config } from './schema.js';
 import { SourceMap, mergeNodes, toPlain } from './source-map.js';
 import type { LEntry, LNode } from './source-map.js';
 import { validateSemantics } from './validate.js';
-import { resolveTraceFiles } from '../workload/trace/resolve.js';
+import { fileContentHash } from '../workload/trace/content-hash.js';
+import { isStream, resolveTraceFiles } from '../workload/trace/resolve.js';
 import { parseYaml } from './yaml-source.js';
 
 export interface LoadOptions {
@@ -95,10 +96,12 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
     throw new ConfigError(issuesToProblems(parsed.error.issues, raw, ConfigSchema, sourceMap));
   const semantic = validateSemantics(parsed.data, sourceMap);
   if (semantic.length > 0) throw new ConfigError(semantic);
-  // The hash is of the config as written: trace paths are made absolute below.
-  const hash = configHash(parsed.data);
+  // The hash is of the config as written (trace paths are made absolute below), and of the
+  // content of the traces it replays: an edited trace is another experiment.
+  const writtenHash = configHash(parsed.data);
   const traces = resolveTraceFiles(parsed.data, sourceMap);
   if (traces.length > 0) throw new ConfigError(traces);
+  const hash = withTraceContent(writtenHash, parsed.data);
 
   return {
     config: parsed.data,
@@ -108,6 +111,25 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
     locate: (p) => sourceMap.locate(p),
     sourceMap,
   };
+}
+
+/**
+ * A config hash extended with the sha256 of each trace file it replays (in region order); the
+ * hash itself when it replays none, so configs without traces keep their hash.
+ */
+function withTraceContent(hash: string, config: Config): string {
+  const contents: string[] = [];
+  for (const task of config.workload?.tasks ?? []) {
+    for (const region of task.regions) {
+      const p = region.pattern;
+      if (p.type !== 'trace') continue;
+      contents.push(isStream(p.file) ? `stream:${p.file}` : fileContentHash(p.file));
+    }
+  }
+  if (contents.length === 0) return hash;
+  return createHash('sha256')
+    .update(`${hash}\ntraces:${contents.join(',')}`)
+    .digest('hex');
 }
 
 /** sha256 hex of the canonical JSON of a resolved config. */

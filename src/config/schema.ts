@@ -152,7 +152,7 @@ export const TopologySchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 
 /** Kernel versions tiersim models, oldest first (comparisons use this order). */
-export const KERNEL_VERSIONS = ['5.15', '5.18', '6.0', '6.1'] as const;
+export const KERNEL_VERSIONS = ['5.15', '5.18', '6.0', '6.1', '6.6', '6.12'] as const;
 
 const ms = (what: string, dflt: number) =>
   z.int().min(0).describe(`${what} Unit: ms. Default: ${dflt}.`).default(dflt);
@@ -171,7 +171,7 @@ const kernelVersion = z.union([
 export const KernelSchema = z.strictObject({
   version: kernelVersion
     .describe(
-      'Kernel to model. Demotion targets: node_demotion[] passes, one unshared target (5.15, 5.18, 6.0) or memory tiers with preferred + allowed targets (6.1). NUMA balancing tiering mode (numa_balancing 2) exists from 5.18; 5.18 promotes every hint-faulted slow page, 6.0+ adds hot-page selection, rate limit and threshold adjustment. Default: 6.1.',
+      'Kernel to model. Demotion targets: node_demotion[] passes, one unshared target (5.15, 5.18, 6.0) or memory tiers with preferred + allowed targets (6.1, 6.6, 6.12). NUMA balancing tiering mode (numa_balancing 2) exists from 5.18; 5.18 and 6.0 promote a hint-faulted slow page through the ordinary two-stage filter (the previous hint fault came from the same node), 6.1+ selects hot pages by hint-fault latency with a rate limit and threshold adjustment. 6.6 and 6.12 are 6.1 plus the tiering changes listed in docs/kernel-versions.md. Default: 6.1.',
     )
     .default('6.1'),
   numa_balancing: z
@@ -185,7 +185,7 @@ export const KernelSchema = z.strictObject({
   numa_balancing_scan_delay_ms: ms("Delay before a task's first NUMA scan.", 1000),
   numa_balancing_scan_period_min_ms: ms('Shortest scan period (for the whole address space).', 1000),
   numa_balancing_scan_period_max_ms: ms(
-    'Longest scan period; also the hot-threshold adjustment period (6.0+).',
+    'Longest scan period (for the whole address space); also the hot-threshold adjustment period (6.1+).',
     60000,
   ),
   numa_balancing_scan_size_mb: z
@@ -194,14 +194,14 @@ export const KernelSchema = z.strictObject({
     .describe('Address space armed per scan. Unit: MiB. Default: 256.')
     .default(256),
   numa_balancing_hot_threshold_ms: ms(
-    'Hot-page threshold of 6.0+ (debugfs hot_threshold_ms): a slow page whose hint fault comes this long after its scan is not promoted.',
+    'Hot-page threshold of 6.1+ (debugfs numa_balancing/hot_threshold_ms): a slow page whose hint fault comes this long after its scan is not promoted.',
     1000,
   ),
   numa_balancing_promote_rate_limit_MBps: z
     .int()
     .min(0)
     .describe(
-      'kernel.numa_balancing_promote_rate_limit_MBps (6.0+): promotion candidates per second per node. Unit: MB/s. Default: 65536 (effectively unlimited).',
+      'kernel.numa_balancing_promote_rate_limit_MBps (6.1+): promotion candidates per second per node. Unit: MB/s. Default: 65536 (effectively unlimited).',
     )
     .default(65536),
   promotion_patches: z
@@ -210,7 +210,7 @@ export const KernelSchema = z.strictObject({
     .max(3)
     .optional()
     .describe(
-      "tiersim extension, for Huang Ying's 6.0 table: how many patches of the 6.0 'memory tiering: hot page selection' series apply: 0 = 5.18 behaviour (promote every hint-faulted slow page), 1 = hot-page selection, 2 = + rate limit, 3 = + threshold adjustment. Default: 0 for 5.18, 3 for 6.0 and later.",
+      "tiersim extension, for Huang Ying's table: how many patches of the 'memory tiering: hot page selection' series (merged in 6.1) apply on a 6.1+ kernel: 0 = without the series (5.18/6.0 behaviour: a hint-faulted slow page goes through the two-stage filter), 1 = hot-page selection, 2 = + rate limit, 3 = + threshold adjustment. Default: 0 for 5.18 and 6.0, 3 for 6.1 and later.",
     ),
   demotion_enabled: z
     .boolean()
@@ -242,6 +242,21 @@ export const KernelSchema = z.strictObject({
       'vm.page-cluster: swap-in readahead reads up to 2^page_cluster pages around a swap fault (the VMA-based readahead caps it at 2^5). 0 turns swap readahead off. Default: 3 (8 pages).',
     )
     .default(3),
+  lru_gen: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .describe(
+          '/sys/kernel/mm/lru_gen/enabled: reclaim with the multi-gen LRU (CONFIG_LRU_GEN, 6.1+) instead of the active/inactive lists. Distribution kernels build with CONFIG_LRU_GEN_ENABLED=y (on); tiersim keeps the classic LRU unless told. Default: false.',
+        )
+        .default(false),
+      min_ttl_ms: ms(
+        '/sys/kernel/mm/lru_gen/min_ttl_ms: protect the working set of the last N ms; when every generation is younger, the kernel OOM-kills (tiersim counts tiersim_alloc_fail).',
+        0,
+      ),
+    })
+    .optional()
+    .describe('The multi-gen LRU (6.1+ only: 5.15-6.0 have no lru_gen). Default: absent (off).'),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -350,6 +365,28 @@ export const RunSchema = z.strictObject({
 // Workload
 // ---------------------------------------------------------------------------------------------
 
+/** One step of a `phases` pattern: passes over a page range of the region, in page order. */
+export const PhaseStepSchema = z.strictObject({
+  start: z
+    .int()
+    .min(0)
+    .describe('First page of the range, counted from the start of the region. Unit: pages. Default: 0.')
+    .default(0),
+  end: z
+    .int()
+    .min(1)
+    .optional()
+    .describe('Page after the last of the range (end > start). Unit: pages. Default: the end of the region.'),
+  passes: z.int().min(1).describe('Passes over the range, each from start to end. Default: 1.').default(1),
+  duration: Duration.optional().describe(
+    "Instead of `passes`: repeat passes until this much simulated time has passed since the step began, checked at the end of each pass (a program's `while (now - t0 < T)` loop around its pass). Unit: ns. Default: none.",
+  ),
+  store: z
+    .boolean()
+    .describe('Each access of the step is a store (dirties the page); otherwise a load. Default: false.')
+    .default(false),
+});
+
 export const PatternSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('uniform').describe('Every page of the region equally likely.') }),
   z.strictObject({
@@ -385,6 +422,43 @@ export const PatternSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('sequential').describe('Pages in order, wrapping around at the end of the region.'),
     stride: z.int().min(1).describe('Pages advanced per access. Default: 1.').default(1),
+  }),
+  z.strictObject({
+    type: z
+      .literal('phases')
+      .describe(
+        "A program of steps run in order by each of the task's CPUs, as a benchmark's phases (fill, re-read passes, a timed hot loop): each step walks a page range of the region in page order. The region's write_fraction is not used (each step says whether it stores). After the last step the CPU idles (the program has ended) unless `loop_from` says where to start again.",
+      ),
+    steps: z.array(PhaseStepSchema).min(1).max(64).describe('The steps, run in order.'),
+    loop_from: z
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        'After the last step, start again at this step (index into steps). Default: none (the CPU idles).',
+      ),
+  }),
+  z.strictObject({
+    type: z
+      .literal('splitmix_zipfian')
+      .describe(
+        "The page sequence of the Linux calibration workloads (wl_file.c): a splitmix64 stream started at `seed`, u = top 53 bits / 2^53, rank = first r with cdf[r] >= u for Zipf(theta) over the region's pages (cdf summed left to right in double), page = rank * scatter mod pages. `count` accesses, then the CPU idles. The sequence is computed when the run starts (4 bytes per access).",
+      ),
+    theta: z.number().gt(0).lt(1).describe('Skew, 0 < theta < 1. No default.'),
+    seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Initial splitmix64 state. No default.'),
+    count: z
+      .int()
+      .min(1)
+      .max(1 << 27)
+      .describe('Accesses in the sequence; the CPU idles after the last. No default.'),
+    scatter: z
+      .int()
+      .min(1)
+      .max(2 ** 32 - 1)
+      .describe(
+        'Odd multiplier mapping rank to page (a permutation when the region has a power-of-two number of pages). Default: 0x9E3779B1 (2654435761), as wl_file.c.',
+      )
+      .default(0x9e3779b1),
   }),
   z.strictObject({
     type: z
@@ -436,6 +510,12 @@ export const RegionSchema = z.strictObject({
       'How a file region is accessed: through a mapping (mmap) or read() into the page cache. Default: mmap.',
     )
     .default('mmap'),
+  advice: z
+    .enum(['normal', 'random', 'sequential'])
+    .describe(
+      'madvise (mmap) / posix_fadvise (read()) advice for a file region: normal (readahead of sequential read() misses; mmap read-around of read_ahead_kb centred on a major fault, until the file misses more than MMAP_LOTSAMISS times), random (MADV_RANDOM / POSIX_FADV_RANDOM: one page per miss, no readahead or read-around), sequential (read(): readahead window up to twice read_ahead_kb; mmap: read_ahead_kb forward from the fault). Default: normal.',
+    )
+    .default('normal'),
   weight: z
     .number()
     .gt(0)
@@ -467,6 +547,12 @@ export const PolicySchema = z.strictObject({
   nodes: z
     .array(z.int().min(0))
     .describe('Node list of bind, preferred (one node) and interleave.')
+    .default([]),
+  flags: z
+    .array(z.enum(['numa_balancing']))
+    .describe(
+      'Mode flags of set_mempolicy: numa_balancing = MPOL_F_NUMA_BALANCING (bind only, as 5.15-6.12 accept it for MPOL_BIND; 6.10+ also for preferred_many, which tiersim does not model): the bound pages are scanned and hint-faulted by NUMA balancing and may move between the bind nodes (promotion in tiering mode). Without it only the default policy is scanned (MPOL_F_MOF). Default: none.',
+    )
     .default([]),
 });
 
@@ -633,6 +719,7 @@ export type WorkloadConfig = NonNullable<Config['workload']>;
 export type TaskConfig = WorkloadConfig['tasks'][number];
 export type RegionConfig = TaskConfig['regions'][number];
 export type PatternConfig = RegionConfig['pattern'];
+export type PhaseStepConfig = z.infer<typeof PhaseStepSchema>;
 export type PgbenchConfig = NonNullable<TaskConfig['pgbench']>;
 export type PolicyConfig = TaskConfig['policy'];
 export type ActionConfig = WorkloadConfig['actions'][number];

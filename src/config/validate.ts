@@ -15,6 +15,7 @@ import {
 } from './schema.js';
 import type { ConfigLocator } from './source-map.js';
 import { formatBytes, formatDuration } from './units.js';
+import { MAX_STEP_ACCESSES } from '../workload/phases.js';
 
 /** Every semantic problem of `config`, in check order (topology, run, workload). */
 export function validateSemantics(config: Config, locator: ConfigLocator): ConfigProblem[] {
@@ -188,11 +189,18 @@ function checkKernel(config: Config, out: Problems): void {
       `NUMA_BALANCING_MEMORY_TIERING (2) needs kernel 5.18 or later; kernel.version is ${k.version}`,
     );
   }
-  if (k.promotion_patches !== undefined && k.promotion_patches > 0 && !versionAtLeast(k.version, '6.0')) {
+  if (k.lru_gen !== undefined && !versionAtLeast(k.version, '6.1')) {
+    out.add(
+      'INCONSISTENT',
+      'kernel.lru_gen',
+      `the multi-gen LRU (lru_gen) exists from kernel 6.1; kernel.version is ${k.version}`,
+    );
+  }
+  if (k.promotion_patches !== undefined && k.promotion_patches > 0 && !versionAtLeast(k.version, '6.1')) {
     out.add(
       'INCONSISTENT',
       'kernel.promotion_patches',
-      `the hot-page selection series is 6.0 code; kernel.version is ${k.version}`,
+      `the hot-page selection series is 6.1 code (6.0 has none of it); kernel.version is ${k.version}`,
     );
   }
 }
@@ -271,7 +279,10 @@ function checkWorkload(config: Config, workload: WorkloadConfig, out: Problems):
         cpuUser.set(cpu, cpuPath);
       }
     });
-    task.regions.forEach((region, r) => checkRegion(region, `${at}.regions[${r}]`, workload, out));
+    task.regions.forEach((region, r) => {
+      checkRegion(region, `${at}.regions[${r}]`, workload, out);
+      checkProgram(config, task, r, `${at}.regions[${r}]`, out);
+    });
     checkTaskMemory(config, task, at, out);
   });
 
@@ -345,6 +356,14 @@ function checkTaskMemory(config: Config, task: TaskConfig, at: string, out: Prob
       `policy preferred takes one node, received ${nodes.length}`,
     );
   }
+  if (task.policy.flags.includes('numa_balancing') && mode !== 'bind') {
+    // sanitize_mpol_flags(): MPOL_F_NUMA_BALANCING with any other mode is -EINVAL.
+    out.add(
+      'INCONSISTENT',
+      `${at}.policy.flags`,
+      `numa_balancing (MPOL_F_NUMA_BALANCING) is accepted with mode bind only; set_mempolicy fails with EINVAL for ${mode}`,
+    );
+  }
   if (task.cpuset_mems !== undefined) {
     checkNodeList(task.cpuset_mems, `${at}.cpuset_mems`);
     if (task.cpuset_mems.length === 0)
@@ -402,6 +421,50 @@ function checkRegion(region: RegionConfig, at: string, workload: WorkloadConfig,
       'OUT_OF_RANGE',
       `${at}.size`,
       `the region exceeds its file: offset ${formatBytes(region.offset)} + size ${formatBytes(region.size)} > size of file "${file.name}" (${formatBytes(file.size)})`,
+    );
+  }
+}
+
+/** A `phases` program or a `splitmix_zipfian` sequence: alone in its task, ranges inside the region. */
+function checkProgram(config: Config, task: TaskConfig, r: number, at: string, out: Problems): void {
+  const region = task.regions[r];
+  const pattern = region.pattern;
+  if (pattern.type !== 'phases' && pattern.type !== 'splitmix_zipfian') return;
+  if (task.regions.length > 1) {
+    out.add(
+      'INCONSISTENT',
+      `${at}.pattern.type`,
+      `a ${pattern.type} pattern is a whole program: it must be the only region of task "${task.name}" (it has ${task.regions.length})`,
+    );
+  }
+  if (pattern.type !== 'phases') return;
+  const pageSize = config.topology.page_size;
+  const file = config.workload?.files.find((f) => f.name === region.file);
+  const bytes = region.size ?? (file === undefined ? undefined : file.size - region.offset);
+  if (bytes === undefined) return;
+  const pages = Math.max(1, Math.floor(bytes / pageSize));
+  pattern.steps.forEach((step, i) => {
+    const sp = `${at}.pattern.steps[${i}]`;
+    const end = step.end ?? pages;
+    if (end > pages) {
+      out.add('OUT_OF_RANGE', `${sp}.end`, `the region has ${pages} pages, received end ${end}`);
+    } else if (step.start >= end) {
+      out.add('INCONSISTENT', `${sp}.start`, `expected start < end (${end}), received ${step.start}`);
+    } else if (step.duration === undefined && step.passes * (end - step.start) > MAX_STEP_ACCESSES) {
+      out.add('OUT_OF_RANGE', `${sp}.passes`, `passes × pages must stay below 2^40, received ${step.passes}`);
+    }
+    if (step.duration !== undefined && out.locator.has(`${sp}.passes`)) {
+      out.add('INCONSISTENT', `${sp}.passes`, 'a step takes passes or duration, not both');
+    }
+    if (step.duration !== undefined && step.duration <= 0) {
+      out.add('OUT_OF_RANGE', `${sp}.duration`, 'expected a duration > 0');
+    }
+  });
+  if (pattern.loop_from !== undefined && pattern.loop_from >= pattern.steps.length) {
+    out.add(
+      'BAD_REFERENCE',
+      `${at}.pattern.loop_from`,
+      `there are ${pattern.steps.length} steps (indices 0..${pattern.steps.length - 1}), received ${pattern.loop_from}`,
     );
   }
 }

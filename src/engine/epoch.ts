@@ -7,6 +7,7 @@
  */
 import { CPU_WORDS, NODE_WORDS } from '../memory/layout.js';
 import { updateDeviceLoad } from '../kernel/blockdev.js';
+import { chargeKswapdCpu } from '../kernel/kswapd-cpu.js';
 import { updatePromotionGauges } from '../kernel/numa.js';
 import { updateGauges } from '../metrics/gauges.js';
 import { Sampler } from '../metrics/series.js';
@@ -179,6 +180,7 @@ function reclaimPhases(
 function endStep(sim: Simulation, coordinator: Coordinator, epoch: number): void {
   const done = epoch + 1;
   const c = sim.control;
+  chargeKswapdCpu(sim.s, sim.ctx.kswapdCpu);
   updateGauges(sim.s);
   updatePromotionGauges(sim.s);
   updateDeviceLoad(sim.s);

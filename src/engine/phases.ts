@@ -10,6 +10,8 @@ import { placeFaults, populatePages } from '../kernel/fault.js';
 import { migrateRound, routeAcks, routeDemotions } from '../kernel/migrate.js';
 import { refreshSwapView } from '../kernel/swap.js';
 import { kswapdRun, reclaimPages, settleDemotions } from '../kernel/vmscan.js';
+import { kswapdNapsEnd } from '../kernel/kswapd.js';
+import { planKswapdCpu } from '../kernel/kswapd-cpu.js';
 import type { Simulation } from './simulation.js';
 
 export function accessPhase(sim: Simulation, nid: number, epoch: number): void {
@@ -19,8 +21,8 @@ export function accessPhase(sim: Simulation, nid: number, epoch: number): void {
 }
 
 /**
- * Coordinator: timed actions due this epoch, then every queued fault. Returns the index of the
- * next action and whether any kswapd is awake (so the reclaim phases are needed).
+ * Coordinator: timed actions due this epoch, then every queued fault, then the kswapd naps that
+ * end this epoch and the CPU time of the kswapds awake. Returns the index of the next action.
  */
 export function placeStep(sim: Simulation, epoch: number, nextAction: number): number {
   refreshSwapView(sim.s);
@@ -34,6 +36,8 @@ export function placeStep(sim: Simulation, epoch: number, nextAction: number): n
   }
   placeFaults(sim.s, sim.ctx);
   refreshSwapView(sim.s);
+  kswapdNapsEnd(sim.s, (epoch + 1) * sim.spec.params.epochNs);
+  planKswapdCpu(sim.s, sim.ctx.kswapdCpu);
   return i;
 }
 

@@ -93,6 +93,7 @@ export function planSimulation(config: Config): SimulationSpec {
     epochNs: config.run.epoch,
     minorFaultNs: config.costs.minor_fault,
     reclaimScanNs: config.costs.reclaim_scan_per_page,
+    lruGen: params.lruGen,
   });
   const epochs = Math.max(1, Math.ceil(config.run.duration / config.run.epoch));
   const sampleEveryEpochs =

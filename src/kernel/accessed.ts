@@ -16,6 +16,7 @@ import { frameNode } from '../memory/frames.js';
 import { lruAddHead, lruDel } from '../memory/lru.js';
 import type { SimState } from '../memory/state.js';
 import { NR_COUNTERS, PGACTIVATE } from '../metrics/vmstat.js';
+import { folioIncRefs } from './mglru/lrugen.js';
 import { workingsetAgeNonresident } from './workingset.js';
 
 /** folio_mark_accessed() on the page-cache page `page`, if it is still in memory (place step). */
@@ -23,6 +24,11 @@ export function markPageAccessed(s: SimState, page: number): void {
   const e = s.pte[page];
   if (e <= 0) return;
   const frame = e - 1;
+  // With MGLRU on: folio_inc_refs(), never an activation.
+  if (s.layout.lruGen) {
+    folioIncRefs(s, frame);
+    return;
+  }
   const flags = s.frameFlags[frame];
   if ((flags & PG_REFERENCED) === 0) {
     s.frameFlags[frame] = flags | PG_REFERENCED;

@@ -11,7 +11,6 @@
  */
 import {
   PG_ACTIVE,
-  PG_REFERENCED,
   PG_LRU,
   PG_SWAPBACKED,
   PG_SWAPCACHE,
@@ -24,14 +23,14 @@ import {
   CPU_WORDS,
   C_CLOCK,
   C_HASH_USED,
-  C_NEXT_SEQUENTIAL,
-  C_RA_WINDOW,
   NODE_WORDS,
   RING_FAULT,
   W_ANON_PAGES,
   W_FILE_PAGES,
 } from '../memory/layout.js';
 import { lruAddHead } from '../memory/lru.js';
+import { lruGenAddFolio } from './mglru/lrugen.js';
+import { lruGenRefault } from './mglru/workingset.js';
 import { ringOf, type SimState } from '../memory/state.js';
 import {
   NR_COUNTERS,
@@ -55,7 +54,8 @@ import { MPOL_INTERLEAVE, policyZonelist } from './mempolicy.js';
 import { numaHintFault } from './numa.js';
 import { DEV_DISK, DEV_SWAP, countRead, readLatencyNs } from './blockdev.js';
 import { WINDOW_BACK, freeSwapOf, swapRaHit, swapRaWindow, vmSwapFull } from './swapcache.js';
-import { REGION_WORDS, R_FIRST_PAGE, R_PAGES } from '../workload/plan.js';
+import type { RegionPlan } from '../workload/plan.js';
+import { ADVICE_NORMAL, adviceOf, mmapReadaroundWindow, readaheadWindow } from './readahead.js';
 import { isShadowPte, isSwapCachePte, pteOfSwapCache, swapCacheFrameOf } from '../memory/pte.js';
 import type { ReclaimContext } from './vmscan.js';
 import { REFAULT_ACTIVATE, REFAULT_RESTORE, shadowOfPte, workingsetRefault } from './workingset.js';
@@ -71,6 +71,8 @@ const HASH_MULTIPLIER = 0x9e3779b1;
 const HASH_STORE = 1;
 const HASH_SWAPCACHE = 2;
 const HASH_MARKED = 4;
+/** Anon pages: read ahead by this CPU's swap-in this epoch, not yet installed by the place step. */
+const HASH_READ_AHEAD = 4;
 const HASH_SHIFT = 3;
 
 /**
@@ -149,17 +151,23 @@ export function handleMiss(
     }
     return swapInFault(s, cpu, nid, page, kind, slot);
   }
-  const window = (kind & 2) !== 0 ? readaheadWindow(s, cpu, page) : 1;
+  const region = regionOf(s, cpu, page);
+  const advice = region === undefined ? ADVICE_NORMAL : adviceOf(region.advice);
+  const window =
+    (kind & 2) !== 0 ? readaheadWindow(s, cpu, page, advice) : mmapReadaroundWindow(s, cpu, page, advice);
   if (!queueFault(s, cpu, nid, page, kind, window)) return -1;
   hashInsert(s, cpu, slot, page, store);
   // A file page not in the page cache: the CPU waits for the read, which brings in the
-  // not-yet-cached pages of the readahead window in one request.
+  // not-yet-cached pages of the readahead (or read-around) window in one request.
+  const start = page - Math.floor(window / WINDOW_BACK);
+  const stop = start + (window % WINDOW_BACK);
   let pages = 1;
-  for (let q = page + 1; q < page + window; q++) {
-    if (s.pte[q] > 0) continue;
-    pages++;
+  for (let q = start; q < stop; q++) {
+    if (q === page || s.pte[q] > 0) continue;
     const qs = hashFind(s, cpu, q);
-    if (qs < 0) hashInsert(s, cpu, base + (-1 - qs), q, 0);
+    if (qs >= 0) continue;
+    pages++;
+    hashInsert(s, cpu, base + (-1 - qs), q, 0);
   }
   const ns = readLatencyNs(s, DEV_DISK, pages);
   countRead(s, nid, DEV_DISK, pages, ns);
@@ -199,9 +207,9 @@ function swapInFault(
   kind: number,
   slot: number,
 ): number {
-  const region = anonRegionOf(s, cpu, page);
-  const first = region >= 0 ? s.plan.regionTable[region * REGION_WORDS + R_FIRST_PAGE] : page;
-  const end = region >= 0 ? first + s.plan.regionTable[region * REGION_WORDS + R_PAGES] : page + 1;
+  const region = regionOf(s, cpu, page);
+  const first = region === undefined ? page : region.firstPage;
+  const end = region === undefined ? page + 1 : region.firstPage + region.pages;
   const window = swapRaWindow(s, cpu, page, first, end);
   if (!queueFault(s, cpu, nid, page, kind, window)) return -1;
   hashInsert(s, cpu, slot, page, kind & 1);
@@ -212,9 +220,9 @@ function swapInFault(
   for (let q = start; q < stop; q++) {
     if (q === page || !isShadowPte(s.pte[q])) continue;
     const qs = hashFind(s, cpu, q);
-    if (qs >= 0) continue;
+    // Read only what this CPU can remember: the place step installs exactly these pages.
+    if (qs >= 0 || !hashInsert(s, cpu, base + (-1 - qs), q, HASH_SWAPCACHE | HASH_READ_AHEAD)) continue;
     pages++;
-    hashInsert(s, cpu, base + (-1 - qs), q, HASH_SWAPCACHE);
   }
   const row = nid * NR_COUNTERS;
   const ns = readLatencyNs(s, DEV_SWAP, pages);
@@ -228,19 +236,16 @@ function swapInFault(
   return ns;
 }
 
-/** Index in the region table of the anonymous region of CPU `cpu`'s task holding `page`, or -1. */
-function anonRegionOf(s: SimState, cpu: number, page: number): number {
+/** The region of CPU `cpu`'s task that holds `page` (the VMA of the fault), if any. */
+function regionOf(s: SimState, cpu: number, page: number): RegionPlan | undefined {
   const task = s.plan.cpuTask[cpu];
-  if (task < 0) return -1;
-  const t = s.plan.tasks[task];
-  const table = s.plan.regionTable;
-  for (let i = 0; i < t.regions.length; i++) {
-    const r = (t.firstRegion + i) * REGION_WORDS;
-    if (page >= table[r + R_FIRST_PAGE] && page < table[r + R_FIRST_PAGE] + table[r + R_PAGES]) {
-      return t.firstRegion + i;
-    }
+  if (task < 0) return undefined;
+  const regions = s.plan.tasks[task].regions;
+  for (let i = 0; i < regions.length; i++) {
+    const r = regions[i];
+    if (page >= r.firstPage && page < r.firstPage + r.pages) return r;
   }
-  return -1;
+  return undefined;
 }
 
 /**
@@ -293,41 +298,12 @@ export function handleReadAccess(s: SimState, cpu: number, nid: number, page: nu
 }
 
 /** Remember a page this CPU faulted (or read ahead) this epoch, while the hash is under half full. */
-function hashInsert(s: SimState, cpu: number, slot: number, page: number, bits: number): void {
+function hashInsert(s: SimState, cpu: number, slot: number, page: number, bits: number): boolean {
   const cw = cpu * CPU_WORDS;
-  if (s.cpuWords[cw + C_HASH_USED] * 2 >= s.layout.faultHashSize) return;
+  if (s.cpuWords[cw + C_HASH_USED] * 2 >= s.layout.faultHashSize) return false;
   s.faultHash[slot] = (page + 1) * 8 + bits;
   s.cpuWords[cw + C_HASH_USED]++;
-}
-
-/**
- * Readahead of read() misses (ondemand readahead, simplified per CPU stream): a miss right after
- * the previous window of this CPU is sequential and reads a window that starts at 4 pages and
- * doubles up to read_ahead_kb; any other miss reads just its page and resets the window. The
- * window stops at the end of the file. Returns the window length in pages (≥ 1).
- */
-function readaheadWindow(s: SimState, cpu: number, page: number): number {
-  const cw = cpu * CPU_WORDS;
-  const max = s.params.readAheadPages;
-  let window = 0;
-  if (max > 1 && page === s.cpuWords[cw + C_NEXT_SEQUENTIAL]) {
-    window = Math.min(max, Math.max(4, s.cpuWords[cw + C_RA_WINDOW] * 2));
-  }
-  s.cpuWords[cw + C_RA_WINDOW] = window;
-  let length = window > 1 ? window : 1;
-  const fileEnd = fileEndOf(s, page);
-  if (page + length > fileEnd) length = fileEnd - page;
-  s.cpuWords[cw + C_NEXT_SEQUENTIAL] = page + length;
-  return length;
-}
-
-function fileEndOf(s: SimState, page: number): number {
-  const files = s.plan.files;
-  for (let i = 0; i < files.length; i++) {
-    const f = files[i];
-    if (page < f.firstPage + f.pages) return f.firstPage + f.pages;
-  }
-  return page + 1;
+  return true;
 }
 
 function queueFault(
@@ -367,22 +343,28 @@ export function placeFaults(s: SimState, ctx: ReclaimContext): void {
         continue;
       }
       if ((word & KIND_HINT) !== 0) {
-        numaHintFault(s, ctx.policies[s.plan.cpuTask[cpu]], page, cpu, word & 1);
+        numaHintFault(s, ctx.policies[s.plan.cpuTask[cpu]], ctx.scanSpaces, page, cpu, word & 1);
         continue;
       }
       installPage(s, ctx, page, cpu, word & 3);
-      if (page < s.plan.filePages) {
-        // The rest of a readahead window: plain page-cache pages, neither mapped nor accessed.
-        for (let q = page + 1; q < page + window; q++) {
-          if (s.pte[q] <= 0) installPage(s, ctx, q, cpu, KIND_READAHEAD);
-        }
-        continue;
-      }
-      // A swap-in's window: its other swap entries come into the swap cache, unmapped.
+      // The rest of a readahead window: page-cache pages neither mapped nor accessed, or a
+      // swap-in's other swap entries, into the swap cache unmapped.
+      const file = page < s.plan.filePages;
       const start = page - Math.floor(window / WINDOW_BACK);
       const stop = start + (window % WINDOW_BACK);
       for (let q = start; q < stop; q++) {
-        if (q !== page && isShadowPte(s.pte[q])) installPage(s, ctx, q, cpu, KIND_READAHEAD);
+        if (q === page) continue;
+        if (file) {
+          if (s.pte[q] <= 0) installPage(s, ctx, q, cpu, KIND_READAHEAD);
+          continue;
+        }
+        // The pages the access phase read for this window (and counted in swap_ra), once each.
+        const qs = hashFind(s, cpu, q);
+        if (qs < 0) continue;
+        const h = cpu * s.layout.faultHashSize + qs;
+        if ((s.faultHash[h] & HASH_READ_AHEAD) === 0) continue;
+        s.faultHash[h] = s.faultHash[h] & ~HASH_READ_AHEAD;
+        if (isShadowPte(s.pte[q])) installPage(s, ctx, q, cpu, KIND_READAHEAD);
       }
     }
   }
@@ -441,13 +423,22 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
   const nid = frameNode(s, frame);
   const file = page < s.plan.filePages;
   let flags = 0;
+  const inFault = kind !== KIND_READAHEAD && (kind & 2) === 0;
   if (e < 0) {
-    const refault = workingsetRefault(s, shadowOfPte(e), file, nid);
-    if ((refault & REFAULT_ACTIVATE) !== 0) flags |= PG_ACTIVE;
-    if ((refault & REFAULT_RESTORE) !== 0) flags |= PG_WORKINGSET;
+    const shadow = shadowOfPte(e);
+    if (s.layout.lruGen) {
+      flags |= lruGenRefault(s, shadow, file, nid, frame, inFault);
+    } else {
+      const refault = workingsetRefault(s, shadow, file, nid);
+      if ((refault & REFAULT_ACTIVATE) !== 0) flags |= PG_ACTIVE;
+      if ((refault & REFAULT_RESTORE) !== 0) flags |= PG_WORKINGSET;
+    }
     // Read back from swap: the page keeps its slot in the swap cache (kernel/swapcache.ts).
     if (!file) flags |= PG_SWAPCACHE;
   }
+  // folio_add_lru() with MGLRU: a page added in a fault (lru_gen_in_fault) joins the youngest
+  // generation; read() and readahead pages are placed by lru_gen_add_folio's other rules.
+  if (s.layout.lruGen && inFault) flags |= PG_ACTIVE;
   if (kind === KIND_READAHEAD) {
     // A page read ahead (or populated) is neither mapped nor accessed; from swap, it waits
     // unmapped in the swap cache for its own fault.
@@ -456,9 +447,13 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
     return;
   }
   // A fault maps the page young. read() maps nothing and marks the new page accessed (its
-  // first mark_page_accessed: PG_referenced); write() does not mark it.
-  if (kind === 2) mapPage(s, page, frame, nid, flags | PG_REFERENCED, 0, 0, 0);
-  else if ((kind & 2) !== 0) mapPage(s, page, frame, nid, flags, 0, store, 0);
+  // first mark_page_accessed); write() does not mark it.
+  if (kind === 2) {
+    mapPage(s, page, frame, nid, flags, 0, 0, 0);
+    markPageAccessed(s, page);
+    return;
+  }
+  if ((kind & 2) !== 0) mapPage(s, page, frame, nid, flags, 0, store, 0);
   else mapPage(s, page, frame, nid, flags, 1, store, 0);
   if ((flags & PG_SWAPCACHE) !== 0 && (store !== 0 || vmSwapFull(s, nid))) freeSwapOf(s, frame);
 }
@@ -497,7 +492,8 @@ export function mapPage(
   s.frameYoung[frame] = young;
   s.frameDirty[frame] = dirty;
   s.frameAccessed[frame] = accessedMark;
-  lruAddHead(s, nid, lruOf(flags), frame);
+  if (s.layout.lruGen) lruGenAddFolio(s, nid, frame, false);
+  else lruAddHead(s, nid, lruOf(flags), frame);
   s.nodeWords[nid * NODE_WORDS + (file ? W_FILE_PAGES : W_ANON_PAGES)]++;
   s.pte[page] = frame + 1;
 }

@@ -10,9 +10,16 @@
  *   then that node's zonelist;
  * and every zonelist restricted to the task's cpuset.mems. Demotion ignores all of it, as the
  * kernel's does (demotion targets come from the machine, not from the task).
+ *
+ * NUMA balancing follows the policy's flags: MPOL_F_MOF (migrate on fault: vma_policy_mof lets
+ * the scanner arm the VMA, mpol_misplaced may move a faulted page) and MPOL_F_MORON (move the
+ * page towards the faulting CPU's node, through should_numa_migrate_memory). The default policy
+ * has both (preferred_node_policy); bind gets both from MPOL_F_NUMA_BALANCING
+ * (sanitize_mpol_flags); preferred, interleave and bind without the flag have neither, so their
+ * pages are never scanned nor migrated by NUMA balancing.
  */
 import type { Machine } from '../topology/machine.js';
-import type { WorkloadPlan } from '../workload/plan.js';
+import type { TaskPlan, WorkloadPlan } from '../workload/plan.js';
 
 export const MPOL_DEFAULT = 0;
 export const MPOL_BIND = 1;
@@ -27,6 +34,10 @@ export interface TaskPolicy {
   byTarget: number[][];
   /** interleave: the policy's nodes. */
   interleave: number[];
+  /** MPOL_F_MOF and MPOL_F_MORON (always set together here): NUMA balancing may scan and move. */
+  mof: boolean;
+  /** bind: the policy's nodes (mpol_misplaced moves a page only to a faulting node among them). */
+  nodes: number[];
 }
 
 const MODES: Readonly<Record<string, number>> = {
@@ -50,8 +61,20 @@ export function buildTaskPolicies(machine: Machine, plan: WorkloadPlan): TaskPol
       mode === MPOL_PREFERRED || mode === MPOL_INTERLEAVE
         ? task.policy.nodes.map((n) => allowed(machine.zonelists[n]))
         : [];
-    return { mode, byCpuNode, byTarget, interleave: mode === MPOL_INTERLEAVE ? [...task.policy.nodes] : [] };
+    return {
+      mode,
+      byCpuNode,
+      byTarget,
+      interleave: mode === MPOL_INTERLEAVE ? [...task.policy.nodes] : [],
+      mof: policyMof(task.policy),
+      nodes: [...task.policy.nodes],
+    };
   });
+}
+
+/** vma_policy_mof() of a task policy: default, or bind with MPOL_F_NUMA_BALANCING. */
+export function policyMof(policy: TaskPlan['policy']): boolean {
+  return policy.mode === 'default' || (policy.mode === 'bind' && policy.numaBalancing);
 }
 
 /** Index of a page inside its file, or inside its anonymous region (the interleave index). */

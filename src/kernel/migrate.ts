@@ -27,7 +27,7 @@ import {
   lruOf,
 } from '../memory/flags.js';
 import { versionAtLeast } from '../config/schema.js';
-import { giveFrame, takeFrame } from '../memory/frames.js';
+import { frameNode, giveFrame, takeFrame } from '../memory/frames.js';
 import {
   MIGRATE_ABORTED,
   MIGRATE_DONE,
@@ -54,8 +54,10 @@ import {
   W_FILE_PAGES,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
+  W_PROMO_QUEUED,
 } from '../memory/layout.js';
 import { lruAddHead } from '../memory/lru.js';
+import { lruGenAddFolio } from './mglru/lrugen.js';
 import { ringOf, type SimState } from '../memory/state.js';
 import type { Ring } from '../shm/ring.js';
 import { ProtocolError } from '../util/errors.js';
@@ -143,9 +145,16 @@ export function movePage(
   s.frameYoung[dstFrame] = versionAtLeast(s.params.kernelVersion, '6.1')
     ? s.frameYoung[srcFrame] & PTE_YOUNG
     : PTE_OLD;
+  // folio_migrate_flags(): the cpupid moves with the page; 6.1+ resets it across tiers (a slow
+  // page's field holds an access time, a fast page's a CPU).
+  const srcNid = frameNode(s, srcFrame);
+  const crossTier = s.machine.topTier[srcNid] !== s.machine.topTier[dstNid];
+  s.frameScanMs[dstFrame] =
+    crossTier && versionAtLeast(s.params.kernelVersion, '6.1') ? 0 : s.frameScanMs[srcFrame];
   // An unmapped swap-cache page (read ahead) moves in the swap cache and stays unmapped.
   s.pte[page] = isSwapCachePte(s.pte[page]) ? pteOfSwapCache(dstFrame) : dstFrame + 1;
-  lruAddHead(s, dstNid, lruOf(flags), dstFrame);
+  if (s.layout.lruGen) lruGenAddFolio(s, dstNid, dstFrame, false);
+  else lruAddHead(s, dstNid, lruOf(flags), dstFrame);
   const w = dstNid * NODE_WORDS;
   s.nodeWords[w + ((flags & PG_SWAPBACKED) !== 0 ? W_ANON_PAGES : W_FILE_PAGES)]++;
   const row = dstNid * NR_COUNTERS;
@@ -276,6 +285,8 @@ export function migrateRound(
  */
 function migrateNuma(s: SimState, nid: number, a: Int32Array, w: number): void {
   const row = nid * NR_COUNTERS;
+  // No longer queued: from now on the frame is taken (or the promotion failed).
+  s.nodeWords[nid * NODE_WORDS + W_PROMO_QUEUED]--;
   const frame = watermarkOk(s, nid, WMARK_MIN) ? takeFrame(s, nid) : -1;
   if (frame < 0) {
     a[w + M_STATUS] = MIGRATE_NOMEM;

@@ -1,24 +1,39 @@
 /**
- * NUMA balancing (kernel/sched/fair.c task_numa_work, mm/memory.c do_numa_page,
- * mm/migrate.c migrate_misplaced_page), with the memory-tiering mode of 5.18 and the hot-page
- * selection, rate limit and threshold adjustment of 6.0. All of it runs in the coordinator's
- * serial place step, so every decision is taken in a fixed order:
+ * NUMA balancing (kernel/sched/fair.c task_tick_numa, task_numa_work, task_numa_fault,
+ * update_task_scan_period; mm/mprotect.c change_pte_range; mm/memory.c do_numa_page;
+ * mm/mempolicy.c mpol_misplaced; mm/migrate.c migrate_misplaced_folio), with the memory-tiering
+ * mode of 5.18 and the hot-page selection, rate limit and threshold adjustment of 6.1. All of it
+ * runs in the coordinator's serial place step, so every decision is taken in a fixed order:
  *
- * - scanning: every scan period a task's next window of mapped address space is armed
- *   PROT_NONE (scan_size_mb pages armed, at most 8× that looked at). In tiering-only mode
- *   top-tier pages are skipped; dirty page-cache pages always are. A slow page armed in tiering
- *   mode records the scan time (ms) in its cpupid field (frameScanMs).
+ * - scanning (task_tick_numa, task_numa_work): a task scans when its run time passes node_stamp
+ *   plus its scan period and mm->numa_next_scan has come. A scan walks the task's VMAs whose
+ *   policy allows migrate on fault (vma_policy_mof) from the scan offset in chunks of the
+ *   remaining budget (scan_size_mb pages, aligned to 2 MiB): a chunk in which any PTE was armed
+ *   costs its whole size, every chunk counts against 8× that of address space. Reaching the end
+ *   of the address space starts a new pass (mm->numa_scan_seq). change_pte_range skips armed
+ *   pages, dirty page cache, pages of a single-threaded task's private VMA already on its node,
+ *   and in tiering-only mode top-tier pages; a slow page armed with hot-page selection records
+ *   the scan time (ms) in its cpupid field (frameScanMs).
+ * - the scan period (update_task_scan_period, from task_numa_placement on the first recorded
+ *   hint fault after a pass): doubles (up to task_scan_max) when the faults since the last
+ *   update had no local or shared ones, or a migration failed; else moves by slots of a tenth
+ *   from the private/shared and local/remote ratios, within task_scan_min..task_scan_max. In
+ *   tiering mode hint faults on slow memory are not recorded (task_numa_fault), so only the
+ *   promoted pages (remote, private faults) drive it: each pass with promotions doubles it.
  * - hint faults: the access phase charges them and queues them; here each one restores the PTE
- *   and decides: no migration when the page is already on the CPU's node (or the policy binds
- *   it); in tiering mode a slow page goes through should_numa_migrate_memory's tiering branch
- *   (free-space fast path, hot threshold, rate limit); otherwise NORMAL's two-stage filter
- *   (the page's previous hint fault came from the same node). Then migrate_misplaced_page:
- *   dirty page cache refused; the watermark check (free > HIGH + 1) refuses and, in tiering
- *   mode, wakes the target's kswapd (which then balances to PROMO); else the page is isolated
- *   and sent to the target as a migration record (allocated there without reclaim).
+ *   and decides (mpol_misplaced): no migration unless the policy has MPOL_F_MOF (default, or bind
+ *   with MPOL_F_NUMA_BALANCING and the faulting CPU's node in the bind set); the page should go
+ *   to the faulting CPU's node; should_numa_migrate_memory either takes 6.1's tiering branch for
+ *   a slow page (free-space fast path, hot threshold, rate limit) or the two-stage filter (the
+ *   page's previous hint fault came from the same node, or it has none), which also runs for
+ *   a page already on that node. Then migrate_misplaced_folio: dirty page cache refused; the
+ *   watermark check (free > HIGH + 1) refuses and, in tiering mode, wakes the target's kswapd;
+ *   else the page is isolated and sent to the target as a migration record (allocated there
+ *   without reclaim).
  *
- * Simplifications (docs/simplifications.md): the scan period stays at its start value
- * (task_scan_min for the task's size); scanning is driven by simulated time, not task runtime.
+ * Simplifications (docs/simplifications.md): a task's threads share one scan period and one set
+ * of fault statistics; a task's run time is the simulated time (its CPUs always run it); the
+ * scan itself costs no CPU time; the cpupid is the faulting CPU (threads are pinned).
  */
 import { PG_LRU, PG_SWAPBACKED, PTE_PROT_NONE, PTE_YOUNG, lruOf } from '../memory/flags.js';
 import {
@@ -30,9 +45,19 @@ import {
   NODE_WORDS,
   RING_MIGRATE,
   TASK_WORDS,
+  T_FAULTS_FAILED,
+  T_FAULTS_LOCAL,
+  T_FAULTS_PRIVATE,
+  T_FAULTS_REMOTE,
+  T_FAULTS_SHARED,
+  T_HAS_PREFERRED,
+  T_MIGRATE_RETRY_MS,
+  T_MM_SCAN_SEQ,
   T_NEXT_SCAN_NS,
+  T_NODE_STAMP_NS,
   T_SCAN_CURSOR,
   T_SCAN_PERIOD_MS,
+  T_TASK_SCAN_SEQ,
   W_PROMOTE_PENDING,
   W_PROMO_RL_CANDIDATES,
   W_PROMO_RL_START_MS,
@@ -43,8 +68,8 @@ import {
   W_WMARK_PROMO,
   W_FREE,
   W_PROMO_QUEUED,
-  W_PROMO_SHORTFALL,
 } from '../memory/layout.js';
+import { versionAtLeast } from '../config/schema.js';
 import { isolate } from '../memory/lru.js';
 import { ringOf, type SimState } from '../memory/state.js';
 import { frameNode } from '../memory/frames.js';
@@ -59,109 +84,288 @@ import {
 } from '../metrics/vmstat.js';
 import { wakeupKswapd } from './kswapd.js';
 import { mustReserve, writeMigrationRecord } from './migrate.js';
-import { MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED, interleaveIndex, type TaskPolicy } from './mempolicy.js';
+import { MPOL_BIND, policyMof, type TaskPolicy } from './mempolicy.js';
 
 export const NUMA_BALANCING_NORMAL = 1;
 export const NUMA_BALANCING_MEMORY_TIERING = 2;
 
 /** MAX_SCAN_WINDOW: the scanner covers at most 2560 MB per second. */
 const MAX_SCAN_WINDOW_MB = 2560;
+/** TICK_NSEC of a CONFIG_HZ=250 kernel (Debian's and most distributions'). */
+const TICK_NS = 4e6;
+/** NUMA_PERIOD_SLOTS and NUMA_PERIOD_THRESHOLD of update_task_scan_period. */
+const NUMA_PERIOD_SLOTS = 10;
+const NUMA_PERIOD_THRESHOLD = 7;
+/** HPAGE_SIZE: scan chunks end on 2 MiB boundaries. */
+const HPAGE_BYTES = 2 * 1024 * 1024;
 
 export function tieringMode(s: SimState): boolean {
   return (s.params.numa.mode & NUMA_BALANCING_MEMORY_TIERING) !== 0;
 }
 
-/** A task's mapped address space, for the scanner: (first page, pages) of each mapped region. */
+/**
+ * folio_use_access_time(): in tiering mode with hot-page selection (6.1), a slow page's cpupid
+ * field holds the time it was scanned instead of its last faulting CPU.
+ */
+function useAccessTime(s: SimState, nid: number): boolean {
+  return tieringMode(s) && s.params.numa.patches >= 1 && !s.machine.topTier[nid];
+}
+
+/**
+ * A task's address space as the scanner walks it: (first page, pages, VM_SHARED) of each VMA
+ * it may scan (mapped, and vma_policy_mof), in order.
+ */
 export interface ScanSpace {
   first: number[];
   pages: number[];
+  /** VM_SHARED: file mappings (MAP_SHARED) are; anonymous regions are private. */
+  shared: boolean[];
   total: number;
+  /** task_nr_scan_windows(): the task's mapped size in scan_size windows (RSS stand-in), ≥ 1. */
+  windows: number;
+  /** mm_users == 1: one thread. */
+  singleThreaded: boolean;
 }
 
 export function scanSpaces(s: SimState): ScanSpace[] {
+  const scanPages = s.params.numa.scanPages;
   return s.plan.tasks.map((task) => {
     const mapped = task.regions.filter((r) => r.kind === 'anon' || r.access === 'mmap');
+    const scanned = policyMof(task.policy) ? mapped : [];
+    const mappedPages = mapped.reduce((n, r) => n + r.pages, 0);
     return {
-      first: mapped.map((r) => r.firstPage),
-      pages: mapped.map((r) => r.pages),
-      total: mapped.reduce((n, r) => n + r.pages, 0),
+      first: scanned.map((r) => r.firstPage),
+      pages: scanned.map((r) => r.pages),
+      shared: scanned.map((r) => r.kind !== 'anon'),
+      total: scanned.reduce((n, r) => n + r.pages, 0),
+      windows: Math.max(1, Math.ceil(mappedPages / scanPages)),
+      singleThreaded: task.cpus.length === 1,
     };
   });
 }
 
-/** Before the first epoch: every task's first scan comes after scan_delay. */
+/**
+ * Before the first epoch (init_numa_balancing): the first scan is due after scan_delay, and
+ * the period starts as scan_delay until the first tick replaces it with task_scan_start.
+ */
 export function initNumaScan(s: SimState): void {
-  for (let t = 0; t < s.plan.tasks.length; t++)
-    s.taskWords[t * TASK_WORDS + T_NEXT_SCAN_NS] = s.params.numa.scanDelayMs * 1e6;
+  for (let t = 0; t < s.plan.tasks.length; t++) {
+    const w = t * TASK_WORDS;
+    s.taskWords[w + T_NEXT_SCAN_NS] = s.params.numa.scanDelayMs * 1e6;
+    s.taskWords[w + T_SCAN_PERIOD_MS] = s.params.numa.scanDelayMs;
+  }
 }
 
 /**
- * task_scan_min for a task of `pages` pages: max(1000 / (MAX_SCAN_WINDOW / scan_size_mb),
- * scan_period_min / windows) ms, windows = ceil(size / scan size). The period starts there.
+ * task_scan_min() for a task of `windows` scan windows: max(1000 / (MAX_SCAN_WINDOW /
+ * scan_size_mb), scan_period_min / windows) ms, in integer division as the kernel's. Without a
+ * numa_group task_scan_start() is the same.
  */
-export function scanPeriodMs(s: SimState, pages: number): number {
+export function taskScanMin(s: SimState, windows: number): number {
   const n = s.params.numa;
-  const windows = Math.max(1, Math.ceil(pages / n.scanPages));
-  // task_scan_min's floor: windows of MAX_SCAN_WINDOW in integer division, as the kernel's.
   const maxWindows = n.scanSizeMb < MAX_SCAN_WINDOW_MB ? Math.floor(MAX_SCAN_WINDOW_MB / n.scanSizeMb) : 1;
   return Math.max(Math.floor(1000 / maxWindows), Math.floor(n.scanPeriodMinMs / windows));
 }
 
-/** Coordinator, each epoch: run the scans that are due (task_numa_work). */
+/** task_scan_max(): max(task_scan_min, scan_period_max / windows) ms. */
+export function taskScanMax(s: SimState, windows: number): number {
+  return Math.max(taskScanMin(s, windows), Math.floor(s.params.numa.scanPeriodMaxMs / windows));
+}
+
+/** Coordinator, each epoch: every task's scan tick, and the scans that are due. */
 export function numaScan(s: SimState, spaces: readonly ScanSpace[]): void {
   if (s.params.numa.mode === 0) return;
   for (let nid = 0; nid < s.layout.nodes; nid++) s.nodeWords[nid * NODE_WORDS + W_PROMO_QUEUED] = 0;
   const now = s.globalWords[G_NOW_NS];
   for (let t = 0; t < spaces.length; t++) {
-    const w = t * TASK_WORDS;
-    if (now < s.taskWords[w + T_NEXT_SCAN_NS] || spaces[t].total === 0) continue;
-    scanTask(s, t, spaces[t], now);
-    const period = scanPeriodMs(s, spaces[t].total);
-    s.taskWords[w + T_SCAN_PERIOD_MS] = period;
-    s.taskWords[w + T_NEXT_SCAN_NS] = now + period * 1e6;
+    if (spaces[t].total === 0) continue;
+    if (taskTickNuma(s, t, spaces[t], now)) taskNumaWork(s, t, spaces[t], now);
   }
 }
 
-function scanTask(s: SimState, task: number, space: ScanSpace, nowNs: number): void {
+/**
+ * task_tick_numa(): once the task's run time (here: the simulated time) passes node_stamp plus
+ * its scan period, node_stamp moves on by the period (the first time the period becomes
+ * task_scan_start), and the scan work runs if mm->numa_next_scan has come.
+ */
+function taskTickNuma(s: SimState, task: number, space: ScanSpace, now: number): boolean {
   const w = task * TASK_WORDS;
-  const nowMs = Math.floor(nowNs / 1e6);
-  const tiering = tieringMode(s);
-  const normal = (s.params.numa.mode & NUMA_BALANCING_NORMAL) !== 0;
+  const periodNs = s.taskWords[w + T_SCAN_PERIOD_MS] * 1e6;
+  if (!(now > s.taskWords[w + T_NODE_STAMP_NS] + periodNs)) return false;
+  if (s.taskWords[w + T_NODE_STAMP_NS] === 0)
+    s.taskWords[w + T_SCAN_PERIOD_MS] = taskScanMin(s, space.windows);
+  s.taskWords[w + T_NODE_STAMP_NS] += periodNs;
+  return now >= s.taskWords[w + T_NEXT_SCAN_NS];
+}
+
+/** task_numa_work(): the next scan after one period; arm the next stretch of address space. */
+function taskNumaWork(s: SimState, task: number, space: ScanSpace, now: number): void {
+  const w = task * TASK_WORDS;
+  s.taskWords[w + T_NEXT_SCAN_NS] = now + s.taskWords[w + T_SCAN_PERIOD_MS] * 1e6;
+  s.taskWords[w + T_NODE_STAMP_NS] += 2 * TICK_NS;
   const cpuNid = s.machine.cpuNode[s.plan.tasks[task].cpus[0]];
-  let budget = s.params.numa.scanPages;
-  let virt = 8 * budget;
-  let cursor = s.taskWords[w + T_SCAN_CURSOR] % space.total;
-  // Locate the cursor's region.
+  const hpage = Math.max(1, Math.floor(HPAGE_BYTES / s.params.pageSize));
+  let pages = s.params.numa.scanPages;
+  let virtpages = 8 * pages;
+  let cursor = s.taskWords[w + T_SCAN_CURSOR];
+  if (cursor >= space.total) {
+    // vma_next() found nothing past the offset: reset_ptenuma_scan(), a new pass.
+    s.taskWords[w + T_MM_SCAN_SEQ]++;
+    cursor = 0;
+  }
   let region = 0;
   let offset = cursor;
   while (offset >= space.pages[region]) offset -= space.pages[region++];
+  let base = cursor - offset;
   let updated = 0;
-  while (budget > 0 && virt > 0) {
-    const page = space.first[region] + offset;
-    virt--;
-    cursor++;
-    if (++offset === space.pages[region]) {
-      offset = 0;
-      region = region + 1 === space.first.length ? 0 : region + 1;
-      if (region === 0) cursor = 0;
+  for (;;) {
+    const length = space.pages[region];
+    const end = Math.min(Math.ceil((offset + pages) / hpage) * hpage, length);
+    const n = changeProtNuma(
+      s,
+      space.first[region] + offset,
+      space.first[region] + end,
+      space,
+      region,
+      cpuNid,
+    );
+    updated += n;
+    if (n > 0) pages -= end - offset;
+    virtpages -= end - offset;
+    offset = end;
+    if (pages <= 0 || virtpages <= 0) {
+      cursor = base + offset;
+      break;
     }
+    if (offset === length) {
+      base += length;
+      offset = 0;
+      if (++region === space.first.length) {
+        // The last VMA is done: reset_ptenuma_scan().
+        s.taskWords[w + T_MM_SCAN_SEQ]++;
+        cursor = 0;
+        break;
+      }
+    }
+  }
+  s.taskWords[w + T_SCAN_CURSOR] = cursor;
+  s.counters[cpuNid * NR_COUNTERS + NUMA_PTE_UPDATES] += updated;
+}
+
+/** change_prot_numa() over pages [from, to) of one VMA: returns the PTEs it armed. */
+function changeProtNuma(
+  s: SimState,
+  from: number,
+  to: number,
+  space: ScanSpace,
+  region: number,
+  cpuNid: number,
+): number {
+  const normal = (s.params.numa.mode & NUMA_BALANCING_NORMAL) !== 0;
+  const nowMs = Math.floor(s.globalWords[G_NOW_NS] / 1e6);
+  // change_protection(): a single-threaded task's private VMA skips pages on its node.
+  const targetNode = space.singleThreaded && !space.shared[region] ? cpuNid : -1;
+  let updated = 0;
+  for (let page = from; page < to; page++) {
     const e = s.pte[page];
     if (e <= 0) continue;
     const frame = e - 1;
     const y = s.frameYoung[frame];
     if ((y & PTE_PROT_NONE) !== 0) continue;
-    const nid = frameNode(s, frame);
-    const topTier = s.machine.topTier[nid];
-    // Tiering only: top-tier pages are not worth a fault. Dirty page cache cannot move async.
-    if (!normal && topTier) continue;
+    // Dirty page cache cannot move in MIGRATE_ASYNC.
     if ((s.frameFlags[frame] & PG_SWAPBACKED) === 0 && s.frameDirty[frame] !== 0) continue;
+    const nid = frameNode(s, frame);
+    if (nid === targetNode) continue;
+    // Tiering only: top-tier pages are not worth a fault.
+    if (!normal && s.machine.topTier[nid]) continue;
     s.frameYoung[frame] = y | PTE_PROT_NONE;
-    if (tiering && !topTier) s.frameScanMs[frame] = nowMs;
-    budget--;
+    if (useAccessTime(s, nid)) s.frameScanMs[frame] = nowMs;
     updated++;
   }
-  s.taskWords[w + T_SCAN_CURSOR] = cursor;
-  s.counters[cpuNid * NR_COUNTERS + NUMA_PTE_UPDATES] += updated;
+  return updated;
+}
+
+/**
+ * task_numa_fault() for a hint fault of `task` on CPU `cpu`: `lastCpupid` is the page's cpupid
+ * as do_numa_page read it (0 = unset; CPU + 1), `memNid` the page's node after the fault (the
+ * target if it is migrating), `local` whether it was on the CPU's node.
+ */
+function taskNumaFault(
+  s: SimState,
+  task: number,
+  space: ScanSpace,
+  lastCpupid: number,
+  cpu: number,
+  memNid: number,
+  local: boolean,
+  failed: boolean,
+): void {
+  // Statistics of slow memory are not kept in tiering mode (nor for a page never faulted).
+  if (!s.machine.topTier[memNid] && (tieringMode(s) || lastCpupid === 0)) return;
+  const w = task * TASK_WORDS;
+  const priv = lastCpupid === 0 || lastCpupid === cpu + 1;
+  const nowMs = s.globalWords[G_NOW_NS] / 1e6;
+  if (nowMs > s.taskWords[w + T_MIGRATE_RETRY_MS]) {
+    taskNumaPlacement(s, task, space);
+    // numa_migrate_preferred(): retry after min(1 s, period / 16) once a node is preferred.
+    if (s.taskWords[w + T_HAS_PREFERRED] !== 0) {
+      s.taskWords[w + T_MIGRATE_RETRY_MS] = nowMs + Math.min(1000, s.taskWords[w + T_SCAN_PERIOD_MS] / 16);
+    }
+  }
+  if (failed) s.taskWords[w + T_FAULTS_FAILED]++;
+  s.taskWords[w + (priv ? T_FAULTS_PRIVATE : T_FAULTS_SHARED)]++;
+  s.taskWords[w + (local ? T_FAULTS_LOCAL : T_FAULTS_REMOTE)]++;
+}
+
+/**
+ * task_numa_placement(), the part that drives scanning: once per pass of the scanner, hand the
+ * faults since the last placement to update_task_scan_period. (Task placement itself is not
+ * modelled: tasks are pinned.)
+ */
+function taskNumaPlacement(s: SimState, task: number, space: ScanSpace): void {
+  const w = task * TASK_WORDS;
+  if (s.taskWords[w + T_TASK_SCAN_SEQ] === s.taskWords[w + T_MM_SCAN_SEQ]) return;
+  s.taskWords[w + T_TASK_SCAN_SEQ] = s.taskWords[w + T_MM_SCAN_SEQ];
+  const shared = s.taskWords[w + T_FAULTS_SHARED];
+  const priv = s.taskWords[w + T_FAULTS_PRIVATE];
+  if (shared + priv > 0) s.taskWords[w + T_HAS_PREFERRED] = 1;
+  s.taskWords[w + T_FAULTS_SHARED] = 0;
+  s.taskWords[w + T_FAULTS_PRIVATE] = 0;
+  updateTaskScanPeriod(s, task, space, shared, priv);
+}
+
+/** update_task_scan_period(), as 5.18–6.12 compute it. Exported for tests. */
+export function updateTaskScanPeriod(
+  s: SimState,
+  task: number,
+  space: ScanSpace,
+  shared: number,
+  priv: number,
+): void {
+  const w = task * TASK_WORDS;
+  const remote = s.taskWords[w + T_FAULTS_REMOTE];
+  const local = s.taskWords[w + T_FAULTS_LOCAL];
+  const period = s.taskWords[w + T_SCAN_PERIOD_MS];
+  const max = taskScanMax(s, space.windows);
+  // No local or shared faults, or a failed migration: scan slower (the counts are kept).
+  if (local + shared === 0 || s.taskWords[w + T_FAULTS_FAILED] !== 0) {
+    const next = Math.min(max, period * 2);
+    s.taskWords[w + T_SCAN_PERIOD_MS] = next;
+    s.taskWords[w + T_NEXT_SCAN_NS] = s.globalWords[G_NOW_NS] + next * 1e6;
+    return;
+  }
+  const slot = Math.ceil(period / NUMA_PERIOD_SLOTS);
+  const lrRatio = local + remote === 0 ? 0 : Math.floor((local * NUMA_PERIOD_SLOTS) / (local + remote));
+  const psRatio = Math.floor((priv * NUMA_PERIOD_SLOTS) / (priv + shared));
+  let diff: number;
+  if (psRatio >= NUMA_PERIOD_THRESHOLD) diff = Math.max(1, psRatio - NUMA_PERIOD_THRESHOLD) * slot;
+  else if (lrRatio >= NUMA_PERIOD_THRESHOLD) diff = Math.max(1, lrRatio - NUMA_PERIOD_THRESHOLD) * slot;
+  else diff = -(NUMA_PERIOD_THRESHOLD - Math.max(lrRatio, psRatio)) * slot;
+  const min = taskScanMin(s, space.windows);
+  s.taskWords[w + T_SCAN_PERIOD_MS] = Math.min(max, Math.max(min, period + diff));
+  s.taskWords[w + T_FAULTS_REMOTE] = 0;
+  s.taskWords[w + T_FAULTS_LOCAL] = 0;
+  s.taskWords[w + T_FAULTS_FAILED] = 0;
 }
 
 /** Outcome of numaHintFault, for the caller's accounting and tests. */
@@ -170,11 +374,13 @@ export const HINT_MIGRATING = 1;
 export const HINT_REFUSED = 2;
 
 /**
- * do_numa_page for one queued hint fault of `page` by CPU `cpu`. Returns HINT_*.
+ * do_numa_page for one queued hint fault of `page` by CPU `cpu` (`spaces` as numaScan's).
+ * Returns HINT_*.
  */
 export function numaHintFault(
   s: SimState,
   policy: TaskPolicy,
+  spaces: readonly ScanSpace[],
   page: number,
   cpu: number,
   store: number,
@@ -188,42 +394,70 @@ export function numaHintFault(
   if (store !== 0) s.frameDirty[frame] = 1;
   const srcNid = frameNode(s, frame);
   const cpuNid = s.machine.cpuNode[cpu];
-  const target = misplacedTarget(s, policy, page, cpuNid);
-  if (target < 0 || target === srcNid) return HINT_NO_MIGRATION;
-  const tiering = tieringMode(s) && !s.machine.topTier[srcNid];
-  if (tiering ? !shouldPromote(s, frame, target) : !normalFilter(s, frame, cpuNid)) return HINT_NO_MIGRATION;
-  return migrateMisplaced(s, frame, srcNid, target, cpu);
-}
-
-/** mpol_misplaced(): the node the policy wants the page on, or -1 for none. */
-function misplacedTarget(s: SimState, policy: TaskPolicy, page: number, cpuNid: number): number {
-  switch (policy.mode) {
-    // MPOL_BIND migrates on fault only with MPOL_F_NUMA_BALANCING, which tiersim does not model.
-    case MPOL_BIND:
-      return -1;
-    case MPOL_PREFERRED:
-      return policy.byTarget[0][0] ?? -1;
-    case MPOL_INTERLEAVE:
-      return policy.interleave[interleaveIndex(s.plan, page) % policy.interleave.length];
-    default:
-      return cpuNid;
-  }
+  // numa_migrate_check(): a slow page's cpupid field holds a time, so it reads as unset.
+  const lastCpupid = useAccessTime(s, srcNid) ? 0 : s.frameScanMs[frame];
+  const target = mpolMisplaced(s, policy, frame, srcNid, cpu, cpuNid);
+  let outcome = HINT_NO_MIGRATION;
+  if (target >= 0) outcome = migrateMisplaced(s, frame, srcNid, target, cpu);
+  const task = s.plan.cpuTask[cpu];
+  const memNid = outcome === HINT_MIGRATING ? target : srcNid;
+  taskNumaFault(s, task, spaces[task], lastCpupid, cpu, memNid, srcNid === cpuNid, outcome === HINT_REFUSED);
+  return outcome;
 }
 
 /**
- * NORMAL mode's two-stage filter, reduced to what pinned tasks exercise: migrate when the
- * page's previous hint fault came from the same node (or it has none yet); remember this one.
+ * mpol_misplaced(): the node the policy wants the page on, or -1 for none. Only MPOL_F_MOF
+ * policies migrate, and with MPOL_F_MORON (all of them here) towards the faulting CPU's node,
+ * if should_numa_migrate_memory agrees; bind only to a node of its set.
  */
-function normalFilter(s: SimState, frame: number, cpuNid: number): boolean {
-  const last = s.frameScanMs[frame];
-  s.frameScanMs[frame] = cpuNid + 1;
-  return last === 0 || last === cpuNid + 1;
+function mpolMisplaced(
+  s: SimState,
+  policy: TaskPolicy,
+  frame: number,
+  srcNid: number,
+  cpu: number,
+  cpuNid: number,
+): number {
+  if (!policy.mof) return -1;
+  if (policy.mode === MPOL_BIND && !policy.nodes.includes(cpuNid)) return -1;
+  if (!shouldNumaMigrateMemory(s, frame, srcNid, cpu, cpuNid)) return -1;
+  return srcNid === cpuNid ? -1 : cpuNid;
 }
 
-/** should_numa_migrate_memory's tiering branch (5.18: always; 6.0: the patches that apply). */
-function shouldPromote(s: SimState, frame: number, target: number): boolean {
+/**
+ * should_numa_migrate_memory(): 6.1's tiering branch for a slow page whose cpupid holds its
+ * scan time; otherwise the two-stage filter, reduced to what pinned tasks exercise (no
+ * numa_group): migrate when the page's previous hint fault came from a CPU of the same node, or
+ * it has none; remember this CPU. In NORMAL-only mode a slow page without a previous fault
+ * stays (6.1+).
+ */
+function shouldNumaMigrateMemory(
+  s: SimState,
+  frame: number,
+  srcNid: number,
+  cpu: number,
+  dstNid: number,
+): boolean {
+  if (useAccessTime(s, srcNid)) return hotPageSelect(s, frame, dstNid);
+  const last = s.frameScanMs[frame];
+  s.frameScanMs[frame] = cpu + 1;
+  if (
+    !tieringMode(s) &&
+    !s.machine.topTier[srcNid] &&
+    last === 0 &&
+    versionAtLeast(s.params.kernelVersion, '6.1')
+  )
+    return false;
+  return last === 0 || s.machine.cpuNode[last - 1] === dstNid;
+}
+
+/**
+ * should_numa_migrate_memory's tiering branch (6.1, the hot-page selection series' patches in
+ * force): free-space fast path, then hint-fault latency against the threshold (which also
+ * stores the fault time, numa_hint_fault_latency), then the rate limit.
+ */
+function hotPageSelect(s: SimState, frame: number, target: number): boolean {
   const n = s.params.numa;
-  if (n.patches === 0) return true;
   const w = target * NODE_WORDS;
   const row = target * NR_COUNTERS;
   const nowMs = Math.floor(s.globalWords[G_NOW_NS] / 1e6);
@@ -234,6 +468,7 @@ function shouldPromote(s: SimState, frame: number, target: number): boolean {
   if (n.patches >= 3) adjustThreshold(s, target, nowMs);
   const threshold = s.nodeWords[w + W_PROMO_THRESHOLD_MS] || n.hotThresholdMs;
   const latency = (nowMs - s.frameScanMs[frame]) >>> 0;
+  s.frameScanMs[frame] = nowMs;
   if (latency >= threshold) {
     s.counters[row + TIERSIM_PROMOTE_NOT_HOT]++;
     return false;
@@ -300,10 +535,8 @@ function migrateMisplaced(s: SimState, frame: number, srcNid: number, target: nu
   // The kernel allocates each promoted page at once; here they wait for the migrate round, so
   // the ones already queued count as taken.
   if (s.nodeWords[tw + W_FREE] - s.nodeWords[tw + W_PROMO_QUEUED] <= s.nodeWords[tw + W_WMARK_HIGH] + 1) {
-    if (tieringMode(s)) {
-      s.nodeWords[tw + W_PROMO_SHORTFALL]++;
-      wakeupKswapd(s, target);
-    }
+    // Tiering mode (5.18+): wakeup_kswapd() on the target, which balances it to PROMO.
+    if (tieringMode(s)) wakeupKswapd(s, target);
     s.counters[target * NR_COUNTERS + TIERSIM_PROMOTE_NO_SPACE]++;
     return HINT_REFUSED;
   }

@@ -28,7 +28,7 @@ const SWAP_RA_HITS_MAX = (1 << 6) - 1;
 /** Pages per PMD: the VMA window never crosses a 2 MiB boundary (faddr & PMD_MASK). */
 const PMD_PAGES = 512;
 /** Window encoding in a fault record: pages before the fault * WINDOW_BACK + window length. */
-export const WINDOW_BACK = 64;
+export const WINDOW_BACK = 1 << 16;
 
 /** vm_swap_full(): more than half of the swap space in use, as `nid` sees it. */
 export function vmSwapFull(s: SimState, nid: number): boolean {

@@ -45,10 +45,18 @@ import {
   MIGRATE_NUMA,
   W_FILE_COST,
   W_FREE,
+  W_KSWAPD_BUDGET_NS,
+  W_KSWAPD_CPU_NS,
   W_KSWAPD_FAILURES,
+  W_KSWAPD_PASS,
+  W_KSWAPD_PASS_NR,
+  W_KSWAPD_PASS_RECLAIMED,
+  W_KSWAPD_PASS_SCANNED,
+  W_KSWAPD_PASS_TARGETS,
   W_KSWAPD_PRIORITY,
   W_KSWAPD_RUNNING,
   W_KSWAPD_RUN_RECLAIMED,
+  G_NOW_NS,
   W_REFAULTS_SEEN_ANON,
   W_REFAULTS_SEEN_FILE,
   W_WMARK_HIGH,
@@ -78,7 +86,8 @@ import {
   TYPE_FILE,
 } from '../metrics/vmstat.js';
 import { belowN } from '../workload/prng.js';
-import { kswapdHopeless, kswapdSleep, kswapdWoken, pgdatBalanced, resetKswapdFailures } from './kswapd.js';
+import { kswapdTryToSleep, kswapdWoken, pgdatBalanced, resetKswapdFailures } from './kswapd.js';
+import { createKswapdCpu, type KswapdCpu } from './kswapd-cpu.js';
 import { buildTaskPolicies, type TaskPolicy } from './mempolicy.js';
 import { scanSpaces, type ScanSpace } from './numa.js';
 import { DEV_DISK, DEV_SWAP, countWrite } from './blockdev.js';
@@ -86,6 +95,13 @@ import { demoteBatchNow, demotionWalks, releaseIsolatedFrame, writeMigrationReco
 import { swapFreePages, swapSlotTaken } from './swap.js';
 import { evictionShadow, noteLruCost, pteOfShadow, workingsetAgeNonresident } from './workingset.js';
 import { freeSwapOf, vmSwapFull } from './swapcache.js';
+import { lruGenEvictionShadow } from './mglru/workingset.js';
+import { lruGenLookAround, vmaBounds, type VmaBounds } from './mglru/aging.js';
+import { lruGenAgeNode, lruGenShrinkNode, type ShrinkHooks } from './mglru/evict.js';
+import { MIN_LRU_BATCH } from './mglru/lrugen.js';
+
+/** What the multi-gen LRU's eviction borrows from here. */
+export const MGLRU_HOOKS: ShrinkHooks = { shrinkPageList, canDemote };
 
 /** SWAP_CLUSTER_MAX: pages per reclaim batch. */
 export const SWAP_CLUSTER_MAX = 32;
@@ -132,10 +148,13 @@ export class ScanControl {
   costLimitNs = Infinity;
   /** Pages written (swap or file) by the current shrink_page_list call: stat.nr_pageout. */
   nrPageout = 0;
-  readonly isolated = new Int32Array(SWAP_CLUSTER_MAX);
-  readonly demote = new Int32Array(SWAP_CLUSTER_MAX);
+  /** Sized for the larger of the two batches: SWAP_CLUSTER_MAX, MGLRU's MIN_LRU_BATCH. */
+  readonly isolated = new Int32Array(MIN_LRU_BATCH);
+  /** Pages the multi-gen LRU's last scan_folios isolated into `isolated`. */
+  nrIsolated = 0;
+  readonly demote = new Int32Array(MIN_LRU_BATCH);
   /** 1 for a file page, per entry of `demote` (frames lose their flags once freed). */
-  readonly fileKind = new Uint8Array(SWAP_CLUSTER_MAX);
+  readonly fileKind = new Uint8Array(MIN_LRU_BATCH);
   readonly nr = new Float64Array(4);
   readonly targets = new Float64Array(4);
 
@@ -172,6 +191,11 @@ export interface ReclaimContext {
   readonly policies: TaskPolicy[];
   /** Each task's mapped address space, for the NUMA scanner. */
   readonly scanSpaces: ScanSpace[];
+  /** Multi-gen LRU: files' and regions' page ranges (lru_gen_look_around), should_run_aging's count. */
+  readonly vmas: VmaBounds;
+  lruGenNrToScan: number;
+  /** Where each kswapd runs and the scratch of its CPU share (coordinator steps). */
+  readonly kswapdCpu: KswapdCpu;
 }
 
 export function createReclaimContext(s: SimState): ReclaimContext {
@@ -181,6 +205,9 @@ export function createReclaimContext(s: SimState): ReclaimContext {
     stallNs: 0,
     policies: buildTaskPolicies(s.machine, s.plan),
     scanSpaces: scanSpaces(s),
+    vmas: vmaBounds(s.plan),
+    lruGenNrToScan: 0,
+    kswapdCpu: createKswapdCpu(s.machine, s.plan.cpuTask),
   };
 }
 
@@ -220,11 +247,31 @@ function shiftRight(x: number, priority: number): number {
 // shrink_node and below
 // ---------------------------------------------------------------------------------------------
 
-/** shrink_node(): one pass over the node's LRUs at sc.priority. */
+/** W_KSWAPD_PASS bits of a pass cut short: set, may_deactivate (2 bits), cache_trim_mode, file_is_tiny, scan adjusted. */
+const PASS_SET = 1;
+const PASS_DEACTIVATE_SHIFT = 1;
+const PASS_CACHE_TRIM = 8;
+const PASS_FILE_TINY = 16;
+const PASS_SCAN_ADJUSTED = 32;
+
+/**
+ * shrink_node(): one pass over the node's LRUs at sc.priority. A pass of kswapd's cut short by
+ * its CPU budget (W_KSWAPD_PASS) goes on where it stopped, with the decisions taken at its start.
+ */
 export function shrinkNode(s: SimState, ctx: ReclaimContext, sc: ScanControl, nid: number): void {
+  if (s.layout.lruGen) return lruGenShrinkNode(s, ctx, sc, nid, MGLRU_HOOKS);
   const w = nid * NODE_WORDS;
   const row = nid * NR_COUNTERS;
   const before = sc.nrReclaimed;
+  const pass = sc.reclaimer === RECLAIM_KSWAPD ? s.nodeWords[w + W_KSWAPD_PASS] : 0;
+  if (pass !== 0) {
+    sc.mayDeactivate = (pass >>> PASS_DEACTIVATE_SHIFT) & 3;
+    sc.cacheTrimMode = (pass & PASS_CACHE_TRIM) !== 0;
+    sc.fileIsTiny = (pass & PASS_FILE_TINY) !== 0;
+    shrinkLruvec(s, ctx, sc, nid, pass);
+    if (sc.nrReclaimed > before) resetKswapdFailures(s, nid);
+    return;
+  }
   if (!sc.forceDeactivate) {
     const anonRefaults = s.counters[row + WORKINGSET_ACTIVATE_ANON];
     const fileRefaults = s.counters[row + WORKINGSET_ACTIVATE_ANON + TYPE_FILE];
@@ -249,7 +296,7 @@ export function shrinkNode(s: SimState, ctx: ReclaimContext, sc: ScanControl, ni
     (sc.mayDeactivate & DEACTIVATE_ANON) === 0 &&
     shiftRight(lruSize(s, nid, LRU_INACTIVE_ANON), sc.priority) > 0;
 
-  shrinkLruvec(s, ctx, sc, nid);
+  shrinkLruvec(s, ctx, sc, nid, 0);
   if (sc.nrReclaimed > before) resetKswapdFailures(s, nid);
 }
 
@@ -286,15 +333,33 @@ function getScanCount(s: SimState, sc: ScanControl, nid: number): void {
   }
 }
 
-/** shrink_lruvec(): scan the LRUs in SWAP_CLUSTER_MAX chunks toward sc.nr, then rebalance anon. */
-function shrinkLruvec(s: SimState, ctx: ReclaimContext, sc: ScanControl, nid: number): void {
-  getScanCount(s, sc, nid);
+/**
+ * shrink_lruvec(): scan the LRUs in SWAP_CLUSTER_MAX chunks toward sc.nr, then rebalance anon.
+ * `pass` ≠ 0 resumes kswapd's pass saved in the node words; kswapd out of CPU time mid-pass saves
+ * it there (the kernel's kswapd would just be preempted and go on).
+ */
+function shrinkLruvec(s: SimState, ctx: ReclaimContext, sc: ScanControl, nid: number, pass: number): void {
+  const w = nid * NODE_WORDS;
   const nr = sc.nr;
   const targets = sc.targets;
-  targets.set(nr);
-  // Direct reclaim at DEF_PRIORITY scans its whole (small) target before it may stop.
-  let scanAdjusted = sc.reclaimer === RECLAIM_DIRECT && sc.priority === DEF_PRIORITY;
-  let nrReclaimed = 0;
+  let scanAdjusted: boolean;
+  let nrReclaimed: number;
+  if (pass !== 0) {
+    for (let lru = 0; lru < 4; lru++) {
+      nr[lru] = s.nodeWords[w + W_KSWAPD_PASS_NR + lru];
+      targets[lru] = s.nodeWords[w + W_KSWAPD_PASS_TARGETS + lru];
+    }
+    scanAdjusted = (pass & PASS_SCAN_ADJUSTED) !== 0;
+    nrReclaimed = s.nodeWords[w + W_KSWAPD_PASS_RECLAIMED];
+    s.nodeWords[w + W_KSWAPD_PASS] = 0;
+  } else {
+    getScanCount(s, sc, nid);
+    targets.set(nr);
+    // Direct reclaim at DEF_PRIORITY scans its whole (small) target before it may stop.
+    scanAdjusted = sc.reclaimer === RECLAIM_DIRECT && sc.priority === DEF_PRIORITY;
+    nrReclaimed = 0;
+  }
+  const resumedWith = nrReclaimed;
   while (nr[LRU_INACTIVE_ANON] > 0 || nr[LRU_ACTIVE_FILE] > 0 || nr[LRU_INACTIVE_FILE] > 0) {
     for (let lru = 0; lru < 4; lru++) {
       if (nr[lru] > 0) {
@@ -303,7 +368,15 @@ function shrinkLruvec(s: SimState, ctx: ReclaimContext, sc: ScanControl, nid: nu
         nrReclaimed += shrinkList(s, ctx, sc, nid, lru, n);
       }
     }
-    if (sc.outOfTime()) break;
+    if (sc.outOfTime()) {
+      const left = nr[LRU_INACTIVE_ANON] > 0 || nr[LRU_ACTIVE_FILE] > 0 || nr[LRU_INACTIVE_FILE] > 0;
+      if (sc.reclaimer === RECLAIM_KSWAPD && left) {
+        savePass(s, sc, nid, scanAdjusted, nrReclaimed);
+        sc.nrReclaimed += nrReclaimed - resumedWith;
+        return;
+      }
+      break;
+    }
     if (nrReclaimed < sc.nrToReclaim || scanAdjusted) continue;
     // Enough reclaimed: stop the smaller type and trim the other to its original proportion.
     const nrFile = nr[LRU_INACTIVE_FILE] + nr[LRU_ACTIVE_FILE];
@@ -328,10 +401,33 @@ function shrinkLruvec(s: SimState, ctx: ReclaimContext, sc: ScanControl, nid: nu
     }
     scanAdjusted = true;
   }
-  sc.nrReclaimed += nrReclaimed;
+  sc.nrReclaimed += nrReclaimed - resumedWith;
   // Rebalance the anon lists even when no anon was scanned.
   if (canAgeAnon(s, nid, sc) && inactiveIsLow(s, nid, LRU_INACTIVE_ANON)) {
     shrinkActiveList(s, sc, nid, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
+  }
+}
+
+/** Save kswapd's pass, cut short by its CPU budget, in the node words (see shrinkLruvec). */
+function savePass(
+  s: SimState,
+  sc: ScanControl,
+  nid: number,
+  scanAdjusted: boolean,
+  nrReclaimed: number,
+): void {
+  const w = nid * NODE_WORDS;
+  s.nodeWords[w + W_KSWAPD_PASS] =
+    PASS_SET |
+    (sc.mayDeactivate << PASS_DEACTIVATE_SHIFT) |
+    (sc.cacheTrimMode ? PASS_CACHE_TRIM : 0) |
+    (sc.fileIsTiny ? PASS_FILE_TINY : 0) |
+    (scanAdjusted ? PASS_SCAN_ADJUSTED : 0);
+  s.nodeWords[w + W_KSWAPD_PASS_RECLAIMED] = nrReclaimed;
+  s.nodeWords[w + W_KSWAPD_PASS_SCANNED] = sc.nrScanned;
+  for (let lru = 0; lru < 4; lru++) {
+    s.nodeWords[w + W_KSWAPD_PASS_NR + lru] = sc.nr[lru];
+    s.nodeWords[w + W_KSWAPD_PASS_TARGETS + lru] = sc.targets[lru];
   }
 }
 
@@ -458,14 +554,27 @@ export function shrinkPageList(
   let nrDemote = 0;
   let nrReclaimed = 0;
   const row = nid * NR_COUNTERS;
+  const lruGen = s.layout.lruGen;
   for (let i = 0; i < count; i++) {
     const frame = batch[i];
+    // MGLRU: folio_update_gen() (the aging walk or a look-around) found this isolated page young.
+    if (lruGen && sc.reclaimer !== RECLAIM_PAGEOUT && (s.frameFlags[frame] & PG_REFERENCED) !== 0) {
+      s.frameFlags[frame] |= PG_ACTIVE;
+      putback(s, nid, frame, false);
+      continue;
+    }
     const ref = checkReferences(s, frame, sc.reclaimer === RECLAIM_PAGEOUT);
+    // MGLRU: a young PTE met by the rmap walk has its neighbours scanned (folio_referenced_one).
+    if (lruGen && (ref === PAGEREF_ACTIVATE || ref === PAGEREF_KEEP)) {
+      lruGenLookAround(s, ctx.vmas, nid, s.framePage[frame]);
+    }
     if (ref === PAGEREF_ACTIVATE) {
       activateLocked(s, nid, frame);
       continue;
     }
     if (ref === PAGEREF_KEEP) {
+      // MGLRU's evict_folios puts every rejected page in the youngest generation (PG_active).
+      if (lruGen) s.frameFlags[frame] |= PG_ACTIVE;
       putback(s, nid, frame, false);
       continue;
     }
@@ -607,7 +716,8 @@ function reclaimOrdinary(
 function evict(s: SimState, nid: number, frame: number): void {
   const page = s.framePage[frame];
   const workingset = (s.frameFlags[frame] & PG_WORKINGSET) !== 0;
-  s.pte[page] = pteOfShadow(evictionShadow(s, nid, workingset));
+  const shadow = s.layout.lruGen ? lruGenEvictionShadow(s, nid, frame) : evictionShadow(s, nid, workingset);
+  s.pte[page] = pteOfShadow(shadow);
   releaseIsolatedFrame(s, nid, frame);
 }
 
@@ -636,54 +746,84 @@ function snapshotRefaults(s: SimState, nid: number): void {
 }
 
 /**
- * kswapd's share of one epoch: balance_pgdat rounds while the node is unbalanced, for at most
- * an epoch of CPU time. A run (priority 12 down to 1) may span epochs; a run that reclaimed
- * nothing counts a kswapd failure, and at MAX_RECLAIM_RETRIES kswapd stops being woken.
+ * kswapd's share of one epoch (the kswapd() loop): balance_pgdat runs while the node is
+ * unbalanced, within the CPU time planned for it (kswapd-cpu.ts). A run (priority 12 down to 1)
+ * may span epochs: cut short by the budget, it goes on next epoch at the same priority, in the
+ * middle of its pass. A run that ends with the node balanced, or hopeless, naps HZ/10; one that
+ * went down to priority 1 without balancing it runs again at once (kswapd_high_wmark_hit_quickly),
+ * and counts a kswapd failure if it reclaimed nothing (MAX_RECLAIM_RETRIES of them make kswapd
+ * stop being woken).
  */
 export function kswapdRun(s: SimState, ctx: ReclaimContext, nid: number): void {
   if (!kswapdWoken(s, nid)) return;
   const w = nid * NODE_WORDS;
   const sc = ctx.sc[nid];
   sc.reset(RECLAIM_KSWAPD, nid, 0);
-  sc.costLimitNs = s.params.epochNs;
+  const budgetNs = s.nodeWords[w + W_KSWAPD_BUDGET_NS];
+  if (budgetNs <= 0) return;
+  sc.costLimitNs = budgetNs;
   const row = nid * NR_COUNTERS;
   for (let round = 0; round < KSWAPD_ROUNDS_MAX; round++) {
     if (s.nodeWords[w + W_KSWAPD_RUNNING] === 0) {
-      if (pgdatBalanced(s, nid) || kswapdHopeless(s, nid)) {
-        kswapdSleep(s, nid);
-        return;
-      }
+      // balance_pgdat() starts.
       s.nodeWords[w + W_KSWAPD_RUNNING] = 1;
       s.nodeWords[w + W_KSWAPD_PRIORITY] = DEF_PRIORITY;
       s.nodeWords[w + W_KSWAPD_RUN_RECLAIMED] = 0;
       s.counters[row + PAGEOUTRUN]++;
     }
-    if (pgdatBalanced(s, nid)) {
-      endKswapdRun(s, nid, false);
-      continue;
-    }
     sc.priority = s.nodeWords[w + W_KSWAPD_PRIORITY]!;
-    const canAge = canAgeAnon(s, nid, sc);
-    if (canAge && inactiveIsLow(s, nid, LRU_INACTIVE_ANON)) {
-      shrinkActiveList(s, sc, nid, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
-    }
     sc.nrToReclaim = Math.max(s.nodeWords[w + W_WMARK_HIGH], SWAP_CLUSTER_MAX);
-    sc.nrScanned = 0;
+    // The pass reclaimed before this epoch, when it resumes one cut short.
+    let reclaimedBefore = 0;
+    if (s.nodeWords[w + W_KSWAPD_PASS] !== 0) {
+      reclaimedBefore = s.nodeWords[w + W_KSWAPD_PASS_RECLAIMED];
+      sc.nrScanned = s.nodeWords[w + W_KSWAPD_PASS_SCANNED];
+    } else {
+      // The top of balance_pgdat's priority loop: stop once the node is balanced.
+      if (pgdatBalanced(s, nid)) {
+        endKswapdRun(s, nid, false);
+        if (kswapdTryToSleep(s, nid, kswapdNow(s, sc, budgetNs))) break;
+        continue;
+      }
+      // kswapd_age_node(): age the anon lists (MGLRU: the generations), then shrink.
+      if (s.layout.lruGen) lruGenAgeNode(s, sc, nid, MGLRU_HOOKS);
+      else if (canAgeAnon(s, nid, sc) && inactiveIsLow(s, nid, LRU_INACTIVE_ANON)) {
+        shrinkActiveList(s, sc, nid, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
+      }
+      sc.nrScanned = 0;
+    }
     const before = sc.nrReclaimed;
     shrinkNode(s, ctx, sc, nid);
-    const reclaimed = sc.nrReclaimed - before;
-    s.nodeWords[w + W_KSWAPD_RUN_RECLAIMED] += reclaimed;
+    // MGLRU's set_initial_priority() may have lowered the run's priority.
+    if (s.layout.lruGen) s.nodeWords[w + W_KSWAPD_PRIORITY] = sc.priority;
+    s.nodeWords[w + W_KSWAPD_RUN_RECLAIMED] += sc.nrReclaimed - before;
+    if (s.nodeWords[w + W_KSWAPD_PASS] !== 0) {
+      // Out of CPU time mid-pass: no priority decision until the pass is done.
+      s.counters[row + TIERSIM_KSWAPD_BUDGET_EXHAUSTED]++;
+      break;
+    }
+    const reclaimed = reclaimedBefore + sc.nrReclaimed - before;
     // Raise priority (scan more) unless this pass already scanned what HIGH asks for.
     const raisePriority = sc.nrScanned < sc.nrToReclaim;
     if (raisePriority || reclaimed === 0) s.nodeWords[w + W_KSWAPD_PRIORITY]--;
-    if (s.nodeWords[w + W_KSWAPD_PRIORITY] < 1) endKswapdRun(s, nid, true);
+    if (s.nodeWords[w + W_KSWAPD_PRIORITY] < 1) {
+      endKswapdRun(s, nid, true);
+      if (kswapdTryToSleep(s, nid, kswapdNow(s, sc, budgetNs))) break;
+    }
     if (sc.outOfTime()) {
       s.counters[row + TIERSIM_KSWAPD_BUDGET_EXHAUSTED]++;
-      return;
+      break;
     }
   }
+  s.nodeWords[w + W_KSWAPD_CPU_NS] += sc.costNs;
 }
 
+/** Simulated time kswapd has reached in this epoch: its CPU time so far at its share of the CPU. */
+function kswapdNow(s: SimState, sc: ScanControl, budgetNs: number): number {
+  return s.globalWords[G_NOW_NS] + Math.floor((sc.costNs * s.params.epochNs) / budgetNs);
+}
+
+/** The end of a balance_pgdat run: a failure if it went down to priority 1 and reclaimed nothing. */
 function endKswapdRun(s: SimState, nid: number, exhausted: boolean): void {
   const w = nid * NODE_WORDS;
   if (exhausted && s.nodeWords[w + W_KSWAPD_RUN_RECLAIMED] === 0) s.nodeWords[w + W_KSWAPD_FAILURES]++;
@@ -773,7 +913,7 @@ export function directReclaim(
       for (let i = 0; i < zonelist.length; i++) shrinkNode(s, ctx, sc, zonelist[i]);
       if (sc.nrReclaimed >= sc.nrToReclaim) break;
     }
-    for (let i = 0; i < zonelist.length; i++) snapshotRefaults(s, zonelist[i]);
+    if (!s.layout.lruGen) for (let i = 0; i < zonelist.length; i++) snapshotRefaults(s, zonelist[i]);
     if (sc.nrReclaimed > 0 || !sc.skippedDeactivate || sc.forceDeactivate) return sc.nrReclaimed;
     // Nothing reclaimed because deactivation was skipped: retry forcing it.
     sc.forceDeactivate = true;

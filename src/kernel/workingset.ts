@@ -11,6 +11,7 @@
 import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE } from '../memory/flags.js';
 import { NODE_WORDS, W_ANON_COST, W_FILE_COST, W_LRU_SIZE, W_NONRESIDENT_AGE } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
+import { versionAtLeast } from '../config/schema.js';
 import {
   NR_COUNTERS,
   TYPE_FILE,
@@ -22,7 +23,7 @@ import { swapFreePages } from './swap.js';
 
 /** Bits of the eviction age kept in a shadow (the kernel keeps what fits beside its other fields). */
 const AGE_BITS = 23;
-const AGE_MASK = (1 << AGE_BITS) - 1;
+export const AGE_MASK = (1 << AGE_BITS) - 1;
 const NID_BITS = 6;
 
 export function packShadow(nid: number, age: number, workingset: boolean): number {
@@ -97,7 +98,7 @@ export const REFAULT_RESTORE = 2;
 export function workingsetRefault(s: SimState, shadow: number, file: boolean, nid: number): number {
   const type = file ? TYPE_FILE : 0;
   const evictionNid = shadowNid(shadow);
-  const charged = evictionNid;
+  const charged = versionAtLeast(s.params.kernelVersion, '6.6') ? nid : evictionNid;
   const row = charged * NR_COUNTERS;
   s.counters[row + WORKINGSET_REFAULT_ANON + type]++;
   const ew = evictionNid * NODE_WORDS;

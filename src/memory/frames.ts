@@ -35,6 +35,7 @@ export function giveFrame(s: SimState, nid: number, frame: number): void {
   s.frameDirty[frame] = 0;
   s.frameAccessed[frame] = 0;
   s.frameScanMs[frame] = 0;
+  if (s.layout.lruGen) s.frameGen[frame] = 0;
   s.lruPrev[frame] = -1;
   s.lruNext[frame] = s.nodeWords[w + W_FREE_HEAD]!;
   s.nodeWords[w + W_FREE_HEAD] = frame;

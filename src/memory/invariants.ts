@@ -11,7 +11,7 @@
  *
  * Returns human-readable violations (empty when the state is sound). O(frames + pages).
  */
-import { NR_LRU_LISTS, PG_ISOLATED, PG_LRU, PG_SWAPBACKED, PG_SWAPCACHE, lruOf } from './flags.js';
+import { NR_LRU_LISTS, PG_ACTIVE, PG_ISOLATED, PG_LRU, PG_SWAPBACKED, PG_SWAPCACHE, lruOf } from './flags.js';
 import { frameOfPte, isShadowPte } from './pte.js';
 import {
   NODE_WORDS,
@@ -30,6 +30,17 @@ import {
   W_SWAP_USED,
 } from './layout.js';
 import type { SimState } from './state.js';
+import {
+  G_HEAD,
+  G_MAX_SEQ,
+  G_MIN_SEQ,
+  G_SIZE,
+  G_TAIL,
+  GEN_MASK,
+  GEN_WORDS,
+  MAX_NR_GENS,
+  MIN_NR_GENS,
+} from '../kernel/mglru/lrugen.js';
 
 const MAX_REPORTED = 20;
 
@@ -52,7 +63,12 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
   let onLru = 0;
   let anon = 0;
   let file = 0;
-  for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
+  if (s.layout.lruGen) {
+    const counts = checkGenerations(s, nid, seen, report);
+    if (counts === null) return;
+    [onLru, anon, file] = counts;
+  }
+  for (let lru = 0; lru < (s.layout.lruGen ? 0 : NR_LRU_LISTS); lru++) {
     let count = 0;
     let prev = -1;
     for (let f = s.nodeWords[w + W_LRU_HEAD + lru]; f >= 0; f = s.lruNext[f]!) {
@@ -83,7 +99,11 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
       return report(`node ${nid}: free list reaches frame ${f} twice or outside the node`);
     seen[f] = 1;
     if (s.framePage[f] !== -1) report(`node ${nid}: free frame ${f} holds page ${s.framePage[f]}`);
-    if ((s.frameFlags[f] | s.frameYoung[f] | s.frameDirty[f] | s.frameAccessed[f] | s.frameScanMs[f]) !== 0)
+    const gen = s.layout.lruGen ? s.frameGen[f] : 0;
+    if (
+      (s.frameFlags[f] | s.frameYoung[f] | s.frameDirty[f] | s.frameAccessed[f] | s.frameScanMs[f] | gen) !==
+      0
+    )
       report(`node ${nid}: free frame ${f} is not clean (flags, PTE bits, dirty, accessed or scan time set)`);
     freeListed++;
   }
@@ -113,6 +133,80 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
     report(`node ${nid}: ${anon} anon frames, counted ${s.nodeWords[w + W_ANON_PAGES]}`);
   if (file !== s.nodeWords[w + W_FILE_PAGES])
     report(`node ${nid}: ${file} file frames, counted ${s.nodeWords[w + W_FILE_PAGES]}`);
+}
+
+/**
+ * The multi-gen LRU's lists: every listed frame carries its list's generation and type, no
+ * PG_active; sizes match; MIN_NR_GENS <= max_seq - min_seq + 1 <= MAX_NR_GENS (so min_seq never
+ * passes max_seq - 1); the classic sizes are the generations' (the two youngest active).
+ * Returns [listed, anon, file], or null when a list is broken.
+ */
+function checkGenerations(
+  s: SimState,
+  nid: number,
+  seen: Uint8Array,
+  report: (msg: string) => void,
+): [number, number, number] | null {
+  const w = nid * NODE_WORDS;
+  const g = nid * GEN_WORDS;
+  const start = s.nodeWords[w + W_FRAME_START];
+  const end = s.nodeWords[w + W_FRAME_END];
+  const max = s.lruGenWords[g + G_MAX_SEQ];
+  const listed = [0, 0];
+  const active = [0, 0];
+  for (let type = 0; type < 2; type++) {
+    const gens = max - s.lruGenWords[g + G_MIN_SEQ + type] + 1;
+    if (gens < MIN_NR_GENS || gens > MAX_NR_GENS)
+      report(
+        `node ${nid} type ${type}: ${gens} generations (min_seq ${s.lruGenWords[g + G_MIN_SEQ + type]}, max_seq ${max})`,
+      );
+  }
+  for (let gen = 0; gen < MAX_NR_GENS; gen++) {
+    for (let type = 0; type < 2; type++) {
+      const l = gen * 2 + type;
+      let count = 0;
+      let prev = -1;
+      for (let f = s.lruGenWords[g + G_HEAD + l]; f >= 0; f = s.lruNext[f]!) {
+        if (f < start || f >= end) {
+          report(`node ${nid} gen ${gen} type ${type}: frame ${f} outside the node`);
+          return null;
+        }
+        if (seen[f] !== 0) {
+          report(`node ${nid} gen ${gen} type ${type}: frame ${f} reached twice`);
+          return null;
+        }
+        seen[f] = 1;
+        if (s.lruPrev[f] !== prev)
+          report(`node ${nid} gen ${gen}: frame ${f} prev ${s.lruPrev[f]} != ${prev}`);
+        const flags = s.frameFlags[f];
+        if ((flags & PG_LRU) === 0 || (flags & (PG_ISOLATED | PG_ACTIVE)) !== 0)
+          report(`node ${nid}: frame ${f} on gen ${gen} with flags ${flags}`);
+        if ((s.frameGen[f] & GEN_MASK) !== gen + 1)
+          report(`node ${nid}: frame ${f} gen bits ${s.frameGen[f] & GEN_MASK} on gen ${gen}`);
+        if (((flags & PG_SWAPBACKED) !== 0 ? 0 : 1) !== type)
+          report(`node ${nid}: frame ${f} flags ${flags} on the type ${type} list`);
+        prev = f;
+        count++;
+      }
+      if (prev !== s.lruGenWords[g + G_TAIL + l])
+        report(`node ${nid} gen ${gen} type ${type}: tail ${s.lruGenWords[g + G_TAIL + l]} != last ${prev}`);
+      if (count !== s.lruGenWords[g + G_SIZE + l])
+        report(
+          `node ${nid} gen ${gen} type ${type}: size ${s.lruGenWords[g + G_SIZE + l]} != walked ${count}`,
+        );
+      listed[type] += count;
+      if (gen === max % MAX_NR_GENS || gen === (max - 1) % MAX_NR_GENS) active[type] += count;
+    }
+  }
+  for (let type = 0; type < 2; type++) {
+    const inactive = s.nodeWords[w + W_LRU_SIZE + type * 2];
+    const act = s.nodeWords[w + W_LRU_SIZE + type * 2 + 1];
+    if (act !== active[type] || inactive + act !== listed[type])
+      report(
+        `node ${nid} type ${type}: classic sizes ${inactive}+${act}, generations ${listed[type] - active[type]}+${active[type]}`,
+      );
+  }
+  return [listed[0] + listed[1], listed[0], listed[1]];
 }
 
 function checkPageTable(s: SimState, report: (msg: string) => void): void {

@@ -16,6 +16,7 @@
  *     frameScanMs   Uint32 NUMA balancing: scan time of an armed slow page, or last faulting
  *                          node + 1 (the kernel's cpupid field holds one or the other)
  *     lruPrev    Int32   LRU links; lruNext also links the free list
+ *     frameGen   Uint8   multi-gen LRU only (else empty): generation + 1 and LRU_REFS (kernel/mglru)
  *     lruNext    Int32
  *   pte          Int32   per page: 0 = never touched, f+1 = present in frame f, <0 = evicted (shadow)
  */
@@ -76,9 +77,30 @@ export const W_PROMO_TH_START_MS = 48;
 export const W_PROMO_TH_CANDIDATES = 49;
 /** Promotions into this node queued in the current place step (their frames are not taken yet). */
 export const W_PROMO_QUEUED = 50;
-/** Promotions into this node refused for lack of room since its kswapd last balanced it. */
-export const W_PROMO_SHORTFALL = 51;
-export const NODE_WORDS = 56;
+/**
+ * kswapd's sleep (kswapd_try_to_sleep): while it naps after balancing, the simulated time the
+ * HZ/10 nap ends; 0 when it is awake or fully asleep.
+ */
+export const W_KSWAPD_NAP_END_NS = 56;
+/** kswapd's CPU this epoch (kswapd-cpu.ts): the time it may use (its fair share of its CPUs),
+ * set by the coordinator before the reclaim phase, and the time it used, charged to the tasks
+ * sharing those CPUs at the end of the epoch. */
+export const W_KSWAPD_BUDGET_NS = 57;
+export const W_KSWAPD_CPU_NS = 58;
+/**
+ * A shrink_lruvec pass of kswapd's cut short by its CPU budget, resumed next epoch where it
+ * stopped (the kernel's kswapd is only preempted): 0 = none, else 1 + flag bits (vmscan.ts);
+ * the pass's pages reclaimed and scanned so far, what is left to scan per LRU and the targets.
+ */
+export const W_KSWAPD_PASS = 59;
+export const W_KSWAPD_PASS_RECLAIMED = 60;
+export const W_KSWAPD_PASS_SCANNED = 61;
+export const W_KSWAPD_PASS_NR = 62;
+export const W_KSWAPD_PASS_TARGETS = 66;
+export const NODE_WORDS = 72;
+
+/** Float64 words per node of the multi-gen LRU (GEN_WORDS in kernel/mglru/lrugen.ts). */
+export const LRU_GEN_NODE_WORDS = 72;
 
 // Machine-wide words (Float64), written only by the coordinator between phases.
 export const G_EPOCH = 0;
@@ -97,11 +119,31 @@ export const G_DISK_REQUESTS = 7;
 export const G_PROMOTIONS = 9;
 export const GLOBAL_WORDS = 16;
 
-// Per-task words (Float64): the NUMA-balancing scanner's state (kernel/numa.ts).
+// Per-task words (Float64): the NUMA-balancing scanner's state (kernel/numa.ts), with the
+// kernel field each stands for.
+/** mm->numa_next_scan, ns. */
 export const T_NEXT_SCAN_NS = 0;
+/** mm->numa_scan_offset: pages into the task's scannable address space. */
 export const T_SCAN_CURSOR = 1;
+/** p->numa_scan_period, ms. */
 export const T_SCAN_PERIOD_MS = 2;
-export const TASK_WORDS = 4;
+/** p->node_stamp: run time at which the next scan tick is due, ns. */
+export const T_NODE_STAMP_NS = 3;
+/** mm->numa_scan_seq: completed passes over the address space. */
+export const T_MM_SCAN_SEQ = 4;
+/** p->numa_scan_seq: the pass of the last task_numa_placement. */
+export const T_TASK_SCAN_SEQ = 5;
+/** p->numa_faults_locality[0..2]: remote, local, failed-migration hint faults. */
+export const T_FAULTS_REMOTE = 6;
+export const T_FAULTS_LOCAL = 7;
+export const T_FAULTS_FAILED = 8;
+/** NUMA_MEMBUF faults since the last placement: shared, private (fault_types[0..1]). */
+export const T_FAULTS_SHARED = 9;
+export const T_FAULTS_PRIVATE = 10;
+/** p->numa_migrate_retry, ms; p->numa_preferred_nid set (1) or NUMA_NO_NODE (0). */
+export const T_MIGRATE_RETRY_MS = 11;
+export const T_HAS_PREFERRED = 12;
+export const TASK_WORDS = 16;
 
 // Per-CPU words (Float64).
 export const C_CLOCK = 0;
@@ -120,7 +162,12 @@ export const C_RA_WINDOW = 6;
 export const C_SWAP_RA_PAGE = 8;
 export const C_SWAP_RA_WIN = 9;
 export const C_SWAP_RA_HITS = 10;
-export const CPU_WORDS = 12;
+/** mmap read-around state of the CPU (the kernel's file->f_ra): mmap_miss, and the page after
+ * the last read-around window with the pages that window read. */
+export const C_MMAP_MISS = 11;
+export const C_MMAP_RA_END = 12;
+export const C_MMAP_RA_PAGES = 13;
+export const CPU_WORDS = 16;
 
 // Fault records (Int32), node → coordinator: page, cpu * 8 + hint * 4 + syscall * 2 + store, and
 // the readahead window (a fault) or the frame (a NUMA hint fault).
@@ -192,6 +239,8 @@ export interface StateLayout {
   faultHashSize: number;
   maxRegionsPerTask: number;
   tasks: number;
+  /** kernel.lru_gen.enabled: the frameGen column and the per-node generation words exist. */
+  lruGen: boolean;
 }
 
 export interface LayoutParams {
@@ -199,6 +248,7 @@ export interface LayoutParams {
   epochNs: number;
   minorFaultNs: number;
   reclaimScanNs: number;
+  lruGen: boolean;
 }
 
 function ceilPow2(x: number): number {
@@ -266,6 +316,7 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     faultHashSize,
     maxRegionsPerTask: Math.max(1, plan.maxRegionsPerTask),
     tasks: plan.tasks.length,
+    lruGen: params.lruGen,
   };
 }
 
@@ -292,6 +343,9 @@ export interface StateBuffers {
   faultHash: SharedArrayBuffer;
   rings: SharedArrayBuffer;
   globalWords: SharedArrayBuffer;
+  /** Multi-gen LRU: frameGen (Uint8 per frame) and GEN_WORDS Float64 per node; 8 bytes when off. */
+  frameGen: SharedArrayBuffer;
+  lruGenWords: SharedArrayBuffer;
 }
 
 export function allocateBuffers(l: StateLayout): StateBuffers {
@@ -320,12 +374,15 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     faultHash: sab(l.cpus * l.faultHashSize * 4),
     rings: sab(l.ringWordsTotal * 4),
     globalWords: sab(GLOBAL_WORDS * 8),
+    frameGen: sab(l.lruGen ? f : 0),
+    lruGenWords: sab(l.lruGen ? l.nodes * LRU_GEN_NODE_WORDS * 8 : 0),
   };
 }
 
 /** Total bytes of shared state per frame and per page, for the memory budget report. */
-export function bytesPerFrame(): number {
-  return 4 + 1 + 1 + 1 + 1 + 4 + 4 + 4;
+export function bytesPerFrame(lruGen = false): number {
+  // The multi-gen LRU adds the frameGen byte.
+  return 4 + 1 + 1 + 1 + 1 + 4 + 4 + 4 + (lruGen ? 1 : 0);
 }
 export function bytesPerPage(): number {
   return 4;

@@ -13,6 +13,7 @@ import {
   W_LRU_TAIL,
 } from './layout.js';
 import type { SimState } from './state.js';
+import { lruGenAddFolio, lruGenDelFolio } from '../kernel/mglru/lrugen.js';
 
 export function lruAddHead(s: SimState, nid: number, lru: number, frame: number): void {
   const w = nid * NODE_WORDS;
@@ -57,19 +58,27 @@ export function lruSize(s: SimState, nid: number, lru: number): number {
   return s.nodeWords[nid * NODE_WORDS + W_LRU_SIZE + lru];
 }
 
-/** isolate_lru_page(): take a page off its list for reclaim or migration; counted as isolated. */
+/**
+ * isolate_lru_page(): take a page off its list for reclaim or migration; counted as isolated.
+ * With the multi-gen LRU, off its generation (`lru` is then unused), as lruvec_del_folio does.
+ */
 export function isolate(s: SimState, nid: number, lru: number, frame: number, anon: boolean): void {
-  lruDel(s, nid, lru, frame);
+  if (s.layout.lruGen) lruGenDelFolio(s, nid, frame, false);
+  else lruDel(s, nid, lru, frame);
   s.frameFlags[frame] = (s.frameFlags[frame] & ~PG_LRU) | PG_ISOLATED;
   s.nodeWords[nid * NODE_WORDS + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]++;
 }
 
-/** putback_lru_page(): an isolated page back on the list its flags name (head, or tail). */
+/**
+ * putback_lru_page(): an isolated page back on the list its flags name (head, or tail). With the
+ * multi-gen LRU, lru_gen_add_folio picks the generation; the tail is reclaim's rotation.
+ */
 export function putback(s: SimState, nid: number, frame: number, toTail: boolean): void {
   const flags = (s.frameFlags[frame] & ~PG_ISOLATED) | PG_LRU;
   s.frameFlags[frame] = flags;
   const anon = (flags & PG_SWAPBACKED) !== 0;
   s.nodeWords[nid * NODE_WORDS + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]--;
+  if (s.layout.lruGen) return lruGenAddFolio(s, nid, frame, toTail);
   const lru = lruOf(flags);
   if (toTail) lruAddTail(s, nid, lru, frame);
   else lruAddHead(s, nid, lru, frame);

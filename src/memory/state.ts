@@ -24,12 +24,14 @@ import {
   W_WMARK_LOW,
   W_WMARK_MIN,
   W_WMARK_PROMO,
+  LRU_GEN_NODE_WORDS,
   RINGS_PER_NODE,
   type StateBuffers,
   type StateLayout,
 } from './layout.js';
 import { NR_LRU_LISTS } from './flags.js';
 import { Ring } from '../shm/ring.js';
+import { initLruGen } from '../kernel/mglru/lrugen.js';
 import { resolveBlockDevice, type BlockDeviceParams } from '../topology/storage.js';
 
 /** Costs and knobs the phases read, in integer nanoseconds / pages / booleans. */
@@ -42,6 +44,10 @@ export interface SimParams {
   demotionEnabled: boolean;
   kernelVersion: KernelVersion;
   swappiness: number;
+  /** kernel.lru_gen.enabled: reclaim with the multi-gen LRU (src/kernel/mglru/). */
+  lruGen: boolean;
+  /** kernel.lru_gen.min_ttl_ms. */
+  lruGenMinTtlMs: number;
   swapPages: number;
   disk: BlockDeviceParams;
   swap: BlockDeviceParams;
@@ -70,7 +76,10 @@ export interface NumaParams {
   hotThresholdMs: number;
   /** Promotion rate limit, pages per second. */
   rateLimitPagesPerS: number;
-  /** 0 = 5.18 behaviour; 1 hot-page selection; 2 + rate limit; 3 + threshold adjustment. */
+  /**
+   * Patches of the 6.1 hot-page selection series in force: 0 = none (5.18/6.0: the two-stage
+   * filter); 1 hot-page selection; 2 + rate limit; 3 + threshold adjustment.
+   */
   patches: number;
   hintFaultNs: number;
 }
@@ -86,7 +95,7 @@ function numaParams(config: Config, pageSize: number): NumaParams {
     scanSizeMb: k.numa_balancing_scan_size_mb,
     hotThresholdMs: k.numa_balancing_hot_threshold_ms,
     rateLimitPagesPerS: Math.floor((k.numa_balancing_promote_rate_limit_MBps * 1024 * 1024) / pageSize),
-    patches: k.promotion_patches ?? (versionAtLeast(k.version, '6.0') ? 3 : 0),
+    patches: k.promotion_patches ?? (versionAtLeast(k.version, '6.1') ? 3 : 0),
     hintFaultNs: config.costs.hint_fault,
   };
 }
@@ -120,6 +129,9 @@ export interface SimState {
   /** rings[nid * RINGS_PER_NODE + kind]: this thread's handles on the shared rings. */
   readonly rings: Ring[];
   readonly globalWords: Float64Array;
+  /** Multi-gen LRU (empty when off): per frame generation + 1 and refs; per node its words. */
+  readonly frameGen: Uint8Array;
+  readonly lruGenWords: Float64Array;
 }
 
 export function simParams(config: Config, machine: Machine): SimParams {
@@ -133,6 +145,8 @@ export function simParams(config: Config, machine: Machine): SimParams {
     demotionEnabled: config.kernel.demotion_enabled,
     kernelVersion: config.kernel.version,
     swappiness: config.kernel.swappiness,
+    lruGen: config.kernel.lru_gen?.enabled ?? false,
+    lruGenMinTtlMs: config.kernel.lru_gen?.min_ttl_ms ?? 0,
     swapPages: Math.floor(config.storage.swap.size / pageSize),
     disk: resolveBlockDevice(config.storage.disk),
     swap: resolveBlockDevice(config.storage.swap, 'swap0'),
@@ -192,6 +206,12 @@ export function attachState(
     ringWords,
     rings,
     globalWords: new Float64Array(buffers.globalWords),
+    frameGen: new Uint8Array(buffers.frameGen, 0, layout.lruGen ? layout.totalFrames : 0),
+    lruGenWords: new Float64Array(
+      buffers.lruGenWords,
+      0,
+      layout.lruGen ? layout.nodes * LRU_GEN_NODE_WORDS : 0,
+    ),
   };
 }
 
@@ -224,6 +244,7 @@ export function initState(s: SimState): void {
     const firstChunk = start / chunk;
     const chunks = Math.ceil(managed / chunk);
     s.chunkNode.fill(nid, firstChunk, firstChunk + chunks);
+    if (layout.lruGen) initLruGen(s, nid);
   }
   for (let cpu = 0; cpu < layout.cpus; cpu++) {
     seedStream(s.prng, cpu * PRNG_WORDS, s.params.seed, cpu);

@@ -31,6 +31,11 @@ function wordsOf(view: ArrayBufferView): Uint32Array {
 export function stateDigest(s: SimState): string {
   const h = new Uint32Array([0x9747b28c, 0x2545f491]);
   const byteColumns = [s.frameFlags, s.frameYoung, s.frameDirty, s.frameAccessed];
+  // The multi-gen LRU's columns exist only when it is on (so classic digests are unchanged).
+  if (s.layout.lruGen) {
+    byteColumns.push(s.frameGen);
+    mixInto(h, wordsOf(s.lruGenWords));
+  }
   for (const col of [
     s.pte,
     s.framePage,

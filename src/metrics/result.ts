@@ -50,6 +50,8 @@ export interface RunResult {
   description: string | undefined;
   kernel_version: string;
   demotion_enabled: boolean;
+  /** kernel.lru_gen.enabled: reclaim ran on the multi-gen LRU. */
+  lru_gen_enabled: boolean;
   /** Bytes per page (topology.page_size): turns page counters into bytes. */
   page_size: number;
   duration_ns: number;
@@ -225,6 +227,7 @@ export function buildResult(s: SimState, inputs: ResultInputs): RunResult {
     description: loaded.config.description,
     kernel_version: params.kernelVersion,
     demotion_enabled: params.demotionEnabled,
+    lru_gen_enabled: params.lruGen,
     page_size: params.pageSize,
     duration_ns: epochsDone * params.epochNs,
     epoch_ns: params.epochNs,

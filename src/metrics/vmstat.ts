@@ -111,6 +111,15 @@ export const COUNTERS = [
     'events',
     'target node: promotions refused by the watermark check (kswapd woken to PROMO)',
   ),
+  // kswapd_try_to_sleep(): woken during its HZ/10 nap (low), or still unbalanced after the nap
+  // or right after a run, so it runs again without being woken (high).
+  c('kswapd_low_wmark_hit_quickly', 'event', 'events', 'node whose kswapd was woken during its nap'),
+  c(
+    'kswapd_high_wmark_hit_quickly',
+    'event',
+    'events',
+    'node whose kswapd found it unbalanced after a run or its nap',
+  ),
   c('pageoutrun', 'event', 'events', 'node whose kswapd ran balance_pgdat'),
   c('allocstall_normal', 'event', 'events', 'node of the CPU that entered direct reclaim'),
   c('nr_vmscan_write', 'event', 'pages', 'node being reclaimed'),
@@ -198,6 +207,13 @@ export const COUNTERS = [
     'events',
     'node whose kswapd ran out of its per-epoch scan time',
   ),
+  c('tiersim_kswapd_ns', 'event', 'ns', 'node whose kswapd ran (CPU time of its reclaim)'),
+  c(
+    'tiersim_kswapd_delay_ns',
+    'event',
+    'ns',
+    'CPU node: time its tasks lost to the kswapd threads sharing their CPUs',
+  ),
   c('tiersim_demote_batch_aborted', 'event', 'events', 'source node whose demotion batch hit -ENOMEM'),
 ] as const satisfies readonly CounterSpec[];
 
@@ -259,6 +275,8 @@ export const TIERSIM_PROMOTE_THRESHOLD_MS = idx('tiersim_promote_threshold_ms');
 export const TIERSIM_PROMOTE_NOT_HOT = idx('tiersim_promote_not_hot');
 export const TIERSIM_PROMOTE_RATE_LIMITED = idx('tiersim_promote_rate_limited');
 export const TIERSIM_PROMOTE_NO_SPACE = idx('tiersim_promote_no_space');
+export const KSWAPD_LOW_WMARK_HIT_QUICKLY = idx('kswapd_low_wmark_hit_quickly');
+export const KSWAPD_HIGH_WMARK_HIT_QUICKLY = idx('kswapd_high_wmark_hit_quickly');
 export const PAGEOUTRUN = idx('pageoutrun');
 export const ALLOCSTALL_NORMAL = idx('allocstall_normal');
 export const NR_VMSCAN_WRITE = idx('nr_vmscan_write');
@@ -275,6 +293,8 @@ export const TIERSIM_DISK_READ_IOS = idx('tiersim_disk_read_ios');
 export const TIERSIM_READAHEAD_PAGES = idx('tiersim_readahead_pages');
 export const TIERSIM_FAULT_STALL = idx('tiersim_fault_stall');
 export const TIERSIM_KSWAPD_BUDGET_EXHAUSTED = idx('tiersim_kswapd_budget_exhausted');
+export const TIERSIM_KSWAPD_NS = idx('tiersim_kswapd_ns');
+export const TIERSIM_KSWAPD_DELAY_NS = idx('tiersim_kswapd_delay_ns');
 export const TIERSIM_DEMOTE_BATCH_ABORTED = idx('tiersim_demote_batch_aborted');
 
 /** Add to a _kswapd counter index to get its _direct twin. */

@@ -48,7 +48,7 @@ export function formatSummary(result: RunResult): string {
   const out: string[] = [];
   const demotion = result.demotion_enabled ? 'on' : 'off';
   out.push(
-    `tiersim ${result.version} · ${result.config_file} · seed ${result.seed} · kernel ${result.kernel_version} · demotion ${demotion}`,
+    `tiersim ${result.version} · ${result.config_file} · seed ${result.seed} · kernel ${result.kernel_version} · demotion ${demotion}${result.lru_gen_enabled ? ' · multi-gen LRU' : ''}`,
   );
   if (result.description !== undefined) out.push(result.description);
   const partial = result.completed

@@ -47,7 +47,10 @@ export interface Expansion {
   keys: string[];
   /** The keys of each loop, outermost first (a zip is one loop of several keys). */
   loops: string[][];
+  /** The points asked for (all of them, or the `only` indices that exist), in index order. */
   points: PointSpec[];
+  /** Points of the whole sweep. */
+  total: number;
   counters: string[];
   variants: Variant[];
 }
@@ -143,7 +146,12 @@ function checkedPath(
  * problems found are added to `problems` (the expansion is then not to be used). A config
  * without `sweep:` is one point per variant (or one point).
  */
-export function expandSweep(root: LNode, baseSeed: number, problems: ConfigProblem[]): Expansion {
+export function expandSweep(
+  root: LNode,
+  baseSeed: number,
+  problems: ConfigProblem[],
+  only?: readonly number[],
+): Expansion {
   const dims: Dimension[] = [];
   const variants = expandVariants(root, problems);
   if (variants.length > 0) {
@@ -186,11 +194,17 @@ export function expandSweep(root: LNode, baseSeed: number, problems: ConfigProbl
       location: sweep.loc,
     });
   }
-  if (problems.length > 0) return { keys: [], loops: [], points: [], counters, variants };
+  if (problems.length > 0) return { keys: [], loops: [], points: [], total: 0, counters, variants };
+  const total = dims.reduce((n, d) => n * d.entries.length, 1);
+  const indices =
+    only === undefined
+      ? Array.from({ length: total }, (_, i) => i)
+      : [...new Set(only)].filter((i) => i >= 0 && i < total).sort((a, b) => a - b);
   return {
     keys: dims.flatMap((d) => d.keys),
     loops: dims.map((d) => d.keys),
-    points: product(dims),
+    points: indices.map((i) => pointAt(dims, i)),
+    total,
     counters,
     variants,
   };
@@ -340,26 +354,25 @@ function checkedCounters(node: LNode | undefined, problems: ConfigProblem[]): st
   return out;
 }
 
-/** The cartesian product of the dimensions, the first outermost. */
-function product(dims: Dimension[]): PointSpec[] {
-  const total = dims.reduce((n, d) => n * d.entries.length, 1);
-  const points: PointSpec[] = [];
-  for (let index = 0; index < total; index++) {
-    let rest = index;
-    const picked: Dimension['entries'] = new Array<Dimension['entries'][number]>(dims.length);
-    for (let d = dims.length - 1; d >= 0; d--) {
-      const n = dims[d].entries.length;
-      picked[d] = dims[d].entries[rest % n];
-      rest = Math.floor(rest / n);
-    }
-    points.push({
-      index,
-      name: picked.map((e) => e.label).join(' ') || 'base',
-      values: Object.assign({}, ...picked.map((e) => e.values)) as Record<string, unknown>,
-      overrides: picked.flatMap((e) => e.overrides),
-    });
+/**
+ * Point `index` of the cartesian product of the dimensions, the first outermost: its digits in
+ * the mixed radix of the dimensions' sizes. Computed alone, so an array task that runs a few
+ * points of a large sweep builds only those (O(1) in the sweep's size).
+ */
+function pointAt(dims: Dimension[], index: number): PointSpec {
+  let rest = index;
+  const picked: Dimension['entries'] = new Array<Dimension['entries'][number]>(dims.length);
+  for (let d = dims.length - 1; d >= 0; d--) {
+    const n = dims[d].entries.length;
+    picked[d] = dims[d].entries[rest % n];
+    rest = Math.floor(rest / n);
   }
-  return points;
+  return {
+    index,
+    name: picked.map((e) => e.label).join(' ') || 'base',
+    values: Object.assign({}, ...picked.map((e) => e.values)) as Record<string, unknown>,
+    overrides: picked.flatMap((e) => e.overrides),
+  };
 }
 
 /** A swept value as shown in names and tables: scalars as written, collections as JSON. */

@@ -4,7 +4,8 @@
  * and seed. Every point is resolved before anything runs, so a value that is wrong for one
  * point stops the whole sweep with a located error instead of failing it half-way.
  */
-import { configHash } from '../config/load.js';
+import { configHash, type LoadedConfig } from '../config/load.js';
+import { isStream } from '../workload/trace/resolve.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError, formatProblem, type ConfigProblem } from '../util/errors.js';
 import { expandSweep, type Expansion } from './expand.js';
@@ -46,13 +47,28 @@ export interface ExperimentPlan {
   counters: string[];
   /** The config's variants (names and descriptions), in written order. */
   variants: { name: string; description: string | undefined }[];
+  /** The points planned: all of them, or those asked for with `only` (in index order). */
   points: PlannedPoint[];
+  /** Points of the whole sweep (more than `points.length` when planned with `only`). */
+  total: number;
+}
+
+export interface PlanOptions {
+  /**
+   * Plan only these points (an array task's block): only they are resolved, validated and
+   * sized, so a task's work does not grow with the sweep. Indices out of range are left out.
+   */
+  only?: readonly number[] | undefined;
 }
 
 /** Most distinct problems reported from resolving points (one bad value may recur in many). */
 const POINT_PROBLEMS_MAX = 40;
 
-export function planExperiments(file: string, set: readonly string[]): ExperimentPlan {
+export function planExperiments(
+  file: string,
+  set: readonly string[],
+  options: PlanOptions = {},
+): ExperimentPlan {
   const source: ConfigSource = { file, set, readFile: cachedReader() };
   const { loaded, tree } = loadBase(source);
   const problems: ConfigProblem[] = [];
@@ -65,7 +81,7 @@ export function planExperiments(file: string, set: readonly string[]): Experimen
     });
     throw new ConfigError(problems);
   }
-  const expansion: Expansion = expandSweep(tree, loaded.config.run.seed, problems);
+  const expansion: Expansion = expandSweep(tree, loaded.config.run.seed, problems, options.only);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const points: PlannedPoint[] = [];
@@ -86,6 +102,9 @@ export function planExperiments(file: string, set: readonly string[]): Experimen
         seen.add(key);
       }
       continue;
+    }
+    if (points.length === 0 && (expansion.total > 1 || sectionOf(tree, 'sweep') !== undefined)) {
+      problems.push(...streamProblems(resolved.loaded));
     }
     points.push({
       index: spec.index,
@@ -111,5 +130,28 @@ export function planExperiments(file: string, set: readonly string[]): Experimen
     counters: expansion.counters,
     variants: expansion.variants.map((v) => ({ name: v.name, description: v.description })),
     points,
+    total: expansion.total,
   };
+}
+
+/**
+ * A trace read from a stream cannot be shared by the points of a sweep or variants (each
+ * would read the pipe, taking records from the others) nor identified by its content.
+ */
+function streamProblems(loaded: LoadedConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  loaded.config.workload?.tasks.forEach((task, t) => {
+    task.regions.forEach((region, r) => {
+      const p = region.pattern;
+      if (p.type !== 'trace' || !isStream(p.file)) return;
+      const key = `workload.tasks[${t}].regions[${r}].pattern.file`;
+      problems.push({
+        code: 'INCONSISTENT',
+        path: key,
+        message: `${p.file} is a stream (a pipe or standard input), read once: the experiments of a sweep or of variants cannot share it; save the trace to a file`,
+        location: loaded.sourceMap.locateNearest(key),
+      });
+    });
+  });
+  return problems;
 }

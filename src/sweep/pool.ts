@@ -145,7 +145,7 @@ export function experimentBytes(config: Config): number {
   const machine = buildMachine(config.topology, config.kernel);
   const plan = buildWorkloadPlan(config, machine);
   const frames = machine.nodes.reduce((n, node) => n + node.managedPages, 0);
-  return frames * bytesPerFrame() + plan.totalPages * bytesPerPage();
+  return frames * bytesPerFrame(config.kernel.lru_gen?.enabled === true) + plan.totalPages * bytesPerPage();
 }
 
 export interface ThreadBudget {

@@ -7,13 +7,15 @@
  *   DIR/points/N/result.json …   its output, as `tiersim run --out` writes it (report/write.ts)
  *   DIR/points/N/point.json      written last: done (with the config hash) or failed (with the
  *                                error); a point is finished only when this says done
+ *   DIR/points.idx               every point's config hash in fixed-width lines, so that an
+ *                                array task checks its own points by reading only their lines
  *   DIR/summary.csv, summary.json, report.html     tables and charts of the points that exist
  *
  * The manifest holds no wall-clock time, so every process of a sweep (a rerun, or the Slurm
  * array tasks sharing DIR) writes the same bytes, and a rerun of a finished sweep changes
  * nothing. Every file is written to a temporary name and renamed (report/write.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../config/load.js';
 import type { RunResult } from '../metrics/result.js';
@@ -132,6 +134,7 @@ export function ensureManifest(dir: string, manifest: Manifest): void {
   const existing = readManifest(dir);
   if (existing === undefined) {
     writeFileAtomic(file, JSON.stringify(manifest, null, 1) + '\n');
+    writePointIndex(dir, manifest);
     return;
   }
   const why = manifestMismatch(existing, manifest);
@@ -139,6 +142,73 @@ export function ensureManifest(dir: string, manifest: Manifest): void {
     throw new SweepDirError(
       `${dir} holds another sweep (${why}); use another --out directory, or remove ${dir} to start over`,
     );
+  }
+  if (!existsSync(path.join(dir, POINT_INDEX))) writePointIndex(dir, manifest);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The point index: what an array task reads instead of the manifest
+// ---------------------------------------------------------------------------------------------
+
+export const POINT_INDEX = 'points.idx';
+/** Header: JSON padded with spaces to 127 bytes and a newline; then one 64-hex hash + newline per point. */
+const INDEX_HEADER = 128;
+const INDEX_LINE = 65;
+
+export interface PointIndexHeader {
+  format: 'tiersim-sweep-index/1';
+  tiersim_version: string;
+  points: number;
+}
+
+function writePointIndex(dir: string, manifest: Manifest): void {
+  const header: PointIndexHeader = {
+    format: 'tiersim-sweep-index/1',
+    tiersim_version: manifest.tiersim_version,
+    points: manifest.points.length,
+  };
+  const head = JSON.stringify(header).padEnd(INDEX_HEADER - 1, ' ') + '\n';
+  const lines = manifest.points.map((p) => `${p.config_hash}\n`);
+  writeFileAtomic(path.join(dir, POINT_INDEX), head + lines.join(''));
+}
+
+/**
+ * The recorded config hashes of the points `indices` (undefined when DIR has no index yet),
+ * read from their fixed-width lines alone: the work does not grow with the sweep's size.
+ */
+export function readPointIndex(
+  dir: string,
+  indices: readonly number[],
+): { header: PointIndexHeader; hashes: Map<number, string> } | undefined {
+  const file = path.join(dir, POINT_INDEX);
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const buf = Buffer.alloc(Math.max(INDEX_HEADER, INDEX_LINE));
+    const got = readSync(fd, buf, 0, INDEX_HEADER, 0);
+    let header: PointIndexHeader;
+    try {
+      header = JSON.parse(buf.subarray(0, got).toString('utf8')) as PointIndexHeader;
+    } catch {
+      throw new SweepDirError(
+        `${file} is not a tiersim point index (remove it: the next sweep command rewrites it)`,
+      );
+    }
+    const hashes = new Map<number, string>();
+    for (const i of indices) {
+      if (i < 0 || i >= header.points) continue;
+      const n = readSync(fd, buf, 0, INDEX_LINE, INDEX_HEADER + i * INDEX_LINE);
+      const line = buf.subarray(0, n).toString('latin1');
+      if (!/^[0-9a-f]{64}\n$/.test(line)) throw new SweepDirError(`${file}: line of point ${i} is damaged`);
+      hashes.set(i, line.slice(0, 64));
+    }
+    return { header, hashes };
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -162,7 +232,7 @@ export function readPointStatus(dir: string, index: number): PointStatus | undef
 }
 
 /** Finished: point.json says done, for this config hash (a point of an edited sweep is not). */
-export function isFinished(dir: string, point: ManifestPoint): boolean {
+export function isFinished(dir: string, point: Pick<ManifestPoint, 'index' | 'config_hash'>): boolean {
   const status = readPointStatus(dir, point.index);
   return status?.status === 'done' && status.config_hash === point.config_hash;
 }

@@ -19,7 +19,9 @@ import {
   isFinished,
   manifestOf,
   pointDir,
+  POINT_INDEX,
   readManifest,
+  readPointIndex,
   readPointResult,
   readPointStatus,
   SweepDirError,
@@ -27,14 +29,21 @@ import {
   type Manifest,
 } from './sweep-dir.js';
 import { summaryCsv, summaryRow, type SummaryRow } from './tables.js';
+import { TIERSIM_VERSION } from '../util/version.js';
 
 export interface SweepOptions {
   out: string;
   jobs: number;
   recycle: boolean;
-  /** Run only this point (a Slurm array task), on this thread. */
-  index?: number | undefined;
+  /**
+   * Run only these points (a Slurm array task: `--index N`, or a block with `--task`); the
+   * plan may then hold only them. One point runs on this thread, a block one point at a time
+   * on a fresh pool thread each.
+   */
+  indices?: readonly number[] | undefined;
   shouldStop: () => boolean;
+  /** The signal that asked to stop (SIGTERM from Slurm, SIGINT), named in an interrupted point's record. */
+  stopSignal?: () => string | undefined;
   onProgress: (p: ExecutionProgress & { total: number; epochsTotal: number }) => void;
   /** Each point as it settles (for log lines). */
   onPoint?: (point: PlannedPoint, outcome: PointOutcome) => void;
@@ -57,17 +66,26 @@ export interface SweepReport {
 export async function runSweep(plan: ExperimentPlan, options: SweepOptions): Promise<SweepReport> {
   const manifest = manifestOf(plan);
   const { out } = options;
-  if (options.index !== undefined && plan.points[options.index] === undefined) {
-    throw new SweepDirError(
-      `--index ${options.index} is out of range: this sweep has points 0..${plan.points.length - 1}`,
-    );
+  const indices = options.indices;
+  let wanted: PlannedPoint[];
+  if (indices === undefined) {
+    ensureManifest(out, manifest);
+    wanted = plan.points;
+  } else {
+    const outside = indices.find((i) => i >= plan.total);
+    if (outside !== undefined) {
+      throw new SweepDirError(
+        `${indices.length === 1 ? `--index ${outside}` : `point ${outside} of this task`} is out of range: this sweep has points 0..${plan.total - 1}`,
+      );
+    }
+    checkTaskPoints(out, plan, indices);
+    const chosen = new Set(indices);
+    wanted = plan.points.filter((p) => chosen.has(p.index));
   }
-  ensureManifest(out, manifest);
-  const wanted = options.index === undefined ? plan.points : [plan.points[options.index]];
   const skipped: number[] = [];
   const todo: PlannedPoint[] = [];
   for (const p of wanted) {
-    if (isFinished(out, manifest.points[p.index])) skipped.push(p.index);
+    if (isFinished(out, { index: p.index, config_hash: p.hash })) skipped.push(p.index);
     else todo.push(p);
   }
   const epochsOf = (p: PlannedPoint) => Math.max(1, Math.ceil(p.config.run.duration / p.config.run.epoch));
@@ -89,25 +107,62 @@ export async function runSweep(plan: ExperimentPlan, options: SweepOptions): Pro
   const { stopped } = await executeExperiments(runnables, {
     jobs: options.jobs,
     recycle: options.recycle,
-    where: options.index === undefined ? 'pool' : 'this-thread',
+    where: indices?.length === 1 ? 'this-thread' : 'pool',
     shouldStop: options.shouldStop,
     onProgress: (p) => options.onProgress({ ...p, total: runnables.length, epochsTotal }),
     onSettled: (r, outcome) => {
       const point = byIndex.get(r.index)!;
-      const settled = settle(out, point, outcome);
+      const settled = settle(out, point, outcome, options.stopSignal?.());
       if (settled.status === 'done') report.ran.push(point.index);
       else if (settled.status === 'failed') report.failed.push({ index: point.index, error: settled.error });
       else report.interrupted.push(point.index);
       options.onPoint?.(point, settled);
     },
   });
-  // An array task (--index) leaves the tables to `tiersim merge`: many of them share DIR.
-  const rows = options.index === undefined ? writeSummary(out, manifest) : collectRows(out, manifest);
+  // An array task leaves the tables to `tiersim merge`: many of them share DIR, and reading
+  // every point would make each task's work grow with the sweep.
+  const rows = indices === undefined ? writeSummary(out, manifest) : [];
   return { ...report, stopped, rows };
 }
 
+/**
+ * An array task's check of DIR: the point index written with the manifest (`--emit slurm`, or
+ * the first task) must be this tiersim's and record, for each of the task's points, the hash
+ * the point resolves to here. With no index yet, the plan is the whole sweep and the manifest
+ * is written as a full sweep would.
+ */
+function checkTaskPoints(out: string, plan: ExperimentPlan, indices: readonly number[]): void {
+  const index = readPointIndex(out, indices);
+  if (index === undefined) {
+    if (plan.points.length !== plan.total) {
+      throw new SweepDirError(
+        `${out} has no ${POINT_INDEX}: write the sweep directory first (tiersim sweep CONFIG --out ${out} --emit slurm)`,
+      );
+    }
+    ensureManifest(out, manifestOf(plan));
+    return;
+  }
+  const { header, hashes } = index;
+  const another = (why: string) =>
+    new SweepDirError(
+      `${out} holds another sweep (${why}); use another --out directory, or remove ${out} to start over`,
+    );
+  if (header.tiersim_version !== TIERSIM_VERSION) {
+    throw another(`made by tiersim ${header.tiersim_version}, this is ${TIERSIM_VERSION}`);
+  }
+  if (header.points !== plan.total) throw another(`${header.points} points there, ${plan.total} here`);
+  for (const p of plan.points) {
+    const recorded = hashes.get(p.index);
+    if (recorded !== p.hash) {
+      throw another(
+        `point ${p.index} resolves to config ${p.hash.slice(0, 12)} here, ${recorded?.slice(0, 12)} there: the config or a trace it replays changed`,
+      );
+    }
+  }
+}
+
 /** Writes a settled point: its output and then point.json (done or failed); nothing if stopped. */
-function settle(out: string, point: PlannedPoint, outcome: ExperimentOutcome): PointOutcome {
+function settle(out: string, point: PlannedPoint, outcome: ExperimentOutcome, signal?: string): PointOutcome {
   const dir = pointDir(out, point.index);
   const run = {
     finished_at: wallIsoNow(),
@@ -121,7 +176,14 @@ function settle(out: string, point: PlannedPoint, outcome: ExperimentOutcome): P
     writePointStatus(out, { ...status, status: 'failed', error: outcome.error });
     return { status: 'failed', error: outcome.error };
   }
-  if (!outcome.result.completed) return { status: 'interrupted' };
+  if (!outcome.result.completed) {
+    // Recorded as failed with the reason (its counters cover part of the run): a Slurm task
+    // stopped at its time limit says so, and `merge` lists the point; a rerun runs it again.
+    const r = outcome.result;
+    const error = `interrupted${signal === undefined ? '' : ` by ${signal}`} at epoch ${r.epochs_run} of ${r.epochs_planned}${signal === 'SIGTERM' ? ' (a Slurm time limit or scancel?)' : ''}; rerun to run it again`;
+    writePointStatus(out, { ...status, status: 'failed', error });
+    return { status: 'interrupted' };
+  }
   writeRunOutput(dir, outcome.result);
   writePointStatus(out, { ...status, status: 'done', error: null });
   return { status: 'done', result: outcome.result };

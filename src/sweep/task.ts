@@ -11,7 +11,8 @@ import { runScheduled } from '../engine/scheduler.js';
 import { createSimulation, type Simulation } from '../engine/simulation.js';
 import { taskAccesses } from '../metrics/series.js';
 import { wallIsoNow, wallNowMs } from '../report/wallclock.js';
-import { SimulationError } from '../util/errors.js';
+import { ConfigError, SimulationError } from '../util/errors.js';
+import { TraceError } from '../workload/trace/errors.js';
 import { PROGRESS_SLOT0, PROGRESS_STOP, type ExperimentOutcome, type ExperimentTask } from './protocol.js';
 
 /**
@@ -39,8 +40,7 @@ export async function runExperimentTask(task: ExperimentTask): Promise<Experimen
     const result = await runOne(task);
     return { ok: true, result, ...facts() };
   } catch (err) {
-    const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    return { ok: false, error, ...facts() };
+    return { ok: false, error: describeFailure(err), ...facts() };
   }
 }
 
@@ -82,6 +82,18 @@ async function runOne(task: ExperimentTask) {
 
 function accesses(sim: Simulation): number {
   return taskAccesses(sim.s).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * A failure as point.json and the task's log record it: the message of an error tiersim
+ * reports to users (a simulation or trace error, a config problem), the stack only of an
+ * internal error (a bug, which the stack helps to find).
+ */
+export function describeFailure(err: unknown): string {
+  if (err instanceof SimulationError || err instanceof TraceError || err instanceof ConfigError)
+    return err.message;
+  if (err instanceof Error) return `internal error: ${err.stack ?? err.message}`;
+  return String(err);
 }
 
 function injectedFault(index: number): boolean {

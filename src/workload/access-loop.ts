@@ -26,9 +26,6 @@ import { NR_COUNTERS, TIERSIM_ACCESSES, TIERSIM_MEMORY_NS } from '../metrics/vms
 import { handleHintFault, handleMiss, handleReadAccess } from '../kernel/fault.js';
 import { makeBatchFiller } from './generate.js';
 
-/** Flags of a page a read() leaves as it is: mark_page_accessed has nothing left to do. */
-const MARKED = PG_ACTIVE | PG_REFERENCED;
-
 export type AccessRunner = (cpu: number, endNs: number) => void;
 
 /** Words of the runner's private `io` array: the CPU's clock, the epoch end, the memory time. */
@@ -57,6 +54,9 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   const young = s.frameYoung;
   const dirty = s.frameDirty;
   const flags = s.frameFlags;
+  // Flags of a page a read() leaves as it is: mark_page_accessed has nothing left to do. With
+  // MGLRU every read() counts (folio_inc_refs), so none (a byte never has bit 8).
+  const marked = s.layout.lruGen ? 0x100 : PG_ACTIVE | PG_REFERENCED;
   const chunkNode = s.chunkNode;
   const shift = s.layout.frameShift;
   const batch = s.batch;
@@ -119,7 +119,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
         // Armed by the NUMA scanner (PROT_NONE): a hint fault, charged by slowAccess.
         if (hinting && young[frame] >= 2) break;
         young[frame] = 1;
-      } else if (store === 0 && (flags[frame] & MARKED) !== MARKED) {
+      } else if (store === 0 && (flags[frame] & marked) !== marked) {
         // read() of a page mark_page_accessed would still change (not referenced, or not
         // active): slowAccess queues the call (kernel/accessed.ts). write() marks nothing.
         break;
@@ -220,6 +220,8 @@ export function makeAccessRunner(s: SimState): AccessRunner {
     io[IO_MEMORY_NS] = 0;
     while (clock < endNs) {
       if (cursor >= fill) {
+        // The filler reads the CPU's clock (a timed `phases` step ends by simulated time).
+        cpuWords[cw + C_CLOCK] = clock;
         fill = fillBatch(cpu);
         cursor = 0;
         if (fill === 0) {

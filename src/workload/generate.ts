@@ -9,11 +9,14 @@
  * closure variables: a 32-bit value outside the small-integer range stored in a closure slot is
  * boxed, and that would allocate on every draw.
  */
-import { BATCH_LEN } from '../memory/layout.js';
+import { BATCH_LEN, C_CLOCK, CPU_WORDS } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
 import { PRNG_WORDS, TWO_32 } from './prng.js';
+import { PHASE_WORDS, PH_DURATION_NS, PH_LEN, PH_PASSES, PH_START, PH_STORE, STEP_STRIDE } from './phases.js';
 import {
   PATTERN_HOTSET,
+  PATTERN_PHASES,
+  PATTERN_SEQUENCE,
   PATTERN_SEQUENTIAL,
   PATTERN_TRACE,
   PATTERN_UNIFORM,
@@ -62,6 +65,12 @@ export function makeBatchFiller(s: SimState): BatchFiller {
   // Trace regions: this thread's file streams, opened on a CPU's first access (trace/replay.ts).
   const traces = new TraceSources(s.plan, maxRegions, seqPos);
   const traceEnded = traces.ended;
+  const phaseTables = s.plan.phaseTables;
+  const sequenceTables = s.plan.sequenceTables;
+  const cpuWords = s.cpuWords;
+  // When each CPU's current timed `phases` step began (ns), -1 until it does. Private to the
+  // thread that fills the CPU's batches (always its node's), so results stay bit-identical.
+  const stepStartNs = new Float64Array(s.layout.cpus).fill(-1);
 
   /**
    * Next 32 random bits as a signed int32: a call that is not inlined returns a tagged value,
@@ -98,6 +107,9 @@ export function makeBatchFiller(s: SimState): BatchFiller {
         fillOneRegion(rb, pattern, po, base);
         return BATCH_LEN;
       }
+      // Validation keeps a program or a sequence the only region of its task.
+      if (pattern === PATTERN_PHASES) return fillPhases(cpu, rb, cpu * maxRegions, base);
+      if (pattern === PATTERN_SEQUENCE) return fillSequence(rb, cpu * maxRegions, base);
     }
     // A CPU whose trace has ended (loop: false) idles: an empty batch.
     if (traceEnded[cpu] !== 0) return 0;
@@ -168,6 +180,61 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     prng[po + 2] = st[2];
     prng[po + 3] = st[3];
     return filled;
+  }
+
+  /**
+   * A `phases` program (phases.ts): consecutive pages of the current step's range, a pass at a
+   * time. A counted step ends after its passes; a timed one at the first end of a pass at which
+   * the CPU's clock (as of this batch) is `duration` past the step's start. After the last step
+   * the program restarts at loop_from, or the CPU idles (an empty batch).
+   */
+  function fillPhases(cpu: number, rb: number, slot: number, base: number): number {
+    const steps = table[rb + R_P1];
+    const loopFrom = table[rb + R_P2];
+    const head = table[rb + R_FIRST_PAGE] * 4 + table[rb + R_SYSCALL] * 2;
+    const code = seqPos[slot];
+    let step = Math.floor(code / STEP_STRIDE);
+    let pos = code - step * STEP_STRIDE;
+    let i = 0;
+    while (i < BATCH_LEN && step < steps) {
+      const sb = table[rb + R_P0] + step * PHASE_WORDS;
+      const start = phaseTables[sb + PH_START];
+      const len = phaseTables[sb + PH_LEN];
+      const durationNs = phaseTables[sb + PH_DURATION_NS];
+      const now = cpuWords[cpu * CPU_WORDS + C_CLOCK];
+      if (durationNs > 0 && stepStartNs[cpu] < 0) stepStartNs[cpu] = now;
+      const inPass = pos % len;
+      const n = Math.min(BATCH_LEN - i, len - inPass);
+      const first = head + (start + inPass) * 4 + phaseTables[sb + PH_STORE];
+      for (let k = 0; k < n; k++) out[base + i + k] = first + k * 4;
+      i += n;
+      pos += n;
+      if (inPass + n < len) continue;
+      // A pass ended.
+      const done =
+        durationNs > 0 ? now - stepStartNs[cpu] >= durationNs : pos >= phaseTables[sb + PH_PASSES] * len;
+      if (durationNs > 0 && !done) pos = 0;
+      if (done) {
+        stepStartNs[cpu] = -1;
+        pos = 0;
+        step++;
+        if (step >= steps && loopFrom >= 0) step = loopFrom;
+      }
+    }
+    seqPos[slot] = step * STEP_STRIDE + pos;
+    return i;
+  }
+
+  /** A precomputed sequence (splitmix_zipfian): the next entries, then an empty batch (idle). */
+  function fillSequence(rb: number, slot: number, base: number): number {
+    const index = seqPos[slot];
+    const n = Math.min(BATCH_LEN, table[rb + R_P1] - index);
+    if (n <= 0) return 0;
+    const head = table[rb + R_FIRST_PAGE] * 4 + table[rb + R_SYSCALL] * 2;
+    const from = table[rb + R_P0] + index;
+    for (let k = 0; k < n; k++) out[base + k] = head + sequenceTables[from + k] * 4;
+    seqPos[slot] = index + n;
+    return n;
   }
 
   /**
@@ -323,8 +390,13 @@ export function initSequentialPositions(s: SimState): void {
       for (let i = 0; i < task.regions.length; i++) {
         const rb = (task.firstRegion + i) * REGION_WORDS;
         const pages = table[rb + R_PAGES];
-        s.seqPos[cpu * s.layout.maxRegionsPerTask + i] =
-          table[rb + R_PATTERN] === PATTERN_TRACE ? 0 : Math.floor((k * pages) / task.cpus.length);
+        const pattern = table[rb + R_PATTERN];
+        // Programs, sequences and traces start at their beginning on every CPU.
+        const fromStart =
+          pattern === PATTERN_TRACE || pattern === PATTERN_PHASES || pattern === PATTERN_SEQUENCE;
+        s.seqPos[cpu * s.layout.maxRegionsPerTask + i] = fromStart
+          ? 0
+          : Math.floor((k * pages) / task.cpus.length);
       }
     });
   }

@@ -13,6 +13,8 @@ import { TWO_32, probabilityThreshold } from './prng.js';
 import { formatFromExtension } from './trace/format.js';
 import { zipfDrawParams, zipfParams, zipfTable } from './zipf.js';
 import { TXN_ACCESSES, pgbenchPlan, type PgbenchPlan } from './pgbench.js';
+import { phaseTable } from './phases.js';
+import { splitmixZipfSequence } from './splitmix-zipf.js';
 
 export const PATTERN_UNIFORM = 0;
 export const PATTERN_ZIPFIAN = 1;
@@ -20,6 +22,10 @@ export const PATTERN_HOTSET = 2;
 export const PATTERN_SEQUENTIAL = 3;
 /** Replay of a memory trace (trace/replay.ts); R_P0 is the index of its TracePlan in `traces`. */
 export const PATTERN_TRACE = 4;
+/** A `phases` program (phases.ts): R_P0 its first word in `phaseTables`, R_P1 its steps, R_P2 loop_from or -1. */
+export const PATTERN_PHASES = 5;
+/** A precomputed page sequence (sequence.ts): R_P0 its first entry in `sequenceTables`, R_P1 its length. */
+export const PATTERN_SEQUENCE = 6;
 /** Largest trace region (pages): a replayed access is returned as offset * 2 + store in an int32. */
 export const TRACE_MAX_PAGES = 2 ** 30;
 
@@ -52,6 +58,8 @@ export interface RegionPlan {
   firstPage: number;
   pages: number;
   access: 'mmap' | 'read';
+  /** madvise/fadvise advice of a file region (anon regions: normal). */
+  advice: 'normal' | 'random' | 'sequential';
 }
 
 /** A trace region's file (absolute once the loader has resolved it) and replay options. */
@@ -71,7 +79,8 @@ export interface TaskPlan {
   firstRegion: number;
   cpuPerAccessNs: number;
   accessesPerOp: number;
-  policy: { mode: 'default' | 'bind' | 'preferred' | 'interleave'; nodes: number[] };
+  /** numaBalancing: MPOL_F_NUMA_BALANCING. */
+  policy: { mode: 'default' | 'bind' | 'preferred' | 'interleave'; nodes: number[]; numaBalancing: boolean };
   cpusetMems: number[] | undefined;
   /** Set for a pgbench task: its regions are shared buffers, database and WAL, in that order. */
   pgbench: PgbenchPlan | undefined;
@@ -94,6 +103,10 @@ export interface WorkloadPlan {
   zipfTables: Float64Array;
   /** The trace regions' files, indexed by their rows' R_P0. */
   traces: TracePlan[];
+  /** The `phases` regions' steps, PHASE_WORDS per step (phases.ts), concatenated. */
+  phaseTables: Float64Array;
+  /** The `splitmix_zipfian` regions' page offsets, concatenated. */
+  sequenceTables: Int32Array;
 }
 
 function pagesOf(bytes: number, pageSize: number): number {
@@ -116,6 +129,8 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       maxRegionsPerTask: 0,
       zipfTables: new Float64Array(0),
       traces: [],
+      phaseTables: new Float64Array(0),
+      sequenceTables: new Int32Array(0),
     };
   }
   const files: FilePlan[] = [];
@@ -144,6 +159,9 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
   let zipfOffset = 0;
   let maxRegionsPerTask = 0;
   const traces: TracePlan[] = [];
+  const phaseWords: number[] = [];
+  const sequences: Int32Array[] = [];
+  let sequenceOffset = 0;
   workload.tasks.forEach((configTask, taskIndex) => {
     const pg = pgbench[taskIndex];
     const task = pg === undefined ? configTask : withPgbenchRegions(configTask, pg, pageSize);
@@ -152,7 +170,14 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       if (region.kind === 'anon') {
         assert(region.size !== undefined, 'anon region without size (validation should have caught it)');
         const pages = pagesOf(region.size, pageSize);
-        regions.push({ kind: 'anon', file: undefined, firstPage: nextPage, pages, access: 'mmap' });
+        regions.push({
+          kind: 'anon',
+          file: undefined,
+          firstPage: nextPage,
+          pages,
+          access: 'mmap',
+          advice: 'normal',
+        });
         nextPage += pages;
       } else {
         const file = fileByName.get(region.file ?? '');
@@ -169,6 +194,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
           firstPage: file.firstPage + offsetPages,
           pages,
           access: region.access,
+          advice: region.advice,
         });
       }
     }
@@ -192,6 +218,20 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
         row[R_P0] = traces.length;
         traces.push({ file, format: format ?? formatFromExtension(file), loop, base });
       }
+      if (region.pattern.type === 'phases') {
+        row[R_P0] = phaseWords.length;
+        row[R_P1] = region.pattern.steps.length;
+        row[R_P2] = region.pattern.loop_from ?? -1;
+        phaseWords.push(...phaseTable(region.pattern.steps, regions[i].pages));
+      }
+      if (region.pattern.type === 'splitmix_zipfian') {
+        const { theta, seed, count, scatter } = region.pattern;
+        const sequence = splitmixZipfSequence(regions[i].pages, theta, seed, count, scatter);
+        row[R_P0] = sequenceOffset;
+        row[R_P1] = count;
+        sequenceOffset += count;
+        sequences.push(sequence);
+      }
       regionRows.push(row);
     });
     tasks.push({
@@ -202,7 +242,11 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       cpuPerAccessNs: task.cpu_per_access,
       accessesPerOp: pg === undefined ? task.accesses_per_op : TXN_ACCESSES,
       pgbench: pg,
-      policy: { mode: task.policy.mode, nodes: [...task.policy.nodes] },
+      policy: {
+        mode: task.policy.mode,
+        nodes: [...task.policy.nodes],
+        numaBalancing: task.policy.flags.includes('numa_balancing'),
+      },
       cpusetMems: task.cpuset_mems === undefined ? undefined : [...task.cpuset_mems],
     });
     maxRegionsPerTask = Math.max(maxRegionsPerTask, regions.length);
@@ -228,7 +272,19 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
     maxRegionsPerTask,
     zipfTables: allZipf,
     traces,
+    phaseTables: Float64Array.from(phaseWords),
+    sequenceTables: concatInt32(sequences, sequenceOffset),
   };
+}
+
+function concatInt32(parts: Int32Array[], length: number): Int32Array {
+  const out = new Int32Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 function regionRow(plan: RegionPlan, region: RegionConfig, weightCut: number): number[] {
@@ -266,6 +322,14 @@ function setPattern(row: number[], pattern: PatternConfig, pages: number): void 
       row[R_PATTERN] = PATTERN_TRACE;
       row[R_WRITE_CUT] = 0;
       return;
+    case 'phases':
+      // Each step says whether it stores; R_P0..R_P2 are set by the caller.
+      row[R_PATTERN] = PATTERN_PHASES;
+      row[R_WRITE_CUT] = 0;
+      return;
+    case 'splitmix_zipfian':
+      row[R_PATTERN] = PATTERN_SEQUENCE;
+      return;
   }
 }
 
@@ -275,6 +339,7 @@ function withPgbenchRegions(task: TaskConfig, p: PgbenchPlan, pageSize: number):
     kind: 'file',
     offset: 0,
     access: 'read',
+    advice: 'normal',
     weight: 1,
     pattern: { type: 'uniform' },
     write_fraction: 0,

@@ -215,7 +215,8 @@ describe('units and values', () => {
       file: MAIN,
       line: 17,
       col: 19,
-      phrase: 'expected one of "uniform", "zipfian", "hotset", "sequential", "trace", received "gaussian"',
+      phrase:
+        'expected one of "uniform", "zipfian", "hotset", "sequential", "phases", "splitmix_zipfian", "trace", received "gaussian"',
     });
   });
 
@@ -648,6 +649,23 @@ describe('run semantics', () => {
       col: 10,
       phrase: 'expected a duration > 0',
     });
+  });
+
+  it('rejects lru_gen for a kernel before 6.1, located at the key', () => {
+    const err = failure(lines(...TWO_NODES, 'kernel:', '  version: "5.15"', '  lru_gen: {enabled: false}'));
+    expectOnly(err, {
+      code: 'INCONSISTENT',
+      path: 'kernel.lru_gen',
+      file: MAIN,
+      line: 11,
+      col: 12,
+      phrase: 'the multi-gen LRU (lru_gen) exists from kernel 6.1; kernel.version is 5.15',
+    });
+  });
+
+  it('rejects kernel.lru_gen.enabled set on the command line for 6.0', () => {
+    const err = failure(lines(...TWO_NODES, 'kernel: {version: "6.0"}'), {}, ['kernel.lru_gen.enabled=true']);
+    expect(err.problems.map((p) => p.path)).toEqual(['kernel.lru_gen']);
   });
 
   it('rejects a sample interval shorter than the epoch (epoch defaulted: located at run)', () => {

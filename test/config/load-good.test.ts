@@ -102,7 +102,7 @@ describe('defaults', () => {
           {
             name: 'app',
             cpus: [0],
-            policy: { mode: 'default', nodes: [] },
+            policy: { mode: 'default', nodes: [], flags: [] },
             regions: [
               {
                 kind: 'anon',
@@ -292,6 +292,8 @@ describe('--set overrides', () => {
       ['6.0', '6.0'],
       ['6', '6.0'],
       ['6.1', '6.1'],
+      ['6.6', '6.6'],
+      ['6.12', '6.12'],
       ['"5.15"', '5.15'],
     ]) {
       expect(load(base, {}, [`kernel.version=${value}`]).config.kernel.version).toBe(version);
@@ -334,5 +336,20 @@ describe('hash', () => {
   it('differs when a value changes', () => {
     expect(load(a, {}, ['run.seed=2']).hash).not.toBe(load(a).hash);
     expect(load(a, {}, ['topology.nodes.0.memory=16GB']).hash).not.toBe(load(a).hash);
+  });
+});
+
+describe('kernel.lru_gen', () => {
+  const machine = ['topology:', '  nodes: [{id: 0, cpus: 1, memory: 1GiB}]'];
+
+  it('is absent (off) by default and takes both values on 6.1', () => {
+    expect(load(lines(...machine)).config.kernel.lru_gen).toBeUndefined();
+    const on = load(lines(...machine, 'kernel: {lru_gen: {enabled: true}}')).config.kernel.lru_gen;
+    expect(on).toEqual({ enabled: true, min_ttl_ms: 0 });
+    const off = load(lines(...machine), {}, [
+      'kernel.lru_gen.enabled=false',
+      'kernel.lru_gen.min_ttl_ms=1000',
+    ]);
+    expect(off.config.kernel.lru_gen).toEqual({ enabled: false, min_ttl_ms: 1000 });
   });
 });

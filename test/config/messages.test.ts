@@ -23,7 +23,7 @@ const BAD: [name: string, main: string, set?: string[]][] = [
   ['missing key', lines('topology:', '  nodes: [{id: 0}]')],
   ['bad unit', lines('topology:', '  nodes: [{id: 0, memory: 16Gb}]')],
   ['wrong type', lines('topology:', '  nodes: [{id: zero, memory: [1]}]')],
-  ['enum', lines(...TWO_NODES, 'kernel: {version: "6.6"}')],
+  ['enum', lines(...TWO_NODES, 'kernel: {version: "6.3"}')],
   ['distances', lines(...TWO_NODES, '  distances: [[10, 9], [22, 11], [1]]')],
   ['node ids', lines('topology:', '  nodes: [{id: 1, memory: 1GiB}, {id: 1, memory: 1GiB}]')],
   ['cpus', lines(...topo.trimEnd().split('\n'), 'workload:', ...task('[7, 7]'))],

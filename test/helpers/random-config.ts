@@ -57,13 +57,13 @@ export interface NumaChoice {
   scanSizeMb: number;
   hotThresholdMs: number;
   rateLimitMBps: number;
-  /** promotion_patches on 6.0+ (null: the version's default). */
+  /** promotion_patches on 6.1+ (null: the version's default). */
   patches: number | null;
 }
 
 export interface Choices {
   nodes: NodeChoice[];
-  version: '5.15' | '5.18' | '6.0' | '6.1';
+  version: '5.15' | '5.18' | '6.0' | '6.1' | '6.12';
   numa: NumaChoice | null;
   demotion: boolean;
   swappiness: number;
@@ -85,6 +85,8 @@ export interface Choices {
   epochUs: number;
   epochs: number;
   seed: number;
+  /** kernel.lru_gen on 6.1 draws (null: absent, the classic LRU), with its min_ttl_ms. */
+  lruGen: { enabled: boolean; minTtlMs: number } | null;
 }
 
 const fraction = fc.double({ min: 0, max: 1, noNaN: true });
@@ -145,7 +147,7 @@ const taskArb: fc.Arbitrary<TaskChoice> = fc.record({
 
 export const choicesArb: fc.Arbitrary<Choices> = fc.record({
   nodes: fc.array(nodeArb, { minLength: 1, maxLength: 4 }),
-  version: fc.constantFrom('5.15' as const, '5.18' as const, '6.0' as const, '6.1' as const),
+  version: fc.constantFrom('5.15' as const, '5.18' as const, '6.0' as const, '6.1' as const, '6.12' as const),
   numa: sometimes(
     fc.record({
       mode: fc.integer({ min: 1, max: 3 }),
@@ -183,6 +185,22 @@ export const choicesArb: fc.Arbitrary<Choices> = fc.record({
   epochUs: fc.integer({ min: 100, max: 1000 }),
   epochs: fc.integer({ min: 20, max: 60 }),
   seed: fc.nat(0xffffffff),
+  lruGen: fc.oneof(
+    { arbitrary: fc.constant(null), weight: 1 },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        enabled: fc.oneof(
+          { arbitrary: fc.constant(true), weight: 3 },
+          { arbitrary: fc.constant(false), weight: 1 },
+        ),
+        minTtlMs: fc.oneof(
+          { arbitrary: fc.constant(0), weight: 3 },
+          { arbitrary: fc.integer({ min: 1, max: 20 }), weight: 1 },
+        ),
+      }),
+    },
+  ),
 });
 
 /** A config object in the shape of the YAML schema (sizes as strings with units). */
@@ -296,6 +314,9 @@ export function build(c: Choices): ConfigObject {
       swappiness: c.swappiness,
       watermark_scale_factor: c.watermarkScaleFactor,
       ...numaKnobs(c),
+      ...(c.version === '6.1' && c.lruGen !== null
+        ? { lru_gen: { enabled: c.lruGen.enabled, min_ttl_ms: c.lruGen.minTtlMs } }
+        : {}),
     },
     storage: {
       disk: { read_latency: `${c.diskReadUs}us`, write_latency: `${c.diskReadUs}us` },
@@ -327,7 +348,7 @@ function numaKnobs(c: Choices): Record<string, number> {
     numa_balancing_hot_threshold_ms: n.hotThresholdMs,
     numa_balancing_promote_rate_limit_MBps: n.rateLimitMBps,
   };
-  if (n.patches !== null && (c.version === '6.0' || c.version === '6.1'))
+  if (n.patches !== null && (c.version === '6.1' || c.version === '6.12'))
     knobs['promotion_patches'] = n.patches;
   return knobs;
 }

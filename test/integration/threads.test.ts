@@ -89,6 +89,25 @@ describe('per-node scheduler = inline scheduler, bit for bit', () => {
     );
     expect(other.digest).not.toBe(inline.digest);
   }, 120_000);
+
+  it('the stress config with the multi-gen LRU (kernel.lru_gen.enabled) and the mglru variant', async () => {
+    const loaded = parseConfigText(
+      STRESS.replace('min_free_kbytes: 512 }', 'min_free_kbytes: 512, lru_gen: { enabled: true } }'),
+      '/virtual/stress-mglru.yaml',
+    );
+    const inline = await runWith(loaded, 'inline');
+    expect(inline.vmstat['pgdemote_kswapd']).toBeGreaterThan(0);
+    expect(inline.vmstat['pgsteal_direct']).toBeGreaterThan(0);
+    expect(inline.vmstat['pswpout']).toBeGreaterThan(0);
+    const threaded = await runWith(loaded, 'per-node');
+    expect(threaded.digest).toBe(inline.digest);
+    expect(threaded).toEqual(inline);
+    const quick = loadConfig('configs/experiments/mglru.yaml', {
+      set: ['run.duration=120ms', 'kernel.lru_gen.enabled=true'],
+    });
+    const quickInline = await runWith(quick, 'inline');
+    expect(await runWith(quick, 'per-node')).toEqual(quickInline);
+  }, 120_000);
 });
 
 describe('failures and interrupts with real workers', () => {

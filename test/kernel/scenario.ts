@@ -20,7 +20,9 @@ import { COUNTER_INDEX, NR_COUNTERS, type CounterName } from '../../src/metrics/
 import { frameNode } from '../../src/memory/frames.js';
 
 export interface ScenarioOptions {
-  version?: '5.15' | '5.18' | '6.0' | '6.1';
+  version?: '5.15' | '5.18' | '6.0' | '6.1' | '6.6' | '6.12';
+  /** CPUs of task t (default [0]). */
+  cpus?: number[];
   demotion?: boolean;
   swap?: string;
   /** Extra YAML nodes (besides node 0 DRAM with 1 CPU and node 1 PMEM), or a full replacement. */
@@ -34,6 +36,8 @@ export interface ScenarioOptions {
   kernel?: string;
   /** How task t accesses file f. Default: mmap. */
   fileAccess?: 'mmap' | 'read';
+  /** madvise/fadvise advice of task t's file region. Default: normal. */
+  fileAdvice?: 'normal' | 'random' | 'sequential';
   /** Size of task t's anon region (default 256KiB = 64 pages, ids 64..). */
   anonSize?: string;
 }
@@ -60,11 +64,11 @@ workload:
   files: [{ name: f, size: 256KiB }]
   tasks:
     - name: t
-      cpus: [0]
+      cpus: [${(opts.cpus ?? [0]).join(', ')}]
       ${opts.task ?? ''}
       regions:
         - { kind: anon, size: ${opts.anonSize ?? '256KiB'} }
-        - { kind: file, file: f, access: ${opts.fileAccess ?? 'mmap'} }
+        - { kind: file, file: f, access: ${opts.fileAccess ?? 'mmap'}, advice: ${opts.fileAdvice ?? 'normal'} }
 `;
   const loaded = parseConfigText(yaml, '/virtual/scenario.yaml');
   return createSimulation(loaded.config);
@@ -126,11 +130,13 @@ export function assertSound(sim: Simulation): void {
 import { acksStep, migratePhase, reclaimPhase, routeStep, settlePhase } from '../../src/engine/phases.js';
 import { handleHintFault, handleMiss, handleReadAccess, placeFaults } from '../../src/kernel/fault.js';
 import { refreshSwapView } from '../../src/kernel/swap.js';
+import { chargeKswapdCpu, planKswapdCpu } from '../../src/kernel/kswapd-cpu.js';
 
 /** The reclaim → route → migrate rounds → settle part of an epoch, for every node. Returns rounds. */
 export function reclaimEpoch(sim: Simulation): number {
   const nodes = sim.s.layout.nodes;
   refreshSwapView(sim.s);
+  planKswapdCpu(sim.s, sim.ctx.kswapdCpu);
   for (let nid = 0; nid < nodes; nid++) reclaimPhase(sim, nid);
   let rounds = 0;
   for (let more = routeStep(sim) > 0; more; rounds++) {
@@ -138,6 +144,7 @@ export function reclaimEpoch(sim: Simulation): number {
     more = acksStep(sim);
   }
   for (let nid = 0; nid < nodes; nid++) settlePhase(sim, nid);
+  chargeKswapdCpu(sim.s, sim.ctx.kswapdCpu);
   return rounds;
 }
 

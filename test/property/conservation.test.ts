@@ -247,6 +247,7 @@ interface Coverage {
   hintFaults: number;
   refaults: number;
   overcommitted: number;
+  mglruReclaimed: number;
 }
 
 describe('conservation and counter identities on random machines', () => {
@@ -264,6 +265,7 @@ describe('conservation and counter identities on random machines', () => {
       hintFaults: 0,
       refaults: 0,
       overcommitted: 0,
+      mglruReclaimed: 0,
     };
     await fc.assert(
       fc.asyncProperty(choicesArb, async (choices) => {
@@ -283,6 +285,7 @@ describe('conservation and counter identities on random machines', () => {
         const v = run.result.vmstat;
         coverage.runs++;
         if (v.pgsteal_kswapd + v.pgsteal_direct > 0) coverage.reclaimed++;
+        if (run.sim.s.layout.lruGen && v.pgsteal_kswapd + v.pgsteal_direct > 0) coverage.mglruReclaimed++;
         if (v.pgdemote_kswapd > 0) coverage.demoted++;
         if (v.pgdemote_direct > 0) coverage.demotedDirect++;
         if (v.pswpout > 0) coverage.swapped++;
@@ -311,6 +314,8 @@ describe('conservation and counter identities on random machines', () => {
     expect(coverage.hintFaults, seen).toBeGreaterThanOrEqual(NUM_RUNS / 10);
     expect(coverage.promoted, seen).toBeGreaterThanOrEqual(2);
     expect(coverage.overcommitted, seen).toBeGreaterThanOrEqual(NUM_RUNS / 10);
+    // MGLRU is on in ~14% of the runs (6.1 draws), and reclaims in ~7 of them on average.
+    expect(coverage.mglruReclaimed, seen).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
   it('the checks report a corrupted state or inconsistent counters (they can fail)', async () => {

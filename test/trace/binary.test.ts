@@ -107,7 +107,7 @@ describe('binary format', () => {
   it('a file that is not a binary trace, a newer version, a truncated file', () => {
     writeFileSync(at('text.tstrace'), 'I  10,4\n');
     expect(errorOf(at('text.tstrace')).message).toBe(
-      `${at('text.tstrace')}: byte 0: expected a tiersim binary trace (magic 89 54 53 54 0D 0A 1A 0A; \`tiersim trace convert\` writes one), found other bytes`,
+      `${at('text.tstrace')}: byte 0: expected a tiersim binary trace (magic 89 54 53 54 0D 0A 1A 0A; \`tiersim trace convert\` writes one), found text "I  10,4\\n"`,
     );
     const good = readFileSync(writeBinary(at('good.tstrace'), EDGES));
     const newer = Buffer.from(good);

@@ -83,12 +83,13 @@ export function hasMagic(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** Decodes a binary header; throws TraceError naming the file and what was expected. */
-export function decodeHeader(bytes: Buffer, file: string): TraceHeader {
+/** Decodes a binary header; throws TraceError naming the file, what was expected and what it saw. */
+export function decodeHeader(bytes: Buffer, file: string, gzip = false): TraceHeader {
   if (!hasMagic(bytes)) {
+    const seen = describeContent(bytes) ?? describeText(bytes);
     throw new TraceError(
       file,
-      'expected a tiersim binary trace (magic 89 54 53 54 0D 0A 1A 0A; `tiersim trace convert` writes one), found other bytes',
+      `expected a tiersim binary trace (magic 89 54 53 54 0D 0A 1A 0A; \`tiersim trace convert\` writes one), found ${seen}${gzip ? ' inside its gzip compression' : ''}`,
       { offset: 0 },
     );
   }
@@ -118,9 +119,43 @@ export function decodeHeader(bytes: Buffer, file: string): TraceHeader {
   return { version, headerSize, pageSizeHint: bytes.readUInt32LE(12), records: Number(records) };
 }
 
+/**
+ * What a file's first bytes look like, when they are a known format that is not lackey text:
+ * for errors that say what was found instead of a byte value. Undefined for anything else.
+ */
+export function describeContent(head: Uint8Array): string | undefined {
+  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
+  const ascii = (s: string) => starts(...[...s].map((c) => c.charCodeAt(0)));
+  if (hasMagic(head)) return 'a tiersim binary trace';
+  if (starts(0x1f, 0x8b)) return 'gzip data inside gzip data (compressed twice?)';
+  if (starts(0x28, 0xb5, 0x2f, 0xfd))
+    return 'zstd-compressed data (tiersim reads gzip; decompress it, e.g. `zstd -dc FILE |` and `-` as the file)';
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00))
+    return 'xz-compressed data (tiersim reads gzip; decompress it, e.g. `xz -dc FILE |` and `-` as the file)';
+  if (ascii('BZh'))
+    return 'bzip2-compressed data (tiersim reads gzip; decompress it, e.g. `bzip2 -dc FILE |`)';
+  if (ascii('PERFILE2'))
+    return 'a perf.data file (print its samples with `perf script`, then `tiersim trace convert --from perf`)';
+  if (starts(0x7f, 0x45, 0x4c, 0x46)) return 'an ELF executable or core file';
+  if (starts(0x50, 0x4b, 0x03, 0x04)) return 'a zip archive';
+  if (head[0] === 0x7b || head[0] === 0x5b)
+    return 'JSON (a DAMON record from `damo record`? convert it with `tiersim trace convert --from damon`)';
+  return undefined;
+}
+
+/** The first bytes of a file shown as text or hex, for an error. */
+function describeText(head: Uint8Array): string {
+  const n = Math.min(head.length, 8);
+  if (n === 0) return 'an empty file';
+  const text = [...head.subarray(0, n)].every((b) => (b >= 32 && b < 127) || b === 9 || b === 10 || b === 13);
+  if (text) return `text ${JSON.stringify(Buffer.from(head.subarray(0, n)).toString('latin1'))}`;
+  return `bytes ${[...head.subarray(0, n)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+}
+
 /** The format named by a file's extension: `.tstrace` is tiersim's binary format, anything else lackey. */
 export function formatFromExtension(file: string): TraceFormat {
-  return path.extname(file).toLowerCase() === BINARY_EXTENSION ? 'tiersim' : 'lackey';
+  const name = file.toLowerCase().replace(/\.gz$/, '');
+  return path.extname(name) === BINARY_EXTENSION ? 'tiersim' : 'lackey';
 }
 
 /** The format of a file by its first bytes (the magic), for commands that take any trace. */

@@ -3,13 +3,14 @@
  * replay makes of them, the address range and the distinct pages (a Set of page numbers: memory
  * grows with the distinct pages, not with the trace).
  */
-import { statSync } from 'node:fs';
 import { KIND_MODIFY, type TraceFormat } from './format.js';
-import { REC_ADDR, REC_SIZE, TraceReader, type TraceReaderOptions } from './reader.js';
+import { REC_ADDR, REC_SIZE, TraceReader, type ReaderFormat, type TraceReaderOptions } from './reader.js';
 
 export interface TraceInfo {
   file: string;
   format: TraceFormat;
+  /** gzip-compressed (`bytes` is then the compressed size). */
+  gzip: boolean;
   bytes: number;
   /** Page size the page figures use. */
   pageSize: number;
@@ -29,7 +30,8 @@ export interface TraceInfo {
 }
 
 export interface InfoOptions extends TraceReaderOptions {
-  format: TraceFormat;
+  /** `auto`: told apart by the first bytes. */
+  format: ReaderFormat;
   /** Page size for the page figures; default: the binary header's hint, else 4096. */
   pageSize?: number | undefined;
   onProgress?: (bytesDone: number) => void;
@@ -71,8 +73,9 @@ export function traceInfo(file: string, options: InfoOptions): TraceInfo {
   const [I, L, S, M] = kinds as [number, number, number, number];
   return {
     file,
-    format: options.format,
-    bytes: statSync(file).size,
+    format: reader.format,
+    gzip: reader.gzip,
+    bytes: reader.bytesConsumed,
     pageSize,
     pageSizeHint: reader.pageSizeHint,
     records: I + L + S + M,

@@ -8,9 +8,9 @@
  *
  * The file is opened on the first `next()`, by the thread that calls it, and stays open across
  * `rewind()`s (a looping replay reopens nothing) until `close()`; a reader dropped without
- * `close()` has its descriptor closed when it is garbage-collected.
+ * `close()` has its descriptor closed when it is garbage-collected. Its bytes come from a
+ * TraceSource (source.ts): a file or a stream (a pipe, `-`), plain or gzip-compressed.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { assert } from '../../util/assert.js';
 import { TraceError } from './errors.js';
 import {
@@ -25,9 +25,13 @@ import {
   TAG_SAME,
   TAG_SIZE_SHIFT,
   decodeHeader,
+  describeContent,
+  hasMagic,
+  MAGIC,
   nextInstruction,
   type TraceFormat,
 } from './format.js';
+import { TraceSource } from './source.js';
 
 /** Indices of `TraceReader.rec`. */
 export const REC_ADDR = 0;
@@ -39,9 +43,9 @@ export const DEFAULT_CHUNK = 256 * 1024;
 export const MAX_LINE = 4096;
 
 // Float64 state words.
-/** File offset of buf[0]. */
+/** Offset of buf[0] in the (decompressed) trace. */
 const D_BUF_AT = 0;
-/** File offset of the next read. */
+/** Offset of the next read. */
 const D_READ_AT = 1;
 /** Lines (text) or records (binary) consumed since the start. */
 const D_LINE = 2;
@@ -51,22 +55,16 @@ const D_NEXT_I = 4;
 const D_PREV_D = 5;
 const D_WORDS = 6;
 
-const closer = new FinalizationRegistry<number>((fd) => {
-  try {
-    closeSync(fd);
-  } catch {
-    // Already closed by the process tearing down; nothing to do.
-  }
-});
-
 export interface TraceReaderOptions {
   /** Bytes per read (default 256 KiB). Any size from 1 works; small sizes are for tests. */
   chunkSize?: number;
 }
 
+/** A reader's format: one of the two, or `auto` to tell them apart by the first bytes. */
+export type ReaderFormat = TraceFormat | 'auto';
+
 export class TraceReader {
   readonly file: string;
-  readonly format: TraceFormat;
   /** The record `next()` returned: [address, size]. */
   readonly rec = new Float64Array(2);
   /** The binary header's page size hint (0 for lackey), known after the first `next()`. */
@@ -76,20 +74,42 @@ export class TraceReader {
   private readonly d = new Float64Array(D_WORDS);
   /** Binary header, read once: [header size (0 until read), record count]. */
   private readonly header = new Float64Array(2);
-  private fd = -1;
+  private readonly source: TraceSource;
+  private fmt: ReaderFormat;
   private pos = 0;
   private end = 0;
   private eof = false;
   private done = false;
 
-  constructor(file: string, format: TraceFormat, options: TraceReaderOptions = {}) {
+  constructor(file: string, format: ReaderFormat, options: TraceReaderOptions = {}) {
     this.file = file;
-    this.format = format;
+    this.fmt = format;
+    this.source = new TraceSource(file);
     this.chunk = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK));
     // Room for one chunk after the longest partial line or record kept from the previous one.
     this.buf = Buffer.alloc(
-      this.chunk + (format === 'lackey' ? MAX_LINE + 1 : Math.max(MAX_RECORD_BYTES, HEADER_SIZE)),
+      this.chunk + (format === 'tiersim' ? Math.max(MAX_RECORD_BYTES, HEADER_SIZE) : MAX_LINE + 1),
     );
+  }
+
+  /** The format read: as given, or (for `auto`) as told by the first bytes once opened. */
+  get format(): TraceFormat {
+    return this.fmt === 'auto' ? 'lackey' : this.fmt;
+  }
+
+  /** Whether the input is gzip-compressed (known once opened). */
+  get gzip(): boolean {
+    return this.source.gzip;
+  }
+
+  /** Whether the input is a stream (a pipe, standard input): readable once, no loop. */
+  get stream(): boolean {
+    return this.source.isOpen && !this.source.seekable;
+  }
+
+  /** Opens the input and decides the format now, without reading a record. */
+  peek(): void {
+    if (!this.source.isOpen && !this.done) this.open();
   }
 
   /** Records returned so far (since the last rewind). */
@@ -97,15 +117,15 @@ export class TraceReader {
     return this.d[D_RECORDS];
   }
 
-  /** Bytes of the file consumed so far (for progress). */
+  /** Bytes of the file consumed so far (compressed bytes of a gzip file), for progress. */
   get bytesConsumed(): number {
-    return this.d[D_BUF_AT] + this.pos;
+    return this.source.rawConsumed;
   }
 
   /** The next record's kind (KIND_*), its address and size in `rec`; -1 at the end of the file. */
   next(): number {
     if (this.done) return -1;
-    if (this.fd < 0) this.open();
+    if (!this.source.isOpen) this.open();
     const kind = this.format === 'lackey' ? this.nextLackey() : this.nextBinary();
     if (kind < 0) this.done = true;
     else this.d[D_RECORDS]++;
@@ -115,41 +135,60 @@ export class TraceReader {
   /** Back to the first record (the file stays open). */
   rewind(): void {
     this.done = false;
-    if (this.fd >= 0) this.start();
+    if (this.source.isOpen) {
+      this.source.rewind();
+      this.pos = 0;
+      this.end = 0;
+      this.eof = false;
+      this.d.fill(0);
+      this.start();
+    }
   }
 
   close(): void {
-    if (this.fd >= 0) {
-      closer.unregister(this);
-      const fd = this.fd;
-      this.fd = -1;
-      closeSync(fd);
-    }
+    this.source.close();
   }
 
   private open(): void {
-    try {
-      this.fd = openSync(this.file, 'r');
-    } catch (err) {
-      throw new TraceError(this.file, `cannot read the trace: ${(err as Error).message}`);
-    }
-    closer.register(this, this.fd, this);
+    this.source.open();
+    this.checkContent();
     this.start();
   }
 
-  /** Positions the reader before the first record (allocates nothing once the header is known). */
+  /**
+   * Decides an `auto` format, and refuses bytes that are not the format expected, naming what
+   * they look like (a compressed file, a perf.data file, the other trace format, ...).
+   */
+  private checkContent(): void {
+    this.fillAtLeast(MAGIC.length);
+    const head = this.buf.subarray(this.pos, Math.min(this.end, this.pos + 16));
+    if (this.fmt === 'auto') {
+      this.fmt = hasMagic(head) ? 'tiersim' : 'lackey';
+    }
+    if (this.fmt !== 'lackey') return;
+    const seen = describeContent(head);
+    if (seen === undefined) return;
+    const gz = this.source.gzip ? ' (inside its gzip compression)' : '';
+    this.close();
+    const hint = hasMagic(head) ? ': set format: tiersim (or name it *.tstrace)' : '';
+    throw new TraceError(this.file, `expected valgrind lackey text, found ${seen}${gz}${hint}`, {
+      line: 1,
+      col: 1,
+    });
+  }
+
+  /**
+   * Positions the reader before the first record, from the start of the input (just opened or
+   * rewound): skips a binary header, read once (nothing is allocated after that).
+   */
   private start(): void {
-    this.pos = 0;
-    this.end = 0;
-    this.eof = false;
-    this.d.fill(0);
-    if (this.format !== 'tiersim') return;
+    if (this.fmt !== 'tiersim') return;
     const header = this.header;
     if (header[0] === 0) {
       this.fillAtLeast(HEADER_SIZE);
       let h;
       try {
-        h = decodeHeader(this.buf.subarray(0, this.end), this.file);
+        h = decodeHeader(this.buf.subarray(this.pos, this.end), this.file, this.source.gzip);
       } catch (err) {
         this.close();
         throw err;
@@ -162,16 +201,14 @@ export class TraceReader {
     this.skipTo(header[0]);
   }
 
+  /** Moves to `offset`, reading and dropping what lies before it (a stream cannot seek). */
   private skipTo(offset: number): void {
     const d = this.d;
-    if (offset <= d[D_BUF_AT] + this.end) {
-      this.pos = offset - d[D_BUF_AT];
-      return;
+    while (offset > d[D_BUF_AT] + this.end && !this.eof) {
+      this.pos = this.end;
+      this.refill();
     }
-    this.pos = 0;
-    this.end = 0;
-    d[D_BUF_AT] = offset;
-    d[D_READ_AT] = offset;
+    this.pos = Math.min(offset - d[D_BUF_AT], this.end);
   }
 
   /** Moves the unread bytes to the front and reads one chunk after them. False at end of file. */
@@ -186,7 +223,7 @@ export class TraceReader {
     }
     const room = Math.min(this.chunk, buf.length - this.end);
     assert(room > 0, 'trace buffer full');
-    const got = readSync(this.fd, buf, this.end, room, d[D_READ_AT]);
+    const got = this.source.read(buf, this.end, room);
     if (got === 0) {
       this.eof = true;
       return false;

@@ -7,6 +7,11 @@
  *
  * Only the first records are checked here: a trace is streamed, and a malformed line further on
  * is reported when the run reaches it (`tiersim trace convert` checks a whole trace).
+ *
+ * A stream (`-` for standard input, a named pipe, `<(zcat ...)`) is read once and never seeked:
+ * nothing of it is read here (that would consume it), it plays once (`loop` defaults to false
+ * for it, and `loop: true` is an error), and only a one-CPU task can replay it (the CPUs of a
+ * task each read the trace themselves, docs/traces.md).
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +21,7 @@ import type { ConfigProblem } from '../../util/errors.js';
 import { TraceError } from './errors.js';
 import { formatFromExtension, hasMagic, readHead, type TraceFormat } from './format.js';
 import { TraceReader } from './reader.js';
+import { STDIN_NAME } from './source.js';
 
 /** Records read from each trace at load time. */
 const CHECK_RECORDS = 1000;
@@ -31,10 +37,34 @@ export function resolveTraceFiles(config: Config, locator: ConfigLocator): Confi
       const location = locator.locateKey(key) ?? locator.locateNearest(key);
       const written = locator.locate(key)?.file;
       const relativeTo =
-        written === undefined || written === '--set' ? process.cwd() : path.dirname(path.resolve(written));
-      const abs = path.resolve(relativeTo, pattern.file);
+        written === undefined || written === '--set' || isStream(written)
+          ? process.cwd()
+          : path.dirname(path.resolve(written));
+      const abs = pattern.file === STDIN_NAME ? STDIN_NAME : path.resolve(relativeTo, pattern.file);
       const format: TraceFormat = pattern.format ?? formatFromExtension(abs);
-      const problem = checkTrace(abs, format, pattern.format !== undefined);
+      const stream = isStream(abs);
+      if (stream) {
+        const loopKey = `${at}.pattern.loop`;
+        const loopWritten = locator.locateKey(loopKey) !== undefined || locator.locate(loopKey) !== undefined;
+        if (pattern.loop && loopWritten) {
+          problems.push({
+            code: 'INCONSISTENT',
+            path: loopKey,
+            message: `${pattern.file} is a stream (a pipe or standard input), read once and never seeked: it cannot loop; set loop: false (or replay a file)`,
+            location: locator.locateNearest(loopKey),
+          });
+        }
+        pattern.loop = false;
+        if (task.cpus.length > 1) {
+          problems.push({
+            code: 'INCONSISTENT',
+            path: key,
+            message: `${pattern.file} is a stream, read once: only a task with one CPU can replay it (each of a task's CPUs reads the trace itself), this task has ${task.cpus.length}; replay a file instead`,
+            location,
+          });
+        }
+      }
+      const problem = stream ? undefined : checkTrace(abs, format, pattern.format !== undefined);
       if (problem !== undefined) {
         const shown = abs === pattern.file ? abs : `${pattern.file} (resolved to ${abs})`;
         problems.push({
@@ -57,6 +87,17 @@ export function resolveTraceFiles(config: Config, locator: ConfigLocator): Confi
     });
   });
   return problems;
+}
+
+/** Standard input, a FIFO, a character device or a socket (`<(...)` is a pipe in /dev/fd). */
+export function isStream(file: string): boolean {
+  if (file === STDIN_NAME) return true;
+  try {
+    const st = statSync(file);
+    return st.isFIFO() || st.isCharacterDevice() || st.isSocket();
+  } catch {
+    return false;
+  }
 }
 
 function checkTrace(

@@ -18,7 +18,6 @@ import {
   TAG_SIZE_SHIFT,
   encodeHeader,
   nextInstruction,
-  sniffFormat,
 } from './format.js';
 import { REC_ADDR, REC_SIZE, TraceReader } from './reader.js';
 
@@ -156,14 +155,15 @@ export interface ConvertResult {
  * input line, and `output` is not created or changed.
  */
 export function convertTrace(input: string, output: string, options: ConvertOptions = {}): ConvertResult {
-  const inputFormat = sniffFormat(input);
   const reader = new TraceReader(
     input,
-    inputFormat,
+    'auto',
     options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize },
   );
   const onProgress = options.onProgress;
   try {
+    reader.peek();
+    const inputFormat = reader.format;
     const enc = writeBinaryTrace(output, options.pageSizeHint ?? 4096, (encoder) => {
       const rec = reader.rec;
       for (let kind = reader.next(); kind >= 0; kind = reader.next()) {
