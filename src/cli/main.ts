@@ -1,9 +1,10 @@
 /**
- * The `tiersim` command. Exit codes: 0 success, 1 runtime failure, 2 bad config or usage,
- * 130 interrupted (partial results written).
+ * The `tiersim` command. Exit codes: 0 success, 1 runtime or output failure, 2 bad config or
+ * usage, 128 + the signal (129 SIGHUP, 130 SIGINT, 143 SIGTERM) stopped with partial results.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, ProtocolError, SimulationError } from '../util/errors.js';
+import { describeErrnoError, FsError, isErrnoError } from '../util/fs-errors.js';
 import { TIERSIM_VERSION } from '../util/version.js';
 import { SCHEDULERS, type SchedulerName } from '../engine/scheduler.js';
 import { mergeCommand } from './merge-command.js';
@@ -58,6 +59,23 @@ function parseSeed(value: string): number {
 const SET_HELP =
   'override a config key, e.g. --set kernel.demotion_enabled=false --set run.duration=500ms (repeatable; list items as nodes.0.memory or nodes[0].memory)';
 
+/** What every command shares: how --set reads, where the keys are, what the exit codes mean. */
+const COMMON_HELP = `
+--set PATH=VALUE: PATH is a config key in YAML path form (kernel.swappiness, run.duration,
+  topology.nodes.0.memory or topology.nodes[0].memory); VALUE is YAML (true, 60, 512MiB, 1ms,
+  [0, 1], {mode: bind, nodes: [0]}). Sizes take KiB/MiB/GiB/TiB, times ns/us/ms/s. The keys,
+  with their kernel names, defaults and units: configs/schema.json (generated from
+  src/config/schema.ts; editors complete from it), and the README's "Configs" section.
+
+Exit codes:
+  0    success
+  1    a run failed (a simulated OOM, a worker fault), or the output could not be written
+       (one line naming the path and the errno: ENOSPC, EROFS, EACCES ...), or sweep points failed
+  2    bad config or usage: every problem located (file:line:col: yaml.path: what was expected),
+       nothing run or written
+  129, 130, 143   stopped by SIGHUP, SIGINT (Ctrl-C) or SIGTERM at an epoch boundary: what ran
+       is written, marked completed: false with stopped_by; a second signal exits at once`;
+
 function buildProgram(result: { code: number }): Command {
   const program = new Command('tiersim')
     .description(
@@ -66,7 +84,20 @@ function buildProgram(result: { code: number }): Command {
     .version(TIERSIM_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  npx tiersim run configs/experiments/quickstart.yaml --out out/quick
+  npx tiersim validate configs/experiments/quickstart.yaml --set run.epoch=500us
+  npx tiersim topology configs/topologies/two-socket-optane.yaml
+  npx tiersim sweep configs/sweeps/quickstart-dram.yaml --out out/s
+  npx tiersim merge out/s && npx tiersim report out/s
+  npx tiersim trace info ls.tstrace
+  npx tiersim <command> --help      # options and examples of one command
+${COMMON_HELP}`,
+    );
 
   program
     .command('run')
@@ -105,10 +136,10 @@ function buildProgram(result: { code: number }): Command {
       'after',
       `
 Examples:
-  tiersim run configs/experiments/quickstart.yaml
-  tiersim run configs/experiments/quickstart.yaml --out out/quick --seed 7 --report
-  tiersim run configs/experiments/quickstart.yaml --set kernel.demotion_enabled=false
-  tiersim run --from out/sweep/points/3                  # replay point 3 of a sweep
+  npx tiersim run configs/experiments/quickstart.yaml
+  npx tiersim run configs/experiments/quickstart.yaml --out out/quick --seed 7 --report
+  npx tiersim run configs/experiments/quickstart.yaml --set kernel.demotion_enabled=false
+  npx tiersim run --from out/sweep/points/3                  # replay point 3 of a sweep
 
 Output: the summary shows /proc/vmstat counters (pgdemote_kswapd, pgmajfault, ...) per node and in
 total, numastat and meminfo per node, and where each CPU node's accesses were served. With --out,
@@ -119,7 +150,7 @@ Variants: a config with \`variants:\` (named sets of overrides) runs each varian
 on a pool of threads (inline scheduler) and prints one column per variant with ratios against the
 first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison.{json,csv,txt} the table.
 --threads applies to one experiment: run one variant on per-node workers with
-  tiersim run --from DIR/<variant> --threads per-node`,
+  npx tiersim run --from DIR/<variant> --threads per-node`,
     )
     .action(
       async (
@@ -199,15 +230,16 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
       'after',
       `
 Examples:
-  tiersim sweep configs/sweeps/quickstart-dram.yaml --dry-run
-  tiersim sweep configs/sweeps/quickstart-dram.yaml --out out/s --report     # rerun: skips finished points
-  tiersim sweep configs/sweeps/quickstart-dram.yaml --out out/s --emit slurm # then: sbatch out/s/sweep.sbatch
-  tiersim merge out/s
+  npx tiersim sweep configs/sweeps/quickstart-dram.yaml --dry-run
+  npx tiersim sweep configs/sweeps/quickstart-dram.yaml --out out/s --report     # rerun: skips finished points
+  npx tiersim sweep configs/sweeps/quickstart-dram.yaml --out out/s --emit slurm # then: sbatch out/s/sweep.sbatch
+  npx tiersim merge out/s
 
 Points are numbered in loop order: variants x grid keys (as written) x zip x seeds, the last
 varying fastest. Each finished point is in <out>/points/N/ (config.json, result.json, ...,
 point.json); a failed point is reported and does not stop the others; rerunning the command
-skips finished points and reruns failed ones.`,
+skips finished points and reruns failed ones.
+${COMMON_HELP}`,
     )
     .action(
       async (
@@ -240,6 +272,10 @@ skips finished points and reruns failed ones.`,
     .argument('<dir>', 'sweep directory (with manifest.json)')
     .option('--report', 'also write <dir>/report.html', false)
     .option('-q, --quiet', 'no table', false)
+    .addHelpText(
+      'after',
+      '\nExample:\n  npx tiersim merge out/s --report     # after a sweep or while a Slurm array runs',
+    )
     .action(async (dir: string, opts: { report: boolean; quiet: boolean }) => {
       result.code = await mergeCommand(dir, opts);
     });
@@ -251,6 +287,10 @@ skips finished points and reruns failed ones.`,
     )
     .argument('<dir>', 'output directory of tiersim run --out, a comparison of variants, or tiersim sweep')
     .option('-o, --output <file>', 'where to write the report (default: <dir>/report.html)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx tiersim report out/quick                 # out/quick/report.html\n  npx tiersim report out/s -o /tmp/sweep.html',
+    )
     .action(async (dir: string, opts: { output?: string }) => {
       result.code = await reportCommand(dir, opts);
     });
@@ -267,6 +307,10 @@ skips finished points and reruns failed ones.`,
       false,
     )
     .option('--set <path=value>', SET_HELP, collect, [])
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx tiersim topology two-socket-optane\n  npx tiersim topology configs/topologies/four-socket-optane.yaml --json --set kernel.version=5.15',
+    )
     .action((config: string, opts: { json: boolean; set: string[] }) => {
       result.code = topologyCommand(resolveConfigArg(config, 'topologies'), opts);
     });
@@ -278,6 +322,13 @@ skips finished points and reruns failed ones.`,
     )
     .argument('<config>', 'topology or experiment YAML')
     .option('--set <path=value>', SET_HELP, collect, [])
+    .addHelpText(
+      'after',
+      `
+Example:
+  npx tiersim validate configs/experiments/quickstart.yaml --set topology.nodes.0.memory=128MiB
+${COMMON_HELP}`,
+    )
     .action((config: string, opts: { set: string[] }) => {
       result.code = validateCommand(resolveConfigArg(config, 'experiments'), opts);
     });
@@ -292,11 +343,13 @@ skips finished points and reruns failed ones.`,
 
   const trace = program
     .command('trace')
-    .description('memory traces for `pattern: trace`: convert valgrind lackey output, inspect a trace');
+    .description(
+      'memory traces for `pattern: trace`: convert valgrind lackey output or import perf, Pin and DAMON recordings, inspect a trace',
+    );
   trace
     .command('convert')
     .description(
-      "convert a trace (valgrind lackey text, or a binary trace) to tiersim's compact binary format; streamed, and OUT is written atomically (nothing on an error)",
+      "convert a trace (valgrind lackey text, a binary trace, or with --from a perf, Pin or DAMON recording; plain or gzip, a file or -) to tiersim's compact binary format; OUT is written atomically (nothing on an error)",
     )
     .argument(
       '<in>',
@@ -326,10 +379,10 @@ Inputs may be gzip-compressed, and - (standard input), a pipe or <(...) are read
 
 Examples:
   valgrind --tool=lackey --trace-mem=yes --log-file=ls.lackey ls /
-  tiersim trace convert ls.lackey ls.tstrace
-  tiersim trace info ls.tstrace
+  npx tiersim trace convert ls.lackey ls.tstrace
+  npx tiersim trace info ls.tstrace
   perf mem record -o perf.data ./prog && perf script -i perf.data -F event,period,addr > prog.perf
-  tiersim trace convert --from perf prog.perf prog.tstrace
+  npx tiersim trace convert --from perf prog.perf prog.tstrace
   pin -t obj-intel64/pinatrace.so -- ./prog && tiersim trace convert --from pin pinatrace.out prog.tstrace
   damo record -o damon.json --output_type json ./prog && tiersim trace convert --from damon damon.json prog.tstrace`,
     )
@@ -350,6 +403,10 @@ Examples:
     .addOption(new Option('--format <format>', 'read as this format').choices(['lackey', 'tiersim']))
     .option('--json', 'print the figures as JSON', false)
     .option('-q, --quiet', 'no progress bar', false)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx tiersim trace info ls.tstrace\n  npx tiersim trace info ls.lackey --json --page-size 2MiB',
+    )
     .action(
       (
         file: string,
@@ -384,8 +441,18 @@ function reportError(error: unknown): number {
     );
     return EXIT_CONFIG;
   }
-  if (error instanceof ProtocolError || error instanceof SimulationError || error instanceof TraceError) {
+  if (
+    error instanceof ProtocolError ||
+    error instanceof SimulationError ||
+    error instanceof TraceError ||
+    error instanceof FsError
+  ) {
     process.stderr.write(`tiersim: ${error.message}\n`);
+    return EXIT_FAILURE;
+  }
+  // A filesystem error no caller named: still one line, with the syscall and path.
+  if (isErrnoError(error)) {
+    process.stderr.write(`tiersim: ${describeErrnoError(error)}\n`);
     return EXIT_FAILURE;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

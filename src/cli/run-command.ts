@@ -1,8 +1,10 @@
 /**
  * `tiersim run CONFIG`: load and validate (nothing is written for a config that fails), run all
  * epochs on the chosen scheduler with a progress bar, write the output directory, print the
- * summary. Ctrl-C stops after the current epoch; the epochs already run are reported and
- * written, and the exit code is 130. A failure in a worker ends the run with an error naming the
+ * summary. `--out` is checked (made, writable) before the simulation starts. Ctrl-C, SIGTERM
+ * or SIGHUP stops after the current epoch; the epochs already run are reported and written
+ * (`completed: false`, `stopped_by` the signal), and the exit code is 128 + the signal's number
+ * (130, 143, 129). A write error is one line and exit code 1, after the summary. A failure in a worker ends the run with an error naming the
  * node, epoch and phase; the epochs finished before it are written; the exit code is 1.
  */
 import path from 'node:path';
@@ -17,6 +19,9 @@ import { formatSummary } from '../report/summary.js';
 import { wallIsoNow, wallNowMs } from '../report/wallclock.js';
 import { writeRunOutput } from '../report/write.js';
 import { ConfigError } from '../util/errors.js';
+import { FsError } from '../util/fs-errors.js';
+import { prepareOutDir } from '../util/out-dir.js';
+import { listenForStop, signalExitCode } from '../util/stop.js';
 import { Progress, progressWanted } from './progress.js';
 
 export interface RunOptions {
@@ -49,16 +54,13 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       },
     ]);
   }
+  if (options.out !== undefined) prepareOutDir(options.out);
   const started = wallIsoNow();
   const t0 = wallNowMs();
   const sim = createSimulation(loaded.config);
   const epochs = sim.spec.epochs;
   const epochNs = sim.spec.params.epochNs;
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
+  const stop = listenForStop();
   const progress = new Progress({
     enabled: progressWanted(options.quiet),
     total: epochs,
@@ -69,16 +71,16 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   try {
     outcome = await runScheduled(sim, options.threads, {
       onProgress: (done) => progress.update(done),
-      shouldStop: () => interrupted,
+      shouldStop: () => stop.requested,
     });
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
+    stop.dispose();
   }
   const elapsedMs = wallNowMs() - t0;
   const result = collectResult(sim, {
     loaded: { ...loaded, file: displayPath(file) },
-    stoppedBy: outcome.stoppedBy,
+    stoppedBy: outcome.stoppedBy === 'interrupted' ? (stop.signal ?? 'interrupted') : outcome.stoppedBy,
     fromSnapshot: outcome.failure !== undefined,
     wall: {
       started_at: started,
@@ -90,7 +92,13 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
         : { barrier_wait_share: outcome.barrierWaitShare.map((x) => Math.round(x * 1000) / 1000) }),
     },
   });
-  emit(result, options);
+  const writeError = emit(result, options);
+  if (writeError !== undefined) {
+    process.stderr.write(
+      `tiersim: ${writeError.message}\ntiersim: the results are not complete in ${options.out}\n`,
+    );
+    return EXIT_FAILURE;
+  }
   const where = options.out === undefined ? 'shown above' : `written to ${options.out}`;
   if (outcome.failure !== undefined) {
     process.stderr.write(
@@ -98,11 +106,11 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     );
     return EXIT_FAILURE;
   }
-  if (interrupted) {
+  if (stop.signal !== undefined) {
     process.stderr.write(
-      `tiersim: interrupted after ${result.epochs_run} of ${epochs} epochs; partial results ${where}\n`,
+      `tiersim: interrupted (${stop.signal}) after ${result.epochs_run} of ${epochs} epochs; partial results ${where}\n`,
     );
-    return EXIT_INTERRUPTED;
+    return signalExitCode(stop.signal);
   }
   return EXIT_OK;
 }
@@ -111,13 +119,23 @@ function accessesSoFar(sim: Simulation): number {
   return taskAccesses(sim.s).reduce((a, b) => a + b, 0);
 }
 
-function emit(result: RunResult, options: RunOptions): void {
-  if (options.out !== undefined) writeRunOutput(options.out, result);
+/** Writes the output directory and prints; a write error is returned (after the summary). */
+function emit(result: RunResult, options: RunOptions): FsError | undefined {
+  let writeError: FsError | undefined;
+  if (options.out !== undefined) {
+    try {
+      writeRunOutput(options.out, result);
+    } catch (err) {
+      if (!(err instanceof FsError)) throw err;
+      writeError = err;
+    }
+  }
   if (options.json) process.stdout.write(JSON.stringify(result, null, 1) + '\n');
   else if (!options.quiet) process.stdout.write(formatSummary(result) + '\n');
-  if (options.out !== undefined && !options.quiet && !options.json) {
+  if (options.out !== undefined && writeError === undefined && !options.quiet && !options.json) {
     process.stdout.write(`\nwritten to ${options.out}/ (result.json, vmstat, series.csv, nodes/)\n`);
   }
+  return writeError;
 }
 
 function displayPath(file: string): string {

@@ -20,7 +20,15 @@ import {
   slurmScript,
   writeArrayLayout,
 } from '../sweep/slurm.js';
-import { ensureManifest, manifestOf, readPointIndex, SweepDirError } from '../sweep/sweep-dir.js';
+import {
+  acquireSweepLock,
+  ensureManifest,
+  manifestOf,
+  readPointIndex,
+  SweepDirError,
+} from '../sweep/sweep-dir.js';
+import { prepareOutDir } from '../util/out-dir.js';
+import { listenForStop, signalExitCode } from '../util/stop.js';
 import { runSweep, type SweepReport } from '../sweep/sweep.js';
 import { seedGroupTable } from '../sweep/tables.js';
 import { writeSweepReport } from '../sweep/report-files.js';
@@ -58,8 +66,15 @@ export async function sweepCommand(file: string, options: SweepCommandOptions): 
   }
   if (options.out === undefined) return usage('--out DIR is required (the sweep writes its points there)');
   try {
+    prepareOutDir(options.out);
     if (options.emit !== undefined) return emitSlurm(plan, options.out, options);
-    return await run(plan, options.out, options, indices);
+    // Array tasks (--index, --task) share DIR by design; a whole sweep owns it while it runs.
+    const release = indices === undefined ? acquireSweepLock(options.out) : () => undefined;
+    try {
+      return await run(plan, options.out, options, indices);
+    } finally {
+      release();
+    }
   } catch (err) {
     if (err instanceof SweepDirError) return usage(err.message);
     throw err;
@@ -108,15 +123,7 @@ async function run(
   const say = (s: string) => {
     if (!options.quiet) process.stdout.write(s + '\n');
   };
-  let interrupted = false;
-  let signal: string | undefined;
-  const onSigint = (name: NodeJS.Signals) => {
-    interrupted = true;
-    signal ??= name;
-  };
-  // SIGTERM: what Slurm sends at a task's time limit (--signal) and on scancel.
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const stop = listenForStop();
   const showBar = progressWanted(options.quiet);
   let latest = { settled: 0, failed: 0, running: 0, total: 0 };
   let progress: Progress | undefined;
@@ -134,8 +141,8 @@ async function run(
       jobs,
       recycle: options.recycle,
       indices: indices === undefined ? undefined : inRange(indices, plan.total),
-      shouldStop: () => interrupted,
-      stopSignal: () => signal,
+      shouldStop: () => stop.requested,
+      stopSignal: () => stop.signal,
       onProgress: (p) => {
         latest = p;
         progress ??= new Progress({
@@ -162,8 +169,7 @@ async function run(
     });
   } finally {
     progress?.stop();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    stop.dispose();
   }
   printOutcome(report, plan, out, options.quiet);
   if (options.report && indices === undefined) {
@@ -171,7 +177,7 @@ async function run(
     say(`report: ${file}`);
   }
   if (report.failed.length > 0) return EXIT_FAILURE;
-  if (report.stopped) return EXIT_INTERRUPTED;
+  if (report.stopped) return stop.signal === undefined ? EXIT_INTERRUPTED : signalExitCode(stop.signal);
   return EXIT_OK;
 }
 
@@ -181,9 +187,11 @@ function printOutcome(report: SweepReport, plan: ExperimentPlan, out: string, qu
       `tiersim: point ${f.index} failed (replay it: tiersim run --from ${path.join(out, 'points', String(f.index))}):\n  ${f.error.split('\n').slice(0, 4).join('\n  ')}\n`,
     );
   }
-  if (report.stopped) {
+  if (report.stopped && report.failed.length === 0) {
+    const marked =
+      report.interrupted.length === 0 ? '' : ` (${report.interrupted.length} marked interrupted)`;
     process.stderr.write(
-      `tiersim: interrupted; ${report.ran.length} point(s) finished in this run are kept, rerun the same command to continue\n`,
+      `tiersim: interrupted; ${report.ran.length} point(s) finished in this run are kept${marked}, rerun the same command to continue\n`,
     );
   }
   if (quiet) return;

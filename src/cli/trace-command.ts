@@ -8,6 +8,7 @@
 import { statSync } from 'node:fs';
 import { formatBytes, parseSize } from '../config/units.js';
 import { TraceError } from '../workload/trace/errors.js';
+import { errnoMeaning, isErrnoError } from '../util/fs-errors.js';
 import type { TraceFormat } from '../workload/trace/format.js';
 import { traceInfo, type TraceInfo } from '../workload/trace/info.js';
 import { openablePath } from '../workload/trace/source.js';
@@ -119,11 +120,16 @@ const ITEMS = { perf: 'samples', pin: 'accesses', damon: 'region snapshots' } as
 
 /** The input's size for the progress bar (0 for a stream: the bar then shows bytes only). */
 function inputSize(file: string): number {
+  let stat;
   try {
-    return statSync(openablePath(file)).size;
+    stat = statSync(openablePath(file));
   } catch (err) {
-    throw new TraceError(file, `cannot read the trace: ${(err as Error).message}`);
+    const why = isErrnoError(err) ? `${errnoMeaning(err.code)} (${err.code})` : (err as Error).message;
+    throw new TraceError(file, `cannot read the trace: ${why}`);
   }
+  if (stat.isDirectory())
+    throw new TraceError(file, 'cannot read the trace: is a directory, not a file (EISDIR)');
+  return stat.size;
 }
 
 function count(n: number): string {

@@ -22,7 +22,17 @@ import { cachedReader, loadBase, sectionOf } from '../sweep/override-set.js';
 import { writeReport } from '../sweep/report-files.js';
 import { readJson, SweepDirError, type PointStatus } from '../sweep/sweep-dir.js';
 import { comparisonRows } from '../sweep/tables.js';
-import { compared, comparisonText, runVariants, writeVariantsOutput } from '../sweep/variants.js';
+import {
+  compared,
+  comparisonText,
+  runVariants,
+  variantStatus,
+  writeVariantsOutput,
+} from '../sweep/variants.js';
+import { partialNote } from '../report/partial.js';
+import { FsError } from '../util/fs-errors.js';
+import { prepareOutDir } from '../util/out-dir.js';
+import { listenForStop, signalExitCode } from '../util/stop.js';
 import { Progress, progressWanted } from './progress.js';
 import {
   EXIT_CONFIG,
@@ -98,39 +108,58 @@ export async function variantsCommand(file: string, options: RunEntryOptions): P
   }
   const largest = Math.max(...plan.points.map((p) => experimentBytes(p.config)));
   const jobs = options.jobs ?? threadBudget(plan.points.length, largest).jobs;
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
+  if (options.out !== undefined) prepareOutDir(options.out);
+  const stop = listenForStop();
   let progress: Progress | undefined;
+  // The latest progress, read by the bar's text (the first report's object would stay at 0).
+  let latest = { settled: 0, running: 0 };
   let run;
   try {
     run = await runVariants(plan, {
       jobs,
       recycle: options.recycle,
-      shouldStop: () => interrupted,
+      shouldStop: () => stop.requested,
+      stopSignal: () => stop.signal,
       onProgress: (p) => {
+        latest = p;
         progress ??= new Progress({
           enabled: progressWanted(options.quiet || options.json),
           total: Math.max(1, p.epochsTotal),
-          describe: () => `${p.settled}/${plan.points.length} variants · ${p.running} running`,
+          describe: () => `${latest.settled}/${plan.points.length} variants · ${latest.running} running`,
         });
         progress.update(p.epochsDone);
       },
     });
   } finally {
     progress?.stop();
-    process.off('SIGINT', onSigint);
+    stop.dispose();
   }
   const { outcomes, stopped } = run;
-  if (options.out !== undefined) writeVariantsOutput(options.out, plan, outcomes);
+  let writeError: FsError | undefined;
+  if (options.out !== undefined) {
+    try {
+      writeVariantsOutput(options.out, plan, outcomes);
+    } catch (err) {
+      if (!(err instanceof FsError)) throw err;
+      writeError = err;
+    }
+  }
   const ok = compared(outcomes);
   if (options.json) {
     const rows = comparisonRows(ok);
+    const variants = outcomes.map(({ result, ...o }) => ({
+      ...o,
+      status: variantStatus({ ...o, result }),
+      note: result === undefined ? null : (partialNote(result) ?? null),
+    }));
     process.stdout.write(
       JSON.stringify(
-        { config_file: plan.file, variants: outcomes.map(({ result: _r, ...o }) => o), rows },
+        {
+          config_file: plan.file,
+          completed: variants.every((v) => v.status === 'done'),
+          variants,
+          rows,
+        },
         null,
         1,
       ) + '\n',
@@ -144,7 +173,7 @@ export async function variantsCommand(file: string, options: RunEntryOptions): P
       if (o.description !== null) lines.push(`  ${o.name}: ${o.description}`);
     }
     lines.push('', comparisonText(outcomes));
-    if (options.out !== undefined) {
+    if (options.out !== undefined && writeError === undefined) {
       lines.push(
         '',
         `written to ${options.out}/ (comparison.json, comparison.csv, comparison.txt, <variant>/)`,
@@ -158,7 +187,19 @@ export async function variantsCommand(file: string, options: RunEntryOptions): P
         `tiersim: variant ${o.name} failed:\n  ${o.error.split('\n').slice(0, 4).join('\n  ')}\n`,
       );
   }
-  const code = outcomes.some((o) => o.error !== null) ? EXIT_FAILURE : stopped ? EXIT_INTERRUPTED : EXIT_OK;
+  if (writeError !== undefined) {
+    process.stderr.write(
+      `tiersim: ${writeError.message}\ntiersim: the comparison is not complete in ${options.out}\n`,
+    );
+    return EXIT_FAILURE;
+  }
+  if (stopped) {
+    process.stderr.write(
+      `tiersim: interrupted (${stop.signal ?? 'stopped'}); the comparison holds partial runs, marked as such\n`,
+    );
+  }
+  const interruptedCode = stop.signal === undefined ? EXIT_INTERRUPTED : signalExitCode(stop.signal);
+  const code = outcomes.some((o) => o.error !== null) ? EXIT_FAILURE : stopped ? interruptedCode : EXIT_OK;
   return ok.length > 0 && !stopped ? maybeReport(code, options) : code;
 }
 

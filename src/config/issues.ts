@@ -22,6 +22,7 @@ const CODES: ReadonlySet<string> = new Set<ConfigErrorCode>([
   'BAD_REFERENCE',
   'INCONSISTENT',
   'FILE_NOT_FOUND',
+  'UNREADABLE_FILE',
   'BAD_OVERRIDE',
 ]);
 

@@ -6,9 +6,9 @@
  * causes.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../util/errors.js';
+import { errnoMeaning, FsError, readTextFile } from '../util/fs-errors.js';
 import type { ConfigProblem, SourceLocation } from '../util/errors.js';
 import { issuesToProblems } from './issues.js';
 import { applyOverride, parseOverride } from './overrides.js';
@@ -55,7 +55,14 @@ export interface LoadedConfig {
 /** Loads and validates a config file. Throws ConfigError listing every problem found. */
 export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
   const read = opts.readFile ?? readIfExists;
-  const text = read(path.resolve(file));
+  let text: string | undefined;
+  try {
+    text = read(path.resolve(file));
+  } catch (err) {
+    if (!(err instanceof FsError)) throw err;
+    const message = `cannot read config file ${file}: ${errnoMeaning(err.errno)} (${err.errno})`;
+    throw new ConfigError([{ code: 'UNREADABLE_FILE', path: '', message }]);
+  }
   if (text === undefined) {
     throw new ConfigError([
       { code: 'FILE_NOT_FOUND', path: '', message: `cannot read config file ${file}: no such file` },
@@ -196,7 +203,19 @@ function loadTree(text: string, file: FileRef, stack: FileRef[], ctx: IncludeCon
       });
       continue;
     }
-    const sub = ctx.read(target.abs);
+    let sub: string | undefined;
+    try {
+      sub = ctx.read(target.abs);
+    } catch (err) {
+      if (!(err instanceof FsError)) throw err;
+      ctx.problems.push({
+        code: 'UNREADABLE_FILE',
+        path: ref.pathText,
+        message: `included file ${target.shown} cannot be read: ${errnoMeaning(err.errno)} (${err.errno})`,
+        location: ref.loc,
+      });
+      continue;
+    }
     if (sub === undefined) {
       ctx.problems.push({
         code: 'FILE_NOT_FOUND',
@@ -261,13 +280,7 @@ function resolveInclude(target: string, from: FileRef): FileRef {
   };
 }
 
+/** A missing file is undefined (the caller locates it); a directory or no permission an FsError. */
 function readIfExists(absolutePath: string): string | undefined {
-  try {
-    return readFileSync(absolutePath, 'utf8');
-  } catch (err) {
-    // A missing file is an operating error the caller reports with its location; anything
-    // else (permissions, a directory) is rethrown as is.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  return readTextFile(absolutePath);
 }

@@ -132,6 +132,34 @@ export const NodeSchema = z.strictObject({
   ),
 });
 
+const ContentionSchema = z.strictObject({
+  enabled: z
+    .boolean()
+    .describe(
+      'Turn loaded latency on. Off, every access costs the idle latency of its device (and the remote-socket term). Default: false.',
+    )
+    .default(false),
+  double_at: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .describe(
+      'Utilisation at which the loaded latency is twice the idle latency; sets the queueing constant of the M/M/1-shaped curve idle + q·ρ/(1−ρ), q = idle·(1−double_at)/double_at. Unit: fraction. Default: 0.8.',
+    )
+    .default(0.8),
+  max_utilisation: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .describe(
+      'Cap on the utilisation the curve is evaluated at (offered load beyond the bandwidth shows as this). Unit: fraction. Default: 0.98.',
+    )
+    .default(0.98),
+  link_bandwidth: Rate.describe(
+    'Bandwidth of the interconnect between two sockets, both directions together (UPI: 2 links × 2 directions × 20.8 GB/s at 10.4 GT/s on a two-socket Cascade Lake). Unit: bytes/s. Default: 83.2GB/s.',
+  ).default(83.2e9),
+});
+
 export const TopologySchema = z.strictObject({
   name: z.string().optional().describe('A name for the machine, shown in reports.'),
   page_size: Size.describe('Base page size. Unit: bytes. Default: 4KiB.').default(4096),
@@ -145,6 +173,9 @@ export const TopologySchema = z.strictObject({
   remote_socket_latency: Duration.describe(
     'Latency added to an access whose memory is on another socket than the CPU. Unit: ns. Default: 60ns.',
   ).default(60),
+  contention: ContentionSchema.prefault({}).describe(
+    "tiersim: loaded latency. Each epoch, every node's read and write traffic (accesses, page migrations, block I/O) against its bandwidth sets the next epoch's queueing delay; remote accesses also load the socket interconnect. Default: off (idle latencies only).",
+  ),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -495,8 +526,10 @@ export const PatternSchema = z.discriminatedUnion('type', [
 
 export const RegionSchema = z.strictObject({
   kind: z
-    .enum(['anon', 'file'])
-    .describe('Anonymous memory of the task, or a window of a shared file (page cache).'),
+    .enum(['anon', 'file', 'shmem'])
+    .describe(
+      'Anonymous memory of the task (private), a window of a shared file (page cache), or shared anonymous memory (shmem: MAP_SHARED|MAP_ANONYMOUS or SysV shm, swap-backed; NUMA balancing never scans it, as it has no shared policy).',
+    ),
   size: Size.optional().describe(
     'Size of the region. Required for anon; for file it defaults to the rest of the file after offset. Unit: bytes.',
   ),

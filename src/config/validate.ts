@@ -13,6 +13,7 @@ import {
   type TaskConfig,
   type WorkloadConfig,
 } from './schema.js';
+import { checkLimits } from './limits.js';
 import type { ConfigLocator } from './source-map.js';
 import { formatBytes, formatDuration } from './units.js';
 import { MAX_STEP_ACCESSES } from '../workload/phases.js';
@@ -25,6 +26,7 @@ export function validateSemantics(config: Config, locator: ConfigLocator): Confi
   checkRun(config, out);
   checkKernel(config, out);
   if (config.workload !== undefined) checkWorkload(config, config.workload, out);
+  checkLimits(config, (code, path, message) => out.add(code, path, message));
   return out.list;
 }
 
@@ -207,7 +209,9 @@ function checkKernel(config: Config, out: Problems): void {
 
 function checkRun(config: Config, out: Problems): void {
   const { epoch, duration, sample_interval: sample } = config.run;
-  if (epoch <= 0) {
+  if (duration <= 0) {
+    out.add('OUT_OF_RANGE', 'run.duration', `expected a duration > 0, received ${formatDuration(duration)}`);
+  } else if (epoch <= 0) {
     out.add('OUT_OF_RANGE', 'run.epoch', `expected a duration > 0, received ${formatDuration(epoch)}`);
   } else if (epoch > duration) {
     out.add(
@@ -383,16 +387,16 @@ function checkRegion(region: RegionConfig, at: string, workload: WorkloadConfig,
   if (region.size !== undefined && region.size <= 0) {
     out.add('OUT_OF_RANGE', `${at}.size`, `expected a size > 0, received ${region.size}`);
   }
-  if (region.kind === 'anon') {
+  if (region.kind !== 'file') {
     if (region.size === undefined)
-      out.add('MISSING_KEY', at, 'missing required key "size"; an anon region needs a size');
+      out.add('MISSING_KEY', at, `missing required key "size"; an ${region.kind} region needs a size`);
     // offset and access have defaults, so only the source says whether they were written.
     for (const key of ['file', 'offset', 'access'] as const) {
       if (out.locator.has(`${at}.${key}`)) {
         out.add(
           'INVALID_VALUE',
           `${at}.${key}`,
-          `"${key}" is only for file regions (kind: file); this region is anon`,
+          `"${key}" is only for file regions (kind: file); this region is ${region.kind}`,
         );
       }
     }

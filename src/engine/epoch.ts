@@ -6,6 +6,7 @@
  * state bit for bit.
  */
 import { CPU_WORDS, NODE_WORDS } from '../memory/layout.js';
+import { updateMemoryLoad } from '../kernel/bandwidth.js';
 import { updateDeviceLoad } from '../kernel/blockdev.js';
 import { chargeKswapdCpu } from '../kernel/kswapd-cpu.js';
 import { updatePromotionGauges } from '../kernel/numa.js';
@@ -184,6 +185,7 @@ function endStep(sim: Simulation, coordinator: Coordinator, epoch: number): void
   updateGauges(sim.s);
   updatePromotionGauges(sim.s);
   updateDeviceLoad(sim.s);
+  updateMemoryLoad(sim.s);
   if (done % sim.spec.sampleEveryEpochs === 0 || done === sim.spec.epochs) {
     coordinator.sampler.sample(done * sim.spec.params.epochNs);
     Atomics.store(c, K_SAMPLES, coordinator.sampler.count);

@@ -4,6 +4,7 @@
  * a validated config; every thread that runs phases opens its own Simulation over the same
  * shared buffers.
  */
+import { initLoadedLatency } from '../kernel/bandwidth.js';
 import type { Config } from '../config/schema.js';
 import {
   CPU_WORDS,
@@ -159,6 +160,7 @@ export function openSimulation(spec: SimulationSpec, init: boolean): Simulation 
   const control = new Int32Array(spec.run.control);
   if (init) {
     initState(s);
+    initLoadedLatency(s);
     initSequentialPositions(s);
     initNumaScan(s);
     Atomics.store(control, K_SNAPSHOT_EPOCHS, -1);

@@ -123,15 +123,17 @@ export function handleMiss(
     // Faulted (or read ahead) earlier this epoch: mapped by now. A first store after a load
     // must still reach the page's dirty bit, so it queues one more record; so does the first
     // read() of a page read ahead, for its mark_page_accessed.
+    // The local latency, loaded when contention is on (kernel/bandwidth.ts).
+    const local = (nid * s.layout.nodes + nid) * 2;
     if (kind === 2 && (slot & HASH_MARKED) === 0) {
       if (!queueFault(s, cpu, nid, page, KIND_MARK, 0)) return -1;
       s.faultHash[base + found] = slot | HASH_MARKED;
-      return s.machine.readLatencyNs[nid][nid];
+      return s.traffic.latency[local];
     }
-    if (store === 0 || (slot & HASH_STORE) !== 0) return s.machine.readLatencyNs[nid][nid];
+    if (store === 0 || (slot & HASH_STORE) !== 0) return s.traffic.latency[local];
     if (!queueFault(s, cpu, nid, page, kind, 1)) return -1;
     s.faultHash[base + found] = slot | HASH_STORE;
-    return s.machine.writeLatencyNs[nid][nid];
+    return s.traffic.latency[local + 1];
   }
   const slot = base + (-1 - found);
   const file = page < s.plan.filePages;
@@ -269,6 +271,8 @@ export function handleHintFault(
   if (!queueFault(s, cpu, nid, page, KIND_HINT | store, frame)) return -1;
   hashInsert(s, cpu, base + (-1 - found), page, store);
   const row = nid * NR_COUNTERS;
+  // A hint fault is a page fault: handle_mm_fault() counts PGFAULT before do_numa_page() runs.
+  s.counters[row + PGFAULT]++;
   s.counters[row + NUMA_HINT_FAULTS]++;
   if (memNid === nid) s.counters[row + NUMA_HINT_FAULTS_LOCAL]++;
   s.counters[row + TIERSIM_FAULT_NS] += s.params.numa.hintFaultNs;
@@ -382,8 +386,16 @@ export function populatePages(
   cpu: number,
 ): void {
   // Page cache arrives unaccessed; anonymous memory as its first store left it (young, dirty).
-  const kind = first < s.plan.filePages ? KIND_READAHEAD : 1;
-  for (let page = first; page < end; page++) if (s.pte[page] <= 0) installPage(s, ctx, page, cpu, kind);
+  const file = first < s.plan.filePages;
+  const kind = file ? KIND_READAHEAD : 1;
+  const row = s.machine.cpuNode[cpu] * NR_COUNTERS;
+  for (let page = first; page < end; page++) {
+    if (s.pte[page] > 0) continue;
+    installPage(s, ctx, page, cpu, kind);
+    // Touching (or MAP_POPULATE, through GUP) faults each anon page in via handle_mm_fault(),
+    // which counts PGFAULT; page cache a loader read() in is no fault.
+    if (!file) s.counters[row + PGFAULT]++;
+  }
 }
 
 /** installPage kind of a page read ahead (or populated): no access to record. */

@@ -7,7 +7,9 @@
  * a kswapd may use at most min(1, cpus / (busy + kswapds)) of the epoch, and the time the
  * kswapds use beyond the idle CPUs' time is taken from the busy CPUs' tasks, equally: their
  * clocks move on by it before the next epoch. Allocations can then outpace kswapd, and
- * direct reclaim follows as on Linux.
+ * direct reclaim follows as on Linux. kswapd's work comes in batches (SWAP_CLUSTER_MAX pages) that
+ * can overrun its budget; the overrun is its debt, paid from its next shares, so on average it
+ * gets no more than its fair share however costly a page is.
  */
 import type { Machine } from '../topology/machine.js';
 import {
@@ -16,6 +18,7 @@ import {
   NODE_WORDS,
   W_KSWAPD_BUDGET_NS,
   W_KSWAPD_CPU_NS,
+  W_KSWAPD_DEBT_NS,
   W_KSWAPD_WOKEN,
 } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
@@ -65,11 +68,15 @@ export function planKswapdCpu(s: SimState, k: KswapdCpu): void {
   }
   const epochNs = s.params.epochNs;
   for (let nid = 0; nid < nodes; nid++) {
+    const w = nid * NODE_WORDS;
     const h = k.host[nid];
     const cpus = s.machine.nodes[h].cpus.length;
     const threads = k.busy[h] + Math.max(1, awake[h]);
-    s.nodeWords[nid * NODE_WORDS + W_KSWAPD_BUDGET_NS] =
-      cpus >= threads ? epochNs : Math.floor((epochNs * cpus) / threads);
+    const share = cpus >= threads ? epochNs : Math.floor((epochNs * cpus) / threads);
+    // Time kswapd ran over its earlier budgets (its last batch is not split) comes off this one.
+    const paid = Math.min(share, s.nodeWords[w + W_KSWAPD_DEBT_NS]);
+    s.nodeWords[w + W_KSWAPD_DEBT_NS] -= paid;
+    s.nodeWords[w + W_KSWAPD_BUDGET_NS] = share - paid;
   }
 }
 

@@ -84,7 +84,7 @@ export function interleaveIndex(plan: WorkloadPlan, page: number): number {
   }
   for (const task of plan.tasks) {
     for (const r of task.regions)
-      if (r.kind === 'anon' && page >= r.firstPage && page < r.firstPage + r.pages) return page - r.firstPage;
+      if (r.kind !== 'file' && page >= r.firstPage && page < r.firstPage + r.pages) return page - r.firstPage;
   }
   return page;
 }

@@ -153,6 +153,9 @@ export function movePage(
     crossTier && versionAtLeast(s.params.kernelVersion, '6.1') ? 0 : s.frameScanMs[srcFrame];
   // An unmapped swap-cache page (read ahead) moves in the swap cache and stays unmapped.
   s.pte[page] = isSwapCachePte(s.pte[page]) ? pteOfSwapCache(dstFrame) : dstFrame + 1;
+  // The copy's traffic (kernel/bandwidth.ts): row dstNid, written only by the thread moving
+  // pages into dstNid.
+  s.traffic.migrated[dstNid * s.layout.nodes + srcNid]++;
   if (s.layout.lruGen) lruGenAddFolio(s, dstNid, dstFrame, false);
   else lruAddHead(s, dstNid, lruOf(flags), dstFrame);
   const w = dstNid * NODE_WORDS;
@@ -298,7 +301,10 @@ function migrateNuma(s: SimState, nid: number, a: Int32Array, w: number): void {
   a[w + M_STATUS] = MIGRATE_DONE;
   s.counters[row + PGMIGRATE_SUCCESS]++;
   s.counters[row + NUMA_PAGES_MIGRATED]++;
-  if (!s.machine.topTier[src] && s.machine.topTier[nid]) s.counters[row + PGPROMOTE_SUCCESS]++;
+  // migrate_misplaced_folio(): a slow-to-fast move is a promotion; from 6.11 (so 6.12 here)
+  // only in tiering mode, where 6.1 and 6.6 also count NORMAL mode's moves.
+  const counted = !versionAtLeast(s.params.kernelVersion, '6.12') || (s.params.numa.mode & 2) !== 0;
+  if (counted && !s.machine.topTier[src] && s.machine.topTier[nid]) s.counters[row + PGPROMOTE_SUCCESS]++;
 }
 
 /**

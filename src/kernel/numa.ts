@@ -130,8 +130,10 @@ export interface ScanSpace {
 export function scanSpaces(s: SimState): ScanSpace[] {
   const scanPages = s.params.numa.scanPages;
   return s.plan.tasks.map((task) => {
-    const mapped = task.regions.filter((r) => r.kind === 'anon' || r.access === 'mmap');
-    const scanned = policyMof(task.policy) ? mapped : [];
+    const mapped = task.regions.filter((r) => r.kind !== 'file' || r.access === 'mmap');
+    // vma_policy_mof(): a shmem VMA answers from its shared policy (shmem_get_policy), which
+    // tiersim never sets, so it is never scanned; the others follow the task's policy.
+    const scanned = policyMof(task.policy) ? mapped.filter((r) => r.kind !== 'shmem') : [];
     const mappedPages = mapped.reduce((n, r) => n + r.pages, 0);
     return {
       first: scanned.map((r) => r.firstPage),

@@ -47,6 +47,7 @@ import {
   W_FREE,
   W_KSWAPD_BUDGET_NS,
   W_KSWAPD_CPU_NS,
+  W_KSWAPD_DEBT_NS,
   W_KSWAPD_FAILURES,
   W_KSWAPD_PASS,
   W_KSWAPD_PASS_NR,
@@ -191,11 +192,11 @@ export interface ReclaimContext {
   readonly policies: TaskPolicy[];
   /** Each task's mapped address space, for the NUMA scanner. */
   readonly scanSpaces: ScanSpace[];
+  /** Where each kswapd runs and the scratch of its CPU share (coordinator steps). */
+  readonly kswapdCpu: KswapdCpu;
   /** Multi-gen LRU: files' and regions' page ranges (lru_gen_look_around), should_run_aging's count. */
   readonly vmas: VmaBounds;
   lruGenNrToScan: number;
-  /** Where each kswapd runs and the scratch of its CPU share (coordinator steps). */
-  readonly kswapdCpu: KswapdCpu;
 }
 
 export function createReclaimContext(s: SimState): ReclaimContext {
@@ -205,9 +206,9 @@ export function createReclaimContext(s: SimState): ReclaimContext {
     stallNs: 0,
     policies: buildTaskPolicies(s.machine, s.plan),
     scanSpaces: scanSpaces(s),
+    kswapdCpu: createKswapdCpu(s.machine, s.plan.cpuTask),
     vmas: vmaBounds(s.plan),
     lruGenNrToScan: 0,
-    kswapdCpu: createKswapdCpu(s.machine, s.plan.cpuTask),
   };
 }
 
@@ -816,6 +817,7 @@ export function kswapdRun(s: SimState, ctx: ReclaimContext, nid: number): void {
     }
   }
   s.nodeWords[w + W_KSWAPD_CPU_NS] += sc.costNs;
+  if (sc.costNs > budgetNs) s.nodeWords[w + W_KSWAPD_DEBT_NS] += sc.costNs - budgetNs;
 }
 
 /** Simulated time kswapd has reached in this epoch: its CPU time so far at its share of the CPU. */

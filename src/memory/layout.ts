@@ -20,6 +20,7 @@
  *     lruNext    Int32
  *   pte          Int32   per page: 0 = never touched, f+1 = present in frame f, <0 = evicted (shadow)
  */
+import { trafficWords } from './traffic.js';
 import type { Machine } from '../topology/machine.js';
 import type { WorkloadPlan } from '../workload/plan.js';
 import { NR_COUNTERS } from '../metrics/vmstat.js';
@@ -97,10 +98,17 @@ export const W_KSWAPD_PASS_RECLAIMED = 60;
 export const W_KSWAPD_PASS_SCANNED = 61;
 export const W_KSWAPD_PASS_NR = 62;
 export const W_KSWAPD_PASS_TARGETS = 66;
+/** kswapd's time beyond its budget (a batch is not split), paid from its next epochs' shares. */
+export const W_KSWAPD_DEBT_NS = 70;
 export const NODE_WORDS = 72;
 
 /** Float64 words per node of the multi-gen LRU (GEN_WORDS in kernel/mglru/lrugen.ts). */
 export const LRU_GEN_NODE_WORDS = 72;
+
+/** PMDs (512 pages each, page ids as addresses) covering `pages` pages: one filter's bytes. */
+export function lruGenPmds(pages: number): number {
+  return Math.ceil(pages / 512);
+}
 
 // Machine-wide words (Float64), written only by the coordinator between phases.
 export const G_EPOCH = 0;
@@ -251,6 +259,13 @@ export interface LayoutParams {
   lruGen: boolean;
 }
 
+/** Frames of all nodes, each node rounded up to whole chunks: page-table entries are Int32. */
+export const MAX_FRAMES = 2 ** 31;
+/** Pages of all regions and files: access batches hold page * 4 + syscall * 2 + store in a Uint32. */
+export const MAX_PAGES = 2 ** 30;
+/** Frames per chunk are 2^min(FRAME_SHIFT_MAX, log2(smallest node)) (computeLayout). */
+export const FRAME_SHIFT_MAX = 20;
+
 function ceilPow2(x: number): number {
   let p = 1;
   while (p < x) p *= 2;
@@ -260,7 +275,7 @@ function ceilPow2(x: number): number {
 export function computeLayout(machine: Machine, plan: WorkloadPlan, params: LayoutParams): StateLayout {
   const managed = machine.nodes.map((n) => n.managedPages);
   const smallest = Math.max(1, Math.min(...managed));
-  const frameShift = Math.min(20, Math.floor(Math.log2(smallest)));
+  const frameShift = Math.min(FRAME_SHIFT_MAX, Math.floor(Math.log2(smallest)));
   const chunk = 2 ** frameShift;
   const frameStart: number[] = [];
   let next = 0;
@@ -268,10 +283,9 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     frameStart.push(next);
     next += Math.ceil(m / chunk) * chunk;
   }
-  assert(next < 2 ** 31, 'more than 2^31 frames: page-table entries are Int32 frame numbers');
-  // Access batches hold page * 4 + syscall * 2 + store in a Uint32.
+  assert(next < MAX_FRAMES, 'more than 2^31 frames: page-table entries are Int32 frame numbers');
   assert(
-    plan.totalPages <= 2 ** 30,
+    plan.totalPages <= MAX_PAGES,
     'more than 2^30 pages (4 TiB of 4 KiB pages): page ids must fit 30 bits',
   );
   // A CPU cannot fault more often than once per minor-fault cost; the hash stays under half full.
@@ -336,6 +350,8 @@ export interface StateBuffers {
   nodeWords: SharedArrayBuffer;
   counters: SharedArrayBuffer;
   accessMatrix: SharedArrayBuffer;
+  /** Memory traffic and loaded latency (src/memory/traffic.ts has its layout). */
+  traffic: SharedArrayBuffer;
   cpuWords: SharedArrayBuffer;
   prng: SharedArrayBuffer;
   batch: SharedArrayBuffer;
@@ -346,6 +362,8 @@ export interface StateBuffers {
   /** Multi-gen LRU: frameGen (Uint8 per frame) and GEN_WORDS Float64 per node; 8 bytes when off. */
   frameGen: SharedArrayBuffer;
   lruGenWords: SharedArrayBuffer;
+  /** Multi-gen LRU: per node two "Bloom filters" (exact here) of PMDs, LRU_GEN_PMDS(pages) bytes each. */
+  lruGenBloom: SharedArrayBuffer;
 }
 
 export function allocateBuffers(l: StateLayout): StateBuffers {
@@ -367,6 +385,7 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     nodeWords: sab(l.nodes * NODE_WORDS * 8),
     counters: sab(l.nodes * NR_COUNTERS * 8),
     accessMatrix: sab(l.nodes * l.nodes * 8),
+    traffic: sab(trafficWords(l.nodes) * 8),
     cpuWords: sab(l.cpus * CPU_WORDS * 8),
     prng: sab((l.cpus + l.nodes) * PRNG_WORDS * 4),
     batch: sab(l.cpus * BATCH_LEN * 4),
@@ -376,6 +395,7 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     globalWords: sab(GLOBAL_WORDS * 8),
     frameGen: sab(l.lruGen ? f : 0),
     lruGenWords: sab(l.lruGen ? l.nodes * LRU_GEN_NODE_WORDS * 8 : 0),
+    lruGenBloom: sab(l.lruGen ? l.nodes * 2 * lruGenPmds(l.pages) : 0),
   };
 }
 

@@ -4,6 +4,7 @@
  * one SimState; modules keep no mutable state of their own, so a pooled thread can run many
  * experiments one after another.
  */
+import { trafficViews, type TrafficViews } from './traffic.js';
 import { versionAtLeast, type Config, type KernelVersion } from '../config/schema.js';
 import type { Machine } from '../topology/machine.js';
 import type { WorkloadPlan } from '../workload/plan.js';
@@ -25,6 +26,7 @@ import {
   W_WMARK_MIN,
   W_WMARK_PROMO,
   LRU_GEN_NODE_WORDS,
+  lruGenPmds,
   RINGS_PER_NODE,
   type StateBuffers,
   type StateLayout,
@@ -120,6 +122,9 @@ export interface SimState {
   readonly nodeWords: Float64Array;
   readonly counters: Float64Array;
   readonly accessMatrix: Float64Array;
+  /** Stores per [cpu node][memory node], beside accessMatrix (src/memory/traffic.ts). */
+  readonly storeMatrix: Float64Array;
+  readonly traffic: TrafficViews;
   readonly cpuWords: Float64Array;
   readonly prng: Uint32Array;
   readonly batch: Uint32Array;
@@ -132,6 +137,7 @@ export interface SimState {
   /** Multi-gen LRU (empty when off): per frame generation + 1 and refs; per node its words. */
   readonly frameGen: Uint8Array;
   readonly lruGenWords: Float64Array;
+  readonly lruGenBloom: Uint8Array;
 }
 
 export function simParams(config: Config, machine: Machine): SimParams {
@@ -170,6 +176,7 @@ export function attachState(
   buffers: StateBuffers,
 ): SimState {
   const ringWords = new Int32Array(buffers.rings);
+  const traffic = trafficViews(buffers.traffic, layout.nodes);
   const rings: Ring[] = [];
   for (let nid = 0; nid < layout.nodes; nid++) {
     for (let k = 0; k < RINGS_PER_NODE; k++) {
@@ -198,6 +205,8 @@ export function attachState(
     nodeWords: new Float64Array(buffers.nodeWords, 0, layout.nodes * NODE_WORDS),
     counters: new Float64Array(buffers.counters, 0, layout.nodes * NR_COUNTERS),
     accessMatrix: new Float64Array(buffers.accessMatrix, 0, layout.nodes * layout.nodes),
+    storeMatrix: traffic.stores,
+    traffic,
     cpuWords: new Float64Array(buffers.cpuWords, 0, layout.cpus * CPU_WORDS),
     prng: new Uint32Array(buffers.prng, 0, (layout.cpus + layout.nodes) * PRNG_WORDS),
     batch: new Uint32Array(buffers.batch),
@@ -211,6 +220,11 @@ export function attachState(
       buffers.lruGenWords,
       0,
       layout.lruGen ? layout.nodes * LRU_GEN_NODE_WORDS : 0,
+    ),
+    lruGenBloom: new Uint8Array(
+      buffers.lruGenBloom,
+      0,
+      layout.lruGen ? layout.nodes * 2 * lruGenPmds(layout.pages) : 0,
     ),
   };
 }

@@ -33,7 +33,7 @@ export function stateDigest(s: SimState): string {
   const byteColumns = [s.frameFlags, s.frameYoung, s.frameDirty, s.frameAccessed];
   // The multi-gen LRU's columns exist only when it is on (so classic digests are unchanged).
   if (s.layout.lruGen) {
-    byteColumns.push(s.frameGen);
+    byteColumns.push(s.frameGen, s.lruGenBloom);
     mixInto(h, wordsOf(s.lruGenWords));
   }
   for (const col of [
@@ -48,6 +48,7 @@ export function stateDigest(s: SimState): string {
     s.taskWords,
     s.prng,
     s.accessMatrix,
+    new Float64Array(s.buffers.traffic),
   ]) {
     mixInto(h, wordsOf(col));
   }

@@ -12,9 +12,16 @@ import {
   W_FILE_PAGES,
   W_FREE,
 } from '../memory/layout.js';
-import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE } from '../memory/flags.js';
+import {
+  LRU_ACTIVE_ANON,
+  LRU_ACTIVE_FILE,
+  LRU_INACTIVE_ANON,
+  LRU_INACTIVE_FILE,
+  PG_SWAPBACKED,
+} from '../memory/flags.js';
 import type { SimState } from '../memory/state.js';
 import { swapUsedPages } from '../kernel/swap.js';
+import { G_MAX_SEQ, G_MIN_SEQ, G_TIMESTAMPS, GEN_WORDS, genOfSeq, genSize } from '../kernel/mglru/lrugen.js';
 import { TIERSIM_VERSION } from '../util/version.js';
 import { stateDigest } from './digest.js';
 import type { Series } from './series.js';
@@ -31,6 +38,16 @@ export interface NodeResult {
   meminfo: Record<string, number>;
   /** /sys/devices/system/node/nodeN/numastat, pages. */
   numastat: Record<string, number>;
+  /** Multi-gen LRU only: the node's generations as /sys/kernel/debug/lru_gen lists them. */
+  lru_gen?: LruGenResult;
+}
+
+export interface LruGenResult {
+  max_seq: number;
+  /** min_seq[anon], min_seq[file]. */
+  min_seq: [number, number];
+  /** From min_seq[anon] to max_seq: age in ms, pages per type. */
+  generations: { seq: number; age_ms: number; anon: number; file: number }[];
 }
 
 export interface TaskResult {
@@ -130,13 +147,20 @@ function vmstatOf(s: SimState, nid: number): Record<string, number> {
   return out;
 }
 
-function dirtyPages(s: SimState, nid: number): number {
+/**
+ * meminfo Dirty: dirty page-cache pages only (NR_FILE_DIRTY). A dirty anonymous page is not
+ * counted: Linux's Dirty sums folios accounted by folio_account_dirtied(), which only
+ * mapping-backed (file) folios reach; anon dirtiness lives in the PTE until swap-out.
+ */
+function dirtyFilePages(s: SimState, nid: number): number {
   const w = nid * NODE_WORDS;
   const start = s.nodeWords[w + W_FRAME_START];
   const end = start + s.layout.managedPages[nid];
   let dirty = 0;
-  for (let f = start; f < end; f++)
-    if (s.frameDirty[f] !== 0 && s.framePage[f] >= 0 && s.frameFlags[f] !== 0) dirty++;
+  for (let f = start; f < end; f++) {
+    const flags = s.frameFlags[f];
+    if (s.frameDirty[f] !== 0 && s.framePage[f] >= 0 && flags !== 0 && (flags & PG_SWAPBACKED) === 0) dirty++;
+  }
   return dirty;
 }
 
@@ -156,10 +180,30 @@ function meminfoOf(s: SimState, nid: number): Record<string, number> {
     'Inactive(anon)': lru(LRU_INACTIVE_ANON),
     'Active(file)': lru(LRU_ACTIVE_FILE),
     'Inactive(file)': lru(LRU_INACTIVE_FILE),
-    Dirty: dirtyPages(s, nid) * kb,
+    Dirty: dirtyFilePages(s, nid) * kb,
+    // Written back at once when reclaim meets a dirty page (docs/simplifications.md): never in flight.
+    Writeback: 0,
     FilePages: s.nodeWords[w + W_FILE_PAGES] * kb,
     AnonPages: s.nodeWords[w + W_ANON_PAGES] * kb,
   };
+}
+
+/** lru_gen_seq_show() (not the full form): each generation's age and pages of each type. */
+function lruGenOf(s: SimState, nid: number, now: number): LruGenResult {
+  const g = nid * GEN_WORDS;
+  const max = s.lruGenWords[g + G_MAX_SEQ];
+  const minAnon = s.lruGenWords[g + G_MIN_SEQ];
+  const generations: LruGenResult['generations'] = [];
+  for (let seq = minAnon; seq <= max; seq++) {
+    const gen = genOfSeq(seq);
+    generations.push({
+      seq,
+      age_ms: Math.floor((now - s.lruGenWords[g + G_TIMESTAMPS + gen]) / 1e6),
+      anon: Math.max(0, genSize(s, nid, gen, 0)),
+      file: Math.max(0, genSize(s, nid, gen, 1)),
+    });
+  }
+  return { max_seq: max, min_seq: [minAnon, s.lruGenWords[g + G_MIN_SEQ + 1]], generations };
 }
 
 function numastatOf(vmstat: Record<string, number>): Record<string, number> {
@@ -197,6 +241,7 @@ export function buildResult(s: SimState, inputs: ResultInputs): RunResult {
       vmstat,
       meminfo: meminfoOf(s, n.nid),
       numastat: numastatOf(vmstat),
+      ...(s.layout.lruGen ? { lru_gen: lruGenOf(s, n.nid, epochsDone * params.epochNs) } : {}),
     };
   });
   const vmstat: Record<string, number> = {};

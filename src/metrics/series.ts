@@ -35,6 +35,10 @@ export const SERIES_COUNTERS = [
   'tiersim_promote_threshold_ms',
   'tiersim_accesses',
   'tiersim_accesses_served',
+  'tiersim_mem_read_bytes',
+  'tiersim_mem_write_bytes',
+  'tiersim_mem_utilisation_pct',
+  'tiersim_access_latency_ns',
 ] as const satisfies readonly CounterName[];
 
 export interface NodeSeries {

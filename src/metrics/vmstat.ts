@@ -14,7 +14,7 @@ export type CounterKind = 'event' | 'gauge';
 export interface CounterSpec {
   readonly name: string;
   readonly kind: CounterKind;
-  readonly unit: 'pages' | 'events' | 'KiB' | 'ns' | 'accesses';
+  readonly unit: 'pages' | 'events' | 'KiB' | 'ns' | 'accesses' | 'bytes' | 'percent';
   readonly charged: string;
   /** How the machine-wide figure combines the nodes' (a per-node setting is not a sum). */
   readonly machineWide: 'sum' | 'max';
@@ -215,6 +215,47 @@ export const COUNTERS = [
     'CPU node: time its tasks lost to the kswapd threads sharing their CPUs',
   ),
   c('tiersim_demote_batch_aborted', 'event', 'events', 'source node whose demotion batch hit -ENOMEM'),
+  // Memory traffic and loaded latency (kernel/bandwidth.ts): no Linux counterpart.
+  c(
+    'tiersim_mem_read_bytes',
+    'event',
+    'bytes',
+    'memory node read: loads (64 B each), migration copies out of it, DMA of block writes',
+  ),
+  c(
+    'tiersim_mem_write_bytes',
+    'event',
+    'bytes',
+    'memory node written: stores (64 B each), migration copies into it, DMA of block reads',
+  ),
+  c(
+    'tiersim_mem_utilisation_pct',
+    'gauge',
+    'percent',
+    'memory node, last epoch, reads and writes against bandwidth',
+    'max',
+  ),
+  c(
+    'tiersim_mem_queue_ns',
+    'gauge',
+    'ns',
+    'memory node: queueing delay of its accesses in the next epoch',
+    'max',
+  ),
+  c(
+    'tiersim_link_utilisation_pct',
+    'gauge',
+    'percent',
+    'memory node: busiest link of its socket, last epoch',
+    'max',
+  ),
+  c(
+    'tiersim_access_latency_ns',
+    'gauge',
+    'ns',
+    'CPU node: mean memory latency of its accesses, last epoch',
+    'max',
+  ),
 ] as const satisfies readonly CounterSpec[];
 
 export type CounterName = (typeof COUNTERS)[number]['name'];
@@ -296,6 +337,12 @@ export const TIERSIM_KSWAPD_BUDGET_EXHAUSTED = idx('tiersim_kswapd_budget_exhaus
 export const TIERSIM_KSWAPD_NS = idx('tiersim_kswapd_ns');
 export const TIERSIM_KSWAPD_DELAY_NS = idx('tiersim_kswapd_delay_ns');
 export const TIERSIM_DEMOTE_BATCH_ABORTED = idx('tiersim_demote_batch_aborted');
+export const TIERSIM_MEM_READ_BYTES = idx('tiersim_mem_read_bytes');
+export const TIERSIM_MEM_WRITE_BYTES = idx('tiersim_mem_write_bytes');
+export const TIERSIM_MEM_UTILISATION_PCT = idx('tiersim_mem_utilisation_pct');
+export const TIERSIM_MEM_QUEUE_NS = idx('tiersim_mem_queue_ns');
+export const TIERSIM_LINK_UTILISATION_PCT = idx('tiersim_link_utilisation_pct');
+export const TIERSIM_ACCESS_LATENCY_NS = idx('tiersim_access_latency_ns');
 
 /** Add to a _kswapd counter index to get its _direct twin. */
 export const RECLAIMER_KSWAPD = 0;

@@ -51,3 +51,22 @@ export function nodeNumastat(node: NodeResult): string {
       .join('\n') + '\n'
   );
 }
+
+/**
+ * /sys/kernel/debug/lru_gen (lru_gen_seq_show, the short form) for the root memcg: per node,
+ * each generation from min_seq[anon] to max_seq with its age (ms) and anon and file pages.
+ * Null when the run did not use the multi-gen LRU.
+ */
+export function lruGenText(result: RunResult): string | null {
+  if (!result.nodes.some((n) => n.lru_gen !== undefined)) return null;
+  const pad = (v: number) => String(v).padStart(10);
+  const lines = ['memcg     1 /'];
+  for (const node of result.nodes) {
+    if (node.lru_gen === undefined) continue;
+    lines.push(` node ${String(node.id).padStart(5)}`);
+    for (const g of node.lru_gen.generations) {
+      lines.push(` ${pad(g.seq)} ${pad(g.age_ms)} ${pad(g.anon)}  ${pad(g.file)} `);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

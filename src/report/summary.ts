@@ -2,6 +2,7 @@
  * The terminal summary of a run: what ran, the score, the vmstat counters that tell the
  * demotion story per node, then numastat- and meminfo-style per-node tables.
  */
+import { partialNote } from './partial.js';
 import { formatDuration } from '../config/units.js';
 import type { RunResult } from '../metrics/result.js';
 import { formatCount, renderTable } from './table.js';
@@ -51,9 +52,8 @@ export function formatSummary(result: RunResult): string {
     `tiersim ${result.version} · ${result.config_file} · seed ${result.seed} · kernel ${result.kernel_version} · demotion ${demotion}${result.lru_gen_enabled ? ' · multi-gen LRU' : ''}`,
   );
   if (result.description !== undefined) out.push(result.description);
-  const partial = result.completed
-    ? ''
-    : ` (stopped early: ${result.epochs_run} of ${result.epochs_planned} epochs)`;
+  const note = partialNote(result);
+  const partial = note === undefined ? '' : ` (${note})`;
   let line = `${formatDuration(result.duration_ns)} simulated in ${result.epochs_run} epochs of ${formatDuration(result.epoch_ns)}${partial}`;
   if (result.wall !== undefined) {
     line += ` · wall ${(result.wall.elapsed_ms / 1000).toFixed(1)} s (${(result.wall.accesses_per_second / 1e6).toFixed(1)} M accesses/s, ${result.wall.scheduler})`;

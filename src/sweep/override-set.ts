@@ -17,7 +17,7 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { OVERRIDE_LOCATION, applyOverride } from '../config/overrides.js';
 import { formatPath, toPlain, type LNode, type PathSegment } from '../config/source-map.js';
 import { ConfigError, type ConfigProblem, type SourceLocation } from '../util/errors.js';
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../util/fs-errors.js';
 import path from 'node:path';
 
 /** Top-level sections that describe several experiments, removed from each one's config. */
@@ -51,14 +51,7 @@ export function cachedReader(): (absolutePath: string) => string | undefined {
   const cache = new Map<string, string | undefined>();
   return (file) => {
     if (!cache.has(file)) {
-      let text: string | undefined;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        text = undefined;
-      }
-      cache.set(file, text);
+      cache.set(file, readTextFile(file));
     }
     return cache.get(file);
   };

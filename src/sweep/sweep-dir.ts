@@ -10,16 +10,20 @@
  *   DIR/points.idx               every point's config hash in fixed-width lines, so that an
  *                                array task checks its own points by reading only their lines
  *   DIR/summary.csv, summary.json, report.html     tables and charts of the points that exist
+ *   DIR/.lock                    while a sweep runs every point (acquireSweepLock)
  *
  * The manifest holds no wall-clock time, so every process of a sweep (a rerun, or the Slurm
  * array tasks sharing DIR) writes the same bytes, and a rerun of a finished sweep changes
  * nothing. Every file is written to a temporary name and renamed (report/write.ts).
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { canonicalJson } from '../config/load.js';
 import type { RunResult } from '../metrics/result.js';
 import { writeFileAtomic } from '../report/write.js';
+import { fsError, isErrnoError, readTextFile } from '../util/fs-errors.js';
+import { removeQuietly } from '../util/out-dir.js';
 import { TIERSIM_VERSION } from '../util/version.js';
 import type { ExperimentPlan } from './plan.js';
 
@@ -55,6 +59,7 @@ export interface Manifest {
 export interface PointStatus {
   index: number;
   name: string;
+  /** failed includes a point a signal stopped mid-run (error: "interrupted by SIGTERM at epoch N of M ..."). */
   status: 'done' | 'failed';
   config_hash: string;
   seed: number;
@@ -105,11 +110,17 @@ export function manifestOf(plan: ExperimentPlan): Manifest {
 }
 
 export function readJson<T>(file: string): T | undefined {
-  if (!existsSync(file)) return undefined;
+  let text: string | undefined;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
+    text = readTextFile(file);
   } catch (err) {
-    throw new SweepDirError(`cannot read ${file}: ${(err as Error).message}`);
+    throw new SweepDirError((err as Error).message);
+  }
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new SweepDirError(`cannot read ${file}: not valid JSON (${(err as Error).message})`);
   }
 }
 
@@ -246,4 +257,59 @@ export function writePointStatus(dir: string, status: PointStatus): void {
 
 export function readPointResult(dir: string, index: number): RunResult | undefined {
   return readJson<RunResult>(path.join(pointDir(dir, index), 'result.json'));
+}
+
+/**
+ * DIR/.lock while a sweep runs all its points into DIR: a second `tiersim sweep` into the same
+ * directory would run the same points at the same time (each doing the other's work). It holds
+ * the owner's pid and host; a lock whose process is gone (killed) is taken over. Array tasks
+ * (`--index`) share DIR by design and take no lock.
+ */
+export function acquireSweepLock(dir: string): () => void {
+  const file = path.join(dir, '.lock');
+  const me = { pid: process.pid, host: hostname() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, JSON.stringify(me) + '\n', { flag: 'wx' });
+      return () => {
+        if (readLock(file)?.pid === me.pid) removeQuietly(file);
+      };
+    } catch (err) {
+      if (!isErrnoError(err) || err.code !== 'EEXIST') throw fsError(err, 'lock the sweep directory', dir);
+    }
+    const holder = readLock(file);
+    if (holder !== undefined && holder.host === me.host && processAlive(holder.pid)) {
+      throw new SweepDirError(
+        `${dir} is in use by another tiersim sweep (pid ${holder.pid}); wait for it, or use another --out directory`,
+      );
+    }
+    if (holder !== undefined && holder.host !== me.host) {
+      throw new SweepDirError(
+        `${dir} is locked by a tiersim sweep on ${holder.host} (pid ${holder.pid}); if none runs there, remove ${file}`,
+      );
+    }
+    removeQuietly(file); // stale: its process is gone
+  }
+  throw new SweepDirError(`${dir}: cannot take the sweep lock ${file}`);
+}
+
+function readLock(file: string): { pid: number; host: string } | undefined {
+  try {
+    const lock = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown; host?: unknown };
+    return typeof lock.pid === 'number' && typeof lock.host === 'string'
+      ? { pid: lock.pid, host: lock.host }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, owned by someone else.
+    return isErrnoError(err) && err.code === 'EPERM';
+  }
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { canonicalJson } from '../config/load.js';
 import type { RunResult } from '../metrics/result.js';
 import { wallIsoNow } from '../report/wallclock.js';
+import { FsError } from '../util/fs-errors.js';
 import { writeFileAtomic, writeRunOutput } from '../report/write.js';
 import type { ExperimentPlan, PlannedPoint } from './plan.js';
 import type { ExperimentOutcome } from './protocol.js';
@@ -50,7 +51,9 @@ export interface SweepOptions {
 }
 
 export type PointOutcome =
-  { status: 'done'; result: RunResult } | { status: 'failed'; error: string } | { status: 'interrupted' };
+  | { status: 'done'; result: RunResult }
+  | { status: 'failed'; error: string; output?: boolean }
+  | { status: 'interrupted' };
 
 export interface SweepReport {
   manifest: Manifest;
@@ -104,18 +107,22 @@ export async function runSweep(plan: ExperimentPlan, options: SweepOptions): Pro
   };
   const byIndex = new Map(plan.points.map((p) => [p.index, p]));
 
+  // A write error (a full disk) fails its point and starts no more: the next would fail alike.
+  let outputFailed = false;
   const { stopped } = await executeExperiments(runnables, {
     jobs: options.jobs,
     recycle: options.recycle,
     where: indices?.length === 1 ? 'this-thread' : 'pool',
-    shouldStop: options.shouldStop,
+    shouldStop: () => outputFailed || options.shouldStop(),
     onProgress: (p) => options.onProgress({ ...p, total: runnables.length, epochsTotal }),
     onSettled: (r, outcome) => {
       const point = byIndex.get(r.index)!;
       const settled = settle(out, point, outcome, options.stopSignal?.());
       if (settled.status === 'done') report.ran.push(point.index);
-      else if (settled.status === 'failed') report.failed.push({ index: point.index, error: settled.error });
-      else report.interrupted.push(point.index);
+      else if (settled.status === 'failed') {
+        report.failed.push({ index: point.index, error: settled.error });
+        if (settled.output === true) outputFailed = true;
+      } else report.interrupted.push(point.index);
       options.onPoint?.(point, settled);
     },
   });
@@ -184,7 +191,16 @@ function settle(out: string, point: PlannedPoint, outcome: ExperimentOutcome, si
     writePointStatus(out, { ...status, status: 'failed', error });
     return { status: 'interrupted' };
   }
-  writeRunOutput(dir, outcome.result);
+  try {
+    writeRunOutput(dir, outcome.result);
+  } catch (err) {
+    if (!(err instanceof FsError)) throw err;
+    // The point is failed (a rerun runs it again); if even that cannot be written the sweep
+    // stops on this error.
+    const error = `output: ${err.message}`;
+    writePointStatus(out, { ...status, status: 'failed', error });
+    return { status: 'failed', error, output: true };
+  }
   writePointStatus(out, { ...status, status: 'done', error: null });
   return { status: 'done', result: outcome.result };
 }
@@ -218,6 +234,7 @@ export function writeSummary(out: string, manifest: Manifest): SummaryRow[] {
     done: rows.filter((r) => r.status === 'done').length,
     failed: rows.filter((r) => r.status === 'failed').length,
     missing: rows.filter((r) => r.status === 'missing').length,
+    completed: rows.every((r) => r.status === 'done'),
     rows,
   };
   writeFileAtomic(path.join(out, 'summary.json'), JSON.stringify(json, null, 1) + '\n');

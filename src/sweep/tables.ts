@@ -3,6 +3,7 @@
  * terminal table that groups a setting's seeds (mean, min, max), and the side-by-side comparison
  * of variants with ratios against the first. All read only RunResults.
  */
+import { partialNote } from '../report/partial.js';
 import type { RunResult } from '../metrics/result.js';
 import { COUNTERS } from '../metrics/vmstat.js';
 import { formatCount, renderTable } from '../report/table.js';
@@ -47,6 +48,7 @@ export interface NodeOccupancy {
 export interface SummaryRow {
   index: number;
   name: string;
+  /** failed includes a point a signal stopped mid-run (error says at which epoch); a rerun runs it. */
   status: 'done' | 'failed' | 'missing';
   /** Swept key → value as written (the variant name and the seed included). */
   values: Record<string, unknown>;
@@ -358,7 +360,8 @@ export function comparisonCells(
   variants: readonly ComparedVariant[],
   rows: readonly ComparisonRow[],
 ): { header: string[]; rows: string[][] } {
-  const header = ['', ...variants.map((v) => v.name)];
+  // A partial variant's counters cover fewer simulated seconds: marked, and said below the table.
+  const header = ['', ...variants.map((v) => (v.result.completed ? v.name : `${v.name} *`))];
   const body = rows.map((row) => [
     row.metric,
     ...row.values.map((x, i) => {
@@ -375,7 +378,11 @@ export function comparisonTable(
   rows: readonly ComparisonRow[],
 ): string {
   const cells = comparisonCells(variants, rows);
-  return renderTable(cells.header, cells.rows);
+  const notes = variants.flatMap((v) => {
+    const note = partialNote(v.result);
+    return note === undefined ? [] : [`* ${v.name}: ${note}`];
+  });
+  return [renderTable(cells.header, cells.rows), ...notes].join('\n');
 }
 
 export function comparisonCsv(variants: readonly ComparedVariant[], rows: readonly ComparisonRow[]): string {

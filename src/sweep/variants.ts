@@ -6,13 +6,17 @@
  *
  *   DIR/<variant>/          that variant's output (result.json, vmstat, series.csv, nodes/) and
  *                           config.json (`tiersim run --from DIR/<variant>` replays it)
- *   DIR/comparison.json     variants (name, description, config hash, seed) and the rows
+ *   DIR/comparison.json     variants (name, description, config hash, seed, status: done,
+ *                           failed, interrupted at epoch N of M, or not run) and the rows;
+ *                           written last, so it marks the directory complete
  *   DIR/comparison.csv      one row per metric: each variant's value and its ratio to the first
  *   DIR/comparison.txt      the table as printed
  */
 import path from 'node:path';
 import type { RunResult } from '../metrics/result.js';
 import { writeFileAtomic, writeRunOutput } from '../report/write.js';
+import { nameStopSignal, partialNote } from '../report/partial.js';
+import { removeQuietly } from '../util/out-dir.js';
 import type { ExperimentPlan } from './plan.js';
 import { executeExperiments, type ExecutionProgress } from './runner.js';
 import { readJson } from './sweep-dir.js';
@@ -33,15 +37,24 @@ export interface VariantOutcome {
   error: string | null;
 }
 
+export type VariantStatus = 'done' | 'failed' | 'interrupted' | 'not run';
+
 export interface ComparisonFile {
   config_file: string;
   base_config_hash: string;
+  /** Every variant ran to its end (none failed, interrupted or left unrun). */
+  completed: boolean;
   variants: {
     name: string;
     description: string | null;
     dir: string;
     config_hash: string;
     seed: number;
+    status: VariantStatus;
+    /** "interrupted by SIGINT at epoch 1977 of 10000" for a partial variant, else null. */
+    note: string | null;
+    epochs_run: number;
+    epochs_planned: number | null;
     error: string | null;
   }[];
   rows: ComparisonRow[];
@@ -51,6 +64,8 @@ export interface VariantRunOptions {
   jobs: number;
   recycle: boolean;
   shouldStop: () => boolean;
+  /** The signal that stopped the run, if one did (named in partial variants). */
+  stopSignal?: () => string | undefined;
   onProgress: (p: ExecutionProgress & { epochsTotal: number }) => void;
 }
 
@@ -82,11 +97,19 @@ export async function runVariants(
     onProgress: (p) => options.onProgress({ ...p, epochsTotal }),
     onSettled: (r, outcome) => {
       const o = outcomes[r.index];
-      if (outcome.ok) o.result = outcome.result;
-      else o.error = outcome.error;
+      if (outcome.ok) {
+        nameStopSignal(outcome.result, options.stopSignal?.());
+        o.result = outcome.result;
+      } else o.error = outcome.error;
     },
   });
   return { outcomes, stopped };
+}
+
+export function variantStatus(o: VariantOutcome): VariantStatus {
+  if (o.error !== null) return 'failed';
+  if (o.result === undefined) return 'not run';
+  return o.result.completed ? 'done' : 'interrupted';
 }
 
 /** The variants that produced a result, for the comparison (the first present is the baseline). */
@@ -98,7 +121,14 @@ export function compared(outcomes: readonly VariantOutcome[]): ComparedVariant[]
 
 export function comparisonText(outcomes: readonly VariantOutcome[]): string {
   const variants = compared(outcomes);
-  return variants.length === 0 ? '' : comparisonTable(variants, comparisonRows(variants));
+  const table = variants.length === 0 ? '' : comparisonTable(variants, comparisonRows(variants));
+  const unrun = outcomes.filter((o) => variantStatus(o) === 'not run').map((o) => o.name);
+  const failed = outcomes.filter((o) => o.error !== null).map((o) => o.name);
+  const notes = [
+    ...(unrun.length === 0 ? [] : [`not run (stopped before they started): ${unrun.join(', ')}`]),
+    ...(failed.length === 0 ? [] : [`failed: ${failed.join(', ')}`]),
+  ];
+  return [table, ...notes].filter((x) => x !== '').join('\n');
 }
 
 export function writeVariantsOutput(
@@ -113,22 +143,29 @@ export function writeVariantsOutput(
   });
   const variants = compared(outcomes);
   const rows = comparisonRows(variants);
+  // An old comparison.json would mark this half-written directory complete.
+  removeQuietly(path.join(dir, 'comparison.json'));
   const file: ComparisonFile = {
     config_file: plan.file,
     base_config_hash: plan.baseHash,
+    completed: outcomes.every((o) => variantStatus(o) === 'done'),
     variants: outcomes.map((o) => ({
       name: o.name,
       description: o.description,
       dir: o.name,
       config_hash: o.config_hash,
       seed: o.seed,
+      status: variantStatus(o),
+      note: o.result === undefined ? null : (partialNote(o.result) ?? null),
+      epochs_run: o.result?.epochs_run ?? 0,
+      epochs_planned: o.result?.epochs_planned ?? null,
       error: o.error,
     })),
     rows,
   };
-  writeFileAtomic(path.join(dir, 'comparison.json'), JSON.stringify(file, null, 1) + '\n');
   writeFileAtomic(path.join(dir, 'comparison.csv'), comparisonCsv(variants, rows));
-  writeFileAtomic(path.join(dir, 'comparison.txt'), comparisonTable(variants, rows) + '\n');
+  writeFileAtomic(path.join(dir, 'comparison.txt'), comparisonText(outcomes) + '\n');
+  writeFileAtomic(path.join(dir, 'comparison.json'), JSON.stringify(file, null, 1) + '\n');
 }
 
 export function readComparison(dir: string): ComparisonFile | undefined {

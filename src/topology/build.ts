@@ -72,6 +72,13 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
     watermarks,
     readLatencyNs: latency((n) => n.latencyReadNs),
     writeLatencyNs: latency((n) => n.latencyWriteNs),
+    contention: {
+      enabled: topology.contention.enabled,
+      doubleAt: topology.contention.double_at,
+      maxUtilisation: topology.contention.max_utilisation,
+      linkBps: topology.contention.link_bandwidth,
+      remoteSocketNs: topology.remote_socket_latency,
+    },
   };
 }
 

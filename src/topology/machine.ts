@@ -77,7 +77,21 @@ export interface Machine {
   /** vm.min_free_kbytes in effect (computed or from the config). */
   minFreeKbytes: number;
   watermarks: Watermarks[];
-  /** Access latency, ns, indexed [cpu node][memory node]. */
+  /** Idle access latency, ns, indexed [cpu node][memory node]. */
   readLatencyNs: number[][];
   writeLatencyNs: number[][];
+  /** Loaded latency from bandwidth (src/kernel/bandwidth.ts); off = idle latencies only. */
+  contention: Contention;
+}
+
+export interface Contention {
+  enabled: boolean;
+  /** Utilisation at which loaded latency is twice idle. */
+  doubleAt: number;
+  /** Utilisation the curve is evaluated at, at most. */
+  maxUtilisation: number;
+  /** Interconnect between two sockets, bytes/s, both directions together. */
+  linkBps: number;
+  /** Extra latency of a remote-socket access when the link is idle, ns. */
+  remoteSocketNs: number;
 }

@@ -13,6 +13,7 @@ export type ConfigErrorCode =
   | 'BAD_REFERENCE'
   | 'INCONSISTENT'
   | 'FILE_NOT_FOUND'
+  | 'UNREADABLE_FILE'
   | 'BAD_OVERRIDE';
 
 /** Where a value was written: a file (or `--set`) with a 1-based line and column, and its YAML path. */

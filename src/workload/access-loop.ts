@@ -62,6 +62,10 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   const batch = s.batch;
   const cpuWords = s.cpuWords;
   const accessMatrix = s.accessMatrix;
+  const storeMatrix = s.storeMatrix;
+  // With contention on, the coordinator sets the next epoch's loaded latencies in the shared
+  // table (kernel/bandwidth.ts); each call of runCpu copies them into the private one.
+  const loadedLatency = s.machine.contention.enabled ? s.traffic.latency : undefined;
   const counters = s.counters;
   const latency = latencyTable(s);
   const nodes = s.layout.nodes;
@@ -130,6 +134,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
       memoryNs += ns;
       if (store !== 0) dirty[frame] = 1;
       accessMatrix[matrixRow + memNid]++;
+      storeMatrix[matrixRow + memNid] += store;
     }
     io[IO_CLOCK] = clock;
     io[IO_MEMORY_NS] = memoryNs;
@@ -167,6 +172,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
         clock += extra;
         if (store !== 0) dirty[frame] = 1;
         accessMatrix[nid * nodes + memNid]++;
+        storeMatrix[nid * nodes + memNid] += store;
       }
     } else {
       const ns = handleMiss(s, cpu, nid, page, v & 3, e);
@@ -212,6 +218,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
       cpuWords[cw + C_HASH_USED] = 0;
     }
     const nid = cpuNode[cpu];
+    if (loadedLatency !== undefined) latency.set(loadedLatency);
     // Integers, not the doubles the Float64 words hold: they index the batch on every access.
     let cursor = cpuWords[cw + C_CURSOR] | 0;
     let fill = cpuWords[cw + C_FILL] | 0;

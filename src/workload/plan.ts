@@ -52,7 +52,8 @@ export interface FilePlan {
 }
 
 export interface RegionPlan {
-  kind: 'anon' | 'file';
+  /** shmem: shared anonymous memory, swap-backed like anon (its pages are in the anon id range). */
+  kind: 'anon' | 'file' | 'shmem';
   /** File name for file regions. */
   file: string | undefined;
   firstPage: number;
@@ -167,11 +168,11 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
     const task = pg === undefined ? configTask : withPgbenchRegions(configTask, pg, pageSize);
     const regions: RegionPlan[] = [];
     for (const region of task.regions) {
-      if (region.kind === 'anon') {
+      if (region.kind !== 'file') {
         assert(region.size !== undefined, 'anon region without size (validation should have caught it)');
         const pages = pagesOf(region.size, pageSize);
         regions.push({
-          kind: 'anon',
+          kind: region.kind,
           file: undefined,
           firstPage: nextPage,
           pages,
@@ -349,7 +350,8 @@ function withPgbenchRegions(task: TaskConfig, p: PgbenchPlan, pageSize: number):
   return {
     ...task,
     regions: [
-      region({ kind: 'anon', access: 'mmap', size: p.bufferPages * pageSize }),
+      // PostgreSQL's shared buffers are shared memory (mmap MAP_SHARED|MAP_ANONYMOUS).
+      region({ kind: 'shmem', access: 'mmap', size: p.bufferPages * pageSize }),
       region({ file: `${task.name}.db` }),
       region({ file: `${task.name}.wal`, write_fraction: 1 }),
     ],

@@ -73,6 +73,7 @@ describe('defaults', () => {
         page_size: 4096,
         nodes: [{ id: 0, socket: 0, cpus: 1, memory: GiB, device: 'dram' }],
         remote_socket_latency: 60,
+        contention: { enabled: false, link_bandwidth: 83200000000, max_utilisation: 0.98, double_at: 0.8 },
       },
       kernel: {
         version: '6.1',
@@ -109,6 +110,7 @@ describe('defaults', () => {
                 size: MiB,
                 offset: 0,
                 access: 'mmap',
+                advice: 'normal',
                 weight: 1,
                 pattern: { type: 'uniform' },
                 write_fraction: 0,
@@ -119,6 +121,7 @@ describe('defaults', () => {
                 file: 'db',
                 offset: 0,
                 access: 'mmap',
+                advice: 'normal',
                 weight: 1,
                 pattern: { type: 'uniform' },
                 write_fraction: 0,

@@ -45,3 +45,40 @@ describe('per-node scheduler = inline scheduler on random machines', () => {
     expect(multiNode).toBeGreaterThanOrEqual(3);
   }, 120_000);
 });
+
+describe('per-node scheduler = inline scheduler with phases programs and sequences', () => {
+  it('a timed phases step (its start time kept per filler) and a sequence give equal results', async () => {
+    const yaml = `
+topology:
+  nodes:
+    - { id: 0, cpus: 1, memory: 1MiB, device: dram }
+    - { id: 1, cpus: 1, memory: 8MiB, device: dram }
+    - { id: 2, cpus: 0, memory: 8MiB, device: pmem }
+kernel: { demotion_enabled: true }
+run: { duration: 60ms, epoch: 1ms }
+workload:
+  files: [{ name: f, size: 2MiB }]
+  tasks:
+    - name: prog
+      cpus: [0]
+      policy: { mode: bind, nodes: [0] }
+      regions:
+        - kind: anon
+          size: 2MiB
+          pattern:
+            type: phases
+            steps: [{ store: true }, { start: 0, end: 100, duration: 3ms }, { start: 200, passes: 3 }]
+            loop_from: 1
+    - name: seq
+      cpus: [1]
+      regions:
+        - { kind: file, file: f, pattern: { type: splitmix_zipfian, theta: 0.9, seed: 7, count: 200000 } }
+`;
+    const loaded = parseConfigText(yaml, '/virtual/programs.yaml');
+    const inline = await runWith(loaded, 'inline');
+    const perNode = await runWith(loaded, 'per-node');
+    expect(inline.vmstat.pgdemote_kswapd + inline.vmstat.pgdemote_direct).toBeGreaterThan(0);
+    expect(perNode.digest).toBe(inline.digest);
+    expect(perNode).toStrictEqual(inline);
+  }, 60_000);
+});

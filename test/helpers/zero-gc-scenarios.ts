@@ -6,7 +6,9 @@
  * settled, then measures windows of 1000 access phases (quietWindows) and returns them with the
  * page faults taken while measuring (0 when only present pages were touched).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { parseConfigText } from '../../src/config/load.js';
 import { InlineRunner } from '../../src/engine/inline.js';
 import { accessPhase } from '../../src/engine/phases.js';
@@ -63,9 +65,39 @@ workload:
         - { kind: anon, size: 1MiB, pattern: { type: trace, file: b.lackey, base: 0x7f0000000000 } }
 `;
 
+/** The same traces gzip-compressed: the streaming inflater must not allocate either. */
+const GZIP_TRACES = TRACES.replace('a.tstrace', 'a.tstrace.gz').replace('b.lackey', 'b.lackey.gz');
+
+/** A `phases` program looping over a timed step, and a `splitmix_zipfian` sequence on another CPU. */
+const PROGRAMS = `
+topology:
+  nodes:
+    - { id: 0, cpus: 2, memory: 64MiB, device: dram }
+run: { duration: 10s, epoch: 1ms }
+workload:
+  files: [{ name: f, size: 1MiB }]
+  tasks:
+    - name: prog
+      cpus: [0]
+      regions:
+        - kind: anon
+          size: 2MiB
+          pattern:
+            type: phases
+            steps: [{ store: true }, { start: 0, end: 256, duration: 10ms }, { passes: 2 }]
+            loop_from: 1
+    - name: seq
+      cpus: [1]
+      cpu_per_access: 10us
+      regions:
+        - { kind: file, file: f, access: read, pattern: { type: splitmix_zipfian, theta: 0.5, seed: 11, count: 2000000 } }
+`;
+
 export const SCENARIOS = {
+  programs: { text: PROGRAMS, warmSteps: 200, warmPhases: 400 },
   mixed: { text: MIXED, warmSteps: 300, warmPhases: 500 },
   traces: { text: TRACES, warmSteps: 200, warmPhases: 400 },
+  gzipTraces: { text: GZIP_TRACES, warmSteps: 200, warmPhases: 400 },
 } as const;
 
 export type ScenarioName = keyof typeof SCENARIOS;
@@ -73,9 +105,10 @@ export type ScenarioName = keyof typeof SCENARIOS;
 export async function runZeroGcScenario(name: ScenarioName): Promise<ScenarioResult> {
   const scenario = SCENARIOS[name];
   const dir = tempDir('tiersim-zero-gc-');
-  if (name === 'traces') {
-    writeBinary(path.join(dir, 'a.tstrace'), syntheticRecords(20_000, 200, 0x4000000, 1));
-    writeLackey(path.join(dir, 'b.lackey'), syntheticRecords(20_000, 100, 0x7f0000000000, 2));
+  if (name === 'traces' || name === 'gzipTraces') {
+    const a = writeBinary(path.join(dir, 'a.tstrace'), syntheticRecords(20_000, 200, 0x4000000, 1));
+    const b = writeLackey(path.join(dir, 'b.lackey'), syntheticRecords(20_000, 100, 0x7f0000000000, 2));
+    for (const f of [a, b]) writeFileSync(`${f}.gz`, gzipSync(readFileSync(f)));
   }
   const sim = createSimulation(parseConfigText(scenario.text, path.join(dir, `${name}.yaml`)).config);
   const runner = new InlineRunner(sim);

@@ -199,12 +199,12 @@ describe('failures and interrupts with real workers', () => {
     process.emit('SIGINT');
     const code = await running;
     expect(code).toBe(130);
-    expect(stderr).toContain('interrupted after');
+    expect(stderr).toContain('interrupted (SIGINT) after');
     const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')) as RunResult;
     expect(result.completed).toBe(false);
     expect(result.epochs_run).toBeGreaterThan(0);
     expect(result.epochs_run).toBeLessThan(60_000);
     expect(result.digest).toMatch(/^[0-9a-f]{16}$/); // a clean stop: the state is whole
-    expect(result.stopped_by).toBe('interrupted');
+    expect(result.stopped_by).toBe('SIGINT');
   }, 60_000);
 });

@@ -27,6 +27,10 @@ describe('zero allocation in the access phase', () => {
     expectQuiet(await runZeroGcScenario('mixed'), 1_000_000);
   });
 
+  it('phases programs and precomputed sequences allocate nothing either', async () => {
+    expectQuiet(await runZeroGcScenario('programs'), 1_000_000);
+  });
+
   for (const [name, minAccesses] of [
     ['mixed', 1_000_000],
     ['traces', 2_000_000],

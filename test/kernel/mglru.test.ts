@@ -9,7 +9,7 @@
  */
 import { markPageAccessed } from '../../src/kernel/accessed.js';
 import { describe, expect, it } from 'vitest';
-import { tryToIncMaxSeq } from '../../src/kernel/mglru/aging.js';
+import { lruGenLookAround, tryToIncMaxSeq } from '../../src/kernel/mglru/aging.js';
 import { evictFolios, getTypeToScan, lruGenAgeNode, positiveCtrlErr } from '../../src/kernel/mglru/evict.js';
 import {
   G_AVG_REFAULTED,
@@ -27,6 +27,8 @@ import { MGLRU_HOOKS, RECLAIM_DIRECT, RECLAIM_KSWAPD } from '../../src/kernel/vm
 import { wakeupKswapd } from '../../src/kernel/kswapd.js';
 import { NODE_WORDS, W_LRU_SIZE } from '../../src/memory/layout.js';
 import type { Simulation } from '../../src/engine/simulation.js';
+import { lruGenText } from '../../src/report/kernel-text.js';
+import { runText } from '../helpers/run.js';
 import {
   assertSound,
   counter,
@@ -88,7 +90,7 @@ describe('aging (try_to_inc_max_seq)', () => {
     const sim = mglru();
     place(sim, range(0, 6), 0); // file pages 0..5 in seq 1
     young(sim, [1, 3]);
-    const found = tryToIncMaxSeq(sim.s, 0, 3, false);
+    const found = tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 3, false);
     // The walk clears the two young PTEs and moves pages 1 and 3 to seq 3 (list 3). inc_max_seq:
     // both types have max - min + 1 = 4 = MAX_NR_GENS, so inc_min_seq folds seq 0 (empty) and
     // min_seq becomes 1 for file and anon (anon without swap just advances); max_seq 4.
@@ -99,15 +101,15 @@ describe('aging (try_to_inc_max_seq)', () => {
     // Active = seq 4 and seq 3: pages 1 and 3; the other four are inactive (seq 1).
     expect(lruSizes(sim, 0)).toEqual([0, 0, 4, 2]);
     // A stale seq does nothing.
-    expect(tryToIncMaxSeq(sim.s, 0, 3, false)).toBe(-1);
+    expect(tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 3, false)).toBe(-1);
     assertSound(sim);
   });
 
   it('folds a populated oldest generation into the next one (inc_min_seq)', () => {
     const sim = mglru();
     place(sim, range(0, 3), 0); // seq 1
-    tryToIncMaxSeq(sim.s, 0, 3, false); // max 4, min 1: gens 1..4
-    tryToIncMaxSeq(sim.s, 0, 4, false); // 4 gens again: seq 1 (pages 0..2) folds into seq 2; max 5
+    tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 3, false); // max 4, min 1: gens 1..4
+    tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 4, false); // 4 gens again: seq 1 (pages 0..2) folds into seq 2; max 5
     expect([maxSeq(sim.s, 0), minSeq(sim.s, 0, 1)]).toEqual([5, 2]);
     expect(range(0, 3).map((p) => genOf(sim, p))).toEqual([2, 2, 2]);
     assertSound(sim);
@@ -119,7 +121,7 @@ describe('eviction (evict_folios)', () => {
     const sim = mglru({ demotion: false });
     place(sim, range(0, 5), 0); // pages 0..4: seq 1
     place(sim, range(5, 5), 0, { young: true }); // pages 5..9: seq 1, young
-    tryToIncMaxSeq(sim.s, 0, 3, false); // 5..9 → seq 3; max 4, min_seq 1: oldest = seq 1 = 0..4
+    tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 3, false); // 5..9 → seq 3; max 4, min_seq 1: oldest = seq 1 = 0..4
     young(sim, [2]); // page 2 is accessed again after the aging
     // Swappiness 0 (as get_swappiness gives without a demotion target or swap): file only.
     // scan_folios isolates 0..4 from seq 1's tail; try_to_inc_min_seq then finds seqs 1 and 2
@@ -141,8 +143,8 @@ describe('eviction (evict_folios)', () => {
   it('demotes pages of the oldest generation from shrink_folio_list; they join node 1 as the kernel adds them', () => {
     const sim = mglru();
     place(sim, range(ANON, 8), 0); // anon, seq 2 (max_seq - 1)
-    tryToIncMaxSeq(sim.s, 0, 3, true); // max 4, min 1; anon pages stay in seq 2
-    tryToIncMaxSeq(sim.s, 0, 4, true); // max 5, min 2 (seq 1 empty folds): oldest = seq 2
+    tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 3, true); // max 4, min 1; anon pages stay in seq 2
+    tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 4, true); // max 5, min 2 (seq 1 empty folds): oldest = seq 2
     expect(minSeq(sim.s, 0, 0)).toBe(2);
     // A demotion target makes get_swappiness 60; min_seq anon = file = 2, so get_type_to_scan:
     // no refaults anywhere → positive_ctrl_err(anon, file) (file refaulted 0 < 64) → file first,
@@ -180,7 +182,7 @@ describe('eviction (evict_folios)', () => {
   it('moves a protected tier to the next generation (sort_folio) and counts it', () => {
     const sim = mglru({ demotion: false, fileAccess: 'read' });
     place(sim, range(0, 4), 0); // seq 1
-    tryToIncMaxSeq(sim.s, 0, 3, false); // max 4, min 1: oldest = seq 1 = pages 0..3
+    tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 3, false); // max 4, min 1: oldest = seq 1 = pages 0..3
     // Page 1 was read twice: two folio_mark_accessed → folio_inc_refs sets PG_referenced, then
     // PG_workingset: refs = 0 + workingset = 1, tier 1.
     markPageAccessed(sim.s, 1);
@@ -210,7 +212,7 @@ describe('eviction (evict_folios)', () => {
     place(sim, range(0, 40), 0);
     for (let i = 0; i < 20; i++) {
       evict(sim, 0, RECLAIM_KSWAPD);
-      if (i % 3 === 0) tryToIncMaxSeq(sim.s, 0, maxSeq(sim.s, 0), false);
+      if (i % 3 === 0) tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, maxSeq(sim.s, 0), false);
       for (const type of [0, 1]) expect(minSeq(sim.s, 0, type)).toBeLessThanOrEqual(maxSeq(sim.s, 0) - 1);
       assertSound(sim);
     }
@@ -255,7 +257,7 @@ describe('workingset (lru_gen_eviction / lru_gen_refault)', () => {
   it('a refault before min_seq moves on is recent (activate; restore in a fault); after, it is not', () => {
     const sim = mglru({ demotion: false });
     place(sim, range(0, 4), 0); // seq 1
-    tryToIncMaxSeq(sim.s, 0, 3, false); // max 4, min 1: oldest = seq 1 = pages 0..3
+    tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 3, false); // max 4, min 1: oldest = seq 1 = pages 0..3
     place(sim, range(10, 4), 0, { active: true }); // seq 4
     // evict_folios isolates 0..3, then try_to_inc_min_seq moves min_seq[file] past the emptied
     // seqs 1 and 2 to 3 (3 + MIN_NR_GENS > 4), and only then shrink_folio_list evicts: the
@@ -270,9 +272,9 @@ describe('workingset (lru_gen_eviction / lru_gen_refault)', () => {
     expect(sim.s.lruGenWords[G_REFAULTED + FILE_TYPE * MAX_NR_TIERS]).toBe(1);
     expect(genOf(sim, 0)).toBe(maxSeq(sim.s, 0) % 4); // added in a fault: youngest
     // Two agings: max 6 with four generations, so the third folds seq 3 and min_seq becomes 4.
-    tryToIncMaxSeq(sim.s, 0, 4, false);
-    tryToIncMaxSeq(sim.s, 0, 5, false);
-    tryToIncMaxSeq(sim.s, 0, 6, false);
+    tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 4, false);
+    tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 5, false);
+    tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 6, false);
     expect(minSeq(sim.s, 0, FILE_TYPE)).toBe(4);
     touch(sim, 0, [1]); // token 3 ≠ 4: a refault, not recent
     expect(counter(sim, 0, 'workingset_refault_file')).toBe(2);
@@ -308,5 +310,91 @@ describe('min_ttl_ms (lru_gen_age_node)', () => {
     small.ctx.sc[0].reset(RECLAIM_KSWAPD, 0, 0);
     lruGenAgeNode(small.s, small.ctx.sc[0], 0, MGLRU_HOOKS);
     expect(counter(small, 0, 'tiersim_alloc_fail')).toBe(1);
+  });
+});
+
+describe('Bloom filter of the aging walk (walk_pmd_range, lru_gen_look_around)', () => {
+  it('walks again only the PMDs that had enough young PTEs, and look-around adds one back', () => {
+    // Anon 64..1087 (4 MiB): PMD 0 = pages 0..511 (file 0..63 and anon 64..511), PMD 1 = 512..1023.
+    const sim = mglru({
+      nodes: `    - { id: 0, cpus: 1, memory: 16MiB, device: dram }
+    - { id: 1, cpus: 0, memory: 16MiB, device: pmem }`,
+      anonSize: '4MiB',
+    });
+    const pmd0 = range(ANON, 16); // 16 young of PMD 0's 512 PTEs: 16 * 8 < 512, not suitable
+    const pmd1 = range(512, 64); // 64 young of 512: 64 * 8 >= 512, suitable_to_scan
+    place(sim, [...pmd0, ...pmd1], 0, { young: true }); // anon, seq 2
+    // First walk (seq 3): no filter yet, every PMD is walked; all 80 move to seq 3.
+    expect(tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 3, true)).toBe(80);
+    expect([...pmd0, ...pmd1].every((p) => genOf(sim, p) === 3)).toBe(true);
+    young(sim, [...pmd0, ...pmd1]);
+    // Second walk (seq 4): only PMD 1 carried over into the filter of seq 4.
+    expect(tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 4, true)).toBe(64);
+    expect(pmd1.every((p) => genOf(sim, p) === 0)).toBe(true); // seq 4
+    expect(pmd0.every((p) => genOf(sim, p) === 3)).toBe(true); // skipped: still seq 3, still young
+    expect(sim.s.frameYoung[sim.s.pte[ANON] - 1]).toBe(1);
+    // Eviction meets page 70 young (the rmap walk clears it) and looks around 64..127: 15 more
+    // young + itself = 16, 16 * 8 >= 64 PTEs: PMD 0 goes into the filter of max_seq (5).
+    sim.s.frameYoung[sim.s.pte[70] - 1] = 0;
+    expect(lruGenLookAround(sim.s, sim.ctx.vmas, 0, 70)).toBe(64);
+    expect(pmd0.filter((p) => p !== 70).every((p) => genOf(sim, p) === 5 % 4)).toBe(true);
+    young(sim, pmd0);
+    // Third walk (seq 5): PMD 0 (from the look-around) and PMD 1 (64 young in walk 2) are walked;
+    // only PMD 0's 16 pages are young again.
+    expect(tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 5, true)).toBe(16);
+    assertSound(sim);
+  });
+});
+
+describe('the generations in the result (result.json lru_gen, DIR/lru_gen as debugfs prints it)', () => {
+  it('lists min_seq[anon]..max_seq with the pages of each type, summing to the LRU pages', async () => {
+    const run = await runText(`
+topology:
+  nodes:
+    - { id: 0, cpus: 1, memory: 2MiB, device: dram }
+    - { id: 1, cpus: 0, memory: 4MiB, device: pmem }
+kernel: { version: '6.1', demotion_enabled: true, lru_gen: { enabled: true } }
+run: { duration: 40ms, epoch: 1ms, seed: 3 }
+workload:
+  files: [{ name: f, size: 2MiB }]
+  tasks:
+    - name: t
+      cpus: [0]
+      policy: { mode: bind, nodes: [0] }
+      regions:
+        - { kind: anon, size: 2MiB, pattern: { type: zipfian, theta: 0.9 }, write_fraction: 0.3 }
+        - { kind: file, file: f, access: read }
+`);
+    const r = run.result;
+    expect(r.lru_gen_enabled).toBe(true);
+    expect(r.vmstat.pgdemote_kswapd + r.vmstat.pgdemote_direct).toBeGreaterThan(0);
+    for (const node of r.nodes) {
+      const lg = node.lru_gen!;
+      expect(lg.generations.map((g) => g.seq)).toEqual(range(lg.min_seq[0], lg.max_seq - lg.min_seq[0] + 1));
+      const kb = 4;
+      const sum = (k: 'anon' | 'file') => lg.generations.reduce((a, g) => a + g[k], 0) * kb;
+      expect(sum('anon')).toBe(node.meminfo['Active(anon)'] + node.meminfo['Inactive(anon)']);
+      expect(sum('file')).toBe(node.meminfo['Active(file)'] + node.meminfo['Inactive(file)']);
+      // The two youngest generations are what meminfo calls active.
+      const young = lg.generations.filter((g) => g.seq >= lg.max_seq - 1);
+      expect(young.reduce((a, g) => a + g.anon, 0) * kb).toBe(node.meminfo['Active(anon)']);
+    }
+    const text = lruGenText(r)!;
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('memcg     1 /');
+    expect(lines[1]).toBe(' node     0');
+    const g0 = r.nodes[0].lru_gen!.generations[0];
+    const pad = (v: number) => String(v).padStart(10);
+    expect(lines[2]).toBe(` ${pad(g0.seq)} ${pad(g0.age_ms)} ${pad(g0.anon)}  ${pad(g0.file)} `);
+    // Classic runs have neither.
+    const classic = await runText(`
+topology:
+  nodes: [{ id: 0, cpus: 1, memory: 2MiB }]
+run: { duration: 2ms, epoch: 1ms }
+workload:
+  tasks: [{ name: t, cpus: [0], regions: [{ kind: anon, size: 1MiB }] }]
+`);
+    expect(classic.result.nodes[0].lru_gen).toBeUndefined();
+    expect(lruGenText(classic.result)).toBeNull();
   });
 });

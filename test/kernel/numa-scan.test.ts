@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { numaScan } from '../../src/kernel/numa.js';
+import { PG_SWAPBACKED } from '../../src/memory/flags.js';
 import {
   TASK_WORDS,
   T_FAULTS_LOCAL,
@@ -270,5 +271,46 @@ describe('5.18 and 6.0: slow pages go through the two-stage filter', () => {
     reclaimEpoch(sim);
     expect(nodeOf(sim, ANON)).toBe(0);
     expect(counter(sim, 0, 'pgpromote_candidate')).toBe(1);
+  });
+});
+
+describe('pgpromote_success by version (migrate_misplaced_folio)', () => {
+  // NORMAL mode (1) moving a slow page to the faulting CPU's node: 6.1 counts it as a
+  // promotion, 6.12 (from 6.11) only in tiering mode.
+  for (const [version, expected] of [
+    ['6.1', 1],
+    ['6.6', 1],
+    ['6.12', 0],
+  ] as const) {
+    it(`${version}: a NORMAL-mode move from PMEM to DRAM counts ${expected}`, () => {
+      const sim = scenario({ version, kernel: 'numa_balancing: 1' });
+      place(sim, [ANON], 1);
+      setNow(sim, 5000);
+      arm(sim, [ANON], 1); // cpupid: CPU 0 (NORMAL mode needs a previous fault on a slow page)
+      hint(sim, 0, [ANON]);
+      reclaimEpoch(sim);
+      expect(nodeOf(sim, ANON)).toBe(0);
+      expect(total(sim, 'numa_pages_migrated')).toBe(1);
+      expect(total(sim, 'pgpromote_success')).toBe(expected);
+    });
+  }
+});
+
+describe('shared anonymous memory (shmem)', () => {
+  it('is never scanned (no shared policy: vma_policy_mof is false), while the mapped file is', () => {
+    const sim = scenario({
+      version: '6.1',
+      anonKind: 'shmem',
+      kernel: 'numa_balancing: 2, numa_balancing_scan_delay_ms: 0',
+    });
+    place(sim, range(ANON, 4), 1); // shmem pages on PMEM
+    place(sim, range(0, 2), 1); // file pages on PMEM
+    setNow(sim, 10);
+    numaScan(sim.s, sim.ctx.scanSpaces);
+    expect(range(ANON, 4).some((p) => armed(sim, p))).toBe(false);
+    expect(range(0, 2).every((p) => armed(sim, p))).toBe(true);
+    expect(counter(sim, 0, 'numa_pte_updates')).toBe(2);
+    // It is swap-backed memory, on the anon LRU like private anon.
+    expect(sim.s.frameFlags[sim.s.pte[ANON] - 1] & PG_SWAPBACKED).not.toBe(0);
   });
 });

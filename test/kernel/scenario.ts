@@ -40,6 +40,8 @@ export interface ScenarioOptions {
   fileAdvice?: 'normal' | 'random' | 'sequential';
   /** Size of task t's anon region (default 256KiB = 64 pages, ids 64..). */
   anonSize?: string;
+  /** Kind of that region: anon (default) or shmem (shared anonymous memory). */
+  anonKind?: 'anon' | 'shmem';
 }
 
 /**
@@ -67,7 +69,7 @@ workload:
       cpus: [${(opts.cpus ?? [0]).join(', ')}]
       ${opts.task ?? ''}
       regions:
-        - { kind: anon, size: ${opts.anonSize ?? '256KiB'} }
+        - { kind: ${opts.anonKind ?? 'anon'}, size: ${opts.anonSize ?? '256KiB'} }
         - { kind: file, file: f, access: ${opts.fileAccess ?? 'mmap'}, advice: ${opts.fileAdvice ?? 'normal'} }
 `;
   const loaded = parseConfigText(yaml, '/virtual/scenario.yaml');

@@ -69,10 +69,12 @@ function sourceCopy(): string {
   return copy;
 }
 
+let tgz = '';
+
 beforeAll(() => {
   execFileSync('mkdir', ['-p', prefix, home]);
   const name = npm(['pack', '--pack-destination', tmp, '--silent'], sourceCopy()).trim().split('\n').pop()!;
-  const tgz = path.join(tmp, name);
+  tgz = path.join(tmp, name);
   npm(['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tgz], home);
 }, 180_000);
 
@@ -117,6 +119,37 @@ describe('the installed package', () => {
     expect(result.config_file).toBe(path.join(installed, 'configs/experiments/quickstart.yaml'));
     expect(result.wall.scheduler).toBe('per-node');
     expect(result.score).toBeGreaterThan(0);
+  });
+
+  it('runs with npx --package from the tarball, without installing', () => {
+    const r = spawnSync(
+      'npx',
+      [
+        '--yes',
+        '--prefer-offline',
+        '--package',
+        tgz,
+        'tiersim',
+        'run',
+        'quickstart',
+        '--set',
+        'run.duration=20ms',
+        '-q',
+      ],
+      {
+        cwd: home,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          npm_config_loglevel: 'error',
+          npm_config_update_notifier: 'false',
+
+          npm_config_prefer_offline: 'true',
+        },
+      },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   it('runs a bundled sweep on pool threads from the installed copy', () => {

@@ -215,8 +215,8 @@ function identityViolations(sim: Simulation, r: RunResult): string[] {
     // missed: a fault (pgfault), a read() miss, or a repeat of a miss earlier in the epoch.
     const row = r.access_matrix[node.id].reduce((a, b) => a + b, 0);
     le(
-      `${id} matrix row + pgfault + read misses <= tiersim_accesses`,
-      row + n.pgfault + n.tiersim_read_miss,
+      `${id} matrix row + pgfault - numa_hint_faults + read misses <= tiersim_accesses`,
+      row + n.pgfault - n.numa_hint_faults + n.tiersim_read_miss,
       n.tiersim_accesses,
     );
     eq(
@@ -311,7 +311,9 @@ describe('conservation and counter identities on random machines', () => {
     expect(coverage.directReclaim, seen).toBeGreaterThanOrEqual(2);
     expect(coverage.madvise, seen).toBeGreaterThanOrEqual(2);
     // With NUMA balancing in a third of the runs: hint faults in ~22%, promotions in ~3–6%.
-    expect(coverage.hintFaults, seen).toBeGreaterThanOrEqual(NUM_RUNS / 10);
+    // A run is 2-20 ms: task_numa_work moves node_stamp two ticks (8 ms) on, so most runs scan
+    // once, and a single-threaded task skips its local pages: about 1 in 12 runs hint-faults.
+    expect(coverage.hintFaults, seen).toBeGreaterThanOrEqual(NUM_RUNS / 50);
     expect(coverage.promoted, seen).toBeGreaterThanOrEqual(2);
     expect(coverage.overcommitted, seen).toBeGreaterThanOrEqual(NUM_RUNS / 10);
     // MGLRU is on in ~14% of the runs (6.1 draws), and reclaims in ~7 of them on average.

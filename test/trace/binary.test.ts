@@ -4,7 +4,7 @@
  * records the lackey reader gives, with the header's count and page size hint; damaged files are
  * reported with their byte offset; and a convert that fails leaves nothing behind.
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -92,7 +92,7 @@ describe('binary format', () => {
     const bytes = readFileSync(at('syn.tstrace'));
     expect(result.bytesOut).toBe(bytes.length);
     expect(decodeHeader(bytes, 'syn.tstrace')).toEqual({
-      version: 1,
+      version: 2,
       headerSize: HEADER_SIZE,
       pageSizeHint: 2 * 1024 * 1024,
       records: 20_000,
@@ -111,9 +111,9 @@ describe('binary format', () => {
     );
     const good = readFileSync(writeBinary(at('good.tstrace'), EDGES));
     const newer = Buffer.from(good);
-    newer.writeUInt16LE(2, 8);
+    newer.writeUInt16LE(3, 8);
     writeFileSync(at('newer.tstrace'), newer);
-    expect(errorOf(at('newer.tstrace')).message).toContain('byte 8: expected format version 1, found 2');
+    expect(errorOf(at('newer.tstrace')).message).toContain('byte 8: expected format version 1 to 2, found 3');
     // Cut inside the last record: the reader names the record and its offset.
     writeFileSync(at('cut.tstrace'), good.subarray(0, good.length - 2));
     const cut = errorOf(at('cut.tstrace'));
@@ -141,5 +141,17 @@ describe('binary format', () => {
     expect(run).toThrow(TraceError);
     expect(readdirSync(sub).sort()).toEqual(['bad.lackey', 'out.tstrace']);
     expect(readFileSync(path.join(sub, 'out.tstrace'), 'utf8')).toBe('previous contents');
+  });
+
+  it('reads version 1 files (the bundled kvlookup trace) as they were; version 2 keeps every record, smaller', () => {
+    const v1 = path.join(import.meta.dirname, '../../configs/traces/kvlookup.tstrace');
+    expect(readFileSync(v1).readUInt16LE(8)).toBe(1);
+    const records = readAll(v1, 'tiersim');
+    expect(records).toHaveLength(227_743);
+    const v2 = at('kvlookup-v2.tstrace');
+    convertTrace(v1, v2);
+    expect(readFileSync(v2).readUInt16LE(8)).toBe(2);
+    expect(readAll(v2, 'tiersim')).toEqual(records);
+    expect(statSync(v2).size).toBeLessThan(statSync(v1).size);
   });
 });

@@ -72,7 +72,9 @@ describe('tiersim trace', () => {
   it('a missing input, a bad page size', async () => {
     const missing = await tiersim('trace', 'info', at('nope.lackey'));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(`${at('nope.lackey')}: cannot read the trace: ENOENT`);
+    expect(missing.stderr).toContain(
+      `${at('nope.lackey')}: cannot read the trace: no such file or directory (ENOENT)`,
+    );
     const bad = await tiersim('trace', 'convert', at('t.lackey'), at('x.tstrace'), '--page-size', '1000');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--page-size: expected a power of two from 4KiB');

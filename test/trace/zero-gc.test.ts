@@ -20,4 +20,12 @@ describe('zero allocation in the access phase with trace regions', () => {
       `minor GCs while replaying traces in warmed access phases: ${JSON.stringify(result.windows)}`,
     ).toBe(0);
   });
+
+  it('and so do the same traces gzip-compressed (the streaming inflater allocates once)', async () => {
+    const result = await runZeroGcScenario('gzipTraces');
+    const last = result.windows[result.windows.length - 1];
+    expect(result.faultsWhileMeasuring).toBe(0);
+    expect(last.accesses).toBeGreaterThan(2_000_000);
+    expect(last.minor, `minor GCs while replaying gzip traces: ${JSON.stringify(result.windows)}`).toBe(0);
+  });
 });

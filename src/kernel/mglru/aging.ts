@@ -5,18 +5,19 @@
  * inc_min_seq first folds the oldest into the next. lru_gen_look_around is the eviction's
  * feedback: a young page met by the rmap walk has its neighbours' PTEs scanned too.
  *
- * The walk here visits every frame of the node instead of each mm's page tables, without the
- * kernel's mm list, Bloom filters and batching (docs/simplifications.md): the pages it moves and
- * the young bits it clears are the same, only the order of a generation's list differs.
+ * Page ids stand for virtual addresses: the walk visits the mapped regions' PTEs in page-id order,
+ * PMD by PMD (512 pages), with the kernel's two Bloom filters per node kept as exact sets of PMDs
+ * and without its mm list and batched updates (docs/simplifications.md).
  */
 import { PG_REFERENCED, PG_RECLAIM, PG_WORKINGSET, PTE_PROT_NONE, PTE_YOUNG } from '../../memory/flags.js';
 import { frameNode } from '../../memory/frames.js';
-import { NODE_WORDS, G_NOW_NS, W_BUMP, W_FRAME_START, W_LRU_SIZE } from '../../memory/layout.js';
+import { NODE_WORDS, G_NOW_NS, W_LRU_SIZE, lruGenPmds } from '../../memory/layout.js';
 import type { SimState } from '../../memory/state.js';
 import type { WorkloadPlan } from '../../workload/plan.js';
 import {
   G_AVG_REFAULTED,
   G_AVG_TOTAL,
+  G_BLOOM_VALID,
   G_EVICTED,
   G_MAX_SEQ,
   G_MIN_SEQ,
@@ -151,26 +152,65 @@ export function incMaxSeq(s: SimState, nid: number, seq: number, canSwap: boolea
   return true;
 }
 
+/** Pages per PMD (2 MiB of 4 KiB pages); page ids stand for virtual addresses. */
+export const PTRS_PER_PTE = 512;
+/** suitable_to_scan(): at least one young PTE per cache line of 8 PTEs on average. */
+function suitableToScan(total: number, young: number): boolean {
+  return young * 8 >= total;
+}
+
 /**
- * try_to_inc_max_seq() with its page-table walk (walk_mm → walk_pte_range): every young page of
- * this node, of a type that can be aged, moves to the youngest generation; an isolated one gets
- * PG_referenced for shrink_folio_list. Then inc_max_seq. Returns the young pages found (the walk's
- * cost is charged by the caller).
+ * try_to_inc_max_seq() with its page-table walk (walk_mm → walk_pmd_range → walk_pte_range):
+ * every PMD of the mapped VMAs that the Bloom filter of `seq` holds (all of them until the filter
+ * exists) has its PTEs scanned; each young one of this node, of a type that can be aged, is
+ * cleared and its page moved to the youngest generation (an isolated one gets PG_referenced).
+ * A PMD with enough young PTEs carries over into the filter of seq + 1, which is reset first.
+ * Then inc_max_seq. Returns the young PTEs found (the caller charges the walk), -1 when `seq` is
+ * stale.
  */
-export function tryToIncMaxSeq(s: SimState, nid: number, seq: number, canSwap: boolean): number {
+export function tryToIncMaxSeq(
+  s: SimState,
+  vmas: VmaBounds,
+  nid: number,
+  seq: number,
+  canSwap: boolean,
+): number {
   const g = nid * GEN_WORDS;
   if (seq !== s.lruGenWords[g + G_MAX_SEQ]) return -1;
   const newGen = genOfSeq(seq);
-  const w = nid * NODE_WORDS;
-  const end = s.nodeWords[w + W_BUMP];
+  const pmds = lruGenPmds(s.layout.pages);
+  const cur = (nid * 2 + (seq % 2)) * pmds;
+  const next = (nid * 2 + ((seq + 1) % 2)) * pmds;
+  const curValid = s.lruGenWords[g + G_BLOOM_VALID + (seq % 2)] !== 0;
+  // reset_bloom_filter(seq + 1), at the first mm of the iteration.
+  s.lruGenBloom.fill(0, next, next + pmds);
+  s.lruGenWords[g + G_BLOOM_VALID + ((seq + 1) % 2)] = 1;
+  const segs = vmas.walkSegs;
   let young = 0;
-  for (let frame = s.nodeWords[w + W_FRAME_START]; frame < end; frame++) {
-    if ((s.frameYoung[frame] & PTE_YOUNG) === 0 || s.framePage[frame] < 0) continue;
-    const flags = s.frameFlags[frame];
-    if (!canSwap && typeOfFlags(flags) === LRU_GEN_ANON) continue;
-    s.frameYoung[frame] &= PTE_PROT_NONE;
-    young++;
-    folioUpdateGen(s, nid, frame, newGen);
+  for (let i = 0; i < segs.length;) {
+    const pmd = segs[i];
+    if (curValid && s.lruGenBloom[cur + pmd] === 0) {
+      while (i < segs.length && segs[i] === pmd) i += 3;
+      continue;
+    }
+    let total = 0;
+    let found = 0;
+    for (; i < segs.length && segs[i] === pmd; i += 3) {
+      for (let page = segs[i + 1]; page < segs[i + 2]; page++) {
+        total++;
+        const e = s.pte[page];
+        if (e <= 0) continue;
+        const frame = e - 1;
+        // get_pfn_folio(): this node's pages, anon ones only when they can be aged.
+        if (frameNode(s, frame) !== nid || (!canSwap && page >= s.plan.filePages)) continue;
+        if ((s.frameYoung[frame] & PTE_YOUNG) === 0) continue;
+        s.frameYoung[frame] &= PTE_PROT_NONE;
+        found++;
+        folioUpdateGen(s, nid, frame, newGen);
+      }
+    }
+    young += found;
+    if (suitableToScan(total, found)) s.lruGenBloom[next + pmd] = 1;
   }
   incMaxSeq(s, nid, seq, canSwap);
   return young;
@@ -190,34 +230,58 @@ function folioUpdateGen(s: SimState, nid: number, frame: number, gen: number): v
   if (frameGenOf(s, frame) !== gen) moveToGen(s, nid, frame, gen, false);
 }
 
-/** Page-id ranges of the "VMAs" (files and anonymous regions), for lru_gen_look_around. */
+/**
+ * The mapped "VMAs" (anonymous regions and mmap'ed files, by page id) for the aging walk and
+ * lru_gen_look_around: their ranges, and the walk's segments (pmd, first page, end page) in
+ * address order, a PMD shared by two VMAs in consecutive segments.
+ */
 export interface VmaBounds {
   readonly starts: Int32Array;
   readonly ends: Int32Array;
+  readonly walkSegs: Int32Array;
 }
 
 export function vmaBounds(plan: WorkloadPlan): VmaBounds {
-  const ranges: [number, number][] = plan.files.map((f) => [f.firstPage, f.firstPage + f.pages]);
+  const seen = new Set<string>();
+  const ranges: [number, number][] = [];
   for (const t of plan.tasks) {
     for (const r of t.regions) {
-      if (r.firstPage >= plan.filePages) ranges.push([r.firstPage, r.firstPage + r.pages]);
+      if (r.kind === 'file' && r.access !== 'mmap') continue;
+      const key = `${r.firstPage}:${r.pages}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      ranges.push([r.firstPage, r.firstPage + r.pages]);
     }
   }
-  ranges.sort((a, b) => a[0] - b[0]);
-  return { starts: Int32Array.from(ranges, (r) => r[0]), ends: Int32Array.from(ranges, (r) => r[1]) };
+  ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const segs: number[] = [];
+  let covered = 0;
+  for (const [first, end] of ranges) {
+    // Regions of one file may overlap: walk each page once.
+    for (let lo = Math.max(first, covered); lo < end;) {
+      const pmd = Math.floor(lo / PTRS_PER_PTE);
+      const hi = Math.min(end, (pmd + 1) * PTRS_PER_PTE);
+      segs.push(pmd, lo, hi);
+      lo = hi;
+    }
+    covered = Math.max(covered, end);
+  }
+  return {
+    starts: Int32Array.from(ranges, (r) => r[0]),
+    ends: Int32Array.from(ranges, (r) => r[1]),
+    walkSegs: Int32Array.from(segs),
+  };
 }
-
-/** Pages per PMD (2 MiB of 4 KiB pages), the look-around's outer bound. */
-const PTRS_PER_PTE = 512;
 
 /**
  * lru_gen_look_around() for the young page `page` (its young bit just cleared by the rmap walk):
  * scan up to MIN_LRU_BATCH PTEs around it within its PMD and VMA; each young one of this node
  * (file only when the page is file) is cleared and its page moved to the youngest generation,
- * or marked PG_referenced if reclaim has it isolated. Returns the PTEs scanned.
+ * or marked PG_referenced if reclaim has it isolated. When enough were young, the PMD goes into
+ * the Bloom filter of max_seq, for the next aging walk. Returns the PTEs scanned.
  */
 export function lruGenLookAround(s: SimState, vmas: VmaBounds, nid: number, page: number): number {
-  // Binary search for the VMA holding the page.
+  // The VMA holding the page: the last one starting at or before it that contains it.
   let lo = 0;
   let hi = vmas.starts.length - 1;
   while (lo < hi) {
@@ -225,11 +289,14 @@ export function lruGenLookAround(s: SimState, vmas: VmaBounds, nid: number, page
     if (vmas.starts[mid] <= page) lo = mid;
     else hi = mid - 1;
   }
+  if (vmas.starts.length === 0) return 0;
+  while (lo > 0 && vmas.ends[lo] <= page) lo--;
   const vmaStart = vmas.starts[lo];
   const vmaEnd = vmas.ends[lo];
   if (page < vmaStart || page >= vmaEnd) return 0;
-  let start = Math.max(page - ((page - vmaStart) % PTRS_PER_PTE), vmaStart);
-  let end = Math.min(start + PTRS_PER_PTE, vmaEnd);
+  const pmd = Math.floor(page / PTRS_PER_PTE);
+  let start = Math.max(pmd * PTRS_PER_PTE, vmaStart);
+  let end = Math.min((pmd + 1) * PTRS_PER_PTE, vmaEnd);
   if (end - start === 1) return 0;
   if (end - start > MIN_LRU_BATCH) {
     const half = MIN_LRU_BATCH / 2;
@@ -241,7 +308,10 @@ export function lruGenLookAround(s: SimState, vmas: VmaBounds, nid: number, page
     }
   }
   const fileOnly = page < s.plan.filePages;
-  const newGen = genOfSeq(s.lruGenWords[nid * GEN_WORDS + G_MAX_SEQ]);
+  const g = nid * GEN_WORDS;
+  const max = s.lruGenWords[g + G_MAX_SEQ];
+  const newGen = genOfSeq(max);
+  let young = 1;
   for (let q = start; q < end; q++) {
     const e = s.pte[q];
     if (e <= 0) continue;
@@ -250,7 +320,12 @@ export function lruGenLookAround(s: SimState, vmas: VmaBounds, nid: number, page
     if (frameNode(s, frame) !== nid || (fileOnly && q >= s.plan.filePages)) continue;
     if ((s.frameYoung[frame] & PTE_YOUNG) === 0) continue;
     s.frameYoung[frame] &= PTE_PROT_NONE;
+    young++;
     folioUpdateGen(s, nid, frame, newGen);
+  }
+  // update_bloom_filter(max_seq) when the filter exists.
+  if (suitableToScan(end - start, young) && s.lruGenWords[g + G_BLOOM_VALID + (max % 2)] !== 0) {
+    s.lruGenBloom[(nid * 2 + (max % 2)) * lruGenPmds(s.layout.pages) + pmd] = 1;
   }
   return end - start;
 }

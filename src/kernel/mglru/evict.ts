@@ -17,6 +17,7 @@ import {
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
   W_LRU_SIZE,
+  W_PROMO_QUEUED,
   W_WMARK_HIGH,
   W_WMARK_PROMO,
 } from '../../memory/layout.js';
@@ -352,7 +353,7 @@ function getNrToScan(
   const max = s.lruGenWords[nid * GEN_WORDS + G_MAX_SEQ];
   const aging = shouldRunAging(s, ctx, nid, canSwap);
   if (!aging || sc.priority === DEF_PRIORITY) return Math.floor(ctx.lruGenNrToScan / 2 ** sc.priority);
-  const young = tryToIncMaxSeq(s, nid, max, canSwap);
+  const young = tryToIncMaxSeq(s, ctx.vmas, nid, max, canSwap);
   // The walk's cost: each young PTE found costs what reclaim pays per page scanned.
   if (young > 0) sc.costNs += young * s.params.reclaimScanNs;
   return young >= 0 ? -1 : 0;
@@ -368,8 +369,10 @@ function shouldAbortScan(s: SimState, sc: ScanControl, nid: number): boolean {
   const w = nid * NODE_WORDS;
   const tiering = (s.params.numa.mode & 2) !== 0;
   const mark = tiering ? s.nodeWords[w + W_WMARK_PROMO] : s.nodeWords[w + W_WMARK_HIGH];
-  // Pages in flight to a demotion target count as free, as in pgdat_balanced (kswapd.ts).
-  return s.nodeWords[w + W_FREE] + s.nodeWords[w + W_DEMOTE_PENDING] > mark + MIN_LRU_BATCH;
+  // Pages in flight to a demotion target count as free and promotions queued as taken, as in
+  // pgdat_balanced (kswapd.ts).
+  const free = s.nodeWords[w + W_FREE] + s.nodeWords[w + W_DEMOTE_PENDING] - s.nodeWords[w + W_PROMO_QUEUED];
+  return free > mark + MIN_LRU_BATCH;
 }
 
 /** try_to_shrink_lruvec(): evict until the scan target, an abort, or kswapd's time is used up. */

@@ -59,6 +59,8 @@ export const G_EVICTED = 47;
 export const G_REFAULTED = 55;
 /** protected[type][tier - 1], index type * (MAX_NR_TIERS - 1) + tier - 1. */
 export const G_PROTECTED = 63;
+/** Whether each of the two Bloom filters exists yet (test_bloom_filter passes everything until then). */
+export const G_BLOOM_VALID = 69;
 export const GEN_WORDS = LRU_GEN_NODE_WORDS;
 
 export function genWords(nid: number): number {

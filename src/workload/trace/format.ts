@@ -42,20 +42,73 @@ export const BINARY_EXTENSION = '.tstrace';
  * The binary header (32 bytes, little-endian):
  *   0  magic   8 bytes 89 54 53 54 0D 0A 1A 0A  ("\x89TST\r\n\x1a\n", PNG-style: a high-bit byte
  *                                                 and line endings that text-mode copies mangle)
- *   8  u16     version (1)
+ *   8  u16     version (2; version 1 files are read too)
  *  10  u16     header size in bytes (32; readers skip to it, so later versions may grow it)
  *  12  u32     page size hint (bytes): the page size the trace was converted for
  *  16  u64     record count
  *  24  u64     reserved, 0
  */
 export const MAGIC = Uint8Array.of(0x89, 0x54, 0x53, 0x54, 0x0d, 0x0a, 0x1a, 0x0a);
-export const FORMAT_VERSION = 1;
+/** Version written; readers accept MIN_FORMAT_VERSION .. FORMAT_VERSION. */
+export const FORMAT_VERSION = 2;
+export const MIN_FORMAT_VERSION = 1;
 export const HEADER_SIZE = 32;
 
 /** Tag byte: bits 0-1 kind, bit 2 "address is the prediction" (no delta follows), bits 3-7 size (0 = a varint follows). */
 export const TAG_SAME = 4;
 export const TAG_SIZE_SHIFT = 3;
 export const TAG_SIZE_MAX = 31;
+/**
+ * Version 2's data-address predictors. A program's data accesses interleave a few far-apart
+ * streams (stack, heap, globals), so one "previous data address" predicts badly (about 4 bytes
+ * per data record); version 2 keeps DATA_SLOTS recent addresses, and a data record names the
+ * slot it is a delta from in tag bits 3-4 (the encoder picks the nearest). After each data
+ * record the slot it used takes its address, or, when the delta was SLOT_KEEP or more (a jump to
+ * another stream), the least recently used slot does: encoder and decoder apply the same rule to
+ * the same decoded values. Its size is tag bits 5-7: 0 (a varint follows), or c for 2^(c-1)
+ * bytes (1 to 64). Instruction records are as in version 1.
+ *
+ * State layout (a Float64Array from `at`): DATA_SLOTS addresses, DATA_SLOTS last-use stamps, a clock.
+ */
+export const DATA_SLOTS = 4;
+export const SLOT_WORDS = 2 * DATA_SLOTS + 1;
+export const SLOT_KEEP = 65536;
+export const TAG_SLOT_SHIFT = 3;
+export const TAG_SIZE2_SHIFT = 5;
+
+/** Version 2's size code of a data record: log2(size) + 1 for 1, 2, 4, ... 64; else 0 (varint). */
+export function dataSizeCode(size: number): number {
+  for (let c = 1; c <= 7; c++) if (size === 1 << (c - 1)) return c;
+  return 0;
+}
+
+/** The slot nearest to `addr` (the lowest on a tie): the encoder's choice. */
+export function nearestSlot(st: Float64Array, at: number, addr: number): number {
+  let best = 0;
+  let bestDist = Math.abs(addr - st[at]);
+  for (let i = 1; i < DATA_SLOTS; i++) {
+    const dist = Math.abs(addr - st[at + i]);
+    if (dist < bestDist) {
+      best = i;
+      bestDist = dist;
+    }
+  }
+  return best;
+}
+
+/** After a data record at `addr`, `delta` from slot `slot`: which slot takes it, as both sides do. */
+export function updateSlots(st: Float64Array, at: number, slot: number, addr: number, delta: number): void {
+  let u = slot;
+  if (delta >= SLOT_KEEP || delta <= -SLOT_KEEP) {
+    u = 0;
+    for (let i = 1; i < DATA_SLOTS; i++) if (st[at + DATA_SLOTS + i] < st[at + DATA_SLOTS + u]) u = i;
+  }
+  const clock = st[at + 2 * DATA_SLOTS] + 1;
+  st[at + 2 * DATA_SLOTS] = clock;
+  st[at + u] = addr;
+  st[at + DATA_SLOTS + u] = clock;
+}
+
 /** Longest encoded record: tag, size varint (5 bytes for sizes < 2^35), delta varint (8 bytes for codes < 2^56). */
 export const MAX_RECORD_BYTES = 1 + 5 + 8;
 
@@ -99,10 +152,10 @@ export function decodeHeader(bytes: Buffer, file: string, gzip = false): TraceHe
     });
   }
   const version = bytes.readUInt16LE(8);
-  if (version !== FORMAT_VERSION) {
+  if (version < MIN_FORMAT_VERSION || version > FORMAT_VERSION) {
     throw new TraceError(
       file,
-      `expected format version ${FORMAT_VERSION}, found ${version} (written by a newer tiersim?)`,
+      `expected format version ${MIN_FORMAT_VERSION} to ${FORMAT_VERSION}, found ${version} (written by a newer tiersim?)`,
       { offset: 8 },
     );
   }

@@ -29,6 +29,10 @@ import {
   hasMagic,
   MAGIC,
   nextInstruction,
+  SLOT_WORDS,
+  TAG_SIZE2_SHIFT,
+  TAG_SLOT_SHIFT,
+  updateSlots,
   type TraceFormat,
 } from './format.js';
 import { TraceSource } from './source.js';
@@ -52,8 +56,11 @@ const D_LINE = 2;
 const D_RECORDS = 3;
 /** Binary predictors: previous instruction address + size, previous data address. */
 const D_NEXT_I = 4;
+/** Version 1's data predictor: the previous data address. */
 const D_PREV_D = 5;
-const D_WORDS = 6;
+/** Version 2's data-address slots (format.ts: addresses, stamps, clock). */
+const D_SLOTS = 6;
+const D_WORDS = D_SLOTS + SLOT_WORDS;
 
 export interface TraceReaderOptions {
   /** Bytes per read (default 256 KiB). Any size from 1 works; small sizes are for tests. */
@@ -72,8 +79,8 @@ export class TraceReader {
   private readonly chunk: number;
   private readonly buf: Buffer;
   private readonly d = new Float64Array(D_WORDS);
-  /** Binary header, read once: [header size (0 until read), record count]. */
-  private readonly header = new Float64Array(2);
+  /** Binary header, read once: [header size (0 until read), record count, format version]. */
+  private readonly header = new Float64Array(3);
   private readonly source: TraceSource;
   private fmt: ReaderFormat;
   private pos = 0;
@@ -196,6 +203,7 @@ export class TraceReader {
       this.pageSizeHint = h.pageSizeHint;
       header[0] = h.headerSize;
       header[1] = h.records;
+      header[2] = h.version;
     }
     // The header may be longer than this version's: skip to the first record.
     this.skipTo(header[0]);
@@ -389,8 +397,12 @@ export class TraceReader {
     const start = p;
     const tag = buf[p++];
     const kind = tag & 3;
-    let size = tag >>> TAG_SIZE_SHIFT;
-    if (size === 0) {
+    // Version 2 data records: tag bits 3-4 the slot, 5-7 the size code (format.ts).
+    const slotted = kind !== KIND_INSTR && this.header[2] >= 2;
+    const slot = slotted ? (tag >>> TAG_SLOT_SHIFT) & 3 : 0;
+    let size = slotted ? tag >>> TAG_SIZE2_SHIFT : tag >>> TAG_SIZE_SHIFT;
+    if (slotted && size !== 0) size = 1 << (size - 1);
+    else if (size === 0) {
       let mul = 1;
       let b = 128;
       for (let n = 0; b >= 128; n++) {
@@ -403,7 +415,8 @@ export class TraceReader {
       if (size === 0 || size > SIZE_LIMIT)
         throw this.binaryError(start, `expected a size from 1 to ${SIZE_LIMIT}, found ${size}`);
     }
-    let addr = kind === KIND_INSTR ? d[D_NEXT_I] : d[D_PREV_D];
+    const base = kind === KIND_INSTR ? d[D_NEXT_I] : slotted ? d[D_SLOTS + slot] : d[D_PREV_D];
+    let addr = base;
     if ((tag & TAG_SAME) === 0) {
       let v = 0;
       let mul = 1;
@@ -425,6 +438,7 @@ export class TraceReader {
       throw this.binaryError(start, 'expected an address from 0 to 2^52 - 1: the record is corrupt');
     }
     if (kind === KIND_INSTR) d[D_NEXT_I] = nextInstruction(addr, size);
+    else if (slotted) updateSlots(d, D_SLOTS, slot, addr, addr - base);
     else d[D_PREV_D] = addr;
     this.pos = p;
     this.rec[REC_ADDR] = addr;

@@ -18,6 +18,12 @@ import {
   TAG_SIZE_SHIFT,
   encodeHeader,
   nextInstruction,
+  dataSizeCode,
+  nearestSlot,
+  SLOT_WORDS,
+  TAG_SIZE2_SHIFT,
+  TAG_SLOT_SHIFT,
+  updateSlots,
 } from './format.js';
 import { REC_ADDR, REC_SIZE, TraceReader } from './reader.js';
 
@@ -29,7 +35,8 @@ export class BinaryTraceEncoder {
   private readonly buf = Buffer.alloc(OUT_BUFFER);
   private p = 0;
   private nextI = 0;
-  private prevD = 0;
+  /** Version 2's data-address slots (format.ts). */
+  private readonly slots = new Float64Array(SLOT_WORDS);
   /** Records written. */
   records = 0;
   /** Bytes written after the header. */
@@ -48,18 +55,27 @@ export class BinaryTraceEncoder {
     }
     if (this.p + MAX_RECORD_BYTES > this.buf.length) this.flush();
     const buf = this.buf;
-    const predicted = kind === KIND_INSTR ? this.nextI : this.prevD;
     let p = this.p;
-    buf[p++] =
-      (kind & 3) | (addr === predicted ? TAG_SAME : 0) | (size <= TAG_SIZE_MAX ? size << TAG_SIZE_SHIFT : 0);
-    if (size > TAG_SIZE_MAX) p = putVarint(buf, p, size);
-    if (addr !== predicted) {
-      const delta = addr - predicted;
-      p = putVarint(buf, p, delta >= 0 ? delta * 2 : -delta * 2 - 1);
+    if (kind === KIND_INSTR) {
+      const predicted = this.nextI;
+      buf[p++] =
+        (kind & 3) |
+        (addr === predicted ? TAG_SAME : 0) |
+        (size <= TAG_SIZE_MAX ? size << TAG_SIZE_SHIFT : 0);
+      if (size > TAG_SIZE_MAX) p = putVarint(buf, p, size);
+      if (addr !== predicted) p = putVarint(buf, p, zigzag(addr - predicted));
+      this.nextI = nextInstruction(addr, size);
+    } else {
+      const slot = nearestSlot(this.slots, 0, addr);
+      const delta = addr - this.slots[slot];
+      const code = dataSizeCode(size);
+      buf[p++] =
+        (kind & 3) | (delta === 0 ? TAG_SAME : 0) | (slot << TAG_SLOT_SHIFT) | (code << TAG_SIZE2_SHIFT);
+      if (code === 0) p = putVarint(buf, p, size);
+      if (delta !== 0) p = putVarint(buf, p, zigzag(delta));
+      updateSlots(this.slots, 0, slot, addr, delta);
     }
     this.p = p;
-    if (kind === KIND_INSTR) this.nextI = nextInstruction(addr, size);
-    else this.prevD = addr;
     this.records++;
   }
 
@@ -71,6 +87,11 @@ export class BinaryTraceEncoder {
     this.bytes += this.p;
     this.p = 0;
   }
+}
+
+/** 0, -1, 1, -2, ... -> 0, 1, 2, 3, ... */
+function zigzag(d: number): number {
+  return d >= 0 ? d * 2 : -d * 2 - 1;
 }
 
 /** LEB128 of a non-negative integer below 2^53. */

@@ -1,0 +1,64 @@
+/**
+ * The validation's judgement, pure over numbers: a tiersim value against the kernel's reps
+ * (relative tolerance, a factor, or the reps' range when they are bimodal), and the direction of
+ * an effect (demotion on vs off, MGLRU vs classic) in the kernel and in tiersim.
+ */
+
+export type Check = { kind: 'rel'; tol: number } | { kind: 'factor'; factor: number } | { kind: 'info' };
+
+export interface Reps {
+  mean: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export function reps(values: readonly (number | null)[]): Reps | undefined {
+  const v = values.filter((x): x is number => x !== null);
+  if (v.length === 0) return undefined;
+  return {
+    mean: v.reduce((a, b) => a + b, 0) / v.length,
+    min: Math.min(...v),
+    max: Math.max(...v),
+    n: v.length,
+  };
+}
+
+/** Reps that disagree by more than 2× (beyond the absolute slack): a race decides the kernel's mode. */
+export function isBimodal(k: Reps, floor: number): boolean {
+  return k.n > 1 && k.max > 2 * k.min && k.max - k.min > floor;
+}
+
+export interface Verdict {
+  ok: boolean;
+  /** How the value was judged: "±15 %", "×2", "in range" or "info". */
+  rule: string;
+  /** (tiersim − kernel mean) / kernel mean, or undefined when the mean is 0. */
+  deviation: number | undefined;
+}
+
+/**
+ * Judges `sim` against the kernel's reps. `floor` is an absolute slack (in the metric's unit) so
+ * counts near zero are not judged relatively: |sim − mean| <= max(tol × mean, floor).
+ */
+export function judge(sim: number, k: Reps, check: Check, floor: number): Verdict {
+  const deviation = k.mean === 0 ? undefined : (sim - k.mean) / Math.abs(k.mean);
+  if (check.kind === 'info') return { ok: true, rule: 'info', deviation };
+  if (isBimodal(k, floor)) {
+    return { ok: sim >= k.min - floor && sim <= k.max + floor, rule: 'in range', deviation };
+  }
+  if (check.kind === 'factor') {
+    const f = check.factor;
+    const ok = Math.abs(sim - k.mean) <= floor || (k.mean > 0 && sim >= k.mean / f && sim <= k.mean * f);
+    return { ok, rule: `×${f}`, deviation };
+  }
+  const ok = Math.abs(sim - k.mean) <= Math.max(check.tol * Math.abs(k.mean), floor);
+  return { ok, rule: `±${Math.round(check.tol * 100)} %`, deviation };
+}
+
+/** Sign of b − a, 0 when the difference is within max(tol × the larger, floor). */
+export function direction(a: number, b: number, tol: number, floor: number): -1 | 0 | 1 {
+  const d = b - a;
+  if (Math.abs(d) <= Math.max(tol * Math.max(Math.abs(a), Math.abs(b)), floor)) return 0;
+  return d > 0 ? 1 : -1;
+}
