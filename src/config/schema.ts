@@ -305,6 +305,14 @@ export const KernelSchema = z.strictObject({
       'vm.watermark_boost_factor: a fallback steal between migratetypes raises the zone watermarks by a pageblock, up to this many 1/10000 of HIGH, and wakes kswapd; 0 disables boosting. Default: 15000.',
     )
     .default(15000),
+  page_cluster: z
+    .int()
+    .min(0)
+    .max(31)
+    .describe(
+      'vm.page-cluster: swap-in readahead reads up to 2^page_cluster pages around a swap fault (the VMA-based readahead caps it at 2^5). 0 turns swap readahead off. Default: 3 (8 pages).',
+    )
+    .default(3),
   lru_gen: z
     .strictObject({
       enabled: z
@@ -575,6 +583,12 @@ export const RegionSchema = z.strictObject({
       'How a file region is accessed: through a mapping (mmap) or read() into the page cache. Default: mmap.',
     )
     .default('mmap'),
+  advice: z
+    .enum(['normal', 'random', 'sequential'])
+    .describe(
+      'madvise (mmap) / posix_fadvise (read()) advice for a file region: normal (readahead of sequential read() misses; mmap read-around of read_ahead_kb centred on a major fault, until the file misses more than MMAP_LOTSAMISS times), random (MADV_RANDOM / POSIX_FADV_RANDOM: one page per miss, no readahead or read-around), sequential (read(): readahead window up to twice read_ahead_kb; mmap: read_ahead_kb forward from the fault). Default: normal.',
+    )
+    .default('normal'),
   weight: z
     .number()
     .gt(0)

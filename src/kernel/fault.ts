@@ -9,15 +9,20 @@
  *   record order, allocates as the kernel's allocator would and installs the page. A page
  *   several CPUs faulted in the same epoch is installed once.
  */
-import { PG_ACTIVE, PG_LRU, PG_SWAPBACKED, PG_WORKINGSET, PTE_YOUNG, lruOf } from '../memory/flags.js';
+import {
+  PG_ACTIVE,
+  PG_LRU,
+  PG_SWAPBACKED,
+  PG_SWAPCACHE,
+  PG_WORKINGSET,
+  PTE_YOUNG,
+  lruOf,
+} from '../memory/flags.js';
 import { frameNode } from '../memory/frames.js';
 import {
-  G_EPOCH,
   CPU_WORDS,
   C_CLOCK,
   C_HASH_USED,
-  C_NEXT_SEQUENTIAL,
-  C_RA_WINDOW,
   NODE_WORDS,
   RING_FAULT,
   W_ANON_PAGES,
@@ -33,6 +38,8 @@ import {
   PGMAJFAULT,
   PGPGIN,
   PSWPIN,
+  SWAP_RA,
+  SWAP_RA_HIT,
   TIERSIM_ALLOC_FAIL,
   TIERSIM_FAULT_NS,
   TIERSIM_FAULT_STALL,
@@ -41,27 +48,36 @@ import {
   NUMA_HINT_FAULTS_LOCAL,
   TIERSIM_READAHEAD_PAGES,
 } from '../metrics/vmstat.js';
-import { accessTag, markAccessed } from './accessed.js';
+import { markPageAccessed } from './accessed.js';
 import { allocUserPage } from './alloc.js';
 import { MPOL_INTERLEAVE, policyZonelist } from './mempolicy.js';
 import { numaHintFault } from './numa.js';
 import { DEV_DISK, DEV_SWAP, countRead, readLatencyNs } from './blockdev.js';
-import { swapSlotFreed } from './swap.js';
+import { WINDOW_BACK, freeSwapOf, swapRaHit, swapRaWindow, vmSwapFull } from './swapcache.js';
+import type { RegionPlan } from '../workload/plan.js';
+import { ADVICE_NORMAL, adviceOf, mmapReadaroundWindow, readaheadWindow } from './readahead.js';
+import { isShadowPte, isSwapCachePte, pteOfSwapCache, swapCacheFrameOf } from '../memory/pte.js';
 import type { ReclaimContext } from './vmscan.js';
-import {
-  REFAULT_ACTIVATE,
-  REFAULT_RESTORE,
-  shadowNid,
-  shadowOfPte,
-  workingsetRefault,
-} from './workingset.js';
+import { REFAULT_ACTIVATE, REFAULT_RESTORE, shadowOfPte, workingsetRefault } from './workingset.js';
 
 /** Knuth's multiplicative hash constant (2^32 / golden ratio). */
 const HASH_MULTIPLIER = 0x9e3779b1;
 
 /**
- * The CPU's set of pages it faulted this epoch. Slots hold (page + 1) * 2 + stored; returns the
- * slot index holding `page`, or the empty slot where it would go (as -1 - index).
+ * Fault-hash slot bits beside the page: a store was seen (for a present page read(): a second
+ * mark_page_accessed queued); read ahead into the swap cache, unmapped; a mark_page_accessed
+ * queued for this CPU's read() of it.
+ */
+const HASH_STORE = 1;
+const HASH_SWAPCACHE = 2;
+const HASH_MARKED = 4;
+/** Anon pages: read ahead by this CPU's swap-in this epoch, not yet installed by the place step. */
+const HASH_READ_AHEAD = 4;
+const HASH_SHIFT = 3;
+
+/**
+ * The CPU's set of pages it faulted this epoch. Slots hold (page + 1) * 8 + HASH_* bits; returns
+ * the slot index holding `page`, or the empty slot where it would go (as -1 - index).
  */
 function hashFind(s: SimState, cpu: number, page: number): number {
   const size = s.layout.faultHashSize;
@@ -72,7 +88,7 @@ function hashFind(s: SimState, cpu: number, page: number): number {
   for (;;) {
     const slot = s.faultHash[base + i];
     if (slot === 0) return -1 - i;
-    if (slot >>> 1 === key) return i;
+    if (slot >>> HASH_SHIFT === key) return i;
     i = (i + 1) & mask;
   }
 }
@@ -97,38 +113,66 @@ export function handleMiss(
   const base = cpu * size;
   const found = hashFind(s, cpu, page);
   if (found >= 0) {
-    // Faulted (or read ahead) earlier this epoch: mapped by now. A first store after a load
-    // must still reach the page's dirty bit, so it queues one more record.
     const slot = s.faultHash[base + found];
+    if ((slot & HASH_SWAPCACHE) !== 0) {
+      // Read ahead into the swap cache by this CPU earlier this epoch: a swap-cache hit maps it.
+      if (!queueFault(s, cpu, nid, page, kind, 1)) return -1;
+      s.faultHash[base + found] = (slot & ~HASH_SWAPCACHE) | store;
+      return swapCacheFault(s, cpu, nid, page);
+    }
+    // Faulted (or read ahead) earlier this epoch: mapped by now. A first store after a load
+    // must still reach the page's dirty bit, so it queues one more record; so does the first
+    // read() of a page read ahead, for its mark_page_accessed.
     // The local latency, loaded when contention is on (kernel/bandwidth.ts).
     const local = (nid * s.layout.nodes + nid) * 2;
-    if (store === 0 || (slot & 1) === 1) return s.traffic.latency[local];
+    if (kind === 2 && (slot & HASH_MARKED) === 0) {
+      if (!queueFault(s, cpu, nid, page, KIND_MARK, 0)) return -1;
+      s.faultHash[base + found] = slot | HASH_MARKED;
+      return s.traffic.latency[local];
+    }
+    if (store === 0 || (slot & HASH_STORE) !== 0) return s.traffic.latency[local];
     if (!queueFault(s, cpu, nid, page, kind, 1)) return -1;
-    s.faultHash[base + found] = slot | 1;
+    s.faultHash[base + found] = slot | HASH_STORE;
     return s.traffic.latency[local + 1];
   }
+  const slot = base + (-1 - found);
   const file = page < s.plan.filePages;
-  const window = file && (kind & 2) !== 0 ? readaheadWindow(s, cpu, page) : 1;
-  if (!queueFault(s, cpu, nid, page, kind, window)) return -1;
-  hashInsert(s, cpu, base + (-1 - found), page, store);
   const row = nid * NR_COUNTERS;
-  if (!file && e === 0) {
-    s.counters[row + PGFAULT]++;
-    s.counters[row + TIERSIM_FAULT_NS] += s.params.minorFaultNs;
-    return s.params.minorFaultNs;
+  if (!file) {
+    if (e === 0) {
+      if (!queueFault(s, cpu, nid, page, kind, 1)) return -1;
+      hashInsert(s, cpu, slot, page, store);
+      s.counters[row + PGFAULT]++;
+      s.counters[row + TIERSIM_FAULT_NS] += s.params.minorFaultNs;
+      return s.params.minorFaultNs;
+    }
+    if (isSwapCachePte(e)) {
+      if (!queueFault(s, cpu, nid, page, kind, 1)) return -1;
+      hashInsert(s, cpu, slot, page, store);
+      return swapCacheFault(s, cpu, nid, page);
+    }
+    return swapInFault(s, cpu, nid, page, kind, slot);
   }
-  // A file page not in the page cache, or an anon page in swap: the CPU waits for the read,
-  // which brings in the not-yet-cached pages of the readahead window in one request.
+  const region = regionOf(s, cpu, page);
+  const advice = region === undefined ? ADVICE_NORMAL : adviceOf(region.advice);
+  const window =
+    (kind & 2) !== 0 ? readaheadWindow(s, cpu, page, advice) : mmapReadaroundWindow(s, cpu, page, advice);
+  if (!queueFault(s, cpu, nid, page, kind, window)) return -1;
+  hashInsert(s, cpu, slot, page, store);
+  // A file page not in the page cache: the CPU waits for the read, which brings in the
+  // not-yet-cached pages of the readahead (or read-around) window in one request.
+  const start = page - Math.floor(window / WINDOW_BACK);
+  const stop = start + (window % WINDOW_BACK);
   let pages = 1;
-  for (let q = page + 1; q < page + window; q++) {
-    if (s.pte[q] > 0) continue;
+  for (let q = start; q < stop; q++) {
+    if (q === page || s.pte[q] > 0) continue;
+    const qs = hashFind(s, cpu, q);
+    if (qs >= 0) continue;
     pages++;
-    const slot = hashFind(s, cpu, q);
-    if (slot < 0) hashInsert(s, cpu, base + (-1 - slot), q, 0);
+    hashInsert(s, cpu, base + (-1 - qs), q, 0);
   }
-  const dev = file ? DEV_DISK : DEV_SWAP;
-  const ns = readLatencyNs(s, dev, pages);
-  countRead(s, nid, dev, pages, ns);
+  const ns = readLatencyNs(s, DEV_DISK, pages);
+  countRead(s, nid, DEV_DISK, pages, ns);
   s.counters[row + PGPGIN] += pages * s.params.pageKiB;
   if ((kind & 2) !== 0) {
     s.counters[row + TIERSIM_READ_MISS]++;
@@ -136,10 +180,74 @@ export function handleMiss(
   } else {
     s.counters[row + PGFAULT]++;
     s.counters[row + PGMAJFAULT]++;
-    if (!file) s.counters[row + PSWPIN]++;
   }
   s.counters[row + TIERSIM_FAULT_NS] += ns;
   return ns;
+}
+
+/** A fault on a page in the swap cache (read ahead, not mapped): minor, and a readahead hit. */
+function swapCacheFault(s: SimState, cpu: number, nid: number, page: number): number {
+  const row = nid * NR_COUNTERS;
+  swapRaHit(s, cpu, page);
+  s.counters[row + SWAP_RA_HIT]++;
+  s.counters[row + PGFAULT]++;
+  s.counters[row + TIERSIM_FAULT_NS] += s.params.minorFaultNs;
+  return s.params.minorFaultNs;
+}
+
+/**
+ * A fault on an anonymous page in swap (do_swap_page → swapin_readahead): a major fault that
+ * reads the page and the swap entries of its readahead window in one request (pswpin per page).
+ * The window's other pages go into the swap cache unmapped; this CPU remembers them for the rest
+ * of the epoch so that its next access to one is a swap-cache hit.
+ */
+function swapInFault(
+  s: SimState,
+  cpu: number,
+  nid: number,
+  page: number,
+  kind: number,
+  slot: number,
+): number {
+  const region = regionOf(s, cpu, page);
+  const first = region === undefined ? page : region.firstPage;
+  const end = region === undefined ? page + 1 : region.firstPage + region.pages;
+  const window = swapRaWindow(s, cpu, page, first, end);
+  if (!queueFault(s, cpu, nid, page, kind, window)) return -1;
+  hashInsert(s, cpu, slot, page, kind & 1);
+  const start = page - Math.floor(window / WINDOW_BACK);
+  const stop = start + (window % WINDOW_BACK);
+  const base = cpu * s.layout.faultHashSize;
+  let pages = 1;
+  for (let q = start; q < stop; q++) {
+    if (q === page || !isShadowPte(s.pte[q])) continue;
+    const qs = hashFind(s, cpu, q);
+    // Read only what this CPU can remember: the place step installs exactly these pages.
+    if (qs >= 0 || !hashInsert(s, cpu, base + (-1 - qs), q, HASH_SWAPCACHE | HASH_READ_AHEAD)) continue;
+    pages++;
+  }
+  const row = nid * NR_COUNTERS;
+  const ns = readLatencyNs(s, DEV_SWAP, pages);
+  countRead(s, nid, DEV_SWAP, pages, ns);
+  s.counters[row + PGPGIN] += pages * s.params.pageKiB;
+  s.counters[row + PSWPIN] += pages;
+  s.counters[row + SWAP_RA] += pages - 1;
+  s.counters[row + PGFAULT]++;
+  s.counters[row + PGMAJFAULT]++;
+  s.counters[row + TIERSIM_FAULT_NS] += ns;
+  return ns;
+}
+
+/** The region of CPU `cpu`'s task that holds `page` (the VMA of the fault), if any. */
+function regionOf(s: SimState, cpu: number, page: number): RegionPlan | undefined {
+  const task = s.plan.cpuTask[cpu];
+  if (task < 0) return undefined;
+  const regions = s.plan.tasks[task].regions;
+  for (let i = 0; i < regions.length; i++) {
+    const r = regions[i];
+    if (page >= r.firstPage && page < r.firstPage + r.pages) return r;
+  }
+  return undefined;
 }
 
 /**
@@ -171,42 +279,35 @@ export function handleHintFault(
   return s.params.numa.hintFaultNs;
 }
 
-/** Remember a page this CPU faulted (or read ahead) this epoch, while the hash is under half full. */
-function hashInsert(s: SimState, cpu: number, slot: number, page: number, store: number): void {
-  const cw = cpu * CPU_WORDS;
-  if (s.cpuWords[cw + C_HASH_USED] * 2 >= s.layout.faultHashSize) return;
-  s.faultHash[slot] = (page + 1) * 2 + store;
-  s.cpuWords[cw + C_HASH_USED]++;
-}
-
 /**
- * Readahead of read() misses (ondemand readahead, simplified per CPU stream): a miss right after
- * the previous window of this CPU is sequential and reads a window that starts at 4 pages and
- * doubles up to read_ahead_kb; any other miss reads just its page and resets the window. The
- * window stops at the end of the file. Returns the window length in pages (≥ 1).
+ * A read() of a present page-cache page whose flags mark_page_accessed would change: queue the
+ * call for the place step (kernel/accessed.ts), at most two per CPU and page per epoch (the
+ * second activates what the first referenced). Returns the extra nanoseconds (none), or -1 when
+ * the fault ring is full. Past the hash's capacity the marks of new pages are dropped.
  */
-function readaheadWindow(s: SimState, cpu: number, page: number): number {
-  const cw = cpu * CPU_WORDS;
-  const max = s.params.readAheadPages;
-  let window = 0;
-  if (max > 1 && page === s.cpuWords[cw + C_NEXT_SEQUENTIAL]) {
-    window = Math.min(max, Math.max(4, s.cpuWords[cw + C_RA_WINDOW] * 2));
+export function handleReadAccess(s: SimState, cpu: number, nid: number, page: number): number {
+  const base = cpu * s.layout.faultHashSize;
+  const found = hashFind(s, cpu, page);
+  if (found >= 0) {
+    const slot = s.faultHash[base + found];
+    if ((slot & HASH_STORE) !== 0) return 0;
+    if (!queueFault(s, cpu, nid, page, KIND_MARK, 0)) return -1;
+    s.faultHash[base + found] = slot | HASH_STORE;
+    return 0;
   }
-  s.cpuWords[cw + C_RA_WINDOW] = window;
-  let length = window > 1 ? window : 1;
-  const fileEnd = fileEndOf(s, page);
-  if (page + length > fileEnd) length = fileEnd - page;
-  s.cpuWords[cw + C_NEXT_SEQUENTIAL] = page + length;
-  return length;
+  if (s.cpuWords[cpu * CPU_WORDS + C_HASH_USED] * 2 >= s.layout.faultHashSize) return 0;
+  if (!queueFault(s, cpu, nid, page, KIND_MARK, 0)) return -1;
+  hashInsert(s, cpu, base + (-1 - found), page, HASH_MARKED);
+  return 0;
 }
 
-function fileEndOf(s: SimState, page: number): number {
-  const files = s.plan.files;
-  for (let i = 0; i < files.length; i++) {
-    const f = files[i];
-    if (page < f.firstPage + f.pages) return f.firstPage + f.pages;
-  }
-  return page + 1;
+/** Remember a page this CPU faulted (or read ahead) this epoch, while the hash is under half full. */
+function hashInsert(s: SimState, cpu: number, slot: number, page: number, bits: number): boolean {
+  const cw = cpu * CPU_WORDS;
+  if (s.cpuWords[cw + C_HASH_USED] * 2 >= s.layout.faultHashSize) return false;
+  s.faultHash[slot] = (page + 1) * 8 + bits;
+  s.cpuWords[cw + C_HASH_USED]++;
+  return true;
 }
 
 function queueFault(
@@ -241,14 +342,33 @@ export function placeFaults(s: SimState, ctx: ReclaimContext): void {
       const window = ring.words[r + 2];
       ring.release();
       const cpu = word >>> 3;
+      if ((word & KIND_MARK) === KIND_MARK) {
+        markPageAccessed(s, page);
+        continue;
+      }
       if ((word & KIND_HINT) !== 0) {
         numaHintFault(s, ctx.policies[s.plan.cpuTask[cpu]], ctx.scanSpaces, page, cpu, word & 1);
         continue;
       }
       installPage(s, ctx, page, cpu, word & 3);
-      // The rest of a readahead window: plain page-cache pages, neither mapped nor accessed.
-      for (let q = page + 1; q < page + window; q++) {
-        if (s.pte[q] <= 0) installPage(s, ctx, q, cpu, KIND_READAHEAD);
+      // The rest of a readahead window: page-cache pages neither mapped nor accessed, or a
+      // swap-in's other swap entries, into the swap cache unmapped.
+      const file = page < s.plan.filePages;
+      const start = page - Math.floor(window / WINDOW_BACK);
+      const stop = start + (window % WINDOW_BACK);
+      for (let q = start; q < stop; q++) {
+        if (q === page) continue;
+        if (file) {
+          if (s.pte[q] <= 0) installPage(s, ctx, q, cpu, KIND_READAHEAD);
+          continue;
+        }
+        // The pages the access phase read for this window (and counted in swap_ra), once each.
+        const qs = hashFind(s, cpu, q);
+        if (qs < 0) continue;
+        const h = cpu * s.layout.faultHashSize + qs;
+        if ((s.faultHash[h] & HASH_READ_AHEAD) === 0) continue;
+        s.faultHash[h] = s.faultHash[h] & ~HASH_READ_AHEAD;
+        if (isShadowPte(s.pte[q])) installPage(s, ctx, q, cpu, KIND_READAHEAD);
       }
     }
   }
@@ -282,6 +402,8 @@ export function populatePages(
 const KIND_READAHEAD = 8;
 /** Fault-record kind bit of a NUMA hint fault (the third word is then the frame). */
 const KIND_HINT = 4;
+/** Fault-record kind of a read()'s mark_page_accessed (hint faults are never syscalls). */
+const KIND_MARK = KIND_HINT | 2;
 
 function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number, kind: number): void {
   const store = kind & 1;
@@ -289,8 +411,12 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
   if (e > 0) {
     // Another record of this epoch brought the page in already.
     if (store !== 0) s.frameDirty[e - 1] = 1;
-    if ((kind & 2) !== 0) markAccessed(s.frameAccessed, e - 1, accessTag(s.globalWords[G_EPOCH]));
-    else s.frameYoung[e - 1] |= PTE_YOUNG;
+    if (kind === 2) markPageAccessed(s, page);
+    else if ((kind & 2) === 0) s.frameYoung[e - 1] |= PTE_YOUNG;
+    return;
+  }
+  if (isSwapCachePte(e)) {
+    if (kind !== KIND_READAHEAD) mapSwapCachePage(s, page, swapCacheFrameOf(e), store);
     return;
   }
   const cpuNid = s.machine.cpuNode[cpu];
@@ -312,7 +438,6 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
   const inFault = kind !== KIND_READAHEAD && (kind & 2) === 0;
   if (e < 0) {
     const shadow = shadowOfPte(e);
-    if (!file) swapSlotFreed(s, shadowNid(shadow));
     if (s.layout.lruGen) {
       flags |= lruGenRefault(s, shadow, file, nid, frame, inFault);
     } else {
@@ -320,15 +445,42 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
       if ((refault & REFAULT_ACTIVATE) !== 0) flags |= PG_ACTIVE;
       if ((refault & REFAULT_RESTORE) !== 0) flags |= PG_WORKINGSET;
     }
+    // Read back from swap: the page keeps its slot in the swap cache (kernel/swapcache.ts).
+    if (!file) flags |= PG_SWAPCACHE;
   }
   // folio_add_lru() with MGLRU: a page added in a fault (lru_gen_in_fault) joins the youngest
   // generation; read() and readahead pages are placed by lru_gen_add_folio's other rules.
   if (s.layout.lruGen && inFault) flags |= PG_ACTIVE;
-  // A fault maps the page young; read() maps nothing and marks the new page accessed once;
-  // a page read ahead is neither.
-  if (kind === KIND_READAHEAD) mapPage(s, page, frame, nid, flags, 0, 0, 0);
-  else if ((kind & 2) !== 0) mapPage(s, page, frame, nid, flags, 0, store, accessTag(s.globalWords[G_EPOCH]));
+  if (kind === KIND_READAHEAD) {
+    // A page read ahead (or populated) is neither mapped nor accessed; from swap, it waits
+    // unmapped in the swap cache for its own fault.
+    mapPage(s, page, frame, nid, flags, 0, 0, 0);
+    if (!file && e < 0) s.pte[page] = pteOfSwapCache(frame);
+    return;
+  }
+  // A fault maps the page young. read() maps nothing and marks the new page accessed (its
+  // first mark_page_accessed); write() does not mark it.
+  if (kind === 2) {
+    mapPage(s, page, frame, nid, flags, 0, 0, 0);
+    markPageAccessed(s, page);
+    return;
+  }
+  if ((kind & 2) !== 0) mapPage(s, page, frame, nid, flags, 0, store, 0);
   else mapPage(s, page, frame, nid, flags, 1, store, 0);
+  if ((flags & PG_SWAPCACHE) !== 0 && (store !== 0 || vmSwapFull(s, nid))) freeSwapOf(s, frame);
+}
+
+/**
+ * do_swap_page() for a page found in the swap cache: map it young. A write fault, or swap more
+ * than half full, drops its slot (should_try_to_free_swap → folio_free_swap).
+ */
+function mapSwapCachePage(s: SimState, page: number, frame: number, store: number): void {
+  s.pte[page] = frame + 1;
+  s.frameYoung[frame] |= PTE_YOUNG;
+  if (store !== 0) s.frameDirty[frame] = 1;
+  if ((s.frameFlags[frame] & PG_SWAPCACHE) !== 0 && (store !== 0 || vmSwapFull(s, frameNode(s, frame)))) {
+    freeSwapOf(s, frame);
+  }
 }
 
 /**

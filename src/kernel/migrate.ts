@@ -76,6 +76,7 @@ import {
 } from '../metrics/vmstat.js';
 import { wakeupKswapd } from './kswapd.js';
 import { WMARK_LOW, WMARK_MIN, watermarkOk } from './watermark.js';
+import { isSwapCachePte, pteOfSwapCache } from '../memory/pte.js';
 
 /** Allocation stages of a demotion (M_STEP >>> 16). */
 export const STAGE_PREFERRED = 0;
@@ -150,7 +151,8 @@ export function movePage(
   const crossTier = s.machine.topTier[srcNid] !== s.machine.topTier[dstNid];
   s.frameScanMs[dstFrame] =
     crossTier && versionAtLeast(s.params.kernelVersion, '6.1') ? 0 : s.frameScanMs[srcFrame];
-  s.pte[page] = dstFrame + 1;
+  // An unmapped swap-cache page (read ahead) moves in the swap cache and stays unmapped.
+  s.pte[page] = isSwapCachePte(s.pte[page]) ? pteOfSwapCache(dstFrame) : dstFrame + 1;
   // The copy's traffic (kernel/bandwidth.ts): row dstNid, written only by the thread moving
   // pages into dstNid.
   s.traffic.migrated[dstNid * s.layout.nodes + srcNid]++;

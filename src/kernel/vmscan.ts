@@ -21,6 +21,7 @@ import {
   PG_RECLAIM,
   PG_REFERENCED,
   PG_SWAPBACKED,
+  PG_SWAPCACHE,
   PG_WORKINGSET,
   PTE_PROT_NONE,
   PTE_YOUNG,
@@ -91,13 +92,13 @@ import {
 import { belowN } from '../workload/prng.js';
 import { kswapdTryToSleep, kswapdWoken, pgdatBalanced, resetKswapdFailures } from './kswapd.js';
 import { createKswapdCpu, type KswapdCpu } from './kswapd-cpu.js';
-import { foldAccessed } from './accessed.js';
 import { buildTaskPolicies, type TaskPolicy } from './mempolicy.js';
 import { scanSpaces, type ScanSpace } from './numa.js';
 import { DEV_DISK, DEV_SWAP, countWrite } from './blockdev.js';
 import { demoteBatchNow, demotionWalks, releaseIsolatedFrame, writeMigrationRecord } from './migrate.js';
 import { swapFreePages, swapSlotTaken } from './swap.js';
-import { evictionShadow, noteLruCost, pteOfShadow } from './workingset.js';
+import { evictionShadow, noteLruCost, pteOfShadow, workingsetAgeNonresident } from './workingset.js';
+import { freeSwapOf, vmSwapFull } from './swapcache.js';
 import { lruGenEvictionShadow } from './mglru/workingset.js';
 import { lruGenLookAround, vmaBounds, type VmaBounds } from './mglru/aging.js';
 import { lruGenAgeNode, lruGenShrinkNode, type ShrinkHooks } from './mglru/evict.js';
@@ -487,7 +488,6 @@ export function shrinkActiveList(s: SimState, sc: ScanControl, nid: number, lru:
     if (frame < 0) break;
     lruDel(s, nid, lru, frame);
     s.frameYoung[frame] &= PTE_PROT_NONE;
-    foldAccessed(s, nid, frame);
     s.frameFlags[frame] = (s.frameFlags[frame] & ~PG_ACTIVE) | PG_WORKINGSET;
     lruAddHead(s, nid, lru - 1, frame);
   }
@@ -540,21 +540,12 @@ const PAGEREF_RECLAIM = 0;
 const PAGEREF_RECLAIM_CLEAN = 1;
 const PAGEREF_KEEP = 2;
 const PAGEREF_ACTIVATE = 3;
-/** Activated by mark_page_accessed during the check; pgactivate already counted. */
-const PAGEREF_ACTIVATE_COUNTED = 4;
 
 /**
- * page_check_references(): fold pending read()/write() marks (mark_page_accessed), then
- * test-and-clear the young bit and PG_referenced, and decide.
+ * page_check_references(): test-and-clear the young bit and PG_referenced, and decide. (read()
+ * accesses have already set PG_referenced or activated the page: kernel/accessed.ts.)
  */
-function checkReferences(s: SimState, nid: number, frame: number, ignoreReferences: boolean): number {
-  if (ignoreReferences) {
-    s.frameAccessed[frame] = 0;
-  } else if (foldAccessed(s, nid, frame)) {
-    // A page-cache page read again since reclaim last looked was activated by mark_page_accessed.
-    s.frameYoung[frame] &= PTE_PROT_NONE;
-    return PAGEREF_ACTIVATE_COUNTED;
-  }
+function checkReferences(s: SimState, frame: number, ignoreReferences: boolean): number {
   const flags = s.frameFlags[frame];
   const young = (s.frameYoung[frame] & PTE_YOUNG) !== 0;
   const referencedPage = (flags & PG_REFERENCED) !== 0;
@@ -599,19 +590,13 @@ export function shrinkPageList(
       putback(s, nid, frame, false);
       continue;
     }
-    const ref = checkReferences(s, nid, frame, sc.reclaimer === RECLAIM_PAGEOUT);
+    const ref = checkReferences(s, frame, sc.reclaimer === RECLAIM_PAGEOUT);
     // MGLRU: a young PTE met by the rmap walk has its neighbours scanned (folio_referenced_one).
     if (lruGen && (ref === PAGEREF_ACTIVATE || ref === PAGEREF_KEEP)) {
       lruGenLookAround(s, ctx.vmas, nid, s.framePage[frame], sc.reclaimer === RECLAIM_DIRECT);
     }
     if (ref === PAGEREF_ACTIVATE) {
-      s.frameFlags[frame] = s.frameFlags[frame] | PG_ACTIVE;
-      s.counters[row + PGACTIVATE]++;
-      putback(s, nid, frame, false);
-      continue;
-    }
-    if (ref === PAGEREF_ACTIVATE_COUNTED) {
-      putback(s, nid, frame, false);
+      activateLocked(s, nid, frame);
       continue;
     }
     if (ref === PAGEREF_KEEP) {
@@ -685,6 +670,19 @@ function queueDemotions(s: SimState, nid: number, frames: Int32Array, n: number)
 }
 
 /**
+ * shrink_folio_list's activate_locked: the page goes back active. A swap-cache page gives up its
+ * slot when swap is more than half full; the active page then reaches the list through
+ * move_folios_to_lru(), which ages the node's nonresident clock (workingset_age_nonresident).
+ */
+function activateLocked(s: SimState, nid: number, frame: number): void {
+  if ((s.frameFlags[frame] & PG_SWAPCACHE) !== 0 && vmSwapFull(s, nid)) freeSwapOf(s, frame);
+  s.frameFlags[frame] = s.frameFlags[frame] | PG_ACTIVE;
+  s.counters[nid * NR_COUNTERS + PGACTIVATE]++;
+  putback(s, nid, frame, false);
+  workingsetAgeNonresident(s, nid, 1);
+}
+
+/**
  * Ordinary reclaim of one isolated page (the part of shrink_page_list after the demotion point).
  * Returns 1 when the frame was freed.
  */
@@ -698,18 +696,24 @@ function reclaimOrdinary(
   const flags = s.frameFlags[frame];
   const row = nid * NR_COUNTERS;
   if ((flags & PG_SWAPBACKED) !== 0) {
-    // Anon: needs a swap slot; without one the page is activated and stays.
-    if (swapFreePages(s, nid) <= 0) {
-      s.frameFlags[frame] = flags | PG_ACTIVE;
-      s.counters[row + PGACTIVATE]++;
-      putback(s, nid, frame, false);
-      return 0;
+    if ((flags & PG_SWAPCACHE) === 0) {
+      // Anon: needs a swap slot (add_to_swap, which dirties the page); without one the page
+      // is activated and stays.
+      if (swapFreePages(s, nid) <= 0) {
+        activateLocked(s, nid, frame);
+        return 0;
+      }
+      swapSlotTaken(s, nid);
+      s.frameDirty[frame] = 1;
     }
-    swapSlotTaken(s, nid);
-    countWrite(s, nid, DEV_SWAP, 1);
-    s.counters[row + PSWPOUT]++;
-    s.counters[row + PGPGOUT] += s.params.pageKiB;
-    sc.nrPageout++;
+    // A swap-cache page not written since it was read back is still in its slot: no pageout.
+    if (s.frameDirty[frame] !== 0) {
+      s.frameDirty[frame] = 0;
+      countWrite(s, nid, DEV_SWAP, 1);
+      s.counters[row + PSWPOUT]++;
+      s.counters[row + PGPGOUT] += s.params.pageKiB;
+      sc.nrPageout++;
+    }
     evict(s, nid, frame);
     countSteal(s, sc, nid, 0, 1);
     return 1;

@@ -1,5 +1,5 @@
 /**
- * Shadow entries and refault detection (mm/workingset.c, 5.15). An evicted page leaves a shadow
+ * Shadow entries and refault detection (mm/workingset.c, 5.15-6.1). An evicted page leaves a shadow
  * in its page-table entry recording the node it was evicted from, that node's nonresident_age at
  * eviction and whether it was in the workingset; a refault compares the distance travelled by
  * the age since then with the node's workingset size to decide whether to activate the page.
@@ -11,6 +11,7 @@
 import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE } from '../memory/flags.js';
 import { NODE_WORDS, W_ANON_COST, W_FILE_COST, W_LRU_SIZE, W_NONRESIDENT_AGE } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
+import { versionAtLeast } from '../config/schema.js';
 import {
   NR_COUNTERS,
   TYPE_FILE,
@@ -49,6 +50,14 @@ export function shadowOfPte(pte: number): number {
   return -1 - pte;
 }
 
+/**
+ * workingset_age_nonresident(): evictions and activations advance a node's clock, so that a
+ * refault's distance counts the pages that competed for the active list meanwhile.
+ */
+export function workingsetAgeNonresident(s: SimState, nid: number, pages: number): void {
+  s.nodeWords[nid * NODE_WORDS + W_NONRESIDENT_AGE] += pages;
+}
+
 /** workingset_eviction(): age the node's nonresident clock, then read it into the shadow. */
 export function evictionShadow(s: SimState, nid: number, workingset: boolean): number {
   const w = nid * NODE_WORDS + W_NONRESIDENT_AGE;
@@ -80,13 +89,18 @@ export const REFAULT_RESTORE = 2;
 
 /**
  * workingset_refault() for a page coming back from `shadow` onto node `nid`: counts the refault
- * on the new node and says whether to insert it active (and as workingset).
+ * and says whether to insert it active (and as workingset). The distance and the workingset size
+ * are the eviction node's. In 5.15-6.1 the refault, activation and restore are also counted on
+ * the eviction node, and an activation ages that node's clock (the lruvec is the shadow's pgdat);
+ * from 6.4 (workingset_test_recent) they go to the node of the new page (folio_pgdat), so 6.6 and
+ * 6.12 here. lru_note_cost of a restore goes to the new page's node in every version.
  */
 export function workingsetRefault(s: SimState, shadow: number, file: boolean, nid: number): number {
   const type = file ? TYPE_FILE : 0;
-  const row = nid * NR_COUNTERS;
-  s.counters[row + WORKINGSET_REFAULT_ANON + type]++;
   const evictionNid = shadowNid(shadow);
+  const charged = versionAtLeast(s.params.kernelVersion, '6.6') ? nid : evictionNid;
+  const row = charged * NR_COUNTERS;
+  s.counters[row + WORKINGSET_REFAULT_ANON + type]++;
   const ew = evictionNid * NODE_WORDS;
   const distance = (s.nodeWords[ew + W_NONRESIDENT_AGE] - shadowAge(shadow)) & AGE_MASK;
   let workingsetSize = s.nodeWords[ew + W_LRU_SIZE + LRU_ACTIVE_FILE];
@@ -96,7 +110,7 @@ export function workingsetRefault(s: SimState, shadow: number, file: boolean, ni
     if (file) workingsetSize += s.nodeWords[ew + W_LRU_SIZE + LRU_INACTIVE_ANON];
   }
   if (distance > workingsetSize) return 0;
-  s.nodeWords[nid * NODE_WORDS + W_NONRESIDENT_AGE]++;
+  workingsetAgeNonresident(s, charged, 1);
   s.counters[row + WORKINGSET_ACTIVATE_ANON + type]++;
   if (!shadowWorkingset(shadow)) return REFAULT_ACTIVATE;
   noteLruCost(s, nid, file, 1);

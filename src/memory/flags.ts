@@ -19,9 +19,15 @@ export const PG_WORKINGSET = 16;
 export const PG_RECLAIM = 32;
 /** Isolated from the LRU by reclaim and in flight (waiting for a demotion to settle). */
 export const PG_ISOLATED = 64;
+/**
+ * PG_swapcache: an anonymous page with a swap slot holding a copy of it (read back from swap and
+ * kept in the swap cache, kernel/swapcache.ts). Clean while not written since: reclaim then frees
+ * it without writing (no pswpout).
+ */
+export const PG_SWAPCACHE = 128;
 
 /** Flags that travel with a page when it migrates (folio_migrate_flags). */
-export const PG_MIGRATE_MASK = PG_ACTIVE | PG_REFERENCED | PG_SWAPBACKED | PG_WORKINGSET;
+export const PG_MIGRATE_MASK = PG_ACTIVE | PG_REFERENCED | PG_SWAPBACKED | PG_WORKINGSET | PG_SWAPCACHE;
 
 /** enum lru_list order. */
 export const LRU_INACTIVE_ANON = 0;

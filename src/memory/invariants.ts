@@ -6,11 +6,13 @@
  * - LRU links are consistent both ways and the recorded list sizes match the walks;
  * - every present page's entry names a frame that holds that page on the right kind of list, and
  *   every page held by a frame has the entry pointing back (so no page is in two places);
- * - the per-node anon/file page counts match what the frames hold.
+ * - the per-node anon/file page counts match what the frames hold;
+ * - swap slots in use = evicted anon pages + pages in the swap cache.
  *
  * Returns human-readable violations (empty when the state is sound). O(frames + pages).
  */
-import { NR_LRU_LISTS, PG_ACTIVE, PG_ISOLATED, PG_LRU, PG_SWAPBACKED, lruOf } from './flags.js';
+import { NR_LRU_LISTS, PG_ACTIVE, PG_ISOLATED, PG_LRU, PG_SWAPBACKED, PG_SWAPCACHE, lruOf } from './flags.js';
+import { frameOfPte, isShadowPte } from './pte.js';
 import {
   NODE_WORDS,
   W_ANON_PAGES,
@@ -25,6 +27,7 @@ import {
   W_LRU_HEAD,
   W_LRU_SIZE,
   W_LRU_TAIL,
+  W_SWAP_USED,
 } from './layout.js';
 import type { SimState } from './state.js';
 import {
@@ -208,26 +211,40 @@ function checkGenerations(
 
 function checkPageTable(s: SimState, report: (msg: string) => void): void {
   let present = 0;
+  let swapEntries = 0;
   for (let page = 0; page < s.layout.pages; page++) {
     const e = s.pte[page];
-    if (e <= 0) continue;
+    if (isShadowPte(e) && page >= s.plan.filePages) swapEntries++;
+    const frame = frameOfPte(e);
+    if (frame < 0) continue;
     present++;
-    const frame = e - 1;
     if (s.framePage[frame] !== page)
       report(`page ${page}: entry names frame ${frame}, which holds page ${s.framePage[frame]}`);
     const anon = (s.frameFlags[frame] & PG_SWAPBACKED) !== 0;
     if (anon === page < s.plan.filePages)
       report(`page ${page}: ${anon ? 'anon' : 'file'} flags do not match its kind`);
+    if (e < 0 && (s.frameFlags[frame] & PG_SWAPCACHE) === 0)
+      report(`page ${page}: unmapped in frame ${frame} but not in the swap cache`);
   }
   let held = 0;
+  let swapCached = 0;
   for (let nid = 0; nid < s.layout.nodes; nid++) {
     const w = nid * NODE_WORDS;
     for (let f = s.nodeWords[w + W_FRAME_START]; f < s.nodeWords[w + W_BUMP]; f++) {
       const page = s.framePage[f];
       if (page < 0) continue;
       held++;
-      if (s.pte[page] !== f + 1) report(`frame ${f} holds page ${page} whose entry is ${s.pte[page]}`);
+      if ((s.frameFlags[f] & PG_SWAPCACHE) !== 0) swapCached++;
+      if (frameOfPte(s.pte[page]) !== f)
+        report(`frame ${f} holds page ${page} whose entry is ${s.pte[page]}`);
     }
   }
   if (held !== present) report(`${present} present pages but ${held} frames hold a page`);
+  // Every swap slot in use holds an evicted anon page or backs a page in the swap cache.
+  let slots = 0;
+  for (let nid = 0; nid < s.layout.nodes; nid++) slots += s.nodeWords[nid * NODE_WORDS + W_SWAP_USED];
+  if (slots !== swapEntries + swapCached)
+    report(
+      `swap slots in use ${slots} != anon pages in swap ${swapEntries} + in the swap cache ${swapCached}`,
+    );
 }

@@ -172,7 +172,17 @@ export const C_HASH_USED = 4;
 /** Readahead state of the CPU's read() stream: the page a sequential miss would be, the window. */
 export const C_NEXT_SEQUENTIAL = 5;
 export const C_RA_WINDOW = 6;
-export const CPU_WORDS = 8;
+/** Swap-in readahead state of the CPU (the kernel keeps it per VMA, vma->swap_readahead_info):
+ * page of the last swap fault or swap-cache hit, the window it used, readahead hits since. */
+export const C_SWAP_RA_PAGE = 8;
+export const C_SWAP_RA_WIN = 9;
+export const C_SWAP_RA_HITS = 10;
+/** mmap read-around state of the CPU (the kernel's file->f_ra): mmap_miss, and the page after
+ * the last read-around window with the pages that window read. */
+export const C_MMAP_MISS = 11;
+export const C_MMAP_RA_END = 12;
+export const C_MMAP_RA_PAGES = 13;
+export const CPU_WORDS = 16;
 
 // Fault records (Int32), node → coordinator: page, cpu * 8 + hint * 4 + syscall * 2 + store, and
 // the readahead window (a fault) or the frame (a NUMA hint fault).

@@ -58,6 +58,8 @@ export interface SimParams {
   swap: BlockDeviceParams;
   /** Largest readahead window, pages (read_ahead_kb). */
   readAheadPages: number;
+  /** Largest swap-in readahead window, pages: 1 << min(vm.page_cluster, 5) (swap_vma_ra_win). */
+  swapRaMaxPages: number;
   numa: NumaParams;
   minorFaultNs: number;
   reclaimScanNs: number;
@@ -159,6 +161,8 @@ export function simParams(config: Config, machine: Machine): SimParams {
     disk: resolveBlockDevice(config.storage.disk),
     swap: resolveBlockDevice(config.storage.swap, 'swap0'),
     readAheadPages: Math.floor((config.storage.read_ahead_kb * 1024) / pageSize),
+    // SWAP_RA_ORDER_CEILING (mm/swap_state.c) caps the VMA-based window at 2^5 pages.
+    swapRaMaxPages: 1 << Math.min(config.kernel.page_cluster, 5),
     numa: numaParams(config, pageSize),
     minorFaultNs: config.costs.minor_fault,
     reclaimScanNs: config.costs.reclaim_scan_per_page,

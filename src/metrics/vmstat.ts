@@ -63,6 +63,13 @@ export const COUNTERS = [
   c('pgpgout', 'event', 'KiB', 'node being reclaimed'),
   c('pswpin', 'event', 'pages', 'node of the faulting CPU'),
   c('pswpout', 'event', 'pages', 'node being reclaimed'),
+  c('swap_ra', 'event', 'pages', 'node of the faulting CPU (pages read ahead by a swap-in)'),
+  c(
+    'swap_ra_hit',
+    'event',
+    'events',
+    'node of the faulting CPU (a fault found a read-ahead page in the swap cache)',
+  ),
   c('pgrefill', 'event', 'pages', 'node being reclaimed'),
   // Reclaimer groups: keep _kswapd then _direct adjacent, same order in every group.
   c('pgsteal_kswapd', 'event', 'pages', 'node being reclaimed (includes demoted pages)'),
@@ -116,12 +123,42 @@ export const COUNTERS = [
   c('pageoutrun', 'event', 'events', 'node whose kswapd ran balance_pgdat'),
   c('allocstall_normal', 'event', 'events', 'node of the CPU that entered direct reclaim'),
   c('nr_vmscan_write', 'event', 'pages', 'node being reclaimed'),
-  c('workingset_refault_anon', 'event', 'pages', 'node the refaulting page is placed on'),
-  c('workingset_refault_file', 'event', 'pages', 'node the refaulting page is placed on'),
-  c('workingset_activate_anon', 'event', 'pages', 'node the refaulting page is placed on'),
-  c('workingset_activate_file', 'event', 'pages', 'node the refaulting page is placed on'),
-  c('workingset_restore_anon', 'event', 'pages', 'node the refaulting page is placed on'),
-  c('workingset_restore_file', 'event', 'pages', 'node the refaulting page is placed on'),
+  c(
+    'workingset_refault_anon',
+    'event',
+    'pages',
+    '5.15-6.1: node the page was evicted from; 6.6+: node it is placed on',
+  ),
+  c(
+    'workingset_refault_file',
+    'event',
+    'pages',
+    '5.15-6.1: node the page was evicted from; 6.6+: node it is placed on',
+  ),
+  c(
+    'workingset_activate_anon',
+    'event',
+    'pages',
+    '5.15-6.1: node the page was evicted from; 6.6+: node it is placed on',
+  ),
+  c(
+    'workingset_activate_file',
+    'event',
+    'pages',
+    '5.15-6.1: node the page was evicted from; 6.6+: node it is placed on',
+  ),
+  c(
+    'workingset_restore_anon',
+    'event',
+    'pages',
+    '5.15-6.1: node the page was evicted from; 6.6+: node it is placed on',
+  ),
+  c(
+    'workingset_restore_file',
+    'event',
+    'pages',
+    '5.15-6.1: node the page was evicted from; 6.6+: node it is placed on',
+  ),
   // Simulator-only figures.
   c('tiersim_accesses', 'event', 'accesses', 'node of the accessing CPU'),
   c(
@@ -257,6 +294,8 @@ export const PGPGIN = idx('pgpgin');
 export const PGPGOUT = idx('pgpgout');
 export const PSWPIN = idx('pswpin');
 export const PSWPOUT = idx('pswpout');
+export const SWAP_RA = idx('swap_ra');
+export const SWAP_RA_HIT = idx('swap_ra_hit');
 export const PGREFILL = idx('pgrefill');
 export const PGSTEAL_KSWAPD = idx('pgsteal_kswapd');
 export const PGSCAN_KSWAPD = idx('pgscan_kswapd');

@@ -3,17 +3,17 @@
  * reaches the end of the epoch. A present page costs the CPU-to-memory latency of its node (a
  * table lookup, no branch on the tier) and gets its PTE young (and, for a store, dirty) byte set
  * with a plain store: bytes never tear, so several nodes' CPUs may set them at once without
- * Atomics. A read()/write() of a page-cache page sets no PTE bit; it leaves a mark_page_accessed
- * mark instead (kernel/accessed.ts). Anything not present is a fault, handled out of line.
+ * Atomics. A read()/write() of a page-cache page sets no PTE bit; a read() whose
+ * mark_page_accessed would change the page's flags is handled out of line (kernel/accessed.ts),
+ * as is anything not present (a fault).
  *
  * V8 embeds typed arrays as constants only in a function that is the single closure of its
  * literal; `makeAccessRunner` is therefore called once per SimState and its closure reused for
  * every epoch (measured in ../shared/reference/node20-performance.md §2d).
  */
-import { ACCESSED_MULTI, accessTag } from '../kernel/accessed.js';
+import { PG_ACTIVE, PG_REFERENCED } from '../memory/flags.js';
 import {
   BATCH_LEN,
-  G_EPOCH,
   CPU_WORDS,
   C_ACCESSES,
   C_CLOCK,
@@ -23,7 +23,7 @@ import {
 } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
 import { NR_COUNTERS, TIERSIM_ACCESSES, TIERSIM_MEMORY_NS } from '../metrics/vmstat.js';
-import { handleHintFault, handleMiss } from '../kernel/fault.js';
+import { handleHintFault, handleMiss, handleReadAccess } from '../kernel/fault.js';
 import { makeBatchFiller } from './generate.js';
 
 export type AccessRunner = (cpu: number, endNs: number) => void;
@@ -53,8 +53,10 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   const pte = s.pte;
   const young = s.frameYoung;
   const dirty = s.frameDirty;
-  const accessed = s.frameAccessed;
-  const globalWords = s.globalWords;
+  const flags = s.frameFlags;
+  // Flags of a page a read() leaves as it is: mark_page_accessed has nothing left to do. With
+  // MGLRU every read() counts (folio_inc_refs), so none (a byte never has bit 8).
+  const marked = s.layout.lruGen ? 0x100 : PG_ACTIVE | PG_REFERENCED;
   const chunkNode = s.chunkNode;
   const shift = s.layout.frameShift;
   const batch = s.batch;
@@ -84,8 +86,8 @@ export function makeAccessRunner(s: SimState): AccessRunner {
 
   /**
    * Consume the CPU's batch from `cursor` until the batch or the epoch ends, or until an access
-   * this loop does not handle: a page that is not present, or (with NUMA balancing) one armed
-   * for a hint fault; returns the cursor reached (that access not consumed). Clock and memory
+   * this loop does not handle: a page that is not present, (with NUMA balancing) one armed for a
+   * hint fault, or a read() that mark_page_accessed must see; returns the cursor reached (that access not consumed). Clock and memory
    * time travel in `io`.
    *
    * The hot loop lives here, not in runCpu: runCpu runs once per epoch, one long loop, so after
@@ -102,14 +104,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
    * accesses fit in the CPU's out-of-order window, so the per-access cost grows with the
    * instruction count even though the instructions themselves are cheap (bench/README.md).
    */
-  function consume(
-    cpu: number,
-    nid: number,
-    task: number,
-    tag: number,
-    cursor: number,
-    fill: number,
-  ): number {
+  function consume(cpu: number, nid: number, task: number, cursor: number, fill: number): number {
     const endNs = io[IO_END];
     const cpuNs = cpuPerAccess[task];
     const latRow = nid * nodes * 2;
@@ -128,11 +123,10 @@ export function makeAccessRunner(s: SimState): AccessRunner {
         // Armed by the NUMA scanner (PROT_NONE): a hint fault, charged by slowAccess.
         if (hinting && young[frame] >= 2) break;
         young[frame] = 1;
-      } else {
-        // mark_page_accessed, deferred: see kernel/accessed.ts for why any order gives one value.
-        const mark = accessed[frame];
-        if (mark === 0) accessed[frame] = tag;
-        else if ((mark & ACCESSED_MULTI) === 0 && mark !== tag) accessed[frame] = tag | ACCESSED_MULTI;
+      } else if (store === 0 && (flags[frame] & marked) !== marked) {
+        // read() of a page mark_page_accessed would still change (not referenced, or not
+        // active): slowAccess queues the call (kernel/accessed.ts). write() marks nothing.
+        break;
       }
       const memNid = chunkNode[frame >>> shift];
       const ns = latency[latRow + memNid * 2 + store];
@@ -148,8 +142,8 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   }
 
   /**
-   * The access at `cursor` that consume() stopped at: a fault on a page that is not present, or
-   * a hint fault on an armed one. Charged exactly as the loop would have charged it. Returns 1
+   * The access at `cursor` that consume() stopped at: a fault on a page that is not present, a
+   * hint fault on an armed one, or a read() to mark accessed. Charged exactly as the loop would have charged it. Returns 1
    * when the access was consumed, 0 when the fault queue is full (the CPU then waits out the
    * epoch: the clock in `io` is moved to its end, and the access is retried next epoch).
    */
@@ -167,7 +161,10 @@ export function makeAccessRunner(s: SimState): AccessRunner {
       const ns = latency[nid * nodes * 2 + memNid * 2 + store];
       clock += cpuPerAccess[task] + ns;
       io[IO_MEMORY_NS] += ns;
-      const extra = handleHintFault(s, cpu, nid, frame, page, store, memNid);
+      const extra =
+        (v & 2) !== 0
+          ? handleReadAccess(s, cpu, nid, page)
+          : handleHintFault(s, cpu, nid, frame, page, store, memNid);
       if (extra < 0) {
         clock = clock < endNs ? endNs : clock;
         done = 0;
@@ -192,17 +189,10 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   }
 
   /** consume() and slowAccess() in turn until the batch or the epoch ends; returns the cursor. */
-  function runBatch(
-    cpu: number,
-    nid: number,
-    task: number,
-    tag: number,
-    cursor: number,
-    fill: number,
-  ): number {
+  function runBatch(cpu: number, nid: number, task: number, cursor: number, fill: number): number {
     const endNs = io[IO_END];
     while (cursor < fill) {
-      cursor = consume(cpu, nid, task, tag, cursor, fill);
+      cursor = consume(cpu, nid, task, cursor, fill);
       if (cursor >= fill || io[IO_CLOCK] >= endNs) break;
       const done = slowAccess(cpu, nid, task, cursor);
       if (done === 0) break;
@@ -212,8 +202,8 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   }
   // An empty first call gives the statements after the loop type feedback before the loop can be
   // OSR-compiled; OSR code compiled without it deopts at the end of every call (reference §2d).
-  consume(0, 0, 0, 0, 0, 0);
-  runBatch(0, 0, 0, 0, 0, 0);
+  consume(0, 0, 0, 0, 0);
+  runBatch(0, 0, 0, 0, 0);
 
   return function runCpu(cpu: number, endNs: number): void {
     const cw = cpu * CPU_WORDS;
@@ -229,7 +219,6 @@ export function makeAccessRunner(s: SimState): AccessRunner {
     }
     const nid = cpuNode[cpu];
     if (loadedLatency !== undefined) latency.set(loadedLatency);
-    const tag = accessTag(globalWords[G_EPOCH]);
     // Integers, not the doubles the Float64 words hold: they index the batch on every access.
     let cursor = cpuWords[cw + C_CURSOR] | 0;
     let fill = cpuWords[cw + C_FILL] | 0;
@@ -249,7 +238,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
         }
       }
       io[IO_CLOCK] = clock;
-      const reached = runBatch(cpu, nid, task, tag, cursor, fill);
+      const reached = runBatch(cpu, nid, task, cursor, fill);
       accesses += reached - cursor;
       cursor = reached;
       clock = io[IO_CLOCK];

@@ -59,6 +59,8 @@ export interface RegionPlan {
   firstPage: number;
   pages: number;
   access: 'mmap' | 'read';
+  /** madvise/fadvise advice of a file region (anon regions: normal). */
+  advice: 'normal' | 'random' | 'sequential';
 }
 
 /** A trace region's file (absolute once the loader has resolved it) and replay options. */
@@ -169,7 +171,14 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       if (region.kind !== 'file') {
         assert(region.size !== undefined, 'anon region without size (validation should have caught it)');
         const pages = pagesOf(region.size, pageSize);
-        regions.push({ kind: region.kind, file: undefined, firstPage: nextPage, pages, access: 'mmap' });
+        regions.push({
+          kind: region.kind,
+          file: undefined,
+          firstPage: nextPage,
+          pages,
+          access: 'mmap',
+          advice: 'normal',
+        });
         nextPage += pages;
       } else {
         const file = fileByName.get(region.file ?? '');
@@ -186,6 +195,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
           firstPage: file.firstPage + offsetPages,
           pages,
           access: region.access,
+          advice: region.advice,
         });
       }
     }
@@ -330,6 +340,7 @@ function withPgbenchRegions(task: TaskConfig, p: PgbenchPlan, pageSize: number):
     kind: 'file',
     offset: 0,
     access: 'read',
+    advice: 'normal',
     weight: 1,
     pattern: { type: 'uniform' },
     write_fraction: 0,

@@ -84,6 +84,7 @@ describe('defaults', () => {
         min_free_kbytes: 'auto',
         swappiness: 60,
         watermark_boost_factor: 15000,
+        page_cluster: 3,
         ...NUMA_BALANCING_DEFAULTS,
       },
       storage: {
@@ -112,6 +113,7 @@ describe('defaults', () => {
                 size: MiB,
                 offset: 0,
                 access: 'mmap',
+                advice: 'normal',
                 weight: 1,
                 pattern: { type: 'uniform' },
                 write_fraction: 0,
@@ -122,6 +124,7 @@ describe('defaults', () => {
                 file: 'db',
                 offset: 0,
                 access: 'mmap',
+                advice: 'normal',
                 weight: 1,
                 pattern: { type: 'uniform' },
                 write_fraction: 0,

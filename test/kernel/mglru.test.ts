@@ -7,6 +7,7 @@
  * Each expectation is worked out from mm/vmscan.c and include/linux/mm_inline.h (6.12) in the
  * comments, not read back from the code.
  */
+import { markPageAccessed } from '../../src/kernel/accessed.js';
 import { describe, expect, it } from 'vitest';
 import { lruGenLookAround, tryToIncMaxSeq } from '../../src/kernel/mglru/aging.js';
 import { evictFolios, getTypeToScan, lruGenAgeNode, positiveCtrlErr } from '../../src/kernel/mglru/evict.js';
@@ -182,9 +183,10 @@ describe('eviction (evict_folios)', () => {
     const sim = mglru({ demotion: false, fileAccess: 'read' });
     place(sim, range(0, 4), 0); // seq 1
     tryToIncMaxSeq(sim.s, sim.ctx.vmas, 0, 3, false); // max 4, min 1: oldest = seq 1 = pages 0..3
-    // Page 1 was read in two epochs since reclaim last looked: two folio_mark_accessed →
-    // folio_inc_refs sets PG_referenced, then PG_workingset: refs = 0 + workingset = 1, tier 1.
-    sim.s.frameAccessed[sim.s.pte[1] - 1] = 0x81;
+    // Page 1 was read twice: two folio_mark_accessed → folio_inc_refs sets PG_referenced, then
+    // PG_workingset: refs = 0 + workingset = 1, tier 1.
+    markPageAccessed(sim.s, 1);
+    markPageAccessed(sim.s, 1);
     // get_tier_idx with no history: every tier's refaulted < 64 → positive → tier_idx 3, no
     // protection... so force the controller: tier 1 of file refaulted a lot against tier 0.
     const g = 0 * GEN_WORDS;

@@ -4,7 +4,8 @@
  * scenario machine (64 frames per node, min 4 / low 8 / high 12).
  */
 import { describe, expect, it } from 'vitest';
-import { accessTag, markAccessed } from '../../src/kernel/accessed.js';
+import { PG_ACTIVE, PG_REFERENCED } from '../../src/memory/flags.js';
+import { W_NONRESIDENT_AGE } from '../../src/memory/layout.js';
 import { wakeupKswapd } from '../../src/kernel/kswapd.js';
 import { reclaimPages } from '../../src/kernel/vmscan.js';
 import { refreshSwapView } from '../../src/kernel/swap.js';
@@ -15,6 +16,7 @@ import {
   nodeOf,
   place,
   range,
+  readPresent,
   reclaimEpoch,
   scenario,
   total,
@@ -25,26 +27,57 @@ const ANON = 64;
 const READ = 2;
 
 describe('page cache read with read()', () => {
-  it('is not a page fault, and use-once pages go on the first reclaim pass while re-read ones are activated', () => {
+  it('is not a page fault; a re-read activates at once, so reclaim scans only the use-once pages', () => {
     const sim = scenario({ demotion: false });
     touch(sim, 0, range(0, 56), READ);
     expect(counter(sim, 0, 'tiersim_read_miss')).toBe(56);
     expect(counter(sim, 0, 'pgfault')).toBe(0);
     expect(counter(sim, 0, 'pgmajfault')).toBe(0);
     expect(counter(sim, 0, 'pgpgin')).toBe(56 * 4);
-    // Pages 0..3 are read again in a later epoch: marked "accessed in two epochs".
-    for (const page of range(0, 4)) markAccessed(sim.s.frameAccessed, sim.s.pte[page] - 1, accessTag(5));
+    // The read that brought each page in was its first mark_page_accessed: PG_referenced.
+    expect(range(0, 56).every((p) => (sim.s.frameFlags[sim.s.pte[p] - 1] & PG_REFERENCED) !== 0)).toBe(true);
+    // Pages 0..3 read again: the second call activates them there and then (and ages the clock).
+    const age = sim.s.nodeWords[W_NONRESIDENT_AGE];
+    readPresent(sim, 0, range(0, 4));
+    expect(counter(sim, 0, 'pgactivate')).toBe(4);
+    expect(sim.s.nodeWords[W_NONRESIDENT_AGE]).toBe(age + 4);
+    expect(
+      range(0, 4).every(
+        (p) => (sim.s.frameFlags[sim.s.pte[p] - 1] & (PG_ACTIVE | PG_REFERENCED)) === PG_ACTIVE,
+      ),
+    ).toBe(true);
+    // A third read sets PG_referenced on the active page; a fourth changes nothing.
+    readPresent(sim, 0, [0]);
+    readPresent(sim, 0, [0]);
+    expect(sim.s.frameFlags[sim.s.pte[0] - 1] & (PG_ACTIVE | PG_REFERENCED)).toBe(PG_ACTIVE | PG_REFERENCED);
+    expect(counter(sim, 0, 'pgactivate')).toBe(4);
     wakeupKswapd(sim.s, 0);
     reclaimEpoch(sim);
-    // cache_trim_mode from p = 5. p = 5: page 0: two mark_page_accessed → PG_referenced, then
-    // activated. p = 4: 55 >> 4 = 3: pages 1..3 activated. p = 3: 52 >> 3 = 6: pages 4..9 had
-    // one read: PG_referenced, no PTE reference → "reclaim if clean": dropped (free 14 > 12).
-    expect(counter(sim, 0, 'pgactivate')).toBe(4);
+    // Inactive file: 52 pages (4..55, page 4 at the tail), each referenced, none young: "reclaim
+    // if clean". p = 5: 52 >> 5 = 1 dropped (free 9); p = 4: 51 >> 4 = 3 (free 12, not above
+    // HIGH); p = 3: 48 >> 3 = 6 (free 18). The active pages are never scanned.
     expect(counter(sim, 0, 'pgscan_kswapd')).toBe(10);
-    expect(counter(sim, 0, 'pgsteal_kswapd')).toBe(6);
+    expect(counter(sim, 0, 'pgsteal_kswapd')).toBe(10);
+    expect(counter(sim, 0, 'pgactivate')).toBe(4);
     expect(range(0, 4).map((p) => nodeOf(sim, p))).toEqual([0, 0, 0, 0]);
-    expect(range(4, 6).map((p) => nodeOf(sim, p))).toEqual(Array(6).fill(-1));
-    expect(sim.s.frameFlags[sim.s.pte[0] - 1] & 1).toBe(1); // PG_active
+    expect(range(4, 10).map((p) => nodeOf(sim, p))).toEqual(Array(10).fill(-1));
+    assertSound(sim);
+  });
+
+  it('two read()s of a page in one epoch activate it; write() marks nothing', () => {
+    const sim = scenario({ demotion: false });
+    touch(sim, 0, range(0, 8), READ | 1);
+    expect(
+      range(0, 8).every((p) => (sim.s.frameFlags[sim.s.pte[p] - 1] & (PG_ACTIVE | PG_REFERENCED)) === 0),
+    ).toBe(true);
+    // Pages 0..1 read twice by the CPU within one epoch: two calls, referenced then active.
+    readPresent(sim, 0, [0, 1, 0, 1]);
+    expect(counter(sim, 0, 'pgactivate')).toBe(2);
+    expect(range(0, 2).every((p) => (sim.s.frameFlags[sim.s.pte[p] - 1] & PG_ACTIVE) !== 0)).toBe(true);
+    // A read() miss followed by a second read() in the same epoch also activates.
+    touch(sim, 0, [20, 20], READ);
+    expect(sim.s.frameFlags[sim.s.pte[20] - 1] & PG_ACTIVE).toBe(PG_ACTIVE);
+    expect(counter(sim, 0, 'pgactivate')).toBe(3);
     assertSound(sim);
   });
 

@@ -36,6 +36,8 @@ export interface ScenarioOptions {
   kernel?: string;
   /** How task t accesses file f. Default: mmap. */
   fileAccess?: 'mmap' | 'read';
+  /** madvise/fadvise advice of task t's file region. Default: normal. */
+  fileAdvice?: 'normal' | 'random' | 'sequential';
   /** Size of task t's anon region (default 256KiB = 64 pages, ids 64..). */
   anonSize?: string;
   /** Size of file f (default 256KiB = 64 pages, ids 0..63; the anon region follows it). */
@@ -73,7 +75,7 @@ workload:
       ${opts.task ?? ''}
       regions:
         - { kind: ${opts.anonKind ?? 'anon'}, size: ${opts.anonSize ?? '256KiB'} }
-        - { kind: file, file: f, access: ${opts.fileAccess ?? 'mmap'} }
+        - { kind: file, file: f, access: ${opts.fileAccess ?? 'mmap'}, advice: ${opts.fileAdvice ?? 'normal'} }
 `;
   const loaded = parseConfigText(yaml, '/virtual/scenario.yaml');
   return createSimulation(loaded.config);
@@ -133,7 +135,7 @@ export function assertSound(sim: Simulation): void {
 }
 
 import { acksStep, migratePhase, reclaimPhase, routeStep, settlePhase } from '../../src/engine/phases.js';
-import { handleHintFault, handleMiss, placeFaults } from '../../src/kernel/fault.js';
+import { handleHintFault, handleMiss, handleReadAccess, placeFaults } from '../../src/kernel/fault.js';
 import { refreshSwapView } from '../../src/kernel/swap.js';
 import { chargeKswapdCpu, planKswapdCpu } from '../../src/kernel/kswapd-cpu.js';
 
@@ -173,6 +175,22 @@ export function touch(sim: Simulation, cpu: number, pages: readonly number[], ki
   sim.s.faultHash.fill(0);
   for (let c = 0; c < sim.s.layout.cpus; c++) sim.s.cpuWords[c * CPU_WORDS + C_HASH_USED] = 0;
   return ns;
+}
+
+/**
+ * CPU `cpu` read()s each present page of `pages` whose flags the access loop hands to
+ * handleReadAccess (not both referenced and active), then the place step applies the calls.
+ */
+export function readPresent(sim: Simulation, cpu: number, pages: readonly number[]): void {
+  const nid = sim.s.machine.cpuNode[cpu];
+  for (const page of pages) {
+    const e = sim.s.pte[page];
+    if (e <= 0 || (sim.s.frameFlags[e - 1] & 3) === 3) continue;
+    if (handleReadAccess(sim.s, cpu, nid, page) < 0) throw new Error('fault queue full');
+  }
+  placeFaults(sim.s, sim.ctx);
+  sim.s.faultHash.fill(0);
+  for (let c = 0; c < sim.s.layout.cpus; c++) sim.s.cpuWords[c * CPU_WORDS + C_HASH_USED] = 0;
 }
 
 /**

@@ -8,7 +8,7 @@
  * MADV_PAGEOUT) and runs each inline. After every epoch: checkInvariants is empty (each page in
  * exactly one place, free + LRU + isolated = managed), every frame taken was counted in
  * pgalloc_normal and every frame returned in pgfree, swap use equals the anon pages whose entry
- * is a swap shadow, no event counter went down and every CPU clock reached the epoch's end. At
+ * is a swap shadow plus the pages in the swap cache, no event counter went down and every CPU clock reached the epoch's end. At
  * the end: the counter identities listed in `identityViolations`. (The access matrix counts only
  * accesses to present pages; an access that faults is in tiersim_accesses but in no matrix cell,
  * so the matrix is checked against tiersim_accesses as an inequality with the faults.)
@@ -21,6 +21,8 @@ import { describe, expect, it } from 'vitest';
 import type { Simulation } from '../../src/engine/simulation.js';
 import { checkInvariants } from '../../src/memory/invariants.js';
 import { CPU_WORDS, C_CLOCK, NODE_WORDS, W_FREE, W_FREE_HEAD, W_SWAP_USED } from '../../src/memory/layout.js';
+import { PG_SWAPCACHE } from '../../src/memory/flags.js';
+import { frameOfPte, isShadowPte } from '../../src/memory/pte.js';
 import { COUNTERS, COUNTER_INDEX, NR_COUNTERS, type CounterName } from '../../src/metrics/vmstat.js';
 import type { RunResult } from '../../src/metrics/result.js';
 import { SMALL_515 } from '../helpers/configs.js';
@@ -66,9 +68,19 @@ function epochViolations(sim: Simulation, epochsDone: number, previous: Float64A
   }
   let swapUsed = 0;
   for (let nid = 0; nid < s.layout.nodes; nid++) swapUsed += s.nodeWords[nid * NODE_WORDS + W_SWAP_USED];
+  // Slots: every evicted anon page holds one, and so does every page in the swap cache.
   let swapped = 0;
-  for (let page = s.plan.filePages; page < s.layout.pages; page++) if (s.pte[page] < 0) swapped++;
-  if (swapUsed !== swapped) out.push(`swap slots in use ${swapUsed} != anon pages in swap ${swapped}`);
+  let swapCached = 0;
+  for (let page = s.plan.filePages; page < s.layout.pages; page++) {
+    const e = s.pte[page];
+    if (isShadowPte(e)) swapped++;
+    const frame = frameOfPte(e);
+    if (frame >= 0 && (s.frameFlags[frame] & PG_SWAPCACHE) !== 0) swapCached++;
+  }
+  if (swapUsed !== swapped + swapCached)
+    out.push(
+      `swap slots in use ${swapUsed} != anon pages in swap ${swapped} + in the swap cache ${swapCached}`,
+    );
   if (s.params.swapPages === 0 && swapped > 0) out.push(`${swapped} anon pages in swap with no swap`);
   return out;
 }
@@ -127,7 +139,11 @@ function identityViolations(sim: Simulation, r: RunResult): string[] {
   eq('sum numa_miss = sum numa_foreign', v.numa_miss, v.numa_foreign);
   eq('numa_local + numa_other = pgalloc_normal', v.numa_local + v.numa_other, v.pgalloc_normal);
   le('pgmajfault <= pgfault', v.pgmajfault, v.pgfault);
-  le('pswpin <= pgmajfault', v.pswpin, v.pgmajfault);
+  // A swap fault reads its page plus the readahead window's swap entries (swap_ra); each
+  // read-ahead page is mapped by at most one swap-cache hit.
+  le('swap_ra <= pswpin', v.swap_ra, v.pswpin);
+  le('pswpin - swap_ra <= pgmajfault', v.pswpin - v.swap_ra, v.pgmajfault);
+  le('swap_ra_hit <= swap_ra', v.swap_ra_hit, v.swap_ra);
   le(
     'pgsteal_kswapd + pgsteal_direct <= pgscan_kswapd + pgscan_direct (every page stolen was scanned)',
     v.pgsteal_kswapd + v.pgsteal_direct,

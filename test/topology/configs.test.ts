@@ -47,6 +47,7 @@ describe.each(Object.entries(files))('%s', (path, expected) => {
       min_free_kbytes: 'auto',
       swappiness: 60,
       watermark_boost_factor: 15000,
+      page_cluster: 3,
       ...NUMA_BALANCING_DEFAULTS,
     });
   });

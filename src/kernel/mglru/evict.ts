@@ -30,7 +30,6 @@ import {
   PGSCAN_KSWAPD,
   TIERSIM_ALLOC_FAIL,
 } from '../../metrics/vmstat.js';
-import { foldAccessed } from '../accessed.js';
 import { DEV_DISK, countWrite } from '../blockdev.js';
 import { resetKswapdFailures } from '../kswapd.js';
 import { swapFreePages } from '../swap.js';
@@ -176,7 +175,6 @@ export function getTypeToScan(s: SimState, nid: number, swappiness: number): num
  * the oldest generation's tail); tiersim writes it at once and lets it be isolated clean.
  */
 function sortFolio(s: SimState, nid: number, frame: number, tierIdx: number): boolean {
-  foldAccessed(s, nid, frame);
   const flags = s.frameFlags[frame];
   const type = typeOfFlags(flags);
   const refs = frameRefs(s, frame, (flags & PG_WORKINGSET) !== 0);
