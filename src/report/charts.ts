@@ -172,6 +172,59 @@ export function scoreSpec(result: RunResult, title = 'Score over time'): TopLeve
   };
 }
 
+/**
+ * Memory traffic per node (MB/s of reads and writes, src/kernel/bandwidth.ts), one small chart
+ * per node so each tier's load is seen on its own scale; absent when nothing moved.
+ */
+export function bandwidthSpec(
+  result: RunResult,
+  title = 'Memory bandwidth per node',
+): TopLevelSpec | undefined {
+  const s = result.series;
+  const intervalS = s.interval_ns / 1e9;
+  const values: { t: number; node: string; direction: string; mbs: number }[] = [];
+  let moved = 0;
+  for (const node of s.nodes) {
+    const device = result.nodes.find((n) => n.id === node.id)?.device ?? '';
+    for (const [direction, counter] of [
+      ['read', 'tiersim_mem_read_bytes'],
+      ['write', 'tiersim_mem_write_bytes'],
+    ] as const) {
+      const xs = node.counters[counter];
+      if (xs === undefined) continue;
+      for (const b of buckets(s.time_ns.length)) {
+        let sum = 0;
+        for (let i = b.from; i < b.to; i++) sum += xs[i] ?? 0;
+        moved += sum;
+        values.push({
+          t: seconds(s.time_ns[b.to - 1]),
+          node: `node ${node.id} (${device})`,
+          direction,
+          mbs: Math.round((sum / ((b.to - b.from) * intervalS) / 1e6) * 10) / 10,
+        });
+      }
+    }
+  }
+  if (moved === 0) return undefined;
+  return {
+    title,
+    data: { values },
+    facet: { field: 'node', type: 'nominal', title: null },
+    columns: 2,
+    spec: {
+      width: WIDTH,
+      height: HEIGHT,
+      mark: { type: 'line', interpolate: 'step-after' },
+      encoding: {
+        x: { field: 't', type: 'quantitative', title: 'simulated time (s)' },
+        y: { field: 'mbs', type: 'quantitative', title: 'MB per simulated second' },
+        color: { field: 'direction', type: 'nominal', title: 'traffic' },
+      },
+    },
+    resolve: { scale: { y: 'independent' } },
+  };
+}
+
 /** Every chart of one run, in report order (prefix: a variant's name). */
 export function runSpecs(result: RunResult, prefix = ''): TopLevelSpec[] {
   const p = prefix === '' ? '' : `${prefix}: `;
@@ -180,6 +233,7 @@ export function runSpecs(result: RunResult, prefix = ''): TopLevelSpec[] {
     ratesSpec(result, MIGRATION_RATES, `${p}demotion and promotion rates`),
     ratesSpec(result, RECLAIM_RATES, `${p}reclaim and major-fault rates`),
     scoreSpec(result, `${p}score over time`),
+    bandwidthSpec(result, `${p}memory bandwidth per node (reads and writes)`),
   ];
   return specs.filter((s): s is TopLevelSpec => s !== undefined);
 }

@@ -22,6 +22,7 @@ import { NODE_TRAFFIC_WORDS, T_QUEUE_NS } from '../../src/memory/traffic.js';
 import type { RunResult } from '../../src/metrics/result.js';
 import { COUNTER_INDEX, NR_COUNTERS } from '../../src/metrics/vmstat.js';
 import path from 'node:path';
+import { bandwidthSpec } from '../../src/report/charts.js';
 import { runFile, runText } from '../helpers/run.js';
 import { scenario } from '../kernel/scenario.js';
 
@@ -194,6 +195,23 @@ describe('loaded latency end to end', () => {
     expect(scores[1]).toBeLessThan(scores[2]);
     expect(scores[2]).toBeLessThanOrEqual(off);
     expect(scores[2] / off).toBeGreaterThan(0.97);
+  });
+});
+
+describe('the report', () => {
+  it("charts each node's read and write MB/s, the bytes of the run per simulated second", async () => {
+    const { result } = await runText(WRITER(true));
+    const spec = bandwidthSpec(result) as unknown as {
+      data: { values: { node: string; direction: string; mbs: number }[] };
+    };
+    expect(spec).toBeDefined();
+    const pmemWrites = spec.data.values.filter((v) => v.node === 'node 1 (pmem)' && v.direction === 'write');
+    expect(pmemWrites.length).toBeGreaterThan(0);
+    // The chart's mean over the run is the run's bytes over its time (to the 0.1 MB/s rounding).
+    const mean = pmemWrites.reduce((a, v) => a + v.mbs, 0) / pmemWrites.length;
+    expect(mean).toBeCloseTo(writeBps(result, 1) / 1e6, -1);
+    // Node 0 (DRAM, CPUs only here) moved nothing; no traffic, no chart.
+    expect(spec.data.values.filter((v) => v.node === 'node 0 (dram)').every((v) => v.mbs === 0)).toBe(true);
   });
 });
 

@@ -40,7 +40,9 @@ describe('run report', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).not.toMatch(/<script|<link|<img|src=|href=/);
     const charts = svgs(html);
-    expect(charts).toHaveLength(4);
+    // Occupancy, migration rates, reclaim rates, score, memory bandwidth per node.
+    expect(charts).toHaveLength(5);
+    expect(html).toContain('memory bandwidth per node');
     for (const svg of charts) expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(html).toContain(`seed ${result.seed}`);
   });
