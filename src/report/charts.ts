@@ -65,6 +65,28 @@ function seconds(ns: number): number {
   return Math.round(ns / 1e3) / 1e6;
 }
 
+/** One small chart per node over simulated time, each on its own y scale. */
+function nodeFacets(
+  title: string,
+  values: object[],
+  mark: 'area' | 'line',
+  encoding: Record<string, unknown>,
+): TopLevelSpec {
+  return {
+    title,
+    data: { values },
+    facet: { field: 'node', type: 'nominal', title: null },
+    columns: 2,
+    spec: {
+      width: WIDTH,
+      height: HEIGHT,
+      mark: { type: mark, interpolate: 'step-after' },
+      encoding: { x: { field: 't', type: 'quantitative', title: 'simulated time (s)' }, ...encoding },
+    },
+    resolve: { scale: { y: 'independent' } },
+  };
+}
+
 export function occupancySpec(result: RunResult, title = 'Memory per node over time'): TopLevelSpec {
   const s = result.series;
   const mibPerPage = pageKiB(result) / 1024;
@@ -84,32 +106,19 @@ export function occupancySpec(result: RunResult, title = 'Memory per node over t
       });
     }
   }
-  return {
-    title,
-    data: { values },
-    facet: { field: 'node', type: 'nominal', title: null },
-    columns: 2,
-    spec: {
-      width: WIDTH,
-      height: HEIGHT,
-      mark: { type: 'area', interpolate: 'step-after' },
-      encoding: {
-        x: { field: 't', type: 'quantitative', title: 'simulated time (s)' },
-        y: { field: 'mib', type: 'quantitative', stack: 'zero', title: 'MiB' },
-        color: {
-          field: 'list',
-          type: 'nominal',
-          title: 'LRU list',
-          scale: {
-            domain: OCCUPANCY_LAYERS.map((l) => l.label),
-            range: OCCUPANCY_LAYERS.map((l) => l.color),
-          },
-        },
-        order: { field: 'order', type: 'quantitative' },
+  return nodeFacets(title, values, 'area', {
+    y: { field: 'mib', type: 'quantitative', stack: 'zero', title: 'MiB' },
+    color: {
+      field: 'list',
+      type: 'nominal',
+      title: 'LRU list',
+      scale: {
+        domain: OCCUPANCY_LAYERS.map((l) => l.label),
+        range: OCCUPANCY_LAYERS.map((l) => l.color),
       },
     },
-    resolve: { scale: { y: 'independent' } },
-  };
+    order: { field: 'order', type: 'quantitative' },
+  });
 }
 
 /** Machine-wide rates (events per simulated second) of the given counters present in the series. */
@@ -206,23 +215,10 @@ export function bandwidthSpec(
     }
   }
   if (moved === 0) return undefined;
-  return {
-    title,
-    data: { values },
-    facet: { field: 'node', type: 'nominal', title: null },
-    columns: 2,
-    spec: {
-      width: WIDTH,
-      height: HEIGHT,
-      mark: { type: 'line', interpolate: 'step-after' },
-      encoding: {
-        x: { field: 't', type: 'quantitative', title: 'simulated time (s)' },
-        y: { field: 'mbs', type: 'quantitative', title: 'MB per simulated second' },
-        color: { field: 'direction', type: 'nominal', title: 'traffic' },
-      },
-    },
-    resolve: { scale: { y: 'independent' } },
-  };
+  return nodeFacets(title, values, 'line', {
+    y: { field: 'mbs', type: 'quantitative', title: 'MB per simulated second' },
+    color: { field: 'direction', type: 'nominal', title: 'traffic' },
+  });
 }
 
 /** Every chart of one run, in report order (prefix: a variant's name). */
