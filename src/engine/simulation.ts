@@ -4,7 +4,7 @@
  * a validated config; every thread that runs phases opens its own Simulation over the same
  * shared buffers.
  */
-import { initLoadedLatency } from '../kernel/bandwidth.js';
+import { fillIdleLatency } from '../memory/traffic.js';
 import type { Config } from '../config/schema.js';
 import {
   CPU_WORDS,
@@ -160,7 +160,8 @@ export function openSimulation(spec: SimulationSpec, init: boolean): Simulation 
   const control = new Int32Array(spec.run.control);
   if (init) {
     initState(s);
-    initLoadedLatency(s);
+    // The loaded-latency table starts idle (kernel/bandwidth.ts loads it each epoch).
+    fillIdleLatency(s.traffic.latency, s.machine);
     initSequentialPositions(s);
     initNumaScan(s);
     Atomics.store(control, K_SNAPSHOT_EPOCHS, -1);

@@ -26,6 +26,7 @@
  * (utilisation is worth seeing) but the latency table stays at the idle latencies.
  */
 import {
+  fillIdleLatency,
   L_BYTES,
   L_QUEUE_NS,
   LINK_WORDS,
@@ -34,10 +35,7 @@ import {
   T_PREV_ACCESSES,
   T_PREV_MEMORY_NS,
   T_QUEUE_NS,
-  T_RAW_RHO,
-  T_READ_BPS,
   T_READ_BYTES,
-  T_WRITE_BPS,
   T_WRITE_BYTES,
 } from '../memory/traffic.js';
 import type { SimState } from '../memory/state.js';
@@ -108,18 +106,6 @@ export function nextQueueNs(q: number, idleNs: number, raw: number, previousNs: 
   return (previousNs + ((lo + hi) / 2 - idleNs)) / 2;
 }
 
-/** Fill the loaded-latency table with the idle latencies (at initialisation). */
-export function initLoadedLatency(s: SimState): void {
-  const n = s.layout.nodes;
-  const table = s.traffic.latency;
-  for (let c = 0; c < n; c++) {
-    for (let m = 0; m < n; m++) {
-      table[(c * n + m) * 2] = s.machine.readLatencyNs[c][m]!;
-      table[(c * n + m) * 2 + 1] = s.machine.writeLatencyNs[c][m]!;
-    }
-  }
-}
-
 /** nodeBytes' result: cumulative bytes read from [0] and written to [1] a node. */
 const bytes = new Float64Array(2);
 
@@ -187,10 +173,7 @@ export function updateMemoryLoad(s: SimState): void {
     const dw = writeBytes - words[w + T_WRITE_BYTES];
     words[w + T_READ_BYTES] = readBytes;
     words[w + T_WRITE_BYTES] = writeBytes;
-    words[w + T_READ_BPS] = dr / seconds;
-    words[w + T_WRITE_BPS] = dw / seconds;
     const raw = utilisation(dr, dw, node.bandwidthReadBps, node.bandwidthWriteBps, seconds);
-    words[w + T_RAW_RHO] = raw;
     words[w + T_QUEUE_NS] = nextQueueNs(
       queueConstantNs(node.latencyReadNs, ct.doubleAt),
       node.latencyReadNs,
@@ -253,13 +236,14 @@ function writeLoadedLatency(s: SimState): void {
   const n = s.layout.nodes;
   const table = s.traffic.latency;
   const nodes = s.machine.nodes;
+  fillIdleLatency(table, s.machine);
   for (let c = 0; c < n; c++) {
     for (let m = 0; m < n; m++) {
       const extra =
         s.traffic.nodeWords[m * NODE_TRAFFIC_WORDS + T_QUEUE_NS] +
         linkQueueNs(s, nodes[c].socket, nodes[m].socket);
-      table[(c * n + m) * 2] = s.machine.readLatencyNs[c][m] + extra;
-      table[(c * n + m) * 2 + 1] = s.machine.writeLatencyNs[c][m] + extra;
+      table[(c * n + m) * 2] += extra;
+      table[(c * n + m) * 2 + 1] += extra;
     }
   }
 }

@@ -12,27 +12,39 @@
  *   link words [socket][socket][LINK_WORDS]
  */
 
+import type { Machine } from '../topology/machine.js';
+
 /** Sockets a link table is sized for (schema: socket ids are 0..63). */
 export const MAX_SOCKETS = 64;
 
 /** Cumulative bytes read from / written to the node at the end of the last epoch. */
 export const T_READ_BYTES = 0;
 export const T_WRITE_BYTES = 1;
-/** Last epoch's read and write bandwidth used, bytes/s, and its raw utilisation. */
-export const T_READ_BPS = 3;
-export const T_WRITE_BPS = 4;
-export const T_RAW_RHO = 5;
 /** Queueing delay the node adds to an access in the next epoch, ns. */
-export const T_QUEUE_NS = 6;
+export const T_QUEUE_NS = 2;
 /** As a CPU node: its accesses and memory time at the end of the last epoch. */
-export const T_PREV_ACCESSES = 7;
-export const T_PREV_MEMORY_NS = 8;
-export const NODE_TRAFFIC_WORDS = 10;
+export const T_PREV_ACCESSES = 3;
+export const T_PREV_MEMORY_NS = 4;
+export const NODE_TRAFFIC_WORDS = 5;
 
 /** Cumulative bytes across the link, queueing delay (ns). */
 export const L_BYTES = 0;
-export const L_QUEUE_NS = 2;
-export const LINK_WORDS = 3;
+export const L_QUEUE_NS = 1;
+export const LINK_WORDS = 2;
+
+/**
+ * A latency table [cpu node][memory node][store] at the machine's idle latencies: the shared
+ * table's starting point and the access runner's private copy are both filled here.
+ */
+export function fillIdleLatency(table: Float64Array, machine: Machine): void {
+  const n = machine.nodes.length;
+  for (let c = 0; c < n; c++) {
+    for (let m = 0; m < n; m++) {
+      table[(c * n + m) * 2] = machine.readLatencyNs[c][m]!;
+      table[(c * n + m) * 2 + 1] = machine.writeLatencyNs[c][m]!;
+    }
+  }
+}
 
 export interface TrafficViews {
   stores: Float64Array;

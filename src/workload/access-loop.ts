@@ -22,6 +22,7 @@ import {
   C_HASH_USED,
 } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
+import { fillIdleLatency } from '../memory/traffic.js';
 import { NR_COUNTERS, TIERSIM_ACCESSES, TIERSIM_MEMORY_NS } from '../metrics/vmstat.js';
 import { handleHintFault, handleMiss, handleReadAccess } from '../kernel/fault.js';
 import { makeBatchFiller } from './generate.js';
@@ -40,12 +41,7 @@ export function latencyTable(s: SimState): Float64Array {
   // Backed by its own buffer of at least 128 bytes: V8 keeps smaller typed arrays on its heap,
   // where every access goes through extra loads (measured in bench/).
   const table = new Float64Array(new ArrayBuffer(Math.max(128, n * n * 2 * 8)), 0, n * n * 2);
-  for (let c = 0; c < n; c++) {
-    for (let m = 0; m < n; m++) {
-      table[(c * n + m) * 2] = s.machine.readLatencyNs[c][m]!;
-      table[(c * n + m) * 2 + 1] = s.machine.writeLatencyNs[c][m]!;
-    }
-  }
+  fillIdleLatency(table, s.machine);
   return table;
 }
 
