@@ -135,22 +135,23 @@ function nodeBytes(s: SimState, m: number): void {
   bytes[1] = stores * CACHE_LINE_BYTES + copiesIn * page + dmaIn;
 }
 
-/** Cumulative bytes across the link between sockets a < b (accesses and migrations). */
-function linkBytes(s: SimState, a: number, b: number): number {
+/** Cumulative bytes across each socket pair a < b, at [a * MAX_SOCKETS + b] (updateLinks' scratch). */
+const pairBytes = new Float64Array(MAX_SOCKETS * MAX_SOCKETS);
+
+/** Fill pairBytes in one pass over the node pairs: accesses and migration copies across sockets. */
+function linkBytes(s: SimState): void {
   const n = s.layout.nodes;
-  const socket = s.machine.nodes;
-  let lines = 0;
-  let pages = 0;
+  const nodes = s.machine.nodes;
+  pairBytes.fill(0);
   for (let x = 0; x < n; x++) {
     for (let y = 0; y < n; y++) {
-      const sx = socket[x].socket;
-      const sy = socket[y].socket;
-      if (!((sx === a && sy === b) || (sx === b && sy === a))) continue;
-      lines += s.accessMatrix[x * n + y];
-      pages += s.traffic.migrated[x * n + y];
+      const sx = nodes[x].socket;
+      const sy = nodes[y].socket;
+      if (sx === sy) continue;
+      pairBytes[Math.min(sx, sy) * MAX_SOCKETS + Math.max(sx, sy)] +=
+        s.accessMatrix[x * n + y] * CACHE_LINE_BYTES + s.traffic.migrated[x * n + y] * s.params.pageSize;
     }
   }
-  return lines * CACHE_LINE_BYTES + pages * s.params.pageSize;
 }
 
 /**
@@ -200,16 +201,18 @@ export function updateMemoryLoad(s: SimState): void {
 
 function updateLinks(s: SimState, seconds: number): void {
   const ct = s.machine.contention;
-  const sockets = s.machine.nodes.reduce((max, node) => Math.max(max, node.socket + 1), 0);
+  const nodes = s.machine.nodes;
+  let sockets = 0;
+  for (const node of nodes) sockets = Math.max(sockets, node.socket + 1);
   assert(sockets <= MAX_SOCKETS, 'socket ids must be below MAX_SOCKETS');
   const lw = s.traffic.linkWords;
   const q = queueConstantNs(ct.remoteSocketNs, ct.doubleAt);
-  const nodes = s.machine.nodes;
+  linkBytes(s);
   for (const node of nodes) s.counters[node.nid * NR_COUNTERS + TIERSIM_LINK_UTILISATION_PCT] = 0;
   for (let a = 0; a < sockets; a++) {
     for (let b = a + 1; b < sockets; b++) {
       const w = (a * MAX_SOCKETS + b) * LINK_WORDS;
-      const total = linkBytes(s, a, b);
+      const total = pairBytes[a * MAX_SOCKETS + b];
       const raw = (total - lw[w + L_BYTES]) / (ct.linkBps * seconds);
       lw[w + L_BYTES] = total;
       lw[w + L_QUEUE_NS] = nextQueueNs(q, ct.remoteSocketNs, raw, lw[w + L_QUEUE_NS], ct.maxUtilisation);
