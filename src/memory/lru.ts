@@ -15,38 +15,73 @@ import {
 import type { SimState } from './state.js';
 import { lruGenAddFolio, lruGenDelFolio } from '../kernel/mglru/lrugen.js';
 
+/**
+ * The list primitives, over the lruPrev/lruNext columns, for a list whose head and tail frames
+ * are words[head] and words[tail] (-1 when empty): the classic lists keep those in nodeWords,
+ * MGLRU's generation lists in lruGenWords (kernel/mglru/lrugen.ts).
+ */
+export function listPushHead(
+  s: SimState,
+  words: Float64Array,
+  head: number,
+  tail: number,
+  frame: number,
+): void {
+  const first = words[head];
+  s.lruPrev[frame] = -1;
+  s.lruNext[frame] = first;
+  if (first >= 0) s.lruPrev[first] = frame;
+  else words[tail] = frame;
+  words[head] = frame;
+}
+
+export function listPushTail(
+  s: SimState,
+  words: Float64Array,
+  head: number,
+  tail: number,
+  frame: number,
+): void {
+  const last = words[tail];
+  s.lruNext[frame] = -1;
+  s.lruPrev[frame] = last;
+  if (last >= 0) s.lruNext[last] = frame;
+  else words[head] = frame;
+  words[tail] = frame;
+}
+
+export function listUnlink(
+  s: SimState,
+  words: Float64Array,
+  head: number,
+  tail: number,
+  frame: number,
+): void {
+  const prev = s.lruPrev[frame];
+  const next = s.lruNext[frame];
+  if (prev >= 0) s.lruNext[prev] = next;
+  else words[head] = next;
+  if (next >= 0) s.lruPrev[next] = prev;
+  else words[tail] = prev;
+  s.lruPrev[frame] = -1;
+  s.lruNext[frame] = -1;
+}
+
 export function lruAddHead(s: SimState, nid: number, lru: number, frame: number): void {
   const w = nid * NODE_WORDS;
-  const head = s.nodeWords[w + W_LRU_HEAD + lru];
-  s.lruPrev[frame] = -1;
-  s.lruNext[frame] = head;
-  if (head >= 0) s.lruPrev[head] = frame;
-  else s.nodeWords[w + W_LRU_TAIL + lru] = frame;
-  s.nodeWords[w + W_LRU_HEAD + lru] = frame;
+  listPushHead(s, s.nodeWords, w + W_LRU_HEAD + lru, w + W_LRU_TAIL + lru, frame);
   s.nodeWords[w + W_LRU_SIZE + lru]++;
 }
 
 export function lruAddTail(s: SimState, nid: number, lru: number, frame: number): void {
   const w = nid * NODE_WORDS;
-  const tail = s.nodeWords[w + W_LRU_TAIL + lru];
-  s.lruNext[frame] = -1;
-  s.lruPrev[frame] = tail;
-  if (tail >= 0) s.lruNext[tail] = frame;
-  else s.nodeWords[w + W_LRU_HEAD + lru] = frame;
-  s.nodeWords[w + W_LRU_TAIL + lru] = frame;
+  listPushTail(s, s.nodeWords, w + W_LRU_HEAD + lru, w + W_LRU_TAIL + lru, frame);
   s.nodeWords[w + W_LRU_SIZE + lru]++;
 }
 
 export function lruDel(s: SimState, nid: number, lru: number, frame: number): void {
   const w = nid * NODE_WORDS;
-  const prev = s.lruPrev[frame];
-  const next = s.lruNext[frame];
-  if (prev >= 0) s.lruNext[prev] = next;
-  else s.nodeWords[w + W_LRU_HEAD + lru] = next;
-  if (next >= 0) s.lruPrev[next] = prev;
-  else s.nodeWords[w + W_LRU_TAIL + lru] = prev;
-  s.lruPrev[frame] = -1;
-  s.lruNext[frame] = -1;
+  listUnlink(s, s.nodeWords, w + W_LRU_HEAD + lru, w + W_LRU_TAIL + lru, frame);
   s.nodeWords[w + W_LRU_SIZE + lru]--;
 }
 

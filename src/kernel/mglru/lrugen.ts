@@ -24,6 +24,7 @@ import {
 } from '../../memory/flags.js';
 import { LRU_GEN_NODE_WORDS, NODE_WORDS, W_LRU_SIZE } from '../../memory/layout.js';
 import type { SimState } from '../../memory/state.js';
+import { listPushHead, listPushTail, listUnlink } from '../../memory/lru.js';
 
 export const MIN_NR_GENS = 2;
 export const MAX_NR_GENS = 4;
@@ -128,33 +129,13 @@ function updateSize(s: SimState, nid: number, gen: number, type: number, delta: 
 
 function listAdd(s: SimState, nid: number, l: number, frame: number, atTail: boolean): void {
   const g = nid * GEN_WORDS;
-  if (atTail) {
-    const tail = s.lruGenWords[g + G_TAIL + l];
-    s.lruNext[frame] = -1;
-    s.lruPrev[frame] = tail;
-    if (tail >= 0) s.lruNext[tail] = frame;
-    else s.lruGenWords[g + G_HEAD + l] = frame;
-    s.lruGenWords[g + G_TAIL + l] = frame;
-  } else {
-    const head = s.lruGenWords[g + G_HEAD + l];
-    s.lruPrev[frame] = -1;
-    s.lruNext[frame] = head;
-    if (head >= 0) s.lruPrev[head] = frame;
-    else s.lruGenWords[g + G_TAIL + l] = frame;
-    s.lruGenWords[g + G_HEAD + l] = frame;
-  }
+  if (atTail) listPushTail(s, s.lruGenWords, g + G_HEAD + l, g + G_TAIL + l, frame);
+  else listPushHead(s, s.lruGenWords, g + G_HEAD + l, g + G_TAIL + l, frame);
 }
 
 function listDel(s: SimState, nid: number, l: number, frame: number): void {
   const g = nid * GEN_WORDS;
-  const prev = s.lruPrev[frame];
-  const next = s.lruNext[frame];
-  if (prev >= 0) s.lruNext[prev] = next;
-  else s.lruGenWords[g + G_HEAD + l] = next;
-  if (next >= 0) s.lruPrev[next] = prev;
-  else s.lruGenWords[g + G_TAIL + l] = prev;
-  s.lruPrev[frame] = -1;
-  s.lruNext[frame] = -1;
+  listUnlink(s, s.lruGenWords, g + G_HEAD + l, g + G_TAIL + l, frame);
 }
 
 /**
