@@ -22,6 +22,9 @@ import {
   W_FRAME_START,
   W_FREE,
   W_FREE_HEAD,
+  W_UNMOVABLE_FREE,
+  W_UNMOV_HEAD1,
+  W_UNMOV_NEVER_USED,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
   W_LRU_HEAD,
@@ -93,28 +96,50 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
       report(`node ${nid} list ${lru}: size ${s.nodeWords[w + W_LRU_SIZE + lru]} != walked ${count}`);
     onLru += count;
   }
-  let freeListed = 0;
-  for (let f = s.nodeWords[w + W_FREE_HEAD]; f >= 0; f = s.lruNext[f]!) {
-    if (f < start || f >= end || seen[f] !== 0)
-      return report(`node ${nid}: free list reaches frame ${f} twice or outside the node`);
-    seen[f] = 1;
-    if (s.framePage[f] !== -1) report(`node ${nid}: free frame ${f} holds page ${s.framePage[f]}`);
-    const gen = s.layout.lruGen ? s.frameGen[f] : 0;
-    if (
-      (s.frameFlags[f] | s.frameYoung[f] | s.frameDirty[f] | s.frameAccessed[f] | s.frameScanMs[f] | gen) !==
-      0
-    )
-      report(`node ${nid}: free frame ${f} is not clean (flags, PTE bits, dirty, accessed or scan time set)`);
-    freeListed++;
+  // Free frames: the movable free list below unmovableStart, the non-movable pageblocks' list
+  // from it up, and the never-used frames of each (frames.ts).
+  const split = s.layout.unmovableStart[nid];
+  const unmovNeverUsed = s.nodeWords[w + W_UNMOV_NEVER_USED];
+  const listed = [0, 0];
+  const heads = [s.nodeWords[w + W_FREE_HEAD], s.nodeWords[w + W_UNMOV_HEAD1] - 1];
+  for (let k = 0; k < 2; k++) {
+    for (let f = heads[k]; f >= 0; f = s.lruNext[f]!) {
+      if (f < start || f >= end || seen[f] !== 0)
+        return report(`node ${nid}: free list reaches frame ${f} twice or outside the node`);
+      if (f >= split !== (k === 1))
+        report(`node ${nid}: free frame ${f} on the ${k === 1 ? 'non-movable' : 'movable'} list`);
+      seen[f] = 1;
+      if (s.framePage[f] !== -1) report(`node ${nid}: free frame ${f} holds page ${s.framePage[f]}`);
+      const gen = s.layout.lruGen ? s.frameGen[f] : 0;
+      if (
+        (s.frameFlags[f] |
+          s.frameYoung[f] |
+          s.frameDirty[f] |
+          s.frameAccessed[f] |
+          s.frameScanMs[f] |
+          gen) !==
+        0
+      )
+        report(
+          `node ${nid}: free frame ${f} is not clean (flags, PTE bits, dirty, accessed or scan time set)`,
+        );
+      listed[k]++;
+    }
   }
-  const neverUsed = end - s.nodeWords[w + W_BUMP];
-  const free = freeListed + neverUsed;
+  const neverUsed = split - s.nodeWords[w + W_BUMP] + unmovNeverUsed;
+  const free = listed[0] + listed[1] + neverUsed;
   if (free !== s.nodeWords[w + W_FREE])
     report(
-      `node ${nid}: free count ${s.nodeWords[w + W_FREE]} != free list ${freeListed} + never used ${neverUsed}`,
+      `node ${nid}: free count ${s.nodeWords[w + W_FREE]} != free lists ${listed[0]} + ${listed[1]} + never used ${neverUsed}`,
+    );
+  if (listed[1] + unmovNeverUsed !== s.nodeWords[w + W_UNMOVABLE_FREE])
+    report(
+      `node ${nid}: non-movable free count ${s.nodeWords[w + W_UNMOVABLE_FREE]} != listed ${listed[1]} + never used ${unmovNeverUsed}`,
     );
   let isolated = 0;
-  for (let f = start; f < s.nodeWords[w + W_BUMP]; f++) {
+  for (let f = start; f < end - unmovNeverUsed; f++) {
+    if (f === s.nodeWords[w + W_BUMP]) f = split; // skip the never-used movable frames
+    if (f >= end - unmovNeverUsed) break;
     if (seen[f] !== 0) continue;
     if ((s.frameFlags[f] & PG_ISOLATED) === 0) {
       report(`node ${nid}: frame ${f} (page ${s.framePage[f]}) is neither free, on an LRU, nor isolated`);
@@ -230,7 +255,10 @@ function checkPageTable(s: SimState, report: (msg: string) => void): void {
   let swapCached = 0;
   for (let nid = 0; nid < s.layout.nodes; nid++) {
     const w = nid * NODE_WORDS;
-    for (let f = s.nodeWords[w + W_FRAME_START]; f < s.nodeWords[w + W_BUMP]; f++) {
+    const usedEnd = s.nodeWords[w + W_FRAME_END] - s.nodeWords[w + W_UNMOV_NEVER_USED];
+    for (let f = s.nodeWords[w + W_FRAME_START]; f < usedEnd; f++) {
+      if (f === s.nodeWords[w + W_BUMP]) f = s.layout.unmovableStart[nid];
+      if (f >= usedEnd) break;
       const page = s.framePage[f];
       if (page < 0) continue;
       held++;

@@ -80,8 +80,13 @@ export const W_PROMO_TH_CANDIDATES = 49;
 export const W_PROMO_QUEUED = 50;
 /** watermark_boost of the node (pages), added to every mark (wmark_pages()). */
 export const W_WMARK_BOOST = 52;
-/** Free pages inside non-movable pageblocks (pageblock.ts). */
+/** Free pages inside non-movable pageblocks (frames.ts, pageblock.ts). */
 export const W_UNMOVABLE_FREE = 53;
+/** Their LIFO free list's head + 1 (0 = empty), and how many of them were never used yet (the
+ * next never-used one is the frame end minus that many; frames.ts). Encoded so that a node
+ * without such pages keeps both words 0. */
+export const W_UNMOV_HEAD1 = 51;
+export const W_UNMOV_NEVER_USED = 71;
 /** balance_pgdat's nr_boost_reclaim, and the boost it started with (cleared when it ends). */
 export const W_KSWAPD_BOOST_RECLAIM = 54;
 export const W_KSWAPD_BOOSTED = 55;
@@ -256,6 +261,11 @@ export interface StateLayout {
   tasks: number;
   /** kernel.lru_gen.enabled: the frameGen column and the per-node generation words exist. */
   lruGen: boolean;
+  /**
+   * Per node, the first frame of its non-movable pageblocks' free pages (Machine.unmovableFree:
+   * the top frames of the node; the frame end when it has none). See src/memory/frames.ts.
+   */
+  unmovableStart: number[];
 }
 
 export interface LayoutParams {
@@ -328,6 +338,9 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     totalFrames: next,
     frameStart,
     managedPages: managed,
+    unmovableStart: frameStart.map(
+      (start, nid) => start + managed[nid] - Math.min(machine.unmovableFree[nid], managed[nid]),
+    ),
     faultMax: params.faultBatchMax,
     migrateMax,
     ringCapacity,
