@@ -12,7 +12,7 @@
  *     frameFlags    Uint8  PG_* bits (owner writes only)
  *     frameYoung    Uint8  PTE accessed bit (plain byte stores from any accessing CPU)
  *     frameDirty    Uint8  PTE dirty bit (plain byte stores from any accessing CPU)
- *     frameAccessed Uint8  read()/write() accesses not yet seen by reclaim (see access-loop.ts)
+ *     frameAccessed Uint8  read()/write() accesses not yet seen by reclaim (see engine/access-phase.ts)
  *     frameScanMs   Uint32 NUMA balancing: scan time of an armed slow page, or last faulting
  *                          node + 1 (the kernel's cpupid field holds one or the other)
  *     lruPrev    Int32   LRU links; lruNext also links the free list

@@ -25,7 +25,7 @@ import type { SimState } from '../memory/state.js';
 import { fillIdleLatency } from '../memory/traffic.js';
 import { NR_COUNTERS, TIERSIM_ACCESSES, TIERSIM_MEMORY_NS } from '../metrics/vmstat.js';
 import { handleHintFault, handleMiss, handleReadAccess } from '../kernel/fault.js';
-import { makeBatchFiller } from './generate.js';
+import { makeBatchFiller } from '../workload/generate.js';
 
 export type AccessRunner = (cpu: number, endNs: number) => void;
 
