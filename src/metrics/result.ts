@@ -6,6 +6,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import {
   NODE_WORDS,
+  W_BUMP,
   W_FRAME_START,
   W_LRU_SIZE,
   W_ANON_PAGES,
@@ -155,7 +156,8 @@ function vmstatOf(s: SimState, nid: number): Record<string, number> {
 function dirtyFilePages(s: SimState, nid: number): number {
   const w = nid * NODE_WORDS;
   const start = s.nodeWords[w + W_FRAME_START];
-  const end = start + s.layout.managedPages[nid];
+  // Frames above the bump pointer were never handed out (clean): the scan follows used memory.
+  const end = s.nodeWords[w + W_BUMP];
   let dirty = 0;
   for (let f = start; f < end; f++) {
     const flags = s.frameFlags[f];
