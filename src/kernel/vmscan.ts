@@ -310,7 +310,7 @@ export function shrinkNode(s: SimState, ctx: ReclaimContext, sc: ScanControl, ni
 }
 
 /** get_scan_count(): pages to scan per LRU at this priority, into sc.nr. */
-function getScanCount(s: SimState, sc: ScanControl, nid: number): void {
+export function getScanCount(s: SimState, sc: ScanControl, nid: number): void {
   const swappiness = s.params.swappiness;
   let balance: number;
   let ap = 0;
