@@ -34,6 +34,11 @@ export interface NodeResult {
   device: string;
   tier: number;
   cpus: number[];
+  /**
+   * The node's preferred demotion targets (what the kernel prints at boot as "Demotion targets
+   * for Node N"); absent in result.json files written before it was added.
+   */
+  demotion_targets?: number[];
   vmstat: Record<string, number>;
   /** /sys/devices/system/node/nodeN/meminfo, kB. */
   meminfo: Record<string, number>;
@@ -240,6 +245,7 @@ export function buildResult(s: SimState, inputs: ResultInputs): RunResult {
       device: n.device,
       tier: machine.tiers[machine.nodeTier[n.nid]]?.id ?? -1,
       cpus: n.cpus,
+      demotion_targets: [...machine.demotion.preferred[n.nid]],
       vmstat,
       meminfo: meminfoOf(s, n.nid),
       numastat: numastatOf(vmstat),
