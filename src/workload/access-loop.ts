@@ -68,6 +68,13 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   const cpuNode = Int32Array.from(s.machine.cpuNode);
   const cpuTask = Int32Array.from(s.plan.cpuTask);
   const cpuPerAccess = Float64Array.from(s.plan.tasks, (t) => t.cpuPerAccessNs);
+  // Memory-level parallelism: with `mlp` misses in flight a CPU waits latency / mlp per access
+  // (1 / 1 = 1 exactly, so mlp 1 charges what the loop charged before it). A read() also moves
+  // the task's read_copy: its lines beyond the first cost the same latency each, overlapped alike.
+  const memStall = Float64Array.from(s.plan.tasks, (t) => 1 / t.mlp);
+  const copyStall = Float64Array.from(s.plan.tasks, (t) => (t.readCopyLines - 1) / t.mlp);
+  const copyLines = Float64Array.from(s.plan.tasks, (t) => t.readCopyLines - 1);
+  const copies = s.traffic.copies;
   const faultHash = s.faultHash;
   const hashSize = s.layout.faultHashSize;
   const fillBatch = makeBatchFiller(s);
@@ -103,6 +110,9 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   function consume(cpu: number, nid: number, task: number, cursor: number, fill: number): number {
     const endNs = io[IO_END];
     const cpuNs = cpuPerAccess[task];
+    const stall = memStall[task];
+    const readStall = copyStall[task];
+    const readLines = copyLines[task];
     const latRow = nid * nodes * 2;
     const matrixRow = nid * nodes;
     const batchBase = cpu * BATCH_LEN;
@@ -115,18 +125,21 @@ export function makeAccessRunner(s: SimState): AccessRunner {
       if (e <= 0) break;
       const frame = e - 1;
       const store = v & 1;
+      const memNid = chunkNode[frame >>> shift];
+      const ns = latency[latRow + memNid * 2 + store];
+      let wait = ns * stall;
       if ((v & 2) === 0) {
         // Armed by the NUMA scanner (PROT_NONE): a hint fault, charged by slowAccess.
         if (hinting && young[frame] >= 2) break;
         young[frame] = 1;
-      } else if (store === 0 && (flags[frame] & marked) !== marked) {
+      } else if (store === 0) {
         // read() of a page mark_page_accessed would still change (not referenced, or not
         // active): slowAccess queues the call (kernel/accessed.ts). write() marks nothing.
-        break;
+        if ((flags[frame] & marked) !== marked) break;
+        wait += ns * readStall;
+        copies[matrixRow + memNid] += readLines;
       }
-      const memNid = chunkNode[frame >>> shift];
-      const ns = latency[latRow + memNid * 2 + store];
-      clock += cpuNs + ns;
+      clock += cpuNs + wait;
       memoryNs += ns;
       if (store !== 0) dirty[frame] = 1;
       accessMatrix[matrixRow + memNid]++;
@@ -155,7 +168,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
       const frame = e - 1;
       const memNid = chunkNode[frame >>> shift];
       const ns = latency[nid * nodes * 2 + memNid * 2 + store];
-      clock += cpuPerAccess[task] + ns;
+      clock += cpuPerAccess[task] + ns * memStall[task];
       io[IO_MEMORY_NS] += ns;
       const extra =
         (v & 2) !== 0
@@ -166,6 +179,11 @@ export function makeAccessRunner(s: SimState): AccessRunner {
         done = 0;
       } else {
         clock += extra;
+        if ((v & 3) === 2) {
+          // A read()'s copy, as consume() charges it.
+          clock += ns * copyStall[task];
+          copies[nid * nodes + memNid] += copyLines[task];
+        }
         if (store !== 0) dirty[frame] = 1;
         accessMatrix[nid * nodes + memNid]++;
         storeMatrix[nid * nodes + memNid] += store;
