@@ -678,6 +678,17 @@ export const TaskSchema = z.strictObject({
     .min(1)
     .describe('Accesses that make one operation of the score. Default: 100.')
     .default(100),
+  mlp: z
+    .int()
+    .min(1)
+    .max(64)
+    .describe(
+      "tiersim: memory-level parallelism, the cache misses a CPU of the task keeps in flight. A present access costs cpu_per_access + latency / mlp of the CPU's time, so a memory-bound CPU moves mlp × 64 B per latency. 1 is a chain of dependent loads (pointer chasing, a B-tree descent); independent misses overlap up to the core's L1D fill buffers (10 per core on Skylake-SP and Cascade Lake, Intel 64 and IA-32 Architectures Optimization Reference Manual). Unit: misses. Default: 1.",
+    )
+    .default(1),
+  read_copy: Size.describe(
+    "tiersim: bytes one read() access copies out of the page cache (filemap_read copies the folio's part of the request with copy_folio_to_iter): the access moves read_copy / 64 cache lines from the page's node and costs that many latencies / mlp. A multiple of 64, at most the page size. Unit: bytes. Default: 64B (one cache line per access).",
+  ).default(64),
 });
 
 export const FileSchema = z.strictObject({

@@ -133,6 +133,8 @@ describe('defaults', () => {
             ],
             cpu_per_access: 20,
             accesses_per_op: 100,
+            mlp: 1,
+            read_copy: 64,
           },
         ],
         actions: [{ at: 1e6, task: 'app', do: 'madvise_pageout', region: 0, start: 0, end: 1 }],
