@@ -5,7 +5,8 @@
  * with a plain store: bytes never tear, so several nodes' CPUs may set them at once without
  * Atomics. A read()/write() of a page-cache page sets no PTE bit; a read() whose
  * mark_page_accessed would change the page's flags is handled out of line (kernel/accessed.ts),
- * as is anything not present (a fault).
+ * as is a store that dirties a clean page-cache page (kernel/writeback.ts) and anything not
+ * present (a fault).
  *
  * V8 embeds typed arrays as constants only in a function that is the single closure of its
  * literal; `makeAccessRunner` is therefore called once per SimState and its closure reused for
@@ -24,7 +25,7 @@ import {
 import type { SimState } from '../memory/state.js';
 import { fillIdleLatency } from '../memory/traffic.js';
 import { NR_COUNTERS, TIERSIM_ACCESSES, TIERSIM_MEMORY_NS } from '../metrics/vmstat.js';
-import { handleHintFault, handleMiss, handleReadAccess } from '../kernel/fault.js';
+import { handleFileDirty, handleHintFault, handleMiss, handleReadAccess } from '../kernel/fault.js';
 import { makeBatchFiller } from '../workload/generate.js';
 
 export type AccessRunner = (cpu: number, endNs: number) => void;
@@ -86,6 +87,9 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   // Without NUMA balancing no page is ever armed: store the young bit without loading it first
   // (a load that misses the cache stalls the loop; a store does not).
   const hinting = s.params.numa.mode !== 0;
+  // Page ids below this are page cache: a store to one that is not dirty is folio_mark_dirty,
+  // which the place step applies (kernel/writeback.ts), so this loop never sets their byte.
+  const filePages = s.plan.filePages;
 
   // The doubles that cross the call into the batch loop: as arguments or a return value they
   // would be boxed (allocated) whenever the call is not inlined. Its own 128-byte buffer keeps
@@ -123,11 +127,14 @@ export function makeAccessRunner(s: SimState): AccessRunner {
     let memoryNs = io[IO_MEMORY_NS];
     for (; cursor < fill && clock < endNs; cursor++) {
       const v = batch[batchBase + cursor];
-      const e = pte[v >>> 2];
+      const page = v >>> 2;
+      const e = pte[page];
       // Not present: a fault, charged by slowAccess.
       if (e <= 0) break;
       const frame = e - 1;
       const store = v & 1;
+      // A store to clean (or under writeback) page cache dirties it: slowAccess queues that.
+      if (store !== 0 && page < filePages && dirty[frame] !== 1) break;
       if ((v & 2) === 0) {
         // Armed by the NUMA scanner (PROT_NONE): a hint fault, charged by slowAccess.
         if (hinting && young[frame] >= 2) break;
@@ -173,10 +180,16 @@ export function makeAccessRunner(s: SimState): AccessRunner {
       const ns = latency[nid * nodes * 2 + memNid * 2 + store];
       clock += cpuPerAccess[task] + ns;
       io[IO_MEMORY_NS] += ns;
-      const extra =
-        (v & 2) !== 0
-          ? handleReadAccess(s, cpu, nid, page)
-          : handleHintFault(s, cpu, nid, frame, page, store, memNid);
+      let extra = 0;
+      if ((v & 2) === 0) {
+        if (hinting && young[frame] >= 2) extra = handleHintFault(s, cpu, nid, frame, page, store, memNid);
+        else young[frame] = 1;
+      } else if (store === 0) {
+        extra = handleReadAccess(s, cpu, nid, page);
+      }
+      if (extra >= 0 && store !== 0 && page < filePages && dirty[frame] !== 1) {
+        if (handleFileDirty(s, cpu, nid, page) < 0) extra = -1;
+      }
       if (extra < 0) {
         clock = clock < endNs ? endNs : clock;
         done = 0;
@@ -187,7 +200,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
           clock += ns * copyLines[task];
           copies[nid * nodes + memNid] += copyLines[task];
         }
-        if (store !== 0) dirty[frame] = 1;
+        if (store !== 0 && page >= filePages) dirty[frame] = 1;
         accessMatrix[nid * nodes + memNid]++;
         storeMatrix[nid * nodes + memNid] += store;
       }

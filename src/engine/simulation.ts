@@ -4,6 +4,7 @@
  * a validated config; every thread that runs phases opens its own Simulation over the same
  * shared buffers.
  */
+import { flusherPagesPerEpoch } from '../kernel/writeback.js';
 import { fillIdleLatency } from '../memory/traffic.js';
 import type { Config } from '../config/schema.js';
 import {
@@ -95,6 +96,8 @@ export function planSimulation(config: Config): SimulationSpec {
     minorFaultNs: config.costs.minor_fault,
     reclaimScanNs: config.costs.reclaim_scan_per_page,
     lruGen: params.lruGen,
+    // Writes in flight per node: many epochs of the flusher's budget (completions lag it).
+    writebackQueueMax: 16 * flusherPagesPerEpoch(config.run.epoch, params.disk.writeBps, machine.pageSize),
   });
   const epochs = Math.max(1, Math.ceil(config.run.duration / config.run.epoch));
   const sampleEveryEpochs =

@@ -11,7 +11,9 @@
  *     framePage     Int32  page id held, -1 when free
  *     frameFlags    Uint8  PG_* bits (owner writes only)
  *     frameYoung    Uint8  PTE accessed bit (plain byte stores from any accessing CPU)
- *     frameDirty    Uint8  PTE dirty bit (plain byte stores from any accessing CPU)
+ *     frameDirty    Uint8  anon: PTE dirty bit (plain byte stores from any accessing CPU);
+ *                          page cache: 0 clean, 1 PG_dirty, 2 under writeback (clean), set
+ *                          only by serial steps and the frame's owner (kernel/writeback.ts)
  *     frameAccessed Uint8  read()/write() accesses not yet seen by reclaim (see engine/access-phase.ts)
  *     frameScanMs   Uint32 NUMA balancing: scan time of an armed slow page, or last faulting
  *                          node + 1 (the kernel's cpupid field holds one or the other)
@@ -107,7 +109,19 @@ export const W_KSWAPD_PASS_NR = 62;
 export const W_KSWAPD_PASS_TARGETS = 66;
 /** kswapd's time beyond its budget (a batch is not split), paid from its next epochs' shares. */
 export const W_KSWAPD_DEBT_NS = 70;
-export const NODE_WORDS = 72;
+/**
+ * Page-cache writeback (kernel/writeback.ts): NR_FILE_DIRTY and NR_WRITEBACK of the node's
+ * frames; PGDAT_DIRTY (kswapd met only dirty pages not queued for I/O, so it may write pages
+ * itself); a flusher wake-up asked by reclaim (wakeup_flusher_threads(WB_REASON_VMSCAN)); the
+ * node's queue of writes in flight (first record, records).
+ */
+export const W_FILE_DIRTY = 71;
+export const W_WRITEBACK = 72;
+export const W_PGDAT_DIRTY = 73;
+export const W_WAKE_FLUSHER = 74;
+export const W_WB_HEAD = 75;
+export const W_WB_SIZE = 76;
+export const NODE_WORDS = 80;
 
 /**
  * [first word, words] of every per-node field that spans more than one word or that others
@@ -165,6 +179,12 @@ const NODE_FIELDS: readonly (readonly [number, number])[] = [
   [W_KSWAPD_PASS_NR, 4],
   [W_KSWAPD_PASS_TARGETS, 4],
   [W_KSWAPD_DEBT_NS, 1],
+  [W_FILE_DIRTY, 1],
+  [W_WRITEBACK, 1],
+  [W_PGDAT_DIRTY, 1],
+  [W_WAKE_FLUSHER, 1],
+  [W_WB_HEAD, 1],
+  [W_WB_SIZE, 1],
 ];
 
 /** Asserts that fields [start, start + words) lie in [0, size) and are pairwise disjoint. */
@@ -207,6 +227,11 @@ export const G_DISK_BUSY_NS = 5;
 export const G_DISK_REQUESTS = 7;
 /** Promotions queued by this epoch's place step (they need the migrate and settle phases). */
 export const G_PROMOTIONS = 9;
+/** The flusher (kernel/writeback.ts): last periodic (kupdate) writeback, ns; pages a wake-up by
+ * reclaim still asks it to write (wb_check_start_all); kupdate work in progress (1). */
+export const G_WB_LAST_OLD_FLUSH_NS = 10;
+export const G_WB_START_ALL_PAGES = 11;
+export const G_WB_KUPDATE = 12;
 export const GLOBAL_WORDS = 16;
 // The per-device words are two wide (DEV_DISK, DEV_SWAP in kernel/blockdev.ts).
 assertDisjointFields(
@@ -218,6 +243,9 @@ assertDisjointFields(
     [G_DISK_BUSY_NS, 2],
     [G_DISK_REQUESTS, 2],
     [G_PROMOTIONS, 1],
+    [G_WB_LAST_OLD_FLUSH_NS, 1],
+    [G_WB_START_ALL_PAGES, 1],
+    [G_WB_KUPDATE, 1],
   ],
   GLOBAL_WORDS,
   'layout: machine-wide words overlap or pass GLOBAL_WORDS',
@@ -290,6 +318,10 @@ export const C_SWAP_RA_HITS = 10;
 export const C_MMAP_MISS = 11;
 export const C_MMAP_RA_END = 12;
 export const C_MMAP_RA_PAGES = 13;
+/** balance_dirty_pages_ratelimited(): pages the CPU's thread dirtied since its last check
+ * (current->nr_dirtied), and how many it may dirty before the next (nr_dirtied_pause). */
+export const C_NR_DIRTIED = 14;
+export const C_DIRTIED_PAUSE = 15;
 export const CPU_WORDS = 16;
 assertDisjointFields(
   [
@@ -306,6 +338,8 @@ assertDisjointFields(
     C_MMAP_MISS,
     C_MMAP_RA_END,
     C_MMAP_RA_PAGES,
+    C_NR_DIRTIED,
+    C_DIRTIED_PAUSE,
   ].map((w) => [w, 1] as const),
   CPU_WORDS,
   'layout: per-CPU words overlap or pass CPU_WORDS',
@@ -390,6 +424,10 @@ export interface StateLayout {
   tasks: number;
   /** kernel.lru_gen.enabled: the frameGen column and the per-node generation words exist. */
   lruGen: boolean;
+  /** Files (inodes) of the plan, FILE_WORDS each in the writeback buffer. */
+  files: number;
+  /** Writes in flight each node's writeback queue holds (WB_RECORD_WORDS each). */
+  writebackQueueMax: number;
 }
 
 export interface LayoutParams {
@@ -398,7 +436,26 @@ export interface LayoutParams {
   minorFaultNs: number;
   reclaimScanNs: number;
   lruGen: boolean;
+  /** Capacity of each node's queue of page writes in flight (default WRITEBACK_QUEUE_FLOOR). */
+  writebackQueueMax?: number;
 }
+
+/**
+ * The writeback buffer (Float64): FILE_WORDS per file (inode), then per node a FIFO of
+ * writes in flight, WB_RECORD_WORDS each: frame, page, completion time (ns).
+ */
+export const I_DIRTY = 0;
+export const I_DIRTIED_WHEN_NS = 1;
+/** mapping->writeback_index: where the next writeback of the inode goes on (page offset). */
+export const I_WB_INDEX = 2;
+/** Clean pages scanned in a row since a dirty one: a whole file of them and the inode is clean. */
+export const I_CLEAN_RUN = 3;
+export const FILE_WORDS = 4;
+export const WB_FRAME = 0;
+export const WB_PAGE = 1;
+export const WB_DONE_NS = 2;
+export const WB_RECORD_WORDS = 3;
+export const WRITEBACK_QUEUE_FLOOR = 4096;
 
 /** Frames of all nodes, each node rounded up to whole chunks: page-table entries are Int32. */
 export const MAX_FRAMES = 2 ** 31;
@@ -474,6 +531,8 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     maxRegionsPerTask: Math.max(1, plan.maxRegionsPerTask),
     tasks: plan.tasks.length,
     lruGen: params.lruGen,
+    files: plan.files.length,
+    writebackQueueMax: Math.max(WRITEBACK_QUEUE_FLOOR, params.writebackQueueMax ?? 0),
   };
 }
 
@@ -507,6 +566,8 @@ export interface StateBuffers {
   lruGenWords: SharedArrayBuffer;
   /** Multi-gen LRU: per node two "Bloom filters" (exact here) of PMDs, LRU_GEN_PMDS(pages) bytes each. */
   lruGenBloom: SharedArrayBuffer;
+  /** Page-cache writeback: per-file words and per-node queues of writes in flight (see I_*, WB_*). */
+  writeback: SharedArrayBuffer;
 }
 
 /**
@@ -558,6 +619,7 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     frameGen: sab(l.lruGen ? f * b.frameGen : 0),
     lruGenWords: sab(l.lruGen ? l.nodes * LRU_GEN_NODE_WORDS * 8 : 0),
     lruGenBloom: sab(l.lruGen ? l.nodes * 2 * lruGenPmds(l.pages) : 0),
+    writeback: sab(writebackWords(l) * 8),
   };
   // Postcondition: the frame columns take exactly what the memory budget charges per frame
   // (below 8 frames the 8-byte floor of sab() pads them).
@@ -567,6 +629,11 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     assert(bytes === f * bytesPerFrame(l.lruGen), 'layout: frame columns differ from bytesPerFrame');
   }
   return buffers;
+}
+
+/** Float64 words of the writeback buffer: the files' words, then each node's queue. */
+export function writebackWords(l: StateLayout): number {
+  return l.files * FILE_WORDS + l.nodes * l.writebackQueueMax * WB_RECORD_WORDS;
 }
 
 /** Total bytes of shared state per frame and per page, for the memory budget report. */
