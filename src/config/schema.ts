@@ -437,6 +437,9 @@ export const CostsSchema = z.strictObject({
   hint_fault: Duration.describe(
     'CPU time of a NUMA hint fault (the page-protection fault of the NUMA-balancing scanner). Unit: ns. Default: 1us.',
   ).default(1000),
+  numa_scan_per_pte: Duration.describe(
+    "CPU time the NUMA-balancing scanner (task_numa_work's change_prot_numa) spends per present PTE it walks, armed or skipped. The task pays it, and its next scan waits 32 times as long (the kernel's cap of scanning at 3 % of the task's run time). Unit: ns. Default: 0 (the scan is free).",
+  ).default(0),
   minor_fault: Duration.describe(
     'CPU time of a fault that needs no I/O (anon zero-fill, page found in the page cache). Unit: ns. Default: 1us.',
   ).default(1000),
