@@ -108,7 +108,7 @@ describe('a fallback steal', () => {
   it('auto: only after the movable pages, 1023 free pages of non-movable pageblocks', () => {
     // Node 0 (2048 frames, a boot node) keeps 2^10 - 1 = 1023 such pages: pages 1..1025 take
     // movable ones (free 2048 -> 1023) without boosting, the 1026th steals.
-    const sim = boostMachine(", unmovable_free_pages: auto");
+    const sim = boostMachine(', unmovable_free_pages: auto');
     expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(1023);
     expect(sim.s.nodeWords[NODE_WORDS + W_UNMOVABLE_FREE]).toBe(0); // PMEM (no auto there)
     const anon = sim.s.plan.filePages;
