@@ -20,10 +20,12 @@
  * look balanced. With one free count per node: a steal happens when the node passes its
  * (summed) watermark but its movable free pages are down to what the lower zones keep
  * (Machine.boostZone.lowerReserve), which is the highest zone passing its own mark with only
- * non-movable free pages left.
+ * non-movable free pages left. Order-0 allocations refill the CPU's per-CPU list in batches, so
+ * a steal takes a batch (rmqueueMovable): a zone whose pool holds more than its LOW steals a
+ * few times, each time a batch and a boost to max_boost, until the pool is below LOW.
  */
-import { takeFrame, takeUnmovableFrame } from '../memory/frames.js';
-import { NODE_WORDS, W_FREE, W_UNMOVABLE_FREE, W_WMARK_BOOST } from '../memory/layout.js';
+import { stashUnmovable, takeFrame, takeStashedFrame, takeUnmovableFrame } from '../memory/frames.js';
+import { NODE_WORDS, W_FREE, W_PCP_STOLEN, W_UNMOVABLE_FREE, W_WMARK_BOOST } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
 import { wakeupKswapd } from './kswapd.js';
 
@@ -60,16 +62,26 @@ export function mustSteal(s: SimState, nid: number): boolean {
 }
 
 /**
- * rmqueue() of a movable (user) page on `nid`, which the caller's watermark check allowed: a
- * frame of a movable pageblock, or, when those are down to what the lower zones keep, a
- * fallback steal out of a non-movable pageblock that boosts the watermark and, with
- * `allocKswapd` (the fault path's GFP_HIGHUSER_MOVABLE; not migration targets, whose GFP has
- * no __GFP_KSWAPD_RECLAIM), wakes the node's kswapd (ZONE_BOOSTED_WATERMARK). Returns the
- * frame, or -1 when the node has none.
+ * rmqueue() of a movable (user) page on `nid`, which the caller's watermark check allowed
+ * (order 0 goes through the CPU's per-CPU list, rmqueue_pcplist()): a page a batch steal left
+ * on that list if there is one; else a frame of a movable pageblock; else, when those are down
+ * to what the lower zones keep, a fallback steal. The list is refilled by rmqueue_bulk(), one
+ * __rmqueue() per page of the zone's batch (zone_batchsize()), each stealing from a non-movable
+ * pageblock and boosting the watermark; the first page is this allocation's, the rest stay on
+ * the list, out of the free count. With `allocKswapd` (the fault path's GFP_HIGHUSER_MOVABLE;
+ * not migration targets, whose GFP has no __GFP_KSWAPD_RECLAIM) the boost flags
+ * ZONE_BOOSTED_WATERMARK and rmqueue() wakes the node's kswapd. Returns the frame, or -1 when
+ * the node has none.
  */
 export function rmqueueMovable(s: SimState, nid: number, allocKswapd: boolean): number {
+  const w = nid * NODE_WORDS;
+  if (s.nodeWords[w + W_PCP_STOLEN] > 0) return takeStashedFrame(s, nid);
   if (!mustSteal(s, nid)) return takeFrame(s, nid);
   const frame = takeUnmovableFrame(s, nid);
-  if (boostWatermark(s, nid) && allocKswapd) wakeupKswapd(s, nid);
+  const more = Math.min(s.machine.boostZone[nid].batch, s.nodeWords[w + W_UNMOVABLE_FREE] + 1) - 1;
+  stashUnmovable(s, nid, more);
+  let boosted = false;
+  for (let i = 0; i <= more; i++) boosted = boostWatermark(s, nid) || boosted;
+  if (boosted && allocKswapd) wakeupKswapd(s, nid);
   return frame;
 }

@@ -8,7 +8,8 @@
  * their own (W_UNMOV_HEAD1, W_UNMOV_NEVER_USED; W_UNMOVABLE_FREE counts them, W_FREE counts
  * every free frame), and a frame freed there goes back to them, as __free_one_page() puts a page
  * on the free list of its pageblock's migratetype. takeFrame() hands them out only when nothing
- * else is left; takeUnmovableFrame() is the fallback steal (src/kernel/pageblock.ts).
+ * else is left; takeUnmovableFrame() is the fallback steal (src/kernel/pageblock.ts), and
+ * stashUnmovable() / takeStashedFrame() the rest of a batch steal held on the per-CPU list.
  */
 import {
   NODE_WORDS,
@@ -19,6 +20,7 @@ import {
   W_UNMOVABLE_FREE,
   W_UNMOV_HEAD1,
   W_UNMOV_NEVER_USED,
+  W_PCP_STOLEN,
 } from './layout.js';
 import type { SimState } from './state.js';
 
@@ -46,6 +48,31 @@ export function takeFrame(s: SimState, nid: number): number {
 export function takeUnmovableFrame(s: SimState, nid: number): number {
   const w = nid * NODE_WORDS;
   if (s.nodeWords[w + W_UNMOVABLE_FREE] <= 0) return -1;
+  s.nodeWords[w + W_UNMOVABLE_FREE]--;
+  s.nodeWords[w + W_FREE]--;
+  return popUnmovable(s, nid);
+}
+
+/**
+ * Move `n` free frames of the non-movable pageblocks to the per-CPU list (W_PCP_STOLEN): no
+ * longer counted free, still on their lists until takeStashedFrame() hands them out.
+ */
+export function stashUnmovable(s: SimState, nid: number, n: number): void {
+  const w = nid * NODE_WORDS;
+  s.nodeWords[w + W_UNMOVABLE_FREE] -= n;
+  s.nodeWords[w + W_FREE] -= n;
+  s.nodeWords[w + W_PCP_STOLEN] += n;
+}
+
+/** One of the stashed frames (the caller checked W_PCP_STOLEN > 0). */
+export function takeStashedFrame(s: SimState, nid: number): number {
+  s.nodeWords[nid * NODE_WORDS + W_PCP_STOLEN]--;
+  return popUnmovable(s, nid);
+}
+
+/** The next frame of the non-movable pageblocks' list, or a never-used one; no counts change. */
+function popUnmovable(s: SimState, nid: number): number {
+  const w = nid * NODE_WORDS;
   let frame = s.nodeWords[w + W_UNMOV_HEAD1] - 1;
   if (frame >= 0) {
     s.nodeWords[w + W_UNMOV_HEAD1] = s.lruNext[frame] + 1;
@@ -54,8 +81,6 @@ export function takeUnmovableFrame(s: SimState, nid: number): number {
     frame = s.nodeWords[w + W_FRAME_END] - neverUsed;
     s.nodeWords[w + W_UNMOV_NEVER_USED] = neverUsed - 1;
   }
-  s.nodeWords[w + W_UNMOVABLE_FREE]--;
-  s.nodeWords[w + W_FREE]--;
   s.lruPrev[frame] = -1;
   s.lruNext[frame] = -1;
   return frame;

@@ -25,6 +25,7 @@ import {
   W_UNMOVABLE_FREE,
   W_UNMOV_HEAD1,
   W_UNMOV_NEVER_USED,
+  W_PCP_STOLEN,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
   W_LRU_HEAD,
@@ -141,14 +142,16 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
     }
   }
   const neverUsed = split - s.nodeWords[w + W_BUMP] + unmovNeverUsed;
-  const free = listed[0] + listed[1] + neverUsed;
+  // Frames a batch steal put on the per-CPU list are still listed but no longer counted free.
+  const stashed = s.nodeWords[w + W_PCP_STOLEN];
+  const free = listed[0] + listed[1] + neverUsed - stashed;
   if (free !== s.nodeWords[w + W_FREE])
     report(
       `node ${nid}: free count ${s.nodeWords[w + W_FREE]} != free lists ${listed[0]} + ${listed[1]} + never used ${neverUsed}`,
     );
-  if (listed[1] + unmovNeverUsed !== s.nodeWords[w + W_UNMOVABLE_FREE])
+  if (listed[1] + unmovNeverUsed - stashed !== s.nodeWords[w + W_UNMOVABLE_FREE])
     report(
-      `node ${nid}: non-movable free count ${s.nodeWords[w + W_UNMOVABLE_FREE]} != listed ${listed[1]} + never used ${unmovNeverUsed}`,
+      `node ${nid}: non-movable free count ${s.nodeWords[w + W_UNMOVABLE_FREE]} != listed ${listed[1]} + never used ${unmovNeverUsed} - on the per-CPU list ${stashed}`,
     );
   let isolated = 0;
   for (let f = start; f < end - unmovNeverUsed; f++) {
@@ -166,8 +169,10 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
   const isolatedWords = s.nodeWords[w + W_ISOLATED_ANON] + s.nodeWords[w + W_ISOLATED_FILE];
   if (isolated !== isolatedWords)
     report(`node ${nid}: ${isolated} isolated frames, counted ${isolatedWords}`);
-  if (free + onLru + isolated !== managed)
-    report(`node ${nid}: free ${free} + on LRU ${onLru} + isolated ${isolated} != managed ${managed}`);
+  if (free + stashed + onLru + isolated !== managed)
+    report(
+      `node ${nid}: free ${free} + on the per-CPU list ${stashed} + on LRU ${onLru} + isolated ${isolated} != managed ${managed}`,
+    );
   if (anon !== s.nodeWords[w + W_ANON_PAGES])
     report(`node ${nid}: ${anon} anon frames, counted ${s.nodeWords[w + W_ANON_PAGES]}`);
   if (file !== s.nodeWords[w + W_FILE_PAGES])

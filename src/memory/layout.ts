@@ -89,6 +89,9 @@ export const W_UNMOVABLE_FREE = 53;
  * without such pages keeps both words 0. */
 export const W_UNMOV_HEAD1 = 51;
 export const W_UNMOV_NEVER_USED = 77;
+/** Of those frames, how many a batch steal moved to the CPU's per-CPU list (pageblock.ts): out
+ * of W_FREE and W_UNMOVABLE_FREE as out of NR_FREE_PAGES, still on the lists above. */
+export const W_PCP_STOLEN = 78;
 /** balance_pgdat's nr_boost_reclaim, and the boost it started with (cleared when it ends). */
 export const W_KSWAPD_BOOST_RECLAIM = 54;
 export const W_KSWAPD_BOOSTED = 55;
@@ -175,6 +178,7 @@ const NODE_FIELDS: readonly (readonly [number, number])[] = [
   [W_UNMOVABLE_FREE, 1],
   [W_UNMOV_HEAD1, 1],
   [W_UNMOV_NEVER_USED, 1],
+  [W_PCP_STOLEN, 1],
   [W_KSWAPD_BOOST_RECLAIM, 1],
   [W_KSWAPD_BOOSTED, 1],
   [W_KSWAPD_NAP_END_NS, 1],

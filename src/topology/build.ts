@@ -62,11 +62,14 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
   const boostZone = configs.map((c, i) => {
     const nodeZones = zones[c.id];
     const top = nodeZones.at(-1);
-    if (c.watermarks !== undefined || top === undefined)
-      return { high: watermarks[i].high, managed: nodes[i].managedPages, lowerReserve: 0 };
+    if (c.watermarks !== undefined || top === undefined) {
+      const managed = nodes[i].managedPages;
+      return { high: watermarks[i].high, managed, lowerReserve: 0, batch: zoneBatchsize(managed, pageSize) };
+    }
     const lower = nodeZones.slice(0, -1);
     const lowerReserve = lower.reduce((sum, z) => sum + z.watermarks.low + z.lowmemReserve[ZONE_MOVABLE], 0);
-    return { high: top.watermarks.high, managed: top.managedPages, lowerReserve };
+    const managed = top.managedPages;
+    return { high: top.watermarks.high, managed, lowerReserve, batch: zoneBatchsize(managed, pageSize) };
   });
 
   // A CPU reaches memory of its own socket at the device latency; every access that crosses the
@@ -108,6 +111,18 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
       remoteSocketNs: topology.remote_socket_latency,
     },
   };
+}
+
+/**
+ * zone_batchsize() as zone_set_pageset_high_and_batch() uses it (at least 1): about 0.1 % of the
+ * zone or 1 MiB, whichever is smaller, a quarter of it times 1.5 rounded down to a power of two,
+ * minus one (63 for zones of 256 MiB and more with 4 KiB pages).
+ */
+export function zoneBatchsize(managed: number, pageSize: number): number {
+  let batch = Math.min(Math.floor(managed / 1024), Math.floor((1024 * 1024) / pageSize));
+  batch = Math.max(1, Math.floor(batch / 4));
+  const x = batch + Math.floor(batch / 2);
+  return Math.max(1, 2 ** Math.floor(Math.log2(x)) - 1);
 }
 
 /** MAX_PAGE_ORDER on x86-64 (4 KiB pages): the buddy allocator's largest block is 2^10 pages. */

@@ -101,9 +101,10 @@ export interface Machine {
    * Per node, the zone a fallback steal boosts (its highest; the node itself with fixed
    * watermarks): its HIGH and managed pages, for boost_watermark(), and what the zones below it
    * keep free from a movable allocation (each one's LOW + lowmem_reserve[ZONE_MOVABLE]), for
-   * when the steal happens (kernel/pageblock.ts).
+   * when the steal happens, and its per-CPU list batch (zone_batchsize()), the pages one steal
+   * takes (kernel/pageblock.ts).
    */
-  boostZone: { high: number; managed: number; lowerReserve: number }[];
+  boostZone: { high: number; managed: number; lowerReserve: number; batch: number }[];
   /**
    * Per node, free pages in the non-movable pageblocks of its highest zone at the start
    * (unmovable_free_pages, or the rule in build.ts).

@@ -9,7 +9,14 @@ import { parseConfigText } from '../../src/config/load.js';
 import { createSimulation } from '../../src/engine/simulation.js';
 import { boostWatermark, rmqueueMovable } from '../../src/kernel/pageblock.js';
 import { giveFrame, takeFrame, takeUnmovableFrame } from '../../src/memory/frames.js';
-import { NODE_WORDS, W_KSWAPD_WOKEN, W_UNMOVABLE_FREE, W_WMARK_BOOST } from '../../src/memory/layout.js';
+import {
+  NODE_WORDS,
+  W_KSWAPD_WOKEN,
+  W_PCP_STOLEN,
+  W_UNMOVABLE_FREE,
+  W_WMARK_BOOST,
+} from '../../src/memory/layout.js';
+import { zoneBatchsize } from '../../src/topology/build.js';
 
 /** SWAP_CLUSTER_MAX: reclaim without the boost would stop within a batch of HIGH. */
 const SWAP_CLUSTER = 32;
@@ -153,6 +160,54 @@ describe('a fallback steal', () => {
   });
 });
 
+describe('a batch steal (rmqueue_bulk refilling the per-CPU list)', () => {
+  it('zone_batchsize: 0.1 % of the zone or 1 MiB, /4, x1.5 rounded down to 2^n, minus 1', () => {
+    expect(zoneBatchsize(192_400, 4096)).toBe(63); // the calibration guest's Normal zone
+    expect(zoneBatchsize(16_384, 4096)).toBe(3); // 16 -> 4 -> 6 -> 4 - 1
+    expect(zoneBatchsize(4096, 4096)).toBe(1); // 4 -> 1 -> 1 -> 0, at least 1
+    expect(zoneBatchsize(1 << 22, 4096)).toBe(63); // capped at 1 MiB = 256 pages
+  });
+
+  it('takes a batch: one for the fault, the rest held out of the free count until used', () => {
+    // 64 MiB node 0 (16384 frames, batch 3), 400 free pages in non-movable pageblocks. Pages
+    // 1..15984 take movable ones (free 16384 -> 400); page 15985 steals 3 (free 397, two on the
+    // per-CPU list), boosts 3 times up to max(512, 300 * 1.5) = 512 and wakes kswapd. LOW +
+    // boost = 712 sends page 15986 to node 1; once the boost is gone, page 15987 passes LOW
+    // and takes a page from the list: no steal, no boost, the free count unchanged.
+    const sim = scenario({
+      version: '6.1',
+      fileSize: '256KiB',
+      anonSize: '64MiB',
+      nodes: `    - { id: 0, cpus: 1, memory: 64MiB, device: dram, watermarks: { min: 100, low: 200, high: 300 }, unmovable_free_pages: 400 }
+    - { id: 1, cpus: 0, memory: 64MiB, device: pmem, watermarks: { min: 100, low: 200, high: 300 } }`,
+    });
+    expect(sim.s.machine.boostZone[0].batch).toBe(3);
+    const anon = sim.s.plan.filePages;
+    touchAll(sim, range(anon, 15_984));
+    expect(free(sim, 0)).toBe(400);
+    expect(boost(sim, 0)).toBe(0);
+    touch(sim, 0, [anon + 15_984]);
+    expect(nodeOf(sim, anon + 15_984)).toBe(0);
+    expect(free(sim, 0)).toBe(397);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(397);
+    expect(sim.s.nodeWords[W_PCP_STOLEN]).toBe(2);
+    expect(boost(sim, 0)).toBe(512);
+    expect(woken(sim, 0)).toBe(true);
+    assertSound(sim);
+    touch(sim, 0, [anon + 15_985]);
+    expect(nodeOf(sim, anon + 15_985)).toBe(1);
+    expect(sim.s.nodeWords[W_PCP_STOLEN]).toBe(2);
+    setBoost(sim, 0, 0);
+    touch(sim, 0, [anon + 15_986]);
+    expect(nodeOf(sim, anon + 15_986)).toBe(0);
+    expect(sim.s.nodeWords[W_PCP_STOLEN]).toBe(1);
+    expect(free(sim, 0)).toBe(397);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(397);
+    expect(boost(sim, 0)).toBe(0);
+    assertSound(sim);
+  });
+});
+
 /**
  * A two-zone toy node from the zone formulas (kernel 6.12, min_free_kbytes 4096 = 1024 pages,
  * watermark_scale_factor 10): node 0 is 24 MiB with the first 8 MiB below 4 GiB, so DMA 2048
@@ -193,7 +248,7 @@ describe('a fallback steal in a two-zone node (DMA + Normal)', () => {
       ['Normal', 4096, 852, 1022],
     ]);
     expect(sim.s.machine.watermarks[0].low).toBe(1294);
-    expect(sim.s.machine.boostZone[0]).toEqual({ high: 1022, managed: 4096, lowerReserve: 442 });
+    expect(sim.s.machine.boostZone[0]).toEqual({ high: 1022, managed: 4096, lowerReserve: 442, batch: 1 });
     expect(sim.s.machine.unmovableFree).toEqual([1023, 0]);
   });
 
