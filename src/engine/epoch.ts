@@ -38,6 +38,8 @@ import {
   type PhaseName,
 } from './protocol.js';
 import type { Simulation } from './simulation.js';
+import { debugChecks } from '../util/assert.js';
+import { assertInvariants } from '../memory/invariants.js';
 
 /** How one thread takes part in the epochs. */
 export interface EpochThread {
@@ -199,6 +201,9 @@ function endStep(sim: Simulation, coordinator: Coordinator, epoch: number): void
   takeSnapshot(sim);
   Atomics.store(c, K_SNAPSHOT_EPOCHS, done);
   beginEpoch(sim, done);
+  // TIERSIM_DEBUG=1: the whole-state invariants every epoch, at the point the property tests
+  // check them (debugChecks is a constant false otherwise: one predictable branch an epoch).
+  if (debugChecks) assertInvariants(sim.s, done);
   const stop = Atomics.load(c, K_STOP_REQUEST);
   Atomics.store(c, K_STOP, stop);
   if (stop !== 0 || done >= sim.spec.epochs) {

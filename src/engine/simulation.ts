@@ -22,7 +22,7 @@ import { buildMachine } from '../topology/build.js';
 import type { Machine } from '../topology/machine.js';
 import { createReclaimContext, type ReclaimContext } from '../kernel/vmscan.js';
 import { buildWorkloadPlan, type WorkloadPlan } from '../workload/plan.js';
-import { makeAccessRunner, type AccessRunner } from '../workload/access-loop.js';
+import { makeAccessRunner, type AccessRunner } from './access-phase.js';
 import { initSequentialPositions } from '../workload/generate.js';
 import { initNumaScan } from '../kernel/numa.js';
 import { CONTROL_INT32S, K_SNAPSHOT_EPOCHS } from './protocol.js';

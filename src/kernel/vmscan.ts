@@ -336,7 +336,7 @@ function markPgdatDirty(s: SimState, sc: ScanControl, nid: number): void {
 }
 
 /** get_scan_count(): pages to scan per LRU at this priority, into sc.nr. */
-function getScanCount(s: SimState, sc: ScanControl, nid: number): void {
+export function getScanCount(s: SimState, sc: ScanControl, nid: number): void {
   const swappiness = s.params.swappiness;
   let balance: number;
   let ap = 0;

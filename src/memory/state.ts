@@ -125,6 +125,8 @@ export interface NumaParams {
    */
   patches: number;
   hintFaultNs: number;
+  /** CPU time of change_prot_numa per present PTE walked (costs.numa_scan_per_pte). */
+  scanPerPteNs: number;
 }
 
 function numaParams(config: Config, pageSize: number): NumaParams {
@@ -140,6 +142,7 @@ function numaParams(config: Config, pageSize: number): NumaParams {
     rateLimitPagesPerS: Math.floor((k.numa_balancing_promote_rate_limit_MBps * 1024 * 1024) / pageSize),
     patches: k.promotion_patches ?? (versionAtLeast(k.version, '6.1') ? 3 : 0),
     hintFaultNs: config.costs.hint_fault,
+    scanPerPteNs: config.costs.numa_scan_per_pte,
   };
 }
 

@@ -6,6 +6,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import {
   NODE_WORDS,
+  W_BUMP,
   W_FRAME_START,
   W_LRU_SIZE,
   W_ANON_PAGES,
@@ -35,6 +36,11 @@ export interface NodeResult {
   device: string;
   tier: number;
   cpus: number[];
+  /**
+   * The node's preferred demotion targets (what the kernel prints at boot as "Demotion targets
+   * for Node N"); absent in result.json files written before it was added.
+   */
+  demotion_targets?: number[];
   vmstat: Record<string, number>;
   /** /sys/devices/system/node/nodeN/meminfo, kB. */
   meminfo: Record<string, number>;
@@ -159,7 +165,8 @@ function vmstatOf(s: SimState, nid: number): Record<string, number> {
 function filePagesInState(s: SimState, nid: number, state: number): number {
   const w = nid * NODE_WORDS;
   const start = s.nodeWords[w + W_FRAME_START];
-  const end = start + s.layout.managedPages[nid];
+  // Frames above the bump pointer were never handed out (clean): the scan follows used memory.
+  const end = s.nodeWords[w + W_BUMP];
   let n = 0;
   for (let f = start; f < end; f++) {
     const flags = s.frameFlags[f];
@@ -241,6 +248,7 @@ export function buildResult(s: SimState, inputs: ResultInputs): RunResult {
       device: n.device,
       tier: machine.tiers[machine.nodeTier[n.nid]]?.id ?? -1,
       cpus: n.cpus,
+      demotion_targets: [...machine.demotion.preferred[n.nid]],
       vmstat,
       meminfo: meminfoOf(s, n.nid),
       numastat: numastatOf(vmstat),

@@ -45,6 +45,8 @@ export interface ScenarioOptions {
   fileSize?: string;
   /** Kind of that region: anon (default) or shmem (shared anonymous memory). */
   anonKind?: 'anon' | 'shmem';
+  /** Keys of the costs block (e.g. `numa_scan_per_pte: 1us`). */
+  costs?: string;
 }
 
 /**
@@ -68,6 +70,7 @@ ${opts.distances ?? ''}
 kernel: { version: '${opts.version ?? '5.15'}', demotion_enabled: ${opts.demotion ?? true}${opts.kernel === undefined ? '' : `, ${opts.kernel}`} }
 storage: { swap: { size: ${opts.swap ?? '0'} }, read_ahead_kb: ${opts.readAheadKb ?? 0} }
 run: { duration: 1ms, epoch: 1ms }
+${opts.costs === undefined ? '' : `costs: { ${opts.costs} }`}
 workload:
   files: [{ name: f, size: ${opts.fileSize ?? '256KiB'} }]
   tasks:

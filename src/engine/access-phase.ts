@@ -26,7 +26,7 @@ import type { SimState } from '../memory/state.js';
 import { fillIdleLatency } from '../memory/traffic.js';
 import { NR_COUNTERS, TIERSIM_ACCESSES, TIERSIM_MEMORY_NS } from '../metrics/vmstat.js';
 import { handleFileDirty, handleHintFault, handleMiss, handleReadAccess } from '../kernel/fault.js';
-import { makeBatchFiller } from './generate.js';
+import { makeBatchFiller } from '../workload/generate.js';
 
 export type AccessRunner = (cpu: number, endNs: number) => void;
 
@@ -65,10 +65,22 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   const loadedLatency = s.machine.contention.enabled ? s.traffic.latency : undefined;
   const counters = s.counters;
   const latency = latencyTable(s);
+  // Without contention: the idle table, and the 1 / mlp the private table is scaled by now.
+  const idleLatency = latencyTable(s);
+  let tableStall = 1;
   const nodes = s.layout.nodes;
   const cpuNode = Int32Array.from(s.machine.cpuNode);
   const cpuTask = Int32Array.from(s.plan.cpuTask);
   const cpuPerAccess = Float64Array.from(s.plan.tasks, (t) => t.cpuPerAccessNs);
+  // Memory-level parallelism: with `mlp` misses in flight a CPU waits latency / mlp per access.
+  // runCpu folds 1 / mlp into its private latency table (left as it is at mlp 1), so the loop
+  // charges table entries as before and the memory time is scaled back by mlp for the gauge.
+  const memStall = Float64Array.from(s.plan.tasks, (t) => 1 / t.mlp);
+  const taskMlp = Float64Array.from(s.plan.tasks, (t) => t.mlp);
+  // A read() also moves the task's read_copy: its lines beyond the first cost a (scaled) latency
+  // each and are counted in the copy matrix. 0 for one-line reads: adding 0 changes nothing.
+  const copyLines = Float64Array.from(s.plan.tasks, (t) => t.readCopyLines - 1);
+  const copies = s.traffic.copies;
   const faultHash = s.faultHash;
   const hashSize = s.layout.faultHashSize;
   const fillBatch = makeBatchFiller(s);
@@ -107,6 +119,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   function consume(cpu: number, nid: number, task: number, cursor: number, fill: number): number {
     const endNs = io[IO_END];
     const cpuNs = cpuPerAccess[task];
+    const readLines = copyLines[task];
     const latRow = nid * nodes * 2;
     const matrixRow = nid * nodes;
     const batchBase = cpu * BATCH_LEN;
@@ -126,10 +139,13 @@ export function makeAccessRunner(s: SimState): AccessRunner {
         // Armed by the NUMA scanner (PROT_NONE): a hint fault, charged by slowAccess.
         if (hinting && young[frame] >= 2) break;
         young[frame] = 1;
-      } else if (store === 0 && (flags[frame] & marked) !== marked) {
+      } else if (store === 0) {
         // read() of a page mark_page_accessed would still change (not referenced, or not
         // active): slowAccess queues the call (kernel/accessed.ts). write() marks nothing.
-        break;
+        if ((flags[frame] & marked) !== marked) break;
+        const from = chunkNode[frame >>> shift];
+        clock += latency[latRow + from * 2] * readLines;
+        copies[matrixRow + from] += readLines;
       }
       const memNid = chunkNode[frame >>> shift];
       const ns = latency[latRow + memNid * 2 + store];
@@ -179,6 +195,11 @@ export function makeAccessRunner(s: SimState): AccessRunner {
         done = 0;
       } else {
         clock += extra;
+        if ((v & 3) === 2) {
+          // A read()'s copy, as consume() charges it.
+          clock += ns * copyLines[task];
+          copies[nid * nodes + memNid] += copyLines[task];
+        }
         if (store !== 0 && page >= filePages) dirty[frame] = 1;
         accessMatrix[nid * nodes + memNid]++;
         storeMatrix[nid * nodes + memNid] += store;
@@ -227,7 +248,14 @@ export function makeAccessRunner(s: SimState): AccessRunner {
       cpuWords[cw + C_HASH_USED] = 0;
     }
     const nid = cpuNode[cpu];
-    if (loadedLatency !== undefined) latency.set(loadedLatency);
+    const stall = memStall[task];
+    if (loadedLatency !== undefined) {
+      latency.set(loadedLatency);
+      if (stall !== 1) for (let i = 0; i < latency.length; i++) latency[i] *= stall;
+    } else if (stall !== tableStall) {
+      for (let i = 0; i < latency.length; i++) latency[i] = idleLatency[i] * stall;
+      tableStall = stall;
+    }
     // Integers, not the doubles the Float64 words hold: they index the batch on every access.
     let cursor = cpuWords[cw + C_CURSOR] | 0;
     let fill = cpuWords[cw + C_FILL] | 0;
@@ -258,6 +286,6 @@ export function makeAccessRunner(s: SimState): AccessRunner {
     cpuWords[cw + C_ACCESSES] += accesses;
     const row = nid * NR_COUNTERS;
     counters[row + TIERSIM_ACCESSES] += accesses;
-    counters[row + TIERSIM_MEMORY_NS] += io[IO_MEMORY_NS];
+    counters[row + TIERSIM_MEMORY_NS] += io[IO_MEMORY_NS] * taskMlp[task];
   };
 }
