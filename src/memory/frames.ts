@@ -21,6 +21,8 @@ import {
   W_UNMOV_NEVER_USED,
 } from './layout.js';
 import type { SimState } from './state.js';
+import { assert, debugChecks } from '../util/assert.js';
+import { PG_ISOLATED, PG_LRU } from './flags.js';
 
 /** Take a free frame of node `nid`, or -1 when none is left; its columns are clean (see giveFrame). */
 export function takeFrame(s: SimState, nid: number): number {
@@ -35,6 +37,10 @@ export function takeFrame(s: SimState, nid: number): number {
     s.nodeWords[w + W_BUMP] = frame + 1;
   }
   s.nodeWords[w + W_FREE]--;
+  // Postcondition (TIERSIM_DEBUG): a frame of this node with no flags (never used frames hold
+  // the buffer's zeros, freed ones -1 in framePage: either way nothing on it).
+  if (debugChecks)
+    assert(frameNode(s, frame) === nid && s.frameFlags[frame] === 0, 'takeFrame: frame not free');
   // The other columns are clean already: giveFrame clears them, and never-used frames are the
   // buffer's zeros (checkInvariants checks free frames).
   s.lruPrev[frame] = -1;
@@ -64,6 +70,12 @@ export function takeUnmovableFrame(s: SimState, nid: number): number {
 /** Return a frame (already off every list) to node `nid`'s free list (its pageblock's one). */
 export function giveFrame(s: SimState, nid: number, frame: number): void {
   const w = nid * NODE_WORDS;
+  // Precondition (TIERSIM_DEBUG): this node's frame, off every LRU list.
+  if (debugChecks)
+    assert(
+      frameNode(s, frame) === nid && (s.frameFlags[frame] & (PG_LRU | PG_ISOLATED)) !== PG_LRU,
+      'giveFrame: frame of another node or still on an LRU list',
+    );
   s.framePage[frame] = -1;
   s.frameFlags[frame] = 0;
   s.frameYoung[frame] = 0;

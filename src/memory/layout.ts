@@ -469,8 +469,12 @@ export const WB_DONE_NS = 2;
 export const WB_RECORD_WORDS = 3;
 export const WRITEBACK_QUEUE_FLOOR = 4096;
 
-/** Frames of all nodes, each node rounded up to whole chunks: page-table entries are Int32. */
-export const MAX_FRAMES = 2 ** 31;
+/**
+ * Frames of all nodes, each node rounded up to whole chunks. Page-table entries are Int32, and
+ * the lowest, an unmapped swap-cache page's (pte.ts: -2^30 - 1 - frame), must stay above -2^31:
+ * frames < 2^30 (4 TiB of 4 KiB pages). Checked in pte.ts at load.
+ */
+export const MAX_FRAMES = 2 ** 30;
 /** Pages of all regions and files: access batches hold page * 4 + syscall * 2 + store in a Uint32. */
 export const MAX_PAGES = 2 ** 30;
 /** Frames per chunk are 2^min(FRAME_SHIFT_MAX, log2(smallest node)) (computeLayout). */
@@ -495,7 +499,7 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     frameStart.push(next);
     next += Math.ceil(m / chunk) * chunk;
   }
-  assert(next < MAX_FRAMES, 'more than 2^31 frames: page-table entries are Int32 frame numbers');
+  assert(next < MAX_FRAMES, 'more than 2^30 frames: page-table entries are Int32 frame numbers');
   assert(
     plan.totalPages <= MAX_PAGES,
     'more than 2^30 pages (4 TiB of 4 KiB pages): page ids must fit 30 bits',
