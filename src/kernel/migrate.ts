@@ -52,6 +52,7 @@ import {
   RING_SETTLE,
   W_ANON_PAGES,
   W_FILE_PAGES,
+  W_SHMEM_PAGES,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
   W_PROMO_QUEUED,
@@ -77,6 +78,7 @@ import {
 import { wakeupKswapd } from './kswapd.js';
 import { WMARK_LOW, WMARK_MIN, watermarkOk } from './watermark.js';
 import { isSwapCachePte, pteOfSwapCache } from '../memory/pte.js';
+import { isShmemPage } from '../workload/plan.js';
 
 /** Allocation stages of a demotion (M_STEP >>> 16). */
 export const STAGE_PREFERRED = 0;
@@ -160,6 +162,7 @@ export function movePage(
   else lruAddHead(s, dstNid, lruOf(flags), dstFrame);
   const w = dstNid * NODE_WORDS;
   s.nodeWords[w + ((flags & PG_SWAPBACKED) !== 0 ? W_ANON_PAGES : W_FILE_PAGES)]++;
+  if ((flags & PG_SWAPBACKED) !== 0 && isShmemPage(s.plan, page)) s.nodeWords[w + W_SHMEM_PAGES]++;
   const row = dstNid * NR_COUNTERS;
   s.counters[row + PGALLOC_NORMAL]++;
   s.counters[row + (dstNid === preferredNid ? NUMA_HIT : NUMA_MISS)]++;
@@ -172,6 +175,7 @@ export function releaseIsolatedFrame(s: SimState, nid: number, frame: number): v
   const w = nid * NODE_WORDS;
   const anon = (flags & PG_SWAPBACKED) !== 0;
   s.nodeWords[w + (anon ? W_ANON_PAGES : W_FILE_PAGES)]--;
+  if (anon && isShmemPage(s.plan, s.framePage[frame])) s.nodeWords[w + W_SHMEM_PAGES]--;
   if ((flags & PG_ISOLATED) !== 0) s.nodeWords[w + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]--;
   giveFrame(s, nid, frame);
   s.counters[nid * NR_COUNTERS + PGFREE]++;

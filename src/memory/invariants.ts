@@ -18,6 +18,7 @@ import {
   W_ANON_PAGES,
   W_BUMP,
   W_FILE_PAGES,
+  W_SHMEM_PAGES,
   W_FRAME_END,
   W_FRAME_START,
   W_FREE,
@@ -29,6 +30,7 @@ import {
   W_LRU_TAIL,
   W_SWAP_USED,
 } from './layout.js';
+import { isShmemPage } from '../workload/plan.js';
 import type { SimState } from './state.js';
 import {
   G_HEAD,
@@ -133,6 +135,13 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
     report(`node ${nid}: ${anon} anon frames, counted ${s.nodeWords[w + W_ANON_PAGES]}`);
   if (file !== s.nodeWords[w + W_FILE_PAGES])
     report(`node ${nid}: ${file} file frames, counted ${s.nodeWords[w + W_FILE_PAGES]}`);
+  let shmem = 0;
+  for (let f = start; f < s.nodeWords[w + W_BUMP]; f++) {
+    const page = s.framePage[f];
+    if (page >= 0 && (s.frameFlags[f] & PG_SWAPBACKED) !== 0 && isShmemPage(s.plan, page)) shmem++;
+  }
+  if (shmem !== s.nodeWords[w + W_SHMEM_PAGES])
+    report(`node ${nid}: ${shmem} shmem frames, counted ${s.nodeWords[w + W_SHMEM_PAGES]}`);
 }
 
 /**

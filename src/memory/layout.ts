@@ -107,6 +107,8 @@ export const W_KSWAPD_PASS_NR = 62;
 export const W_KSWAPD_PASS_TARGETS = 66;
 /** kswapd's time beyond its budget (a batch is not split), paid from its next epochs' shares. */
 export const W_KSWAPD_DEBT_NS = 70;
+/** Shmem pages on the node (NR_SHMEM): swap-backed, so also counted in W_ANON_PAGES. */
+export const W_SHMEM_PAGES = 71;
 export const NODE_WORDS = 72;
 
 /** Float64 words per node of the multi-gen LRU (GEN_WORDS in kernel/mglru/lrugen.ts). */

@@ -10,6 +10,7 @@ import {
   W_LRU_SIZE,
   W_ANON_PAGES,
   W_FILE_PAGES,
+  W_SHMEM_PAGES,
   W_FREE,
 } from '../memory/layout.js';
 import {
@@ -183,8 +184,11 @@ function meminfoOf(s: SimState, nid: number): Record<string, number> {
     Dirty: dirtyFilePages(s, nid) * kb,
     // Written back at once when reclaim meets a dirty page (docs/simplifications.md): never in flight.
     Writeback: 0,
-    FilePages: s.nodeWords[w + W_FILE_PAGES] * kb,
-    AnonPages: s.nodeWords[w + W_ANON_PAGES] * kb,
+    // Shmem pages are swap-backed (on the anon LRU) but page cache: meminfo counts them in
+    // FilePages and Shmem (NR_FILE_PAGES, NR_SHMEM), not in AnonPages (NR_ANON_MAPPED).
+    FilePages: (s.nodeWords[w + W_FILE_PAGES] + s.nodeWords[w + W_SHMEM_PAGES]) * kb,
+    AnonPages: (s.nodeWords[w + W_ANON_PAGES] - s.nodeWords[w + W_SHMEM_PAGES]) * kb,
+    Shmem: s.nodeWords[w + W_SHMEM_PAGES] * kb,
   };
 }
 
