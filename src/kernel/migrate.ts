@@ -22,6 +22,7 @@ import {
   PG_LRU,
   PG_MIGRATE_MASK,
   PG_SWAPBACKED,
+  FRAME_DIRTY,
   PTE_OLD,
   PTE_YOUNG,
   lruOf,
@@ -53,6 +54,7 @@ import {
   W_ANON_PAGES,
   W_FILE_PAGES,
   W_SHMEM_PAGES,
+  W_FILE_DIRTY,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
   W_PROMO_QUEUED,
@@ -163,6 +165,10 @@ export function movePage(
   const w = dstNid * NODE_WORDS;
   s.nodeWords[w + ((flags & PG_SWAPBACKED) !== 0 ? W_ANON_PAGES : W_FILE_PAGES)]++;
   if ((flags & PG_SWAPBACKED) !== 0 && isShmemPage(s.plan, page)) s.nodeWords[w + W_SHMEM_PAGES]++;
+  // folio_migrate_mapping(): NR_FILE_DIRTY moves with a dirty page (the source's count drops
+  // when its frame is released).
+  if ((flags & PG_SWAPBACKED) === 0 && s.frameDirty[dstFrame] === FRAME_DIRTY)
+    s.nodeWords[w + W_FILE_DIRTY]++;
   const row = dstNid * NR_COUNTERS;
   s.counters[row + PGALLOC_NORMAL]++;
   s.counters[row + (dstNid === preferredNid ? NUMA_HIT : NUMA_MISS)]++;
@@ -176,6 +182,7 @@ export function releaseIsolatedFrame(s: SimState, nid: number, frame: number): v
   const anon = (flags & PG_SWAPBACKED) !== 0;
   s.nodeWords[w + (anon ? W_ANON_PAGES : W_FILE_PAGES)]--;
   if (anon && isShmemPage(s.plan, s.framePage[frame])) s.nodeWords[w + W_SHMEM_PAGES]--;
+  if (!anon && s.frameDirty[frame] === FRAME_DIRTY) s.nodeWords[w + W_FILE_DIRTY]--;
   if ((flags & PG_ISOLATED) !== 0) s.nodeWords[w + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]--;
   giveFrame(s, nid, frame);
   s.counters[nid * NR_COUNTERS + PGFREE]++;

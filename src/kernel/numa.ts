@@ -86,6 +86,7 @@ import {
 import { wakeupKswapd } from './kswapd.js';
 import { mustReserve, writeMigrationRecord } from './migrate.js';
 import { MPOL_BIND, policyMof, type TaskPolicy } from './mempolicy.js';
+import { folioMarkDirty } from './writeback.js';
 
 export const NUMA_BALANCING_NORMAL = 1;
 export const NUMA_BALANCING_MEMORY_TIERING = 2;
@@ -424,7 +425,10 @@ export function numaHintFault(
   // Another CPU's fault on it was handled earlier in this step: the PTE is restored already.
   if ((s.frameYoung[frame] & PTE_PROT_NONE) === 0) return HINT_NO_MIGRATION;
   s.frameYoung[frame] = PTE_YOUNG;
-  if (store !== 0) s.frameDirty[frame] = 1;
+  if (store !== 0) {
+    if (page < s.plan.filePages) folioMarkDirty(s, frame, page, cpu);
+    else s.frameDirty[frame] = 1;
+  }
   const srcNid = frameNode(s, frame);
   const cpuNid = s.machine.cpuNode[cpu];
   // numa_migrate_check(): a slow page's cpupid field holds a time, so it reads as unset.
@@ -527,7 +531,7 @@ function freeSpaceEnough(s: SimState, nid: number): boolean {
  * nbp_rl_start and nbp_th_start start at 0, so "now - start" (unsigned) is huge at the first
  * call: the first candidate opens a rate-limit window and adjusts the threshold at once.
  */
-function jiffiesMs(nowMs: number): number {
+export function jiffiesMs(nowMs: number): number {
   return (nowMs - INITIAL_JIFFIES_BEFORE_WRAP_MS) >>> 0;
 }
 

@@ -79,6 +79,10 @@ export interface TaskPlan {
   /** Index of the task's first region in the region table. */
   firstRegion: number;
   cpuPerAccessNs: number;
+  /** Misses in flight (config `mlp`): a present access costs latency / mlp of the CPU's time. */
+  mlp: number;
+  /** Cache lines one read() access copies from the page cache (config `read_copy` / 64). */
+  readCopyLines: number;
   accessesPerOp: number;
   /** numaBalancing: MPOL_F_NUMA_BALANCING. */
   policy: { mode: 'default' | 'bind' | 'preferred' | 'interleave'; nodes: number[]; numaBalancing: boolean };
@@ -117,6 +121,15 @@ export function isShmemPage(plan: WorkloadPlan, page: number): boolean {
   const r = plan.shmemRanges;
   for (let i = 0; i < r.length; i += 2) if (page >= r[i] && page < r[i + 1]) return true;
   return false;
+}
+
+/** read_copy in cache lines: whole lines of one page (a read() never copies past its folio). */
+function readCopyLines(bytes: number, pageSize: number): number {
+  assert(
+    bytes % 64 === 0 && bytes >= 64 && bytes <= pageSize,
+    'read_copy (validation should have caught it)',
+  );
+  return bytes / 64;
 }
 
 function pagesOf(bytes: number, pageSize: number): number {
@@ -251,6 +264,8 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       regions,
       firstRegion: regionRows.length - regions.length,
       cpuPerAccessNs: task.cpu_per_access,
+      mlp: task.mlp,
+      readCopyLines: readCopyLines(task.read_copy, pageSize),
       accessesPerOp: pg === undefined ? task.accesses_per_op : TXN_ACCESSES,
       pgbench: pg,
       policy: {

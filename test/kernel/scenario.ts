@@ -6,6 +6,7 @@
 import { parseConfigText } from '../../src/config/load.js';
 import { createSimulation, type Simulation } from '../../src/engine/simulation.js';
 import { mapPage } from '../../src/kernel/fault.js';
+import { folioMarkDirty } from '../../src/kernel/writeback.js';
 import { takeFrame } from '../../src/memory/frames.js';
 import { checkInvariants } from '../../src/memory/invariants.js';
 import {
@@ -100,7 +101,10 @@ export function place(sim: Simulation, pages: readonly number[], nid: number, o:
   for (const page of pages) {
     const frame = takeFrame(sim.s, nid);
     if (frame < 0) throw new Error(`node ${nid} has no free frame for page ${page}`);
-    mapPage(sim.s, page, frame, nid, extra, o.young === true ? 1 : 0, o.dirty === true ? 1 : 0, 0);
+    const file = page < sim.s.plan.filePages;
+    mapPage(sim.s, page, frame, nid, extra, o.young === true ? 1 : 0, o.dirty === true && !file ? 1 : 0, 0);
+    // Dirty page cache is dirtied as a store would (counted in nr_dirty, its inode dirtied).
+    if (o.dirty === true && file) folioMarkDirty(sim.s, frame, page, -1);
   }
 }
 
