@@ -1,6 +1,6 @@
 /** `tiersim configs`: the bundled configs (config/bundled.ts), by kind, with how to run each. */
 import { listBundled, type BundledKind } from '../config/bundled.js';
-import { EXIT_OK } from './run-command.js';
+import { EXIT_OK } from './exit-codes.js';
 
 const COMMAND: Record<BundledKind, string> = {
   experiments: 'tiersim run',

@@ -6,20 +6,15 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ConfigError, ProtocolError, SimulationError } from '../util/errors.js';
 import { describeErrnoError, FsError, isErrnoError } from '../util/fs-errors.js';
 import { TIERSIM_VERSION } from '../util/version.js';
-import { SCHEDULERS, type SchedulerName } from '../engine/scheduler.js';
-import { mergeCommand } from './merge-command.js';
-import { reportCommand } from './report-command.js';
-import { EXIT_CONFIG, EXIT_FAILURE } from './run-command.js';
-import { sweepCommand } from './sweep-command.js';
-import { topologyCommand } from './topology-command.js';
-import { validateCommand } from './validate-command.js';
-import { runEntry } from './variants-command.js';
-import { traceConvertCommand, traceInfoCommand } from './trace-command.js';
-import { IMPORT_FORMATS, type ImportFormat } from '../trace/import/index.js';
+import { SCHEDULERS, type SchedulerName } from '../engine/scheduler-names.js';
+import { EXIT_CONFIG, EXIT_FAILURE } from './exit-codes.js';
+import { IMPORT_FORMATS, type ImportFormat } from '../trace/import/formats.js';
 import { TraceError } from '../workload/trace/errors.js';
 import { resolveConfigArg } from '../config/bundled.js';
-import { configsCommand } from './configs-command.js';
-import { DEFAULT_TIME, SLURM_MAX_ARRAY_SIZE } from '../sweep/slurm.js';
+import { DEFAULT_TIME, SLURM_MAX_ARRAY_SIZE } from '../sweep/slurm-defaults.js';
+
+// Each command's module is imported when that command runs, not before: `tiersim validate`
+// should not load the engine, the sweep pool or the report's chart libraries (start-up time).
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -76,7 +71,7 @@ Exit codes:
   129, 130, 143   stopped by SIGHUP, SIGINT (Ctrl-C) or SIGTERM at an epoch boundary: what ran
        is written, marked completed: false with stopped_by; a second signal exits at once`;
 
-function buildProgram(result: { code: number }): Command {
+function buildProgram(result: { code: number }, startedMs: number | undefined): Command {
   const program = new Command('tiersim')
     .description(
       'Simulate a tiered-memory Linux machine: demotion in lieu of discard, vmstat counters, workload scores.',
@@ -169,11 +164,13 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
         },
         command: Command,
       ) => {
+        const { runEntry } = await import('./variants-command.js');
         result.code = await runEntry(
           config === undefined ? undefined : resolveConfigArg(config, 'experiments'),
           {
             ...opts,
             threadsGiven: command.getOptionValueSource('threads') === 'cli',
+            startedMs,
           },
         );
       },
@@ -260,6 +257,7 @@ ${COMMON_HELP}`,
           quiet: boolean;
         },
       ) => {
+        const { sweepCommand } = await import('./sweep-command.js');
         result.code = await sweepCommand(resolveConfigArg(config, 'sweeps'), opts);
       },
     );
@@ -277,6 +275,7 @@ ${COMMON_HELP}`,
       '\nExample:\n  npx tiersim merge out/s --report     # after a sweep or while a Slurm array runs',
     )
     .action(async (dir: string, opts: { report: boolean; quiet: boolean }) => {
+      const { mergeCommand } = await import('./merge-command.js');
       result.code = await mergeCommand(dir, opts);
     });
 
@@ -292,6 +291,7 @@ ${COMMON_HELP}`,
       '\nExamples:\n  npx tiersim report out/quick                 # out/quick/report.html\n  npx tiersim report out/s -o /tmp/sweep.html',
     )
     .action(async (dir: string, opts: { output?: string }) => {
+      const { reportCommand } = await import('./report-command.js');
       result.code = await reportCommand(dir, opts);
     });
 
@@ -311,7 +311,8 @@ ${COMMON_HELP}`,
       'after',
       '\nExamples:\n  npx tiersim topology two-socket-optane\n  npx tiersim topology configs/topologies/four-socket-optane.yaml --json --set kernel.version=5.15',
     )
-    .action((config: string, opts: { json: boolean; set: string[] }) => {
+    .action(async (config: string, opts: { json: boolean; set: string[] }) => {
+      const { topologyCommand } = await import('./topology-command.js');
       result.code = topologyCommand(resolveConfigArg(config, 'topologies'), opts);
     });
 
@@ -329,7 +330,8 @@ Example:
   npx tiersim validate configs/experiments/quickstart.yaml --set topology.nodes.0.memory=128MiB
 ${COMMON_HELP}`,
     )
-    .action((config: string, opts: { set: string[] }) => {
+    .action(async (config: string, opts: { set: string[] }) => {
+      const { validateCommand } = await import('./validate-command.js');
       result.code = validateCommand(resolveConfigArg(config, 'experiments'), opts);
     });
 
@@ -337,7 +339,8 @@ ${COMMON_HELP}`,
     .command('configs')
     .description('list the bundled configs: experiments, sweeps and topologies, each runnable by its name')
     .option('--paths', 'print the absolute path of each file instead of its summary', false)
-    .action((opts: { paths: boolean }) => {
+    .action(async (opts: { paths: boolean }) => {
+      const { configsCommand } = await import('./configs-command.js');
       result.code = configsCommand(opts);
     });
 
@@ -387,11 +390,12 @@ Examples:
   damo record -o damon.json --output_type json ./prog && tiersim trace convert --from damon damon.json prog.tstrace`,
     )
     .action(
-      (
+      async (
         input: string,
         output: string,
         opts: { pageSize?: string; from?: ImportFormat; periodUnit?: number; quiet: boolean },
       ) => {
+        const { traceConvertCommand } = await import('./trace-command.js');
         result.code = traceConvertCommand(input, output, opts);
       },
     );
@@ -408,19 +412,24 @@ Examples:
       '\nExamples:\n  npx tiersim trace info ls.tstrace\n  npx tiersim trace info ls.lackey --json --page-size 2MiB',
     )
     .action(
-      (
+      async (
         file: string,
         opts: { pageSize?: string; format?: 'lackey' | 'tiersim'; json: boolean; quiet: boolean },
       ) => {
+        const { traceInfoCommand } = await import('./trace-command.js');
         result.code = traceInfoCommand(file, opts);
       },
     );
   return program;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Run the command line `argv`. `startedMs` is when the command started on performance.now()'s
+ * clock (bin/tiersim.js passes 0, the process start), so `run`'s printed rate covers start-up.
+ */
+export async function main(argv: readonly string[], startedMs?: number): Promise<number> {
   const result = { code: 0 };
-  const program = buildProgram(result);
+  const program = buildProgram(result, startedMs);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return result.code;

@@ -12,7 +12,7 @@ import { SweepDirError } from '../sweep/sweep-dir.js';
 import { seedGroupTable } from '../sweep/tables.js';
 import path from 'node:path';
 import { arraySpec, ranges, readArrayLayout, shellQuote } from '../sweep/slurm.js';
-import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK } from './run-command.js';
+import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK } from './exit-codes.js';
 
 export async function mergeCommand(
   dir: string,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { prepareOutDir } from '../util/out-dir.js';
 import { writeReport } from '../sweep/report-files.js';
 import { SweepDirError } from '../sweep/sweep-dir.js';
-import { EXIT_CONFIG, EXIT_OK } from './run-command.js';
+import { EXIT_CONFIG, EXIT_OK } from './exit-codes.js';
 
 export async function reportCommand(dir: string, options: { output?: string | undefined }): Promise<number> {
   try {

@@ -32,7 +32,7 @@ import { listenForStop, signalExitCode } from '../util/stop.js';
 import { runSweep, type SweepReport } from '../sweep/sweep.js';
 import { seedGroupTable } from '../sweep/tables.js';
 import { writeSweepReport } from '../sweep/report-files.js';
-import { EXIT_CONFIG, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './run-command.js';
+import { EXIT_CONFIG, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import { Progress, progressWanted, sweepText } from './progress.js';
 
 export interface SweepCommandOptions {

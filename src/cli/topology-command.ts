@@ -6,7 +6,7 @@
 import { loadConfig } from '../config/load.js';
 import { buildMachine } from '../topology/build.js';
 import { formatTopology, topologyJson } from '../topology/format.js';
-import { EXIT_OK } from './run-command.js';
+import { EXIT_OK } from './exit-codes.js';
 
 export function topologyCommand(file: string, options: { json: boolean; set: string[] }): number {
   const loaded = loadConfig(file, { set: options.set });

@@ -15,7 +15,8 @@ import { openablePath } from '../workload/trace/source.js';
 import { importTrace, type ImportFormat } from '../trace/import/index.js';
 import { convertTrace } from '../workload/trace/writer.js';
 import { Progress, progressWanted } from './progress.js';
-import { EXIT_CONFIG, EXIT_OK } from './run-command.js';
+import { EXIT_CONFIG, EXIT_OK } from './exit-codes.js';
+import { formatCount } from '../report/table.js';
 
 export interface ConvertCommandOptions {
   pageSize?: string | undefined;
@@ -74,7 +75,7 @@ export function traceConvertCommand(input: string, output: string, options: Conv
     if (!options.quiet) {
       const perRecord = result.records > 0 ? (result.bytesOut / result.records).toFixed(2) : '-';
       process.stdout.write(
-        `${input} (${result.inputFormat}, ${formatBytes(total)}) -> ${output}: ${result.records.toLocaleString('en-US')} records, ${result.bytesOut.toLocaleString('en-US')} bytes (${perRecord} bytes/record)\n`,
+        `${input} (${result.inputFormat}, ${formatBytes(total)}) -> ${output}: ${formatCount(result.records)} records, ${formatCount(result.bytesOut)} bytes (${perRecord} bytes/record)\n`,
       );
     }
     return EXIT_OK;
@@ -133,7 +134,7 @@ function inputSize(file: string): number {
 }
 
 function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return formatCount(n);
 }
 
 function share(part: number, whole: number): string {

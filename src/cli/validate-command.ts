@@ -5,7 +5,7 @@
 import { loadConfig } from '../config/load.js';
 import { formatBytes, formatDuration } from '../config/units.js';
 import { buildMachine } from '../topology/build.js';
-import { EXIT_OK } from './run-command.js';
+import { EXIT_OK } from './exit-codes.js';
 
 export function validateCommand(file: string, options: { set: string[] }): number {
   const loaded = loadConfig(file, { set: options.set });

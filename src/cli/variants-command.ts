@@ -34,15 +34,8 @@ import { FsError } from '../util/fs-errors.js';
 import { prepareOutDir } from '../util/out-dir.js';
 import { listenForStop, signalExitCode } from '../util/stop.js';
 import { Progress, progressWanted, variantsText } from './progress.js';
-import {
-  EXIT_CONFIG,
-  EXIT_FAILURE,
-  EXIT_INTERRUPTED,
-  EXIT_OK,
-  overridesOf,
-  runCommand,
-  type RunOptions,
-} from './run-command.js';
+import { EXIT_CONFIG, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
+import { overridesOf, runCommand, type RunOptions } from './run-command.js';
 
 export interface RunEntryOptions extends RunOptions {
   from?: string | undefined;

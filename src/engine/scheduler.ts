@@ -7,8 +7,9 @@ import { runInline } from './inline.js';
 import { runThreaded } from './threaded.js';
 import type { Simulation } from './simulation.js';
 
-export const SCHEDULERS = ['per-node', 'inline'] as const;
-export type SchedulerName = (typeof SCHEDULERS)[number];
+import type { SchedulerName } from './scheduler-names.js';
+
+export { SCHEDULERS, type SchedulerName } from './scheduler-names.js';
 
 export interface RunControl {
   /** Called now and then with the epochs finished so far. */

@@ -21,10 +21,7 @@ import { packageRoot } from '../util/package-root.js';
 import { TIERSIM_VERSION } from '../util/version.js';
 import { THREAD_OVERHEAD_BYTES } from './pool.js';
 
-/** Slurm's default MaxArraySize (slurm.conf): array indices 0 .. 1000. */
-export const SLURM_MAX_ARRAY_SIZE = 1001;
-/** The script's --time when none is given (Slurm's format: [D-]HH:MM:SS, MM, ...). */
-export const DEFAULT_TIME = '01:00:00';
+export { DEFAULT_TIME, SLURM_MAX_ARRAY_SIZE } from './slurm-defaults.js';
 /** Seconds before the time limit at which Slurm sends SIGTERM to the batch shell (tiersim). */
 export const SIGNAL_LEAD_S = 60;
 

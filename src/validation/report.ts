@@ -6,6 +6,7 @@
 import type { CaseFigures, Figures } from './import.js';
 import { direction, judge, reps, type Reps } from './compare.js';
 import { METRICS, checkFor, floorFor } from './spec.js';
+import { formatCount } from '../report/table.js';
 
 export interface CaseRun {
   status: 'ran' | 'not-modelled' | 'error';
@@ -125,7 +126,7 @@ export function validationReport(figures: Figures, runs: Map<string, CaseRun>): 
 }
 
 function fmt(x: number): string {
-  if (Number.isInteger(x) || Math.abs(x) >= 100) return Math.round(x).toLocaleString('en-US');
+  if (Number.isInteger(x) || Math.abs(x) >= 100) return formatCount(Math.round(x));
   return x.toFixed(1);
 }
 

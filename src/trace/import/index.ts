@@ -10,8 +10,8 @@ import { importPerf } from './perf.js';
 import { importPin } from './pin.js';
 import { RecordSink, type ImportStats } from './sink.js';
 
-export const IMPORT_FORMATS = ['lackey', 'perf', 'pin', 'damon'] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export { IMPORT_FORMATS, type ImportFormat } from './formats.js';
+import type { ImportFormat } from './formats.js';
 
 export interface ImportOptions {
   pageSizeHint: number;
