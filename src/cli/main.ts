@@ -8,6 +8,7 @@ import { describeErrnoError, FsError, isErrnoError } from '../util/fs-errors.js'
 import { TIERSIM_VERSION } from '../util/version.js';
 import { SCHEDULERS, type SchedulerName } from '../engine/scheduler-names.js';
 import { EXIT_CONFIG, EXIT_FAILURE } from './exit-codes.js';
+import { Progress, progressWanted } from './progress.js';
 import { IMPORT_FORMATS, type ImportFormat } from '../trace/import/formats.js';
 import { TraceError } from '../workload/trace/errors.js';
 import { resolveConfigArg } from '../config/bundled.js';
@@ -164,15 +165,24 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
         },
         command: Command,
       ) => {
-        const { runEntry } = await import('./variants-command.js');
-        result.code = await runEntry(
-          config === undefined ? undefined : resolveConfigArg(config, 'experiments'),
-          {
-            ...opts,
-            threadsGiven: command.getOptionValueSource('threads') === 'cli',
-            startedMs,
-          },
-        );
+        // A line on the terminal before the engine's modules load (a second or more on a
+        // loaded machine); the run goes on with the same bar.
+        const progress = new Progress({ enabled: progressWanted(opts.quiet), total: 1, describe: () => '' });
+        progress.phase('loading tiersim');
+        try {
+          const { runEntry } = await import('./variants-command.js');
+          result.code = await runEntry(
+            config === undefined ? undefined : resolveConfigArg(config, 'experiments'),
+            {
+              ...opts,
+              threadsGiven: command.getOptionValueSource('threads') === 'cli',
+              startedMs,
+              progress,
+            },
+          );
+        } finally {
+          progress.stop();
+        }
       },
     );
 

@@ -18,7 +18,7 @@ export interface ProgressOptions {
   /** Text after the bar, given the units done and the wall seconds since the first unit started. */
   describe: (done: number, elapsedS: number) => string;
   /** Where the bar is drawn (tests give a stand-in terminal). */
-  stream?: NodeJS.WritableStream;
+  stream?: NodeJS.WritableStream | undefined;
 }
 
 export class Progress {
@@ -26,7 +26,7 @@ export class Progress {
   private readonly startMs = wallNowMs();
   /** When work began (the first update(), after the phases): the ETA's rate starts there. */
   private workStart: { ms: number; done: number } | undefined;
-  private readonly options: ProgressOptions;
+  private options: ProgressOptions;
   /** The text shown after the bar last (for tests and for a final look). */
   text = '';
 
@@ -65,6 +65,17 @@ export class Progress {
     this.show(0, `${text} (${elapsed.toFixed(1)} s)`, '…');
     // cli-progress draws an update only every 200 ms; a phase is drawn now.
     (this.bar as unknown as { render(): void }).render();
+  }
+
+  /**
+   * Goes on with a bar drawn before the work's size was known (main.ts draws "loading tiersim"
+   * before the command's modules load): the new total and text, and whether it is wanted at
+   * all (a run with --json, say, clears the loading line).
+   */
+  retarget(options: Omit<ProgressOptions, 'stream'>): void {
+    if (!options.enabled) this.stop();
+    this.options = { ...options, stream: this.options.stream };
+    this.bar?.setTotal(options.total);
   }
 
   update(done: number): void {

@@ -34,6 +34,8 @@ export interface RunOptions {
   /** When the command started (performance.now() ms; 0 = process start): the printed rate
    * covers loading, the run and the end-of-run state. Default: when runCommand was called. */
   startedMs?: number | undefined;
+  /** A bar already on the terminal (main.ts's "loading tiersim"), to go on with. */
+  progress?: Progress | undefined;
 }
 
 export function overridesOf(options: Pick<RunOptions, 'set' | 'seed'>): string[] {
@@ -61,12 +63,15 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   const epochs = Math.max(1, Math.ceil(run.duration / run.epoch));
   // The bar from the start: building the state and starting the workers take a second or more.
   const built: { sim?: Simulation } = {};
-  const progress = new Progress({
+  const bar = {
     enabled: progressWanted(options.quiet),
     total: epochs,
-    describe: (done, elapsedS) =>
+    describe: (done: number, elapsedS: number) =>
       runText(done, epochs, run.epoch, built.sim === undefined ? 0 : accessesSoFar(built.sim), elapsedS),
-  });
+  };
+  // The bar main.ts drew while the modules loaded, or a new one.
+  const progress = options.progress ?? new Progress(bar);
+  progress.retarget(bar);
   progress.phase(`building the machine: ${nodes} node${nodes === 1 ? '' : 's'}`);
   const sim = createSimulation(loaded.config);
   built.sim = sim;

@@ -109,11 +109,13 @@ export async function variantsCommand(file: string, options: RunEntryOptions): P
   );
   // The latest counts, read by the bar's text at each redraw.
   let latest = { settled: 0, failed: 0, running: 0 };
-  const progress = new Progress({
+  const bar = {
     enabled: progressWanted(options.quiet || options.json),
     total: Math.max(1, epochsTotal),
     describe: () => variantsText(latest, plan.points.length),
-  });
+  };
+  const progress = options.progress ?? new Progress(bar);
+  progress.retarget(bar);
   progress.phase(
     `${plan.points.length} variants: starting ${Math.min(jobs, plan.points.length)} pool thread(s)`,
   );

@@ -93,6 +93,25 @@ describe('the bar on a terminal', () => {
     p.stop();
   });
 
+  it('a bar drawn while loading goes on with the run’s total and text, or is cleared', () => {
+    const t = terminal();
+    const p = new Progress({ enabled: true, total: 1, describe: () => '', stream: t.stream });
+    p.phase('loading tiersim');
+    expect(t.text()).toMatch(/ 0% \| loading tiersim \(0\.\d s\)/);
+    p.retarget({ enabled: true, total: 200, describe: (done) => `${done} of 200` });
+    p.update(50);
+    expect(p.text).toBe('50 of 200');
+    const cleared = new Progress({ enabled: true, total: 1, describe: () => '', stream: t.stream });
+    cleared.phase('loading tiersim');
+    const before = t.text().length;
+    cleared.retarget({ enabled: false, total: 200, describe: () => 'never' });
+    cleared.update(50);
+    expect(cleared.text).not.toBe('never');
+    // Stopping wrote only the sequences that clear the line: no new text.
+    expect(t.text().length).toBe(before);
+    p.stop();
+  });
+
   it('work without phases stays silent for its first second (short commands print no bar)', () => {
     const t = terminal();
     const p = new Progress({ enabled: true, total: 10, describe: () => 'x', stream: t.stream });
