@@ -38,6 +38,21 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': ['error', ...ambientNondeterminism] },
   },
   {
+    // The workload describes what programs access; the kernel decides what that costs. The access
+    // phase that joins them (faults, hint faults) lives in src/engine/access-phase.ts.
+    files: ['src/workload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/kernel/*', '**/kernel'], message: 'src/workload/ never imports src/kernel/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

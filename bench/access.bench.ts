@@ -1,6 +1,6 @@
 /**
  * Question: how many simulated accesses per second does tiersim's access phase (the hot loop,
- * `sim.runCpu(cpu, endNs)` of src/workload/access-loop.ts) run, for uniform and zipfian
+ * `sim.runCpu(cpu, endNs)` of src/engine/access-phase.ts) run, for uniform and zipfian
  * (theta 0.99) streams over 1 M and 16 M present pages, and how close is that to a plain
  * typed-array loop (bench/baseline.bench.ts)? The target is tiersim / baseline >= 0.5 ("within
  * 2x of a plain typed-array loop"). Also: how much of the time is the access-stream generator

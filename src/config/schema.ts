@@ -313,6 +313,48 @@ export const KernelSchema = z.strictObject({
       'vm.page-cluster: swap-in readahead reads up to 2^page_cluster pages around a swap fault (the VMA-based readahead caps it at 2^5). 0 turns swap readahead off. Default: 3 (8 pages).',
     )
     .default(3),
+  dirty_background_ratio: z
+    .int()
+    .min(0)
+    .max(100)
+    .describe(
+      'vm.dirty_background_ratio: the flusher starts background writeback once dirty page cache exceeds this percentage of dirtyable memory (free + file pages - totalreserve_pages). Ignored when dirty_background_bytes is set. Unit: percent. Default: 10.',
+    )
+    .default(10),
+  dirty_ratio: z
+    .int()
+    .min(0)
+    .max(100)
+    .describe(
+      'vm.dirty_ratio: the dirty limit, as a percentage of dirtyable memory; a task dirtying page cache is throttled (balance_dirty_pages) above the midpoint of the background threshold and this limit. Ignored when dirty_bytes is set. Unit: percent. Default: 20.',
+    )
+    .default(20),
+  dirty_background_bytes: z
+    .int()
+    .min(0)
+    .describe(
+      'vm.dirty_background_bytes: the background threshold as an amount; 0 = use dirty_background_ratio. Unit: bytes. Default: 0.',
+    )
+    .default(0),
+  dirty_bytes: z
+    .int()
+    .min(0)
+    .describe('vm.dirty_bytes: the dirty limit as an amount; 0 = use dirty_ratio. Unit: bytes. Default: 0.')
+    .default(0),
+  dirty_expire_centisecs: z
+    .int()
+    .min(0)
+    .describe(
+      'vm.dirty_expire_centisecs: the periodic (kupdate) writeback writes an inode once it has been dirty this long. Unit: 1/100 s. Default: 3000 (30 s).',
+    )
+    .default(3000),
+  dirty_writeback_centisecs: z
+    .int()
+    .min(0)
+    .describe(
+      'vm.dirty_writeback_centisecs: how often the flusher wakes for periodic (kupdate) writeback; 0 disables it. Unit: 1/100 s. Default: 500 (5 s).',
+    )
+    .default(500),
   lru_gen: z
     .strictObject({
       enabled: z
@@ -395,6 +437,9 @@ export const CostsSchema = z.strictObject({
   hint_fault: Duration.describe(
     'CPU time of a NUMA hint fault (the page-protection fault of the NUMA-balancing scanner). Unit: ns. Default: 1us.',
   ).default(1000),
+  numa_scan_per_pte: Duration.describe(
+    "CPU time the NUMA-balancing scanner (task_numa_work's change_prot_numa) spends per present PTE it walks, armed or skipped. The task pays it, and its next scan waits 32 times as long (the kernel's cap of scanning at 3 % of the task's run time). Unit: ns. Default: 0 (the scan is free).",
+  ).default(0),
   minor_fault: Duration.describe(
     'CPU time of a fault that needs no I/O (anon zero-fill, page found in the page cache). Unit: ns. Default: 1us.',
   ).default(1000),
@@ -678,6 +723,17 @@ export const TaskSchema = z.strictObject({
     .min(1)
     .describe('Accesses that make one operation of the score. Default: 100.')
     .default(100),
+  mlp: z
+    .int()
+    .min(1)
+    .max(64)
+    .describe(
+      "tiersim: memory-level parallelism, the cache misses a CPU of the task keeps in flight. A present access costs cpu_per_access + latency / mlp of the CPU's time, so a memory-bound CPU moves mlp × 64 B per latency. 1 is a chain of dependent loads (pointer chasing, a B-tree descent); independent misses overlap up to the core's L1D fill buffers (10 per core on Skylake-SP and Cascade Lake, Intel 64 and IA-32 Architectures Optimization Reference Manual). Unit: misses. Default: 1.",
+    )
+    .default(1),
+  read_copy: Size.describe(
+    "tiersim: bytes one read() access copies out of the page cache (filemap_read copies the folio's part of the request with copy_folio_to_iter): the access moves read_copy / 64 cache lines from the page's node and costs that many latencies / mlp. A multiple of 64, at most the page size. Unit: bytes. Default: 64B (one cache line per access).",
+  ).default(64),
 });
 
 export const FileSchema = z.strictObject({

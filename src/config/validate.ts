@@ -288,6 +288,14 @@ function checkWorkload(config: Config, workload: WorkloadConfig, out: Problems):
       checkProgram(config, task, r, `${at}.regions[${r}]`, out);
     });
     checkTaskMemory(config, task, at, out);
+    const page = config.topology.page_size;
+    if (task.read_copy % 64 !== 0 || task.read_copy < 64 || task.read_copy > page) {
+      out.add(
+        'INCONSISTENT',
+        `${at}.read_copy`,
+        `expected whole cache lines (a multiple of 64 B, at least 64 B) up to the page size (${page} B), received ${task.read_copy} B`,
+      );
+    }
   });
 
   workload.actions.forEach((action, a) => {

@@ -8,6 +8,7 @@
 import { CPU_WORDS, NODE_WORDS } from '../memory/layout.js';
 import { updateMemoryLoad } from '../kernel/bandwidth.js';
 import { updateDeviceLoad } from '../kernel/blockdev.js';
+import { flusherStep } from '../kernel/writeback.js';
 import { chargeKswapdCpu } from '../kernel/kswapd-cpu.js';
 import { updatePromotionGauges } from '../kernel/numa.js';
 import { updateGauges } from '../metrics/gauges.js';
@@ -37,6 +38,8 @@ import {
   type PhaseName,
 } from './protocol.js';
 import type { Simulation } from './simulation.js';
+import { debugChecks } from '../util/assert.js';
+import { assertInvariants } from '../memory/invariants.js';
 
 /** How one thread takes part in the epochs. */
 export interface EpochThread {
@@ -177,11 +180,16 @@ function reclaimPhases(
   t.sync('end');
 }
 
-/** Leader, after every node has settled: gauges, samples, snapshot, progress, stop decision. */
+/**
+ * Leader, after every node has settled: kswapd's CPU time, the flusher (writes completed and
+ * issued), gauges, samples, snapshot, progress, stop decision.
+ */
 function endStep(sim: Simulation, coordinator: Coordinator, epoch: number): void {
   const done = epoch + 1;
   const c = sim.control;
   chargeKswapdCpu(sim.s, sim.ctx.kswapdCpu);
+  // Before the device load: this epoch's writeback requests load the disk for the next.
+  flusherStep(sim.s, done * sim.spec.params.epochNs);
   updateGauges(sim.s);
   updatePromotionGauges(sim.s);
   updateDeviceLoad(sim.s);
@@ -193,6 +201,9 @@ function endStep(sim: Simulation, coordinator: Coordinator, epoch: number): void
   takeSnapshot(sim);
   Atomics.store(c, K_SNAPSHOT_EPOCHS, done);
   beginEpoch(sim, done);
+  // TIERSIM_DEBUG=1: the whole-state invariants every epoch, at the point the property tests
+  // check them (debugChecks is a constant false otherwise: one predictable branch an epoch).
+  if (debugChecks) assertInvariants(sim.s, done);
   const stop = Atomics.load(c, K_STOP_REQUEST);
   Atomics.store(c, K_STOP, stop);
   if (stop !== 0 || done >= sim.spec.epochs) {

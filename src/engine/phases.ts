@@ -12,6 +12,7 @@ import { refreshSwapView } from '../kernel/swap.js';
 import { kswapdRun, reclaimPages, settleDemotions } from '../kernel/vmscan.js';
 import { kswapdNapsEnd } from '../kernel/kswapd.js';
 import { planKswapdCpu } from '../kernel/kswapd-cpu.js';
+import { balanceDirtyPages } from '../kernel/writeback.js';
 import type { Simulation } from './simulation.js';
 
 export function accessPhase(sim: Simulation, nid: number, epoch: number): void {
@@ -21,8 +22,9 @@ export function accessPhase(sim: Simulation, nid: number, epoch: number): void {
 }
 
 /**
- * Coordinator: timed actions due this epoch, then every queued fault, then the kswapd naps that
- * end this epoch and the CPU time of the kswapds awake. Returns the index of the next action.
+ * Coordinator: timed actions due this epoch, then every queued fault, balance_dirty_pages for
+ * the CPUs that dirtied page cache, then the kswapd naps that end this epoch and the CPU time
+ * of the kswapds awake. Returns the index of the next action.
  */
 export function placeStep(sim: Simulation, epoch: number, nextAction: number): number {
   refreshSwapView(sim.s);
@@ -35,6 +37,7 @@ export function placeStep(sim: Simulation, epoch: number, nextAction: number): n
     else reclaimPages(sim.s, sim.ctx, a.firstPage, a.endPage, a.cpuNid);
   }
   placeFaults(sim.s, sim.ctx);
+  balanceDirtyPages(sim.s);
   refreshSwapView(sim.s);
   kswapdNapsEnd(sim.s, (epoch + 1) * sim.spec.params.epochNs);
   planKswapdCpu(sim.s, sim.ctx.kswapdCpu);

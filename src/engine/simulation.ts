@@ -4,6 +4,7 @@
  * a validated config; every thread that runs phases opens its own Simulation over the same
  * shared buffers.
  */
+import { flusherPagesPerEpoch } from '../kernel/writeback.js';
 import { fillIdleLatency } from '../memory/traffic.js';
 import type { Config } from '../config/schema.js';
 import {
@@ -21,7 +22,7 @@ import { buildMachine } from '../topology/build.js';
 import type { Machine } from '../topology/machine.js';
 import { createReclaimContext, type ReclaimContext } from '../kernel/vmscan.js';
 import { buildWorkloadPlan, type WorkloadPlan } from '../workload/plan.js';
-import { makeAccessRunner, type AccessRunner } from '../workload/access-loop.js';
+import { makeAccessRunner, type AccessRunner } from './access-phase.js';
 import { initSequentialPositions } from '../workload/generate.js';
 import { initNumaScan } from '../kernel/numa.js';
 import { CONTROL_INT32S, K_SNAPSHOT_EPOCHS } from './protocol.js';
@@ -96,6 +97,8 @@ export function planSimulation(config: Config): SimulationSpec {
     minorFaultNs: config.costs.minor_fault,
     reclaimScanNs: config.costs.reclaim_scan_per_page,
     lruGen: params.lruGen,
+    // Writes in flight per node: many epochs of the flusher's budget (completions lag it).
+    writebackQueueMax: 16 * flusherPagesPerEpoch(config.run.epoch, params.disk.writeBps, machine.pageSize),
   });
   const epochs = Math.max(1, Math.ceil(config.run.duration / config.run.epoch));
   const sampleEveryEpochs =

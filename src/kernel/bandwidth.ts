@@ -2,7 +2,8 @@
  * Memory bandwidth and loaded latency (tiersim's model; Linux has no such counters).
  *
  * Every byte a node's memory moves in an epoch is counted on that node: a load or store moves
- * one 64-byte cache line (the access loop counts stores beside the access matrix); a page
+ * one 64-byte cache line (the access loop counts stores beside the access matrix), a read()
+ * the task's read_copy (its lines beyond the first in the copy matrix); a page
  * migration reads 4 KiB on the source and writes 4 KiB on the target; block I/O DMA writes the
  * pages a read brings in and reads the pages a write-out sends. At the end of the epoch the
  * coordinator turns the node's reads and writes into a utilisation against its own read and
@@ -119,7 +120,7 @@ function nodeBytes(s: SimState, m: number): void {
   let copiesOut = 0;
   for (let x = 0; x < n; x++) {
     const st = s.storeMatrix[x * n + m];
-    loads += s.accessMatrix[x * n + m] - st;
+    loads += s.accessMatrix[x * n + m] - st + s.traffic.copies[x * n + m];
     stores += st;
     copiesIn += s.traffic.migrated[m * n + x];
     copiesOut += s.traffic.migrated[x * n + m];
@@ -149,7 +150,8 @@ function linkBytes(s: SimState): void {
       const sy = nodes[y].socket;
       if (sx === sy) continue;
       pairBytes[Math.min(sx, sy) * MAX_SOCKETS + Math.max(sx, sy)] +=
-        s.accessMatrix[x * n + y] * CACHE_LINE_BYTES + s.traffic.migrated[x * n + y] * s.params.pageSize;
+        (s.accessMatrix[x * n + y] + s.traffic.copies[x * n + y]) * CACHE_LINE_BYTES +
+        s.traffic.migrated[x * n + y] * s.params.pageSize;
     }
   }
 }

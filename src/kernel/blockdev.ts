@@ -58,13 +58,22 @@ export function countRead(s: SimState, nid: number, dev: number, pages: number, 
   count(s, nid, dev, BLK_READ_IOS, pages, ns);
 }
 
-/** A write issued by reclaim (writeback, swap-out): asynchronous, so only counted and loaded. */
-export function countWrite(s: SimState, nid: number, dev: number, pages: number): void {
+/** Latency of a write of `pages` pages issued now, ns (integer). */
+export function writeLatencyNs(s: SimState, dev: number, pages: number): number {
   const d = device(s, dev);
-  const ns = Math.round(
+  return Math.round(
     d.writeNs + transferNs(pages * s.params.pageSize, d.writeBps) + s.globalWords[G_DISK_WAIT_NS + dev],
   );
+}
+
+/**
+ * A write (writeback, swap-out): asynchronous, so counted and loaded; returns its latency (the
+ * writer does not wait; page-cache writeback completes that long after it was issued).
+ */
+export function countWrite(s: SimState, nid: number, dev: number, pages: number): number {
+  const ns = writeLatencyNs(s, dev, pages);
   count(s, nid, dev, BLK_WRITE_IOS, pages, ns);
+  return ns;
 }
 
 /** Coordinator, at the end of each epoch: the next epoch's queueing wait per device. */

@@ -58,6 +58,7 @@ import type { RegionPlan } from '../workload/plan.js';
 import { ADVICE_NORMAL, adviceOf, mmapReadaroundWindow, readaheadWindow } from './readahead.js';
 import { isShadowPte, isSwapCachePte, pteOfSwapCache, swapCacheFrameOf } from '../memory/pte.js';
 import type { ReclaimContext } from './vmscan.js';
+import { folioMarkDirty } from './writeback.js';
 import { REFAULT_ACTIVATE, REFAULT_RESTORE, shadowOfPte, workingsetRefault } from './workingset.js';
 
 /** Knuth's multiplicative hash constant (2^32 / golden ratio). */
@@ -70,6 +71,8 @@ const HASH_MULTIPLIER = 0x9e3779b1;
  */
 const HASH_STORE = 1;
 const HASH_SWAPCACHE = 2;
+/** Page cache (never in the swap cache): a folio_mark_dirty record is queued for this CPU. */
+const HASH_DIRTIED = 2;
 const HASH_MARKED = 4;
 /** Anon pages: read ahead by this CPU's swap-in this epoch, not yet installed by the place step. */
 const HASH_READ_AHEAD = 4;
@@ -301,6 +304,27 @@ export function handleReadAccess(s: SimState, cpu: number, nid: number, page: nu
   return 0;
 }
 
+/**
+ * A store (write(), or through a shared mapping) to a present page-cache page that is not dirty:
+ * queue its folio_mark_dirty for the place step (kernel/writeback.ts), once per CPU and page
+ * per epoch while the hash has room. Returns the extra nanoseconds (none), or -1 when the fault
+ * ring is full.
+ */
+export function handleFileDirty(s: SimState, cpu: number, nid: number, page: number): number {
+  const base = cpu * s.layout.faultHashSize;
+  const found = hashFind(s, cpu, page);
+  if (found >= 0) {
+    const slot = s.faultHash[base + found];
+    if ((slot & HASH_DIRTIED) !== 0) return 0;
+    if (!queueFault(s, cpu, nid, page, KIND_DIRTY, 0)) return -1;
+    s.faultHash[base + found] = slot | HASH_DIRTIED;
+    return 0;
+  }
+  if (!queueFault(s, cpu, nid, page, KIND_DIRTY, 0)) return -1;
+  hashInsert(s, cpu, base + (-1 - found), page, HASH_DIRTIED);
+  return 0;
+}
+
 /** Remember a page this CPU faulted (or read ahead) this epoch, while the hash is under half full. */
 function hashInsert(s: SimState, cpu: number, slot: number, page: number, bits: number): boolean {
   const cw = cpu * CPU_WORDS;
@@ -342,6 +366,11 @@ export function placeFaults(s: SimState, ctx: ReclaimContext): void {
       const window = ring.words[r + 2];
       ring.release();
       const cpu = word >>> 3;
+      if ((word & KIND_DIRTY) === KIND_DIRTY) {
+        const e = s.pte[page];
+        if (e > 0) folioMarkDirty(s, e - 1, page, cpu);
+        continue;
+      }
       if ((word & KIND_MARK) === KIND_MARK) {
         markPageAccessed(s, page);
         continue;
@@ -404,13 +433,18 @@ const KIND_READAHEAD = 8;
 const KIND_HINT = 4;
 /** Fault-record kind of a read()'s mark_page_accessed (hint faults are never syscalls). */
 const KIND_MARK = KIND_HINT | 2;
+/** Fault-record kind of a store dirtying a present page-cache page (folio_mark_dirty). */
+const KIND_DIRTY = KIND_HINT | 3;
 
 function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number, kind: number): void {
   const store = kind & 1;
   const e = s.pte[page];
   if (e > 0) {
     // Another record of this epoch brought the page in already.
-    if (store !== 0) s.frameDirty[e - 1] = 1;
+    if (store !== 0) {
+      if (page < s.plan.filePages) folioMarkDirty(s, e - 1, page, cpu);
+      else s.frameDirty[e - 1] = 1;
+    }
     if (kind === 2) markPageAccessed(s, page);
     else if ((kind & 2) === 0) s.frameYoung[e - 1] |= PTE_YOUNG;
     return;
@@ -465,8 +499,11 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
     markPageAccessed(s, page);
     return;
   }
-  if ((kind & 2) !== 0) mapPage(s, page, frame, nid, flags, 0, store, 0);
-  else mapPage(s, page, frame, nid, flags, 1, store, 0);
+  // A new page-cache page written at once is dirtied through folio_mark_dirty (counted).
+  const dirty = file ? 0 : store;
+  if ((kind & 2) !== 0) mapPage(s, page, frame, nid, flags, 0, dirty, 0);
+  else mapPage(s, page, frame, nid, flags, 1, dirty, 0);
+  if (file && store !== 0) folioMarkDirty(s, frame, page, cpu);
   if ((flags & PG_SWAPCACHE) !== 0 && (store !== 0 || vmSwapFull(s, nid))) freeSwapOf(s, frame);
 }
 

@@ -22,6 +22,7 @@ import {
   PG_LRU,
   PG_MIGRATE_MASK,
   PG_SWAPBACKED,
+  FRAME_DIRTY,
   PTE_OLD,
   PTE_YOUNG,
   lruOf,
@@ -52,6 +53,7 @@ import {
   RING_SETTLE,
   W_ANON_PAGES,
   W_FILE_PAGES,
+  W_FILE_DIRTY,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
   W_PROMO_QUEUED,
@@ -160,6 +162,10 @@ export function movePage(
   else lruAddHead(s, dstNid, lruOf(flags), dstFrame);
   const w = dstNid * NODE_WORDS;
   s.nodeWords[w + ((flags & PG_SWAPBACKED) !== 0 ? W_ANON_PAGES : W_FILE_PAGES)]++;
+  // folio_migrate_mapping(): NR_FILE_DIRTY moves with a dirty page (the source's count drops
+  // when its frame is released).
+  if ((flags & PG_SWAPBACKED) === 0 && s.frameDirty[dstFrame] === FRAME_DIRTY)
+    s.nodeWords[w + W_FILE_DIRTY]++;
   const row = dstNid * NR_COUNTERS;
   s.counters[row + PGALLOC_NORMAL]++;
   s.counters[row + (dstNid === preferredNid ? NUMA_HIT : NUMA_MISS)]++;
@@ -172,6 +178,7 @@ export function releaseIsolatedFrame(s: SimState, nid: number, frame: number): v
   const w = nid * NODE_WORDS;
   const anon = (flags & PG_SWAPBACKED) !== 0;
   s.nodeWords[w + (anon ? W_ANON_PAGES : W_FILE_PAGES)]--;
+  if (!anon && s.frameDirty[frame] === FRAME_DIRTY) s.nodeWords[w + W_FILE_DIRTY]--;
   if ((flags & PG_ISOLATED) !== 0) s.nodeWords[w + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]--;
   giveFrame(s, nid, frame);
   s.counters[nid * NR_COUNTERS + PGFREE]++;

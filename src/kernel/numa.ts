@@ -33,7 +33,8 @@
  *
  * Simplifications (docs/simplifications.md): a task's threads share one scan period and one set
  * of fault statistics; a task's run time is the simulated time (its CPUs always run it); the
- * scan itself costs no CPU time; the cpupid is the faulting CPU (threads are pinned).
+ * scan costs costs.numa_scan_per_pte per present PTE walked (0 by default), charged to the task
+ * with node_stamp moved by 32 times it; the cpupid is the faulting CPU (threads are pinned).
  */
 import { PG_LRU, PG_SWAPBACKED, PTE_PROT_NONE, PTE_YOUNG, lruOf } from '../memory/flags.js';
 import {
@@ -85,6 +86,7 @@ import {
 import { wakeupKswapd } from './kswapd.js';
 import { mustReserve, writeMigrationRecord } from './migrate.js';
 import { MPOL_BIND, policyMof, type TaskPolicy } from './mempolicy.js';
+import { folioMarkDirty } from './writeback.js';
 
 export const NUMA_BALANCING_NORMAL = 1;
 export const NUMA_BALANCING_MEMORY_TIERING = 2;
@@ -96,6 +98,8 @@ const TICK_NS = 4e6;
 /** NUMA_PERIOD_SLOTS and NUMA_PERIOD_THRESHOLD of update_task_scan_period. */
 const NUMA_PERIOD_SLOTS = 10;
 const NUMA_PERIOD_THRESHOLD = 7;
+/** INITIAL_JIFFIES: jiffies start 300 s before their 32-bit wrap (include/linux/jiffies.h). */
+const INITIAL_JIFFIES_BEFORE_WRAP_MS = 300_000;
 /** HPAGE_SIZE: scan chunks end on 2 MiB boundaries. */
 const HPAGE_BYTES = 2 * 1024 * 1024;
 
@@ -121,26 +125,26 @@ export interface ScanSpace {
   /** VM_SHARED: file mappings (MAP_SHARED) are; anonymous regions are private. */
   shared: boolean[];
   total: number;
-  /** task_nr_scan_windows(): the task's mapped size in scan_size windows (RSS stand-in), ≥ 1. */
-  windows: number;
+  /** Every mapped region's (first page, pages), scanned or not: get_mm_rss() counts them all. */
+  rssFirst: number[];
+  rssPages: number[];
   /** mm_users == 1: one thread. */
   singleThreaded: boolean;
 }
 
 export function scanSpaces(s: SimState): ScanSpace[] {
-  const scanPages = s.params.numa.scanPages;
   return s.plan.tasks.map((task) => {
     const mapped = task.regions.filter((r) => r.kind !== 'file' || r.access === 'mmap');
     // vma_policy_mof(): a shmem VMA answers from its shared policy (shmem_get_policy), which
     // tiersim never sets, so it is never scanned; the others follow the task's policy.
     const scanned = policyMof(task.policy) ? mapped.filter((r) => r.kind !== 'shmem') : [];
-    const mappedPages = mapped.reduce((n, r) => n + r.pages, 0);
     return {
       first: scanned.map((r) => r.firstPage),
       pages: scanned.map((r) => r.pages),
       shared: scanned.map((r) => r.kind !== 'anon'),
       total: scanned.reduce((n, r) => n + r.pages, 0),
-      windows: Math.max(1, Math.ceil(mappedPages / scanPages)),
+      rssFirst: mapped.map((r) => r.firstPage),
+      rssPages: mapped.map((r) => r.pages),
       singleThreaded: task.cpus.length === 1,
     };
   });
@@ -156,6 +160,21 @@ export function initNumaScan(s: SimState): void {
     s.taskWords[w + T_NEXT_SCAN_NS] = s.params.numa.scanDelayMs * 1e6;
     s.taskWords[w + T_SCAN_PERIOD_MS] = s.params.numa.scanDelayMs;
   }
+}
+
+/**
+ * task_nr_scan_windows(): the task's resident pages now (get_mm_rss: its mapped regions'
+ * present PTEs) in scan_size windows, rounded up; a task with none counts one window. The
+ * kernel reads RSS when it computes the period: at the first tick (after scan_delay of run
+ * time, early in a program that is still filling its memory) and at each placement.
+ */
+export function taskScanWindows(s: SimState, space: ScanSpace): number {
+  let rss = 0;
+  for (let r = 0; r < space.rssFirst.length; r++) {
+    const end = space.rssFirst[r] + space.rssPages[r];
+    for (let page = space.rssFirst[r]; page < end; page++) if (s.pte[page] > 0) rss++;
+  }
+  return rss === 0 ? 1 : Math.ceil(rss / s.params.numa.scanPages);
 }
 
 /**
@@ -195,7 +214,7 @@ function taskTickNuma(s: SimState, task: number, space: ScanSpace, now: number):
   const periodNs = s.taskWords[w + T_SCAN_PERIOD_MS] * 1e6;
   if (!(now > s.taskWords[w + T_NODE_STAMP_NS] + periodNs)) return false;
   if (s.taskWords[w + T_NODE_STAMP_NS] === 0)
-    s.taskWords[w + T_SCAN_PERIOD_MS] = taskScanMin(s, space.windows);
+    s.taskWords[w + T_SCAN_PERIOD_MS] = taskScanMin(s, taskScanWindows(s, space));
   s.taskWords[w + T_NODE_STAMP_NS] += periodNs;
   return now >= s.taskWords[w + T_NEXT_SCAN_NS];
 }
@@ -220,6 +239,7 @@ function taskNumaWork(s: SimState, task: number, space: ScanSpace, now: number):
   while (offset >= space.pages[region]) offset -= space.pages[region++];
   let base = cursor - offset;
   let updated = 0;
+  walkedPtes = 0;
   for (;;) {
     const length = space.pages[region];
     const end = Math.min(Math.ceil((offset + pages) / hpage) * hpage, length);
@@ -252,7 +272,17 @@ function taskNumaWork(s: SimState, task: number, space: ScanSpace, now: number):
   }
   s.taskWords[w + T_SCAN_CURSOR] = cursor;
   s.counters[cpuNid * NR_COUNTERS + NUMA_PTE_UPDATES] += updated;
+  // The scan ran in the task's context: it pays the walk, and node_stamp moves on by 32 times
+  // it ("use at least 32x as much time to run other code than they used here", 3 % at most).
+  const costNs = walkedPtes * s.params.numa.scanPerPteNs;
+  if (costNs > 0) {
+    s.cpuWords[s.plan.tasks[task].cpus[0] * CPU_WORDS + C_CLOCK] += costNs;
+    s.taskWords[w + T_NODE_STAMP_NS] += 32 * costNs;
+  }
 }
+
+/** Present PTEs the current task_numa_work walked (the coordinator's serial step only). */
+let walkedPtes = 0;
 
 /** change_prot_numa() over pages [from, to) of one VMA: returns the PTEs it armed. */
 function changeProtNuma(
@@ -271,6 +301,7 @@ function changeProtNuma(
   for (let page = from; page < to; page++) {
     const e = s.pte[page];
     if (e <= 0) continue;
+    walkedPtes++;
     const frame = e - 1;
     const y = s.frameYoung[frame];
     if ((y & PTE_PROT_NONE) !== 0) continue;
@@ -348,7 +379,8 @@ export function updateTaskScanPeriod(
   const remote = s.taskWords[w + T_FAULTS_REMOTE];
   const local = s.taskWords[w + T_FAULTS_LOCAL];
   const period = s.taskWords[w + T_SCAN_PERIOD_MS];
-  const max = taskScanMax(s, space.windows);
+  const windows = taskScanWindows(s, space);
+  const max = taskScanMax(s, windows);
   // No local or shared faults, or a failed migration: scan slower (the counts are kept).
   if (local + shared === 0 || s.taskWords[w + T_FAULTS_FAILED] !== 0) {
     const next = Math.min(max, period * 2);
@@ -363,7 +395,7 @@ export function updateTaskScanPeriod(
   if (psRatio >= NUMA_PERIOD_THRESHOLD) diff = Math.max(1, psRatio - NUMA_PERIOD_THRESHOLD) * slot;
   else if (lrRatio >= NUMA_PERIOD_THRESHOLD) diff = Math.max(1, lrRatio - NUMA_PERIOD_THRESHOLD) * slot;
   else diff = -(NUMA_PERIOD_THRESHOLD - Math.max(lrRatio, psRatio)) * slot;
-  const min = taskScanMin(s, space.windows);
+  const min = taskScanMin(s, windows);
   s.taskWords[w + T_SCAN_PERIOD_MS] = Math.min(max, Math.max(min, period + diff));
   s.taskWords[w + T_FAULTS_REMOTE] = 0;
   s.taskWords[w + T_FAULTS_LOCAL] = 0;
@@ -393,7 +425,10 @@ export function numaHintFault(
   // Another CPU's fault on it was handled earlier in this step: the PTE is restored already.
   if ((s.frameYoung[frame] & PTE_PROT_NONE) === 0) return HINT_NO_MIGRATION;
   s.frameYoung[frame] = PTE_YOUNG;
-  if (store !== 0) s.frameDirty[frame] = 1;
+  if (store !== 0) {
+    if (page < s.plan.filePages) folioMarkDirty(s, frame, page, cpu);
+    else s.frameDirty[frame] = 1;
+  }
   const srcNid = frameNode(s, frame);
   const cpuNid = s.machine.cpuNode[cpu];
   // numa_migrate_check(): a slow page's cpupid field holds a time, so it reads as unset.
@@ -490,12 +525,23 @@ function freeSpaceEnough(s: SimState, nid: number): boolean {
   return s.nodeWords[w + W_FREE] > s.nodeWords[w + W_WMARK_PROMO] + enough;
 }
 
+/**
+ * jiffies_to_msecs(jiffies) as a 32-bit value: jiffies start at INITIAL_JIFFIES, 300 s before
+ * they wrap, so the kernel's clock reads boot time - 300,000 ms (mod 2^32). pgdat's
+ * nbp_rl_start and nbp_th_start start at 0, so "now - start" (unsigned) is huge at the first
+ * call: the first candidate opens a rate-limit window and adjusts the threshold at once.
+ */
+function jiffiesMs(nowMs: number): number {
+  return (nowMs - INITIAL_JIFFIES_BEFORE_WRAP_MS) >>> 0;
+}
+
 /** numa_promotion_rate_limit(): candidates per 1 s period against the limit. */
 function rateLimited(s: SimState, nid: number, nowMs: number): boolean {
   const w = nid * NODE_WORDS;
   const candidates = s.counters[nid * NR_COUNTERS + PGPROMOTE_CANDIDATE];
-  if (nowMs > s.nodeWords[w + W_PROMO_RL_START_MS] + 1000) {
-    s.nodeWords[w + W_PROMO_RL_START_MS] = nowMs;
+  const now = jiffiesMs(nowMs);
+  if ((now - s.nodeWords[w + W_PROMO_RL_START_MS]) >>> 0 > 1000) {
+    s.nodeWords[w + W_PROMO_RL_START_MS] = now;
     s.nodeWords[w + W_PROMO_RL_CANDIDATES] = candidates;
   }
   return candidates - s.nodeWords[w + W_PROMO_RL_CANDIDATES] >= s.params.numa.rateLimitPagesPerS;
@@ -511,7 +557,8 @@ function adjustThreshold(s: SimState, nid: number, nowMs: number): void {
   const n = s.params.numa;
   const w = nid * NODE_WORDS;
   const period = n.scanPeriodMaxMs;
-  if (nowMs <= s.nodeWords[w + W_PROMO_TH_START_MS] + period) return;
+  const now = jiffiesMs(nowMs);
+  if ((now - s.nodeWords[w + W_PROMO_TH_START_MS]) >>> 0 <= period) return;
   const candidates = s.counters[nid * NR_COUNTERS + PGPROMOTE_CANDIDATE];
   const diff = candidates - s.nodeWords[w + W_PROMO_TH_CANDIDATES];
   const reference = (n.rateLimitPagesPerS * period) / 1000;
@@ -519,7 +566,7 @@ function adjustThreshold(s: SimState, nid: number, nowMs: number): void {
   let threshold = s.nodeWords[w + W_PROMO_THRESHOLD_MS] || n.hotThresholdMs;
   if (diff > reference * 1.1) threshold = Math.max(threshold - unit, unit);
   else if (diff < reference * 0.9) threshold = Math.min(threshold + unit, 2 * n.hotThresholdMs);
-  s.nodeWords[w + W_PROMO_TH_START_MS] = nowMs;
+  s.nodeWords[w + W_PROMO_TH_START_MS] = now;
   s.nodeWords[w + W_PROMO_TH_CANDIDATES] = candidates;
   s.nodeWords[w + W_PROMO_THRESHOLD_MS] = threshold;
 }

@@ -12,6 +12,9 @@
  * (MADV_PAGEOUT, never demotes). Simplifications are listed in docs/simplifications.md.
  */
 import {
+  FRAME_CLEAN,
+  FRAME_DIRTY,
+  FRAME_WRITEBACK,
   LRU_ACTIVE_ANON,
   LRU_ACTIVE_FILE,
   LRU_INACTIVE_ANON,
@@ -64,6 +67,8 @@ import {
   W_WMARK_BOOST,
   W_KSWAPD_BOOST_RECLAIM,
   W_KSWAPD_BOOSTED,
+  W_PGDAT_DIRTY,
+  W_WAKE_FLUSHER,
 } from '../memory/layout.js';
 import { nodeStreamOffset, ringOf, type SimState } from '../memory/state.js';
 import { assert } from '../util/assert.js';
@@ -71,6 +76,7 @@ import {
   ALLOCSTALL_NORMAL,
   NR_COUNTERS,
   NR_VMSCAN_WRITE,
+  NR_VMSCAN_IMMEDIATE,
   PAGEOUTRUN,
   PGACTIVATE,
   PGDEACTIVATE,
@@ -94,9 +100,10 @@ import { kswapdTryToSleep, kswapdWoken, pgdatBalanced, resetKswapdFailures } fro
 import { createKswapdCpu, type KswapdCpu } from './kswapd-cpu.js';
 import { buildTaskPolicies, type TaskPolicy } from './mempolicy.js';
 import { scanSpaces, type ScanSpace } from './numa.js';
-import { DEV_DISK, DEV_SWAP, countWrite } from './blockdev.js';
+import { DEV_SWAP, countWrite } from './blockdev.js';
 import { demoteBatchNow, demotionWalks, releaseIsolatedFrame, writeMigrationRecord } from './migrate.js';
 import { swapFreePages, swapSlotTaken } from './swap.js';
+import { pageoutFile } from './writeback.js';
 import { evictionShadow, noteLruCost, pteOfShadow, workingsetAgeNonresident } from './workingset.js';
 import { freeSwapOf, vmSwapFull } from './swapcache.js';
 import { lruGenEvictionShadow } from './mglru/workingset.js';
@@ -155,6 +162,9 @@ export class ScanControl {
   costLimitNs = Infinity;
   /** Pages written (swap or file) by the current shrink_page_list call: stat.nr_pageout. */
   nrPageout = 0;
+  /** sc->nr.unqueued_dirty and sc->nr.file_taken of the current shrink_node (PGDAT_DIRTY). */
+  nrUnqueuedDirty = 0;
+  nrFileTaken = 0;
   /** Sized for the larger of the two batches: SWAP_CLUSTER_MAX, MGLRU's MIN_LRU_BATCH. */
   readonly isolated = new Int32Array(MIN_LRU_BATCH);
   /** Pages the multi-gen LRU's last scan_folios isolated into `isolated`. */
@@ -183,6 +193,8 @@ export class ScanControl {
     this.costNs = 0;
     this.costLimitNs = Infinity;
     this.nrPageout = 0;
+    this.nrUnqueuedDirty = 0;
+    this.nrFileTaken = 0;
   }
 
   outOfTime(): boolean {
@@ -273,12 +285,15 @@ export function shrinkNode(s: SimState, ctx: ReclaimContext, sc: ScanControl, ni
   const row = nid * NR_COUNTERS;
   const before = sc.nrReclaimed;
   const pass = sc.reclaimer === RECLAIM_KSWAPD ? s.nodeWords[w + W_KSWAPD_PASS] : 0;
+  sc.nrUnqueuedDirty = 0;
+  sc.nrFileTaken = 0;
   if (pass !== 0) {
     sc.mayDeactivate = (pass >>> PASS_DEACTIVATE_SHIFT) & 3;
     sc.cacheTrimMode = (pass & PASS_CACHE_TRIM) !== 0;
     sc.fileIsTiny = (pass & PASS_FILE_TINY) !== 0;
     shrinkLruvec(s, ctx, sc, nid, pass);
     if (sc.nrReclaimed > before) resetKswapdFailures(s, nid);
+    markPgdatDirty(s, sc, nid);
     return;
   }
   if (!sc.forceDeactivate) {
@@ -307,10 +322,21 @@ export function shrinkNode(s: SimState, ctx: ReclaimContext, sc: ScanControl, ni
 
   shrinkLruvec(s, ctx, sc, nid, 0);
   if (sc.nrReclaimed > before) resetKswapdFailures(s, nid);
+  markPgdatDirty(s, sc, nid);
+}
+
+/**
+ * shrink_node()'s end for kswapd: when every file page it took was dirty and not yet queued for
+ * writeback (the count of none taken included, as the kernel's test), PGDAT_DIRTY lets kswapd
+ * write dirty pages itself once it meets them again with PG_reclaim set.
+ */
+function markPgdatDirty(s: SimState, sc: ScanControl, nid: number): void {
+  if (sc.reclaimer !== RECLAIM_KSWAPD) return;
+  if (sc.nrUnqueuedDirty === sc.nrFileTaken) s.nodeWords[nid * NODE_WORDS + W_PGDAT_DIRTY] = 1;
 }
 
 /** get_scan_count(): pages to scan per LRU at this priority, into sc.nr. */
-function getScanCount(s: SimState, sc: ScanControl, nid: number): void {
+export function getScanCount(s: SimState, sc: ScanControl, nid: number): void {
   const swappiness = s.params.swappiness;
   let balance: number;
   let ap = 0;
@@ -518,8 +544,12 @@ function shrinkInactiveList(
     s.counters[row + PGSCAN_ANON + file] += count;
   }
   sc.nrPageout = 0;
+  const unqueuedBefore = sc.nrUnqueuedDirty;
+  if (file === 1) sc.nrFileTaken += count;
   const reclaimedNow = shrinkPageList(s, ctx, sc, nid, batch, count, canDemote(s, nid, sc));
   noteLruCost(s, nid, file === 1, sc.nrPageout);
+  // Every page taken dirty and not queued: the flushers are not keeping up; nudge them.
+  if (sc.nrUnqueuedDirty - unqueuedBefore === count) s.nodeWords[nid * NODE_WORDS + W_WAKE_FLUSHER] = 1;
   return reclaimedNow;
 }
 
@@ -588,6 +618,17 @@ export function shrinkPageList(
     if (lruGen && sc.reclaimer !== RECLAIM_PAGEOUT && (s.frameFlags[frame] & PG_REFERENCED) !== 0) {
       s.frameFlags[frame] |= PG_ACTIVE;
       putback(s, nid, frame, false);
+      continue;
+    }
+    // folio_check_dirty_writeback(): only page cache counts (the flushers cannot clean anon).
+    const fileFrame = (s.frameFlags[frame] & PG_SWAPBACKED) === 0;
+    const dirtyState = fileFrame ? s.frameDirty[frame] : FRAME_CLEAN;
+    if (dirtyState === FRAME_DIRTY) sc.nrUnqueuedDirty++;
+    if (dirtyState === FRAME_WRITEBACK) {
+      // Under writeback (global reclaim: writeback_throttling_sane): mark it for immediate
+      // reclaim and activate it; the end of its write rotates it to the inactive tail.
+      s.frameFlags[frame] |= PG_RECLAIM;
+      activateLocked(s, nid, frame);
       continue;
     }
     const ref = checkReferences(s, frame, sc.reclaimer === RECLAIM_PAGEOUT);
@@ -719,19 +760,27 @@ function reclaimOrdinary(
     return 1;
   }
   if (s.frameDirty[frame] !== 0) {
-    if (cleanOnly || !sc.mayWritepage) {
+    // Only kswapd writes page cache itself, and only a page it meets a second time (PG_reclaim)
+    // on a node where it found nothing but unqueued dirty pages (PGDAT_DIRTY); otherwise the
+    // page is left to the flushers, marked for immediate reclaim once written, and activated.
+    if (
+      sc.reclaimer !== RECLAIM_KSWAPD ||
+      (flags & PG_RECLAIM) === 0 ||
+      s.nodeWords[nid * NODE_WORDS + W_PGDAT_DIRTY] === 0
+    ) {
+      s.counters[row + NR_VMSCAN_IMMEDIATE]++;
+      s.frameFlags[frame] = flags | PG_RECLAIM;
+      activateLocked(s, nid, frame);
+      return 0;
+    }
+    if (cleanOnly || !sc.mayWritepage || !pageoutFile(s, nid, frame)) {
       putback(s, nid, frame, false);
       return 0;
     }
-    // Write back (the kernel hands this to the flushers and marks PG_reclaim); once clean the
-    // page is rotated to the tail for quick reclaim, as end_page_writeback does.
-    s.frameDirty[frame] = 0;
-    s.frameFlags[frame] = flags | PG_RECLAIM;
+    // pageout(): the write is in flight; the page stays (keep) until it completes and rotates.
     s.counters[row + NR_VMSCAN_WRITE]++;
-    countWrite(s, nid, DEV_DISK, 1);
-    s.counters[row + PGPGOUT] += s.params.pageKiB;
     sc.nrPageout++;
-    putback(s, nid, frame, true);
+    putback(s, nid, frame, false);
     return 0;
   }
   evict(s, nid, frame);
@@ -821,6 +870,8 @@ export function kswapdRun(s: SimState, ctx: ReclaimContext, nid: number): void {
       // The top of balance_pgdat's priority loop: stop once the node is balanced (a boosted
       // node that is balanced works off its boost first).
       if (balanced && s.nodeWords[w + W_KSWAPD_BOOST_RECLAIM] === 0) {
+        // clear_pgdat_congested().
+        s.nodeWords[w + W_PGDAT_DIRTY] = 0;
         endKswapdRun(s, nid, false);
         if (kswapdTryToSleep(s, nid, kswapdNow(s, sc, budgetNs))) break;
         continue;

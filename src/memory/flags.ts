@@ -29,6 +29,15 @@ export const PG_SWAPCACHE = 128;
 /** Flags that travel with a page when it migrates (folio_migrate_flags). */
 export const PG_MIGRATE_MASK = PG_ACTIVE | PG_REFERENCED | PG_SWAPBACKED | PG_WORKINGSET | PG_SWAPCACHE;
 
+/**
+ * States of a page-cache frame's dirty byte (frameDirty; an anonymous frame's byte is its PTE
+ * dirty bit, 0 or 1). PG_dirty and PG_writeback: a page redirtied during its write is DIRTY
+ * (its write still completes and is counted), so the byte is never both.
+ */
+export const FRAME_CLEAN = 0;
+export const FRAME_DIRTY = 1;
+export const FRAME_WRITEBACK = 2;
+
 /** enum lru_list order. */
 export const LRU_INACTIVE_ANON = 0;
 export const LRU_ACTIVE_ANON = 1;

@@ -30,6 +30,7 @@ import {
   W_SWAP_USED,
 } from './layout.js';
 import type { SimState } from './state.js';
+import { AssertionError } from '../util/assert.js';
 import {
   G_HEAD,
   G_MAX_SEQ,
@@ -53,6 +54,19 @@ export function checkInvariants(s: SimState): string[] {
   for (let nid = 0; nid < s.layout.nodes; nid++) checkNode(s, nid, seen, report);
   checkPageTable(s, report);
   return problems;
+}
+
+/**
+ * TIERSIM_DEBUG=1: the engine calls this at the end of every epoch (epoch.ts endStep, on the
+ * thread that coordinates, inline or per-node, when every node's phases of the epoch are done
+ * and the state is quiescent). Throws the violations found, naming the epoch.
+ */
+export function assertInvariants(s: SimState, epochsDone: number): void {
+  const problems = checkInvariants(s);
+  if (problems.length > 0)
+    throw new AssertionError(
+      `TIERSIM_DEBUG: state invariants broken after epoch ${epochsDone}:\n${problems.join('\n')}`,
+    );
 }
 
 function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: string) => void): void {

@@ -7,12 +7,14 @@
  * [frameStart[n], frameStart[n] + managedPages[n]); ranges are padded to a multiple of
  * 2^frameShift so that the node of a frame is one lookup, chunkNode[frame >>> frameShift].
  *
- *   frame columns (one entry per frame, 16 bytes):
+ *   frame columns (one entry per frame, FRAME_COLUMN_BYTES: 20 bytes, 21 with the multi-gen LRU):
  *     framePage     Int32  page id held, -1 when free
  *     frameFlags    Uint8  PG_* bits (owner writes only)
  *     frameYoung    Uint8  PTE accessed bit (plain byte stores from any accessing CPU)
- *     frameDirty    Uint8  PTE dirty bit (plain byte stores from any accessing CPU)
- *     frameAccessed Uint8  read()/write() accesses not yet seen by reclaim (see access-loop.ts)
+ *     frameDirty    Uint8  anon: PTE dirty bit (plain byte stores from any accessing CPU);
+ *                          page cache: 0 clean, 1 PG_dirty, 2 under writeback (clean), set
+ *                          only by serial steps and the frame's owner (kernel/writeback.ts)
+ *     frameAccessed Uint8  read()/write() accesses not yet seen by reclaim (see engine/access-phase.ts)
  *     frameScanMs   Uint32 NUMA balancing: scan time of an armed slow page, or last faulting
  *                          node + 1 (the kernel's cpupid field holds one or the other)
  *     lruPrev    Int32   LRU links; lruNext also links the free list
@@ -107,7 +109,100 @@ export const W_KSWAPD_PASS_NR = 62;
 export const W_KSWAPD_PASS_TARGETS = 66;
 /** kswapd's time beyond its budget (a batch is not split), paid from its next epochs' shares. */
 export const W_KSWAPD_DEBT_NS = 70;
-export const NODE_WORDS = 72;
+/**
+ * Page-cache writeback (kernel/writeback.ts): NR_FILE_DIRTY and NR_WRITEBACK of the node's
+ * frames; PGDAT_DIRTY (kswapd met only dirty pages not queued for I/O, so it may write pages
+ * itself); a flusher wake-up asked by reclaim (wakeup_flusher_threads(WB_REASON_VMSCAN)); the
+ * node's queue of writes in flight (first record, records).
+ */
+export const W_FILE_DIRTY = 71;
+export const W_WRITEBACK = 72;
+export const W_PGDAT_DIRTY = 73;
+export const W_WAKE_FLUSHER = 74;
+export const W_WB_HEAD = 75;
+export const W_WB_SIZE = 76;
+export const NODE_WORDS = 80;
+
+/**
+ * [first word, words] of every per-node field that spans more than one word or that others
+ * index from (LRU lists, pass state): checked at load to lie inside NODE_WORDS and not overlap,
+ * so adding a field cannot silently alias another.
+ */
+const NODE_FIELDS: readonly (readonly [number, number])[] = [
+  [W_FRAME_START, 1],
+  [W_FRAME_END, 1],
+  [W_FREE, 1],
+  [W_FREE_HEAD, 1],
+  [W_BUMP, 1],
+  [W_LRU_HEAD, 4],
+  [W_LRU_TAIL, 4],
+  [W_LRU_SIZE, 4],
+  [W_ISOLATED_ANON, 1],
+  [W_ISOLATED_FILE, 1],
+  [W_ANON_PAGES, 1],
+  [W_FILE_PAGES, 1],
+  [W_WMARK_MIN, 1],
+  [W_WMARK_LOW, 1],
+  [W_WMARK_HIGH, 1],
+  [W_WMARK_PROMO, 1],
+  [W_KSWAPD_WOKEN, 1],
+  [W_KSWAPD_FAILURES, 1],
+  [W_NONRESIDENT_AGE, 1],
+  [W_ANON_COST, 1],
+  [W_FILE_COST, 1],
+  [W_REFAULTS_SEEN_ANON, 1],
+  [W_REFAULTS_SEEN_FILE, 1],
+  [W_BATCH_SEQ, 1],
+  [W_DEMOTE_PENDING, 1],
+  [W_SWAP_USED, 1],
+  [W_SWAP_BASE, 1],
+  [W_KSWAPD_RUNNING, 1],
+  [W_KSWAPD_PRIORITY, 1],
+  [W_KSWAPD_RUN_RECLAIMED, 1],
+  [W_PROMOTE_PENDING, 1],
+  [W_PROMO_THRESHOLD_MS, 1],
+  [W_PROMO_RL_START_MS, 1],
+  [W_PROMO_RL_CANDIDATES, 1],
+  [W_PROMO_TH_START_MS, 1],
+  [W_PROMO_TH_CANDIDATES, 1],
+  [W_PROMO_QUEUED, 1],
+  [W_WMARK_BOOST, 1],
+  [W_UNMOVABLE_FREE, 1],
+  [W_KSWAPD_BOOST_RECLAIM, 1],
+  [W_KSWAPD_BOOSTED, 1],
+  [W_KSWAPD_NAP_END_NS, 1],
+  [W_KSWAPD_BUDGET_NS, 1],
+  [W_KSWAPD_CPU_NS, 1],
+  [W_KSWAPD_PASS, 1],
+  [W_KSWAPD_PASS_RECLAIMED, 1],
+  [W_KSWAPD_PASS_SCANNED, 1],
+  [W_KSWAPD_PASS_NR, 4],
+  [W_KSWAPD_PASS_TARGETS, 4],
+  [W_KSWAPD_DEBT_NS, 1],
+  [W_FILE_DIRTY, 1],
+  [W_WRITEBACK, 1],
+  [W_PGDAT_DIRTY, 1],
+  [W_WAKE_FLUSHER, 1],
+  [W_WB_HEAD, 1],
+  [W_WB_SIZE, 1],
+];
+
+/** Asserts that fields [start, start + words) lie in [0, size) and are pairwise disjoint. */
+export function assertDisjointFields(
+  fields: readonly (readonly [number, number])[],
+  size: number,
+  what: string,
+): void {
+  const used = new Uint8Array(size);
+  for (const [start, words] of fields) {
+    assert(Number.isInteger(start) && words >= 1 && start >= 0 && start + words <= size, what);
+    for (let i = start; i < start + words; i++) {
+      assert(used[i] === 0, what);
+      used[i] = 1;
+    }
+  }
+}
+assertDisjointFields(NODE_FIELDS, NODE_WORDS, 'layout: per-node words overlap or pass NODE_WORDS');
 
 /** Float64 words per node of the multi-gen LRU (GEN_WORDS in kernel/mglru/lrugen.ts). */
 export const LRU_GEN_NODE_WORDS = 72;
@@ -132,7 +227,29 @@ export const G_DISK_BUSY_NS = 5;
 export const G_DISK_REQUESTS = 7;
 /** Promotions queued by this epoch's place step (they need the migrate and settle phases). */
 export const G_PROMOTIONS = 9;
+/** The flusher (kernel/writeback.ts): last periodic (kupdate) writeback, ns; pages a wake-up by
+ * reclaim still asks it to write (wb_check_start_all); kupdate work in progress (1). */
+export const G_WB_LAST_OLD_FLUSH_NS = 10;
+export const G_WB_START_ALL_PAGES = 11;
+export const G_WB_KUPDATE = 12;
 export const GLOBAL_WORDS = 16;
+// The per-device words are two wide (DEV_DISK, DEV_SWAP in kernel/blockdev.ts).
+assertDisjointFields(
+  [
+    [G_EPOCH, 1],
+    [G_NOW_NS, 1],
+    [G_SWAP_USED_AT_PHASE, 1],
+    [G_DISK_WAIT_NS, 2],
+    [G_DISK_BUSY_NS, 2],
+    [G_DISK_REQUESTS, 2],
+    [G_PROMOTIONS, 1],
+    [G_WB_LAST_OLD_FLUSH_NS, 1],
+    [G_WB_START_ALL_PAGES, 1],
+    [G_WB_KUPDATE, 1],
+  ],
+  GLOBAL_WORDS,
+  'layout: machine-wide words overlap or pass GLOBAL_WORDS',
+);
 
 // Per-task words (Float64): the NUMA-balancing scanner's state (kernel/numa.ts), with the
 // kernel field each stands for.
@@ -159,6 +276,25 @@ export const T_FAULTS_PRIVATE = 10;
 export const T_MIGRATE_RETRY_MS = 11;
 export const T_HAS_PREFERRED = 12;
 export const TASK_WORDS = 16;
+assertDisjointFields(
+  [
+    T_NEXT_SCAN_NS,
+    T_SCAN_CURSOR,
+    T_SCAN_PERIOD_MS,
+    T_NODE_STAMP_NS,
+    T_MM_SCAN_SEQ,
+    T_TASK_SCAN_SEQ,
+    T_FAULTS_REMOTE,
+    T_FAULTS_LOCAL,
+    T_FAULTS_FAILED,
+    T_FAULTS_SHARED,
+    T_FAULTS_PRIVATE,
+    T_MIGRATE_RETRY_MS,
+    T_HAS_PREFERRED,
+  ].map((w) => [w, 1] as const),
+  TASK_WORDS,
+  'layout: task words overlap or pass TASK_WORDS',
+);
 
 // Per-CPU words (Float64).
 export const C_CLOCK = 0;
@@ -182,7 +318,32 @@ export const C_SWAP_RA_HITS = 10;
 export const C_MMAP_MISS = 11;
 export const C_MMAP_RA_END = 12;
 export const C_MMAP_RA_PAGES = 13;
+/** balance_dirty_pages_ratelimited(): pages the CPU's thread dirtied since its last check
+ * (current->nr_dirtied), and how many it may dirty before the next (nr_dirtied_pause). */
+export const C_NR_DIRTIED = 14;
+export const C_DIRTIED_PAUSE = 15;
 export const CPU_WORDS = 16;
+assertDisjointFields(
+  [
+    C_CLOCK,
+    C_ACCESSES,
+    C_CURSOR,
+    C_FILL,
+    C_HASH_USED,
+    C_NEXT_SEQUENTIAL,
+    C_RA_WINDOW,
+    C_SWAP_RA_PAGE,
+    C_SWAP_RA_WIN,
+    C_SWAP_RA_HITS,
+    C_MMAP_MISS,
+    C_MMAP_RA_END,
+    C_MMAP_RA_PAGES,
+    C_NR_DIRTIED,
+    C_DIRTIED_PAUSE,
+  ].map((w) => [w, 1] as const),
+  CPU_WORDS,
+  'layout: per-CPU words overlap or pass CPU_WORDS',
+);
 
 // Fault records (Int32), node → coordinator: page, cpu * 8 + hint * 4 + syscall * 2 + store, and
 // the readahead window (a fault) or the frame (a NUMA hint fault).
@@ -200,6 +361,13 @@ export const M_STEP = 6;
 export const M_PREFERRED = 7;
 export const M_KIND = 8;
 export const MIGRATE_WORDS = 9;
+assertDisjointFields(
+  [M_PAGE, M_SRC_FRAME, M_SRC, M_TARGET, M_BATCH, M_STATUS, M_STEP, M_PREFERRED, M_KIND].map(
+    (w) => [w, 1] as const,
+  ),
+  MIGRATE_WORDS,
+  'layout: migration record words overlap or pass MIGRATE_WORDS',
+);
 
 export const MIGRATE_DEMOTION = 0;
 /** NUMA-balancing migration (MR_NUMA_MISPLACED): promotion, or a misplaced page in NORMAL mode. */
@@ -256,6 +424,10 @@ export interface StateLayout {
   tasks: number;
   /** kernel.lru_gen.enabled: the frameGen column and the per-node generation words exist. */
   lruGen: boolean;
+  /** Files (inodes) of the plan, FILE_WORDS each in the writeback buffer. */
+  files: number;
+  /** Writes in flight each node's writeback queue holds (WB_RECORD_WORDS each). */
+  writebackQueueMax: number;
 }
 
 export interface LayoutParams {
@@ -264,7 +436,26 @@ export interface LayoutParams {
   minorFaultNs: number;
   reclaimScanNs: number;
   lruGen: boolean;
+  /** Capacity of each node's queue of page writes in flight (default WRITEBACK_QUEUE_FLOOR). */
+  writebackQueueMax?: number;
 }
+
+/**
+ * The writeback buffer (Float64): FILE_WORDS per file (inode), then per node a FIFO of
+ * writes in flight, WB_RECORD_WORDS each: frame, page, completion time (ns).
+ */
+export const I_DIRTY = 0;
+export const I_DIRTIED_WHEN_NS = 1;
+/** mapping->writeback_index: where the next writeback of the inode goes on (page offset). */
+export const I_WB_INDEX = 2;
+/** Clean pages scanned in a row since a dirty one: a whole file of them and the inode is clean. */
+export const I_CLEAN_RUN = 3;
+export const FILE_WORDS = 4;
+export const WB_FRAME = 0;
+export const WB_PAGE = 1;
+export const WB_DONE_NS = 2;
+export const WB_RECORD_WORDS = 3;
+export const WRITEBACK_QUEUE_FLOOR = 4096;
 
 /** Frames of all nodes, each node rounded up to whole chunks: page-table entries are Int32. */
 export const MAX_FRAMES = 2 ** 31;
@@ -272,6 +463,8 @@ export const MAX_FRAMES = 2 ** 31;
 export const MAX_PAGES = 2 ** 30;
 /** Frames per chunk are 2^min(FRAME_SHIFT_MAX, log2(smallest node)) (computeLayout). */
 export const FRAME_SHIFT_MAX = 20;
+// A batch entry is page * 4 + syscall * 2 + store: the largest page id must leave it in a Uint32.
+assert((MAX_PAGES - 1) * 4 + 3 <= 0xffff_ffff, 'layout: MAX_PAGES does not fit an access-batch entry');
 
 function ceilPow2(x: number): number {
   let p = 1;
@@ -338,6 +531,8 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     maxRegionsPerTask: Math.max(1, plan.maxRegionsPerTask),
     tasks: plan.tasks.length,
     lruGen: params.lruGen,
+    files: plan.files.length,
+    writebackQueueMax: Math.max(WRITEBACK_QUEUE_FLOOR, params.writebackQueueMax ?? 0),
   };
 }
 
@@ -371,22 +566,43 @@ export interface StateBuffers {
   lruGenWords: SharedArrayBuffer;
   /** Multi-gen LRU: per node two "Bloom filters" (exact here) of PMDs, LRU_GEN_PMDS(pages) bytes each. */
   lruGenBloom: SharedArrayBuffer;
+  /** Page-cache writeback: per-file words and per-node queues of writes in flight (see I_*, WB_*). */
+  writeback: SharedArrayBuffer;
 }
+
+/**
+ * Bytes per frame of each per-frame column (frameGen only with the multi-gen LRU): one table for
+ * allocateBuffers and bytesPerFrame (the memory budget), so the two cannot disagree.
+ */
+export const FRAME_COLUMN_BYTES = {
+  framePage: 4,
+  frameFlags: 1,
+  frameYoung: 1,
+  frameDirty: 1,
+  frameAccessed: 1,
+  frameScanMs: 4,
+  lruPrev: 4,
+  lruNext: 4,
+  frameGen: 1,
+} as const;
+type FrameColumn = keyof typeof FRAME_COLUMN_BYTES;
+const FRAME_COLUMNS = Object.keys(FRAME_COLUMN_BYTES) as FrameColumn[];
 
 export function allocateBuffers(l: StateLayout): StateBuffers {
   const f = l.totalFrames;
+  const b = FRAME_COLUMN_BYTES;
   const chunks = Math.ceil(f / 2 ** l.frameShift);
   const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
-  return {
-    framePage: sab(f * 4),
-    frameFlags: sab(f),
-    frameYoung: sab(f),
-    frameDirty: sab(f),
-    frameAccessed: sab(f),
-    frameScanMs: sab(f * 4),
+  const buffers: StateBuffers = {
+    framePage: sab(f * b.framePage),
+    frameFlags: sab(f * b.frameFlags),
+    frameYoung: sab(f * b.frameYoung),
+    frameDirty: sab(f * b.frameDirty),
+    frameAccessed: sab(f * b.frameAccessed),
+    frameScanMs: sab(f * b.frameScanMs),
     taskWords: sab(l.tasks * TASK_WORDS * 8),
-    lruPrev: sab(f * 4),
-    lruNext: sab(f * 4),
+    lruPrev: sab(f * b.lruPrev),
+    lruNext: sab(f * b.lruNext),
     chunkNode: sab(chunks),
     pte: sab(l.pages * 4),
     nodeWords: sab(l.nodes * NODE_WORDS * 8),
@@ -400,16 +616,32 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     faultHash: sab(l.cpus * l.faultHashSize * 4),
     rings: sab(l.ringWordsTotal * 4),
     globalWords: sab(GLOBAL_WORDS * 8),
-    frameGen: sab(l.lruGen ? f : 0),
+    frameGen: sab(l.lruGen ? f * b.frameGen : 0),
     lruGenWords: sab(l.lruGen ? l.nodes * LRU_GEN_NODE_WORDS * 8 : 0),
     lruGenBloom: sab(l.lruGen ? l.nodes * 2 * lruGenPmds(l.pages) : 0),
+    writeback: sab(writebackWords(l) * 8),
   };
+  // Postcondition: the frame columns take exactly what the memory budget charges per frame
+  // (below 8 frames the 8-byte floor of sab() pads them).
+  if (f >= 8) {
+    let bytes = 0;
+    for (const c of FRAME_COLUMNS) if (c !== 'frameGen' || l.lruGen) bytes += buffers[c].byteLength;
+    assert(bytes === f * bytesPerFrame(l.lruGen), 'layout: frame columns differ from bytesPerFrame');
+  }
+  return buffers;
+}
+
+/** Float64 words of the writeback buffer: the files' words, then each node's queue. */
+export function writebackWords(l: StateLayout): number {
+  return l.files * FILE_WORDS + l.nodes * l.writebackQueueMax * WB_RECORD_WORDS;
 }
 
 /** Total bytes of shared state per frame and per page, for the memory budget report. */
 export function bytesPerFrame(lruGen = false): number {
+  let bytes = 0;
   // The multi-gen LRU adds the frameGen byte.
-  return 4 + 1 + 1 + 1 + 1 + 4 + 4 + 4 + (lruGen ? 1 : 0);
+  for (const c of FRAME_COLUMNS) if (c !== 'frameGen' || lruGen) bytes += FRAME_COLUMN_BYTES[c];
+  return bytes;
 }
 export function bytesPerPage(): number {
   return 4;

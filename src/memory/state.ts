@@ -27,6 +27,7 @@ import {
   W_WMARK_PROMO,
   LRU_GEN_NODE_WORDS,
   lruGenPmds,
+  writebackWords,
   W_UNMOVABLE_FREE,
   RINGS_PER_NODE,
   type StateBuffers,
@@ -36,6 +37,7 @@ import { NR_LRU_LISTS } from './flags.js';
 import { Ring } from '../shm/ring.js';
 import { initLruGen } from '../kernel/mglru/lrugen.js';
 import { resolveBlockDevice, type BlockDeviceParams } from '../topology/storage.js';
+import { nodeWatermarks } from '../topology/zones.js';
 
 /** Costs and knobs the phases read, in integer nanoseconds / pages / booleans. */
 export interface SimParams {
@@ -66,6 +68,42 @@ export interface SimParams {
   migrateFixedNs: number;
   /** Time to copy one page into each node (page size / node write bandwidth), ns. */
   copyNsInto: number[];
+  dirty: DirtyParams;
+}
+
+/** The vm.dirty_* knobs (kernel/writeback.ts) and the reserve dirtyable memory leaves out. */
+export interface DirtyParams {
+  backgroundRatio: number;
+  ratio: number;
+  backgroundBytes: number;
+  bytes: number;
+  expireNs: number;
+  /** dirty_writeback_centisecs in ns; 0 = no periodic writeback. */
+  writebackIntervalNs: number;
+  /** totalreserve_pages (calculate_totalreserve_pages over every zone of every node). */
+  totalreservePages: number;
+}
+
+/**
+ * calculate_totalreserve_pages(): per zone its largest lowmem_reserve plus its high watermark,
+ * capped at its managed pages. A node given fixed watermarks reserves its fixed HIGH (the
+ * marks in force) instead of its zones' formula marks.
+ */
+export function totalreservePages(machine: Machine): number {
+  let total = 0;
+  machine.nodes.forEach((node, nid) => {
+    const high = machine.watermarks[nid].high;
+    if (node.zones.length === 0 || nodeWatermarks(node.zones).high !== high) {
+      total += Math.min(node.managedPages, high);
+      return;
+    }
+    for (const z of node.zones) {
+      let max = 0;
+      for (let j = z.zone; j < z.lowmemReserve.length; j++) max = Math.max(max, z.lowmemReserve[j]);
+      total += Math.min(z.managedPages, max + z.watermarks.high);
+    }
+  });
+  return total;
 }
 
 /** kernel.numa_balancing and its knobs, in the units the code uses. */
@@ -87,6 +125,8 @@ export interface NumaParams {
    */
   patches: number;
   hintFaultNs: number;
+  /** CPU time of change_prot_numa per present PTE walked (costs.numa_scan_per_pte). */
+  scanPerPteNs: number;
 }
 
 function numaParams(config: Config, pageSize: number): NumaParams {
@@ -102,6 +142,7 @@ function numaParams(config: Config, pageSize: number): NumaParams {
     rateLimitPagesPerS: Math.floor((k.numa_balancing_promote_rate_limit_MBps * 1024 * 1024) / pageSize),
     patches: k.promotion_patches ?? (versionAtLeast(k.version, '6.1') ? 3 : 0),
     hintFaultNs: config.costs.hint_fault,
+    scanPerPteNs: config.costs.numa_scan_per_pte,
   };
 }
 
@@ -141,6 +182,8 @@ export interface SimState {
   readonly frameGen: Uint8Array;
   readonly lruGenWords: Float64Array;
   readonly lruGenBloom: Uint8Array;
+  /** Page-cache writeback (layout.ts I_*, WB_*): per-file words, then each node's queue. */
+  readonly writeback: Float64Array;
 }
 
 export function simParams(config: Config, machine: Machine): SimParams {
@@ -168,6 +211,15 @@ export function simParams(config: Config, machine: Machine): SimParams {
     reclaimScanNs: config.costs.reclaim_scan_per_page,
     migrateFixedNs: config.costs.migrate_per_page,
     copyNsInto: machine.nodes.map((n) => Math.round((pageSize / n.bandwidthWriteBps) * 1e9)),
+    dirty: {
+      backgroundRatio: config.kernel.dirty_background_ratio,
+      ratio: config.kernel.dirty_ratio,
+      backgroundBytes: config.kernel.dirty_background_bytes,
+      bytes: config.kernel.dirty_bytes,
+      expireNs: config.kernel.dirty_expire_centisecs * 10_000_000,
+      writebackIntervalNs: config.kernel.dirty_writeback_centisecs * 10_000_000,
+      totalreservePages: totalreservePages(machine),
+    },
   };
 }
 
@@ -230,6 +282,7 @@ export function attachState(
       0,
       layout.lruGen ? layout.nodes * 2 * lruGenPmds(layout.pages) : 0,
     ),
+    writeback: new Float64Array(buffers.writeback, 0, writebackWords(layout)),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Layout of the traffic buffer: what each node's memory moved and what it costs to reach it
- * under load (the model is src/kernel/bandwidth.ts). One Float64 buffer, four parts:
+ * under load (the model is src/kernel/bandwidth.ts). One Float64 buffer, six parts:
  *
  *   stores    [cpu node][memory node]  stores, counted by the access loop beside the access
  *                                      matrix (which counts loads and stores together)
@@ -10,6 +10,9 @@
  *                                      the coordinator, copied by each access runner per epoch
  *   node words [memory node][NODE_TRAFFIC_WORDS]  the coordinator's bookkeeping (below)
  *   link words [socket][socket][LINK_WORDS]
+ *   copies    [cpu node][memory node]  cache lines read() accesses copied beyond their first
+ *                                      (a task's read_copy), counted by the access loop; last,
+ *                                      so a state digest can leave it out while it is all zero
  */
 
 import type { Machine } from '../topology/machine.js';
@@ -52,11 +55,12 @@ export interface TrafficViews {
   latency: Float64Array;
   nodeWords: Float64Array;
   linkWords: Float64Array;
+  copies: Float64Array;
 }
 
 function parts(nodes: number): number[] {
   const nn = nodes * nodes;
-  return [nn, nn, nn * 2, nodes * NODE_TRAFFIC_WORDS, MAX_SOCKETS * MAX_SOCKETS * LINK_WORDS];
+  return [nn, nn, nn * 2, nodes * NODE_TRAFFIC_WORDS, MAX_SOCKETS * MAX_SOCKETS * LINK_WORDS, nn];
 }
 
 export function trafficWords(nodes: number): number {
@@ -71,12 +75,13 @@ export function trafficViews(buffer: SharedArrayBuffer, nodes: number): TrafficV
     views.push(new Float64Array(buffer, offset * 8, words));
     offset += words;
   }
-  const [stores, migrated, latency, nodeWords, linkWords] = views as [
+  const [stores, migrated, latency, nodeWords, linkWords, copies] = views as [
+    Float64Array,
     Float64Array,
     Float64Array,
     Float64Array,
     Float64Array,
     Float64Array,
   ];
-  return { stores, migrated, latency, nodeWords, linkWords };
+  return { stores, migrated, latency, nodeWords, linkWords, copies };
 }

@@ -6,7 +6,9 @@ import { NR_LRU_LISTS } from '../memory/flags.js';
 import {
   NODE_WORDS,
   W_ANON_PAGES,
+  W_FILE_DIRTY,
   W_FILE_PAGES,
+  W_WRITEBACK,
   W_FREE,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
@@ -16,7 +18,9 @@ import type { SimState } from '../memory/state.js';
 import {
   NR_ANON_PAGES,
   NR_COUNTERS,
+  NR_DIRTY,
   NR_FILE_PAGES,
+  NR_WRITEBACK,
   NR_FREE_PAGES,
   NR_INACTIVE_ANON,
   NR_ISOLATED_ANON,
@@ -37,6 +41,8 @@ export function updateGauges(s: SimState): void {
     s.counters[row + NR_ISOLATED_FILE] = s.nodeWords[w + W_ISOLATED_FILE]!;
     s.counters[row + NR_ANON_PAGES] = s.nodeWords[w + W_ANON_PAGES]!;
     s.counters[row + NR_FILE_PAGES] = s.nodeWords[w + W_FILE_PAGES]!;
+    s.counters[row + NR_DIRTY] = s.nodeWords[w + W_FILE_DIRTY]!;
+    s.counters[row + NR_WRITEBACK] = s.nodeWords[w + W_WRITEBACK]!;
     let served = 0;
     for (let c = 0; c < nodes; c++) served += s.accessMatrix[c * nodes + nid];
     s.counters[row + TIERSIM_ACCESSES_SERVED] = served;

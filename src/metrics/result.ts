@@ -14,6 +14,8 @@ import {
   W_FREE,
 } from '../memory/layout.js';
 import {
+  FRAME_DIRTY,
+  FRAME_WRITEBACK,
   LRU_ACTIVE_ANON,
   LRU_ACTIVE_FILE,
   LRU_INACTIVE_ANON,
@@ -34,6 +36,11 @@ export interface NodeResult {
   device: string;
   tier: number;
   cpus: number[];
+  /**
+   * The node's preferred demotion targets (what the kernel prints at boot as "Demotion targets
+   * for Node N"); absent in result.json files written before it was added.
+   */
+  demotion_targets?: number[];
   vmstat: Record<string, number>;
   /** /sys/devices/system/node/nodeN/meminfo, kB. */
   meminfo: Record<string, number>;
@@ -155,18 +162,20 @@ function vmstatOf(s: SimState, nid: number): Record<string, number> {
  * meminfo Dirty: dirty page-cache pages only (NR_FILE_DIRTY). A dirty anonymous page is not
  * counted: Linux's Dirty sums folios accounted by folio_account_dirtied(), which only
  * mapping-backed (file) folios reach; anon dirtiness lives in the PTE until swap-out.
+ * Writeback: page cache whose write is in flight (kernel/writeback.ts). Both are counted from
+ * the frames here, independently of the nr_dirty / nr_writeback gauges kept as pages change.
  */
-function dirtyFilePages(s: SimState, nid: number): number {
+function filePagesInState(s: SimState, nid: number, state: number): number {
   const w = nid * NODE_WORDS;
   const start = s.nodeWords[w + W_FRAME_START];
   // Frames above the bump pointer were never handed out (clean): the scan follows used memory.
   const end = s.nodeWords[w + W_BUMP];
-  let dirty = 0;
+  let n = 0;
   for (let f = start; f < end; f++) {
     const flags = s.frameFlags[f];
-    if (s.frameDirty[f] !== 0 && s.framePage[f] >= 0 && flags !== 0 && (flags & PG_SWAPBACKED) === 0) dirty++;
+    if (s.frameDirty[f] === state && s.framePage[f] >= 0 && flags !== 0 && (flags & PG_SWAPBACKED) === 0) n++;
   }
-  return dirty;
+  return n;
 }
 
 function meminfoOf(s: SimState, nid: number): Record<string, number> {
@@ -185,9 +194,8 @@ function meminfoOf(s: SimState, nid: number): Record<string, number> {
     'Inactive(anon)': lru(LRU_INACTIVE_ANON),
     'Active(file)': lru(LRU_ACTIVE_FILE),
     'Inactive(file)': lru(LRU_INACTIVE_FILE),
-    Dirty: dirtyFilePages(s, nid) * kb,
-    // Written back at once when reclaim meets a dirty page (docs/simplifications.md): never in flight.
-    Writeback: 0,
+    Dirty: filePagesInState(s, nid, FRAME_DIRTY) * kb,
+    Writeback: filePagesInState(s, nid, FRAME_WRITEBACK) * kb,
     FilePages: s.nodeWords[w + W_FILE_PAGES] * kb,
     AnonPages: s.nodeWords[w + W_ANON_PAGES] * kb,
   };
@@ -243,6 +251,7 @@ export function buildResult(s: SimState, inputs: ResultInputs): RunResult {
       device: n.device,
       tier: machine.tiers[machine.nodeTier[n.nid]]?.id ?? -1,
       cpus: n.cpus,
+      demotion_targets: [...machine.demotion.preferred[n.nid]],
       vmstat,
       meminfo: meminfoOf(s, n.nid),
       numastat: numastatOf(vmstat),

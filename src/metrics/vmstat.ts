@@ -45,6 +45,24 @@ export const COUNTERS = [
   c('nr_isolated_file', 'gauge', 'pages', 'the node'),
   c('nr_anon_pages', 'gauge', 'pages', 'the node'),
   c('nr_file_pages', 'gauge', 'pages', 'the node'),
+  c('nr_dirty', 'gauge', 'pages', 'the node (NR_FILE_DIRTY: dirty page cache not under writeback)'),
+  c('nr_writeback', 'gauge', 'pages', 'the node (page cache under writeback)'),
+  c(
+    'nr_dirty_threshold',
+    'gauge',
+    'pages',
+    'node 0 holds the machine-wide figure (global_dirty_limits: dirty_ratio of dirtyable memory)',
+  ),
+  c(
+    'nr_dirty_background_threshold',
+    'gauge',
+    'pages',
+    'node 0 holds the machine-wide figure (dirty_background_ratio of dirtyable memory)',
+  ),
+  c('nr_dirtied', 'event', 'pages', 'node of the page (folio_account_dirtied)'),
+  c('nr_written', 'event', 'pages', 'node of the page (writeback completed)'),
+  c('nr_vmscan_immediate_reclaim', 'event', 'pages', 'node being reclaimed (dirty pages marked PG_reclaim)'),
+  c('pgrotated', 'event', 'pages', 'node of the page (moved to the inactive tail as its writeback ended)'),
   // Allocation placement (§6.3 of the reference): charged to the zone that served it, except
   // numa_foreign, which is charged to the preferred node that could not.
   c('numa_hit', 'event', 'pages', 'serving node'),
@@ -199,6 +217,7 @@ export const COUNTERS = [
     'pages',
     'node of the CPU whose sequential read() miss read ahead (pages beyond the one asked for)',
   ),
+  c('tiersim_dirty_throttle_ns', 'event', 'ns', 'node of the CPU whose task balance_dirty_pages() paused'),
   c('tiersim_alloc_fail', 'event', 'events', 'node of the faulting CPU (would be an OOM kill)'),
   c('tiersim_fault_stall', 'event', 'events', 'node whose fault queue filled (CPU stalled to epoch end)'),
   c(
@@ -278,6 +297,15 @@ export const NR_ISOLATED_ANON = idx('nr_isolated_anon');
 export const NR_ISOLATED_FILE = idx('nr_isolated_file');
 export const NR_ANON_PAGES = idx('nr_anon_pages');
 export const NR_FILE_PAGES = idx('nr_file_pages');
+export const NR_DIRTY = idx('nr_dirty');
+export const NR_WRITEBACK = idx('nr_writeback');
+export const NR_DIRTY_THRESHOLD = idx('nr_dirty_threshold');
+export const NR_DIRTY_BACKGROUND_THRESHOLD = idx('nr_dirty_background_threshold');
+export const NR_DIRTIED = idx('nr_dirtied');
+export const NR_WRITTEN = idx('nr_written');
+export const NR_VMSCAN_IMMEDIATE = idx('nr_vmscan_immediate_reclaim');
+export const PGROTATED = idx('pgrotated');
+export const TIERSIM_DIRTY_THROTTLE_NS = idx('tiersim_dirty_throttle_ns');
 export const NUMA_HIT = idx('numa_hit');
 export const NUMA_MISS = idx('numa_miss');
 export const NUMA_FOREIGN = idx('numa_foreign');

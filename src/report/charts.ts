@@ -1,13 +1,16 @@
 /**
  * The charts of the HTML report, as Vega-Lite specs built from RunResults and summary rows (no
  * rendering here: svg.ts turns a spec into SVG). Per run: memory per node over time, stacked
- * by LRU list (anon/file × active/inactive, free on top); demotion and promotion rates; reclaim
- * and fault rates; the score. Per sweep: the score and the chosen counters against each swept
- * key (mean over seeds, min–max bar), one line per setting of the other keys. Per comparison:
- * bars per variant.
+ * by LRU list (anon/file × active/inactive, free on top); demotion and promotion rates, and
+ * reclaim and fault rates, one small chart per counter with a line per node in the node's
+ * colour; the score. Per sweep: the score and the chosen counters against each swept key (mean
+ * over seeds, min–max bar, from 0), one line per setting of the other keys. Per comparison:
+ * horizontal bars per variant. Every axis says its unit; scale.ts keeps spikes and all-zero
+ * series from making a chart say nothing.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult } from '../metrics/result.js';
+import { chooseScale, counterUnit, noEventsSpec, SI_AXIS, textLine, WHOLE_LEGEND } from './scale.js';
 
 /** Samples kept per series in a chart (series of up to 2000 samples are bucketed). */
 const POINTS_MAX = 300;
@@ -67,7 +70,7 @@ function seconds(ns: number): number {
 
 /** One small chart per node over simulated time, each on its own y scale. */
 function nodeFacets(
-  title: string,
+  title: string | { text: string; subtitle: string },
   values: object[],
   mark: 'area' | 'line',
   encoding: Record<string, unknown>,
@@ -107,11 +110,12 @@ export function occupancySpec(result: RunResult, title = 'Memory per node over t
     }
   }
   return nodeFacets(title, values, 'area', {
-    y: { field: 'mib', type: 'quantitative', stack: 'zero', title: 'MiB' },
+    y: { field: 'mib', type: 'quantitative', stack: 'zero', axis: { ...SI_AXIS }, title: 'MiB' },
     color: {
       field: 'list',
       type: 'nominal',
       title: 'LRU list',
+      legend: { ...WHOLE_LEGEND },
       scale: {
         domain: OCCUPANCY_LAYERS.map((l) => l.label),
         range: OCCUPANCY_LAYERS.map((l) => l.color),
@@ -121,7 +125,65 @@ export function occupancySpec(result: RunResult, title = 'Memory per node over t
   });
 }
 
-/** Machine-wide rates (events per simulated second) of the given counters present in the series. */
+/**
+ * Node colours, the same node in the same colour in every chart of a report (Tableau 10: apart
+ * for the common colour deficiencies, and ten nodes before a colour repeats).
+ */
+export const NODE_COLORS = [
+  '#4e79a7',
+  '#e15759',
+  '#59a14f',
+  '#f28e2b',
+  '#b07aa1',
+  '#76b7b2',
+  '#edc948',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+] as const;
+
+/** "node 0 (dram)"; with `demotes`: "node 0 (dram) → 2" (its preferred demotion targets). */
+function nodeName(result: RunResult, id: number, demotes = false): string {
+  const node = result.nodes.find((n) => n.id === id);
+  const base = `node ${id} (${node?.device ?? '?'})`;
+  const targets = node?.demotion_targets;
+  if (!demotes || targets === undefined || targets.length === 0) return base;
+  return `${base} → ${targets.join(',')}`;
+}
+
+/**
+ * The colour encoding of the nodes drawn (each chart its own legend, of the nodes it draws);
+ * a node's colour is fixed by its id, so it is the same in every chart.
+ */
+function nodeColor(result: RunResult, ids: readonly number[], demotes: boolean): Record<string, unknown> {
+  return {
+    field: 'node',
+    type: 'nominal',
+    title: demotes ? 'node → demotion target' : 'node',
+    scale: {
+      domain: ids.map((id) => nodeName(result, id, demotes)),
+      range: ids.map((id) => NODE_COLORS[id % NODE_COLORS.length]),
+    },
+    legend: { ...WHOLE_LEGEND },
+  };
+}
+
+/** Which node a counter is counted on, as a line under its chart. */
+const COUNTED_ON: Record<string, string> = {
+  pgdemote_kswapd: 'counted on the node pages leave',
+  pgdemote_direct: 'counted on the node pages leave',
+  pgpromote_success: 'counted on the node pages arrive at',
+  pgsteal_kswapd: 'counted on the node reclaimed',
+  pgsteal_direct: 'counted on the node reclaimed',
+};
+
+/**
+ * Rates (events per simulated second) of the given counters, per node: one small chart per
+ * counter, one line per node in the node's colour (so one sees which node demotes and which
+ * receives promotions). A counter that stayed 0 on every node is named in a "no events" line
+ * instead of drawing a flat chart; a chart whose spike would flatten the rest is on a symlog
+ * scale with a note (scale.ts). undefined when the series has none of the counters.
+ */
 export function ratesSpec(
   result: RunResult,
   counters: readonly string[],
@@ -131,34 +193,76 @@ export function ratesSpec(
   const present = counters.filter((c) => s.nodes.some((n) => n.counters[c] !== undefined));
   if (present.length === 0 || s.time_ns.length === 0) return undefined;
   const intervalS = s.interval_ns / 1e9;
-  const values: { t: number; counter: string; rate: number }[] = [];
-  for (const b of buckets(s.time_ns.length)) {
-    for (const c of present) {
-      let sum = 0;
-      for (const node of s.nodes) {
-        const xs = node.counters[c];
-        if (xs === undefined) continue;
+  const charts: object[] = [];
+  const silent: string[] = [];
+  for (const c of present) {
+    // Demotion lines name where the node demotes to.
+    const demotes = result.demotion_enabled && c.startsWith('pgdemote_');
+    const values: { t: number; node: string; rate: number }[] = [];
+    const drawn: number[] = [];
+    let total = 0;
+    for (const node of s.nodes) {
+      const xs = node.counters[c];
+      if (xs === undefined) continue;
+      const rates: { t: number; node: string; rate: number }[] = [];
+      let nodeTotal = 0;
+      for (const b of buckets(s.time_ns.length)) {
+        let sum = 0;
         for (let i = b.from; i < b.to; i++) sum += xs[i] ?? 0;
+        nodeTotal += sum;
+        rates.push({
+          t: seconds(s.time_ns[b.to - 1]),
+          node: nodeName(result, node.id, demotes),
+          rate: Math.round(sum / ((b.to - b.from) * intervalS)),
+        });
       }
-      values.push({
-        t: seconds(s.time_ns[b.to - 1]),
-        counter: c,
-        rate: Math.round(sum / ((b.to - b.from) * intervalS)),
-      });
+      // A node with no events of this counter adds a flat line at 0 and a legend entry.
+      if (nodeTotal > 0) {
+        values.push(...rates);
+        drawn.push(node.id);
+      }
+      total += nodeTotal;
     }
+    if (total === 0) {
+      silent.push(c);
+      continue;
+    }
+    const unit = `${counterUnit(c)}/s`;
+    const { scale, note, ticks } = chooseScale(
+      values.map((v) => v.rate),
+      unit,
+    );
+    const subtitle = [COUNTED_ON[c], note].filter((x): x is string => x !== undefined);
+    charts.push({
+      title: { text: c, ...(subtitle.length > 0 ? { subtitle } : {}), anchor: 'start', fontSize: 12 },
+      width: WIDTH * 2,
+      height: HEIGHT,
+      data: { values },
+      mark: { type: 'line', interpolate: 'step-after' },
+      encoding: {
+        x: { field: 't', type: 'quantitative', title: 'simulated time (s)' },
+        y: {
+          field: 'rate',
+          type: 'quantitative',
+          scale,
+          axis: { ...SI_AXIS, ...(ticks === undefined ? {} : { values: ticks }) },
+          // Short: a vertical title longer than the chart pushes it down the page.
+          title: unit,
+        },
+        color: nodeColor(result, drawn, demotes),
+      },
+    });
   }
+  if (charts.length === 0)
+    return noEventsSpec(title, `${silent.join(', ')} stayed 0 on every node`, WIDTH * 2);
+  if (silent.length > 0)
+    charts.push(textLine(`no events: ${silent.join(', ')} (0 on every node)`, WIDTH * 2));
   return {
-    title,
-    width: WIDTH * 2,
-    height: HEIGHT,
-    data: { values },
-    mark: { type: 'line', interpolate: 'step-after' },
-    encoding: {
-      x: { field: 't', type: 'quantitative', title: 'simulated time (s)' },
-      y: { field: 'rate', type: 'quantitative', title: 'pages per simulated second' },
-      color: { field: 'counter', type: 'nominal', title: 'counter', sort: present },
-    },
-  };
+    title: { text: title, anchor: 'start' },
+    vconcat: charts,
+    spacing: 24,
+    resolve: { scale: { color: 'independent' } },
+  } as TopLevelSpec;
 }
 
 export function scoreSpec(result: RunResult, title = 'Score over time'): TopLevelSpec {
@@ -168,6 +272,9 @@ export function scoreSpec(result: RunResult, title = 'Score over time'): TopLeve
     for (let i = b.from; i < b.to; i++) sum += s.score[i] ?? 0;
     return { t: seconds(s.time_ns[b.to - 1]), score: Math.round(sum / (b.to - b.from)) };
   });
+  if (values.every((v) => v.score === 0)) {
+    return noEventsSpec(title, 'no operation completed in any sample', WIDTH * 2);
+  }
   return {
     title,
     width: WIDTH * 2,
@@ -176,7 +283,13 @@ export function scoreSpec(result: RunResult, title = 'Score over time'): TopLeve
     mark: { type: 'line', interpolate: 'step-after', color: '#117a65' },
     encoding: {
       x: { field: 't', type: 'quantitative', title: 'simulated time (s)' },
-      y: { field: 'score', type: 'quantitative', title: 'operations per simulated second' },
+      y: {
+        field: 'score',
+        type: 'quantitative',
+        scale: { zero: true },
+        axis: { ...SI_AXIS },
+        title: 'operations/s',
+      },
     },
   };
 }
@@ -192,9 +305,12 @@ export function bandwidthSpec(
   const s = result.series;
   const intervalS = s.interval_ns / 1e9;
   const values: { t: number; node: string; direction: string; mbs: number }[] = [];
-  let moved = 0;
+  // A node with no traffic would get a facet with a one-tick axis: named in the subtitle instead.
+  const idle: string[] = [];
   for (const node of s.nodes) {
-    const device = result.nodes.find((n) => n.id === node.id)?.device ?? '';
+    const name = `node ${node.id} (${result.nodes.find((n) => n.id === node.id)?.device ?? ''})`;
+    const nodeValues: typeof values = [];
+    let moved = 0;
     for (const [direction, counter] of [
       ['read', 'tiersim_mem_read_bytes'],
       ['write', 'tiersim_mem_write_bytes'],
@@ -205,19 +321,22 @@ export function bandwidthSpec(
         let sum = 0;
         for (let i = b.from; i < b.to; i++) sum += xs[i] ?? 0;
         moved += sum;
-        values.push({
+        nodeValues.push({
           t: seconds(s.time_ns[b.to - 1]),
-          node: `node ${node.id} (${device})`,
+          node: name,
           direction,
           mbs: Math.round((sum / ((b.to - b.from) * intervalS) / 1e6) * 10) / 10,
         });
       }
     }
+    if (moved > 0) values.push(...nodeValues);
+    else idle.push(name);
   }
-  if (moved === 0) return undefined;
-  return nodeFacets(title, values, 'line', {
-    y: { field: 'mbs', type: 'quantitative', title: 'MB per simulated second' },
-    color: { field: 'direction', type: 'nominal', title: 'traffic' },
+  if (values.length === 0) return undefined;
+  const heading = idle.length === 0 ? title : { text: title, subtitle: `no traffic on ${idle.join(', ')}` };
+  return nodeFacets(heading, values, 'line', {
+    y: { field: 'mbs', type: 'quantitative', axis: { ...SI_AXIS }, title: 'MB/s' },
+    color: { field: 'direction', type: 'nominal', title: 'traffic', legend: { ...WHOLE_LEGEND } },
   });
 }
 
@@ -226,8 +345,8 @@ export function runSpecs(result: RunResult, prefix = ''): TopLevelSpec[] {
   const p = prefix === '' ? '' : `${prefix}: `;
   const specs: (TopLevelSpec | undefined)[] = [
     occupancySpec(result, `${p}memory per node over time (stacked by LRU list)`),
-    ratesSpec(result, MIGRATION_RATES, `${p}demotion and promotion rates`),
-    ratesSpec(result, RECLAIM_RATES, `${p}reclaim and major-fault rates`),
+    ratesSpec(result, MIGRATION_RATES, `${p}demotion and promotion rates per node (per simulated second)`),
+    ratesSpec(result, RECLAIM_RATES, `${p}reclaim and major-fault rates per node (per simulated second)`),
     scoreSpec(result, `${p}score over time`),
     bandwidthSpec(result, `${p}memory bandwidth per node (reads and writes)`),
   ];
@@ -262,8 +381,20 @@ export function sweepSpec(
     return m === undefined ? [] : [{ x: p.x, series: p.series, mean: m.mean, min: m.min, max: m.max }];
   });
   const lines = axis.series !== '';
+  if (values.length > 0 && values.every((v) => v.max === 0)) {
+    return noEventsSpec(`${metric} vs ${axis.x}`, `${metric} is 0 at every point`, WIDTH);
+  }
+  const unit = counterUnit(metric);
   return {
-    title: `${metric} vs ${axis.x}`,
+    title: {
+      text: `${metric} vs ${axis.x}`,
+      // Short: Vega sizes the SVG by an estimate of text widths that runs wide.
+      subtitle:
+        metric === 'score'
+          ? 'mean over seeds · rule: min–max'
+          : 'over the run · mean over seeds · rule: min–max',
+      anchor: 'start',
+    },
     width: WIDTH,
     height: HEIGHT,
     data: { values },
@@ -283,7 +414,8 @@ export function sweepSpec(
               title: axis.series,
               // Lines in sweep order, not alphabetical.
               sort: [...new Set(points.map((p) => p.series))],
-              legend: { labelLimit: 400, titleLimit: 400 },
+              // Below the chart: two charts side by side fit a 1400 px page.
+              legend: { ...WHOLE_LEGEND, orient: 'bottom', direction: 'vertical' },
             },
           }
         : {}),
@@ -295,11 +427,11 @@ export function sweepSpec(
           y: {
             field: 'mean',
             type: 'quantitative',
-            scale: { zero: false },
-            // Axis labels with SI prefixes ("114k", "1.2M"; a constant 0 reads "0", not
-            // "0.000000"); the marks' descriptions keep the exact values.
-            axis: { labelExpr: "format(datum.value, '~s')" },
-            title: `${metric} (mean over seeds)`,
+            // From 0: a score 2 % better must not look twice as high.
+            scale: { zero: true },
+            axis: { ...SI_AXIS },
+            // The unit only: a vertical title longer than the chart pushes it down the page.
+            title: metric === 'score' ? 'operations/s' : unit,
           },
         },
       },
@@ -308,21 +440,39 @@ export function sweepSpec(
   };
 }
 
-/** Bars of one metric per variant. */
+/**
+ * Bars of one metric per variant, horizontal: the variant names sit one per row at the left,
+ * never on top of each other however long they are.
+ */
 export function variantBarsSpec(
   names: readonly string[],
   metric: string,
   values: readonly number[],
 ): TopLevelSpec {
+  if (values.every((v) => v === 0)) return noEventsSpec(metric, `${metric} is 0 in every variant`, WIDTH);
   return {
     title: metric,
-    width: Math.max(120, 60 * names.length),
-    height: HEIGHT,
+    width: WIDTH,
+    height: { step: 22 },
     data: { values: names.map((name, i) => ({ variant: name, value: values[i] })) },
     mark: 'bar',
     encoding: {
-      x: { field: 'variant', type: 'nominal', sort: [...names], title: null, axis: { labelAngle: 0 } },
-      y: { field: 'value', type: 'quantitative', title: metric },
+      y: {
+        field: 'variant',
+        type: 'nominal',
+        sort: [...names],
+        title: null,
+        axis: { labelLimit: 1000 },
+      },
+      x: {
+        field: 'value',
+        type: 'quantitative',
+        scale: { zero: true },
+        axis: { ...SI_AXIS },
+        title: /per simulated second$/.test(counterUnit(metric))
+          ? counterUnit(metric)
+          : `${counterUnit(metric)} over the run`,
+      },
       color: { field: 'variant', type: 'nominal', sort: [...names], legend: null },
     },
   };

@@ -39,6 +39,7 @@ const MEMINFO_ROWS = [
   'AnonPages',
   'FilePages',
   'Dirty',
+  'Writeback',
 ] as const;
 
 function nodeHeader(result: RunResult): string[] {

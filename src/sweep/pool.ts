@@ -3,7 +3,7 @@
  * scheduler (src/sweep/task.ts). The only importer of piscina (the experiment plane, STYLE
  * habit 1): node workers use comlink and shared memory, never this.
  *
- * Fresh threads. V8 compiles the access loop (workload/access-loop.ts) with its typed arrays as
+ * Fresh threads. V8 compiles the access loop (engine/access-phase.ts) with its typed arrays as
  * constants only while its closure is the single closure of its function literal; a thread's
  * second simulation makes a second closure and its loop runs about 2x slower for the rest of the
  * thread's life (measured in bench/sweep.bench.ts). So by default (`recycle: true`) every thread

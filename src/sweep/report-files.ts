@@ -84,6 +84,9 @@ async function variantsHtml(dir: string): Promise<string> {
     bars: rows
       .filter((r) => barMetrics.includes(r.metric))
       .map((r) => ({ metric: r.metric, values: r.values.map((v) => v ?? 0) })),
+    partial: comparison.variants
+      .filter((v) => v.status !== 'done')
+      .map((v) => `${v.name}: ${v.note ?? v.status}`),
   });
 }
 
@@ -137,6 +140,8 @@ async function sweepHtml(dir: string): Promise<string> {
     metrics: ['score', ...manifest.counters],
     table: seedGroupCells(manifest.keys, manifest.counters, rows),
     notes,
+    done,
+    planned: manifest.points.length,
   };
   return sweepReportHtml(data);
 }

@@ -79,6 +79,10 @@ export interface TaskPlan {
   /** Index of the task's first region in the region table. */
   firstRegion: number;
   cpuPerAccessNs: number;
+  /** Misses in flight (config `mlp`): a present access costs latency / mlp of the CPU's time. */
+  mlp: number;
+  /** Cache lines one read() access copies from the page cache (config `read_copy` / 64). */
+  readCopyLines: number;
   accessesPerOp: number;
   /** numaBalancing: MPOL_F_NUMA_BALANCING. */
   policy: { mode: 'default' | 'bind' | 'preferred' | 'interleave'; nodes: number[]; numaBalancing: boolean };
@@ -108,6 +112,15 @@ export interface WorkloadPlan {
   phaseTables: Float64Array;
   /** The `splitmix_zipfian` regions' page offsets, concatenated. */
   sequenceTables: Int32Array;
+}
+
+/** read_copy in cache lines: whole lines of one page (a read() never copies past its folio). */
+function readCopyLines(bytes: number, pageSize: number): number {
+  assert(
+    bytes % 64 === 0 && bytes >= 64 && bytes <= pageSize,
+    'read_copy (validation should have caught it)',
+  );
+  return bytes / 64;
 }
 
 function pagesOf(bytes: number, pageSize: number): number {
@@ -241,6 +254,8 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       regions,
       firstRegion: regionRows.length - regions.length,
       cpuPerAccessNs: task.cpu_per_access,
+      mlp: task.mlp,
+      readCopyLines: readCopyLines(task.read_copy, pageSize),
       accessesPerOp: pg === undefined ? task.accesses_per_op : TXN_ACCESSES,
       pgbench: pg,
       policy: {

@@ -85,6 +85,13 @@ describe('defaults', () => {
         swappiness: 60,
         watermark_boost_factor: 15000,
         page_cluster: 3,
+        // The kernel's vm.dirty_* defaults (Documentation/admin-guide/sysctl/vm.rst).
+        dirty_background_ratio: 10,
+        dirty_ratio: 20,
+        dirty_background_bytes: 0,
+        dirty_bytes: 0,
+        dirty_expire_centisecs: 3000,
+        dirty_writeback_centisecs: 500,
         ...NUMA_BALANCING_DEFAULTS,
       },
       storage: {
@@ -98,6 +105,7 @@ describe('defaults', () => {
         migrate_per_page: 2000,
         fault_batch_max: 65536,
         hint_fault: 1000,
+        numa_scan_per_pte: 0,
       },
       run: { duration: 1e9, epoch: 1e6, seed: 1, barrier_timeout: 120e9 },
       workload: {
@@ -133,6 +141,8 @@ describe('defaults', () => {
             ],
             cpu_per_access: 20,
             accesses_per_op: 100,
+            mlp: 1,
+            read_copy: 64,
           },
         ],
         actions: [{ at: 1e6, task: 'app', do: 'madvise_pageout', region: 0, start: 0, end: 1 }],

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { numaScan } from '../../src/kernel/numa.js';
 import { PG_SWAPBACKED } from '../../src/memory/flags.js';
 import {
+  C_CLOCK,
   TASK_WORDS,
   T_FAULTS_LOCAL,
   T_FAULTS_PRIVATE,
@@ -55,14 +56,15 @@ describe('the scan budget counts address space in chunks (task_numa_work)', () =
   place(sim, slow, 1);
 
   it('a chunk with any armed PTE costs its whole size: one chunk per scan here', () => {
-    // 1 ms: the first tick sets the period to task_scan_start: windows = ceil(2112 / 256) = 9,
-    // max(1000 / (2560 / 1), 1000 / 9) = 111 ms. node_stamp moves by the old period (0), the
-    // scan adds 2 ticks (8 ms); the next scan is due at 1 + 111 = 112 ms.
+    // 1 ms: the first tick sets the period to task_scan_start from the RSS now (4 present
+    // pages: task_nr_scan_windows = 1, not the 2112 mapped pages' 9): max(1000 / (2560 / 1),
+    // 1000 / 1) = 1000 ms. node_stamp moves by the old period (0), the scan adds 2 ticks (8 ms);
+    // the next scan is due at 1 + 1000 = 1001 ms.
     setNow(sim, 1);
     numaScan(sim.s, sim.ctx.scanSpaces);
-    expect(word(sim, T_SCAN_PERIOD_MS)).toBe(111);
+    expect(word(sim, T_SCAN_PERIOD_MS)).toBe(1000);
     expect(word(sim, T_NODE_STAMP_NS)).toBe(8e6);
-    expect(word(sim, T_NEXT_SCAN_NS)).toBe(112e6);
+    expect(word(sim, T_NEXT_SCAN_NS)).toBe(1001e6);
     // Chunk [0, ALIGN(256, 512) = 512) holds two slow pages: both armed, the budget (256) is
     // spent by the chunk's 512 pages. The old per-PTE budget would have armed all four.
     expect(slow.map((p) => armed(sim, p))).toEqual([true, true, false, false]);
@@ -71,32 +73,53 @@ describe('the scan budget counts address space in chunks (task_numa_work)', () =
   });
 
   it('a scan waits for both the tick (node_stamp + period) and numa_next_scan', () => {
-    // 100 ms: 100 < 8 + 111: no tick.
-    setNow(sim, 100);
+    // 1000 ms: 1000 < 8 + 1000: no tick.
+    setNow(sim, 1000);
     numaScan(sim.s, sim.ctx.scanSpaces);
     expect(word(sim, T_SCAN_CURSOR)).toBe(512);
-    // 200 ms: 200 > 119: node_stamp 119 (+ 8 after the scan); 200 >= 112: the scan runs. Chunk
-    // [512, 1024) holds page 700.
-    setNow(sim, 200);
+    // 1100 ms: 1100 > 1008: node_stamp 1008 (+ 8 after the scan); 1100 >= 1001: the scan runs.
+    // Chunk [512, 1024) holds page 700.
+    setNow(sim, 1100);
     numaScan(sim.s, sim.ctx.scanSpaces);
-    expect(word(sim, T_NODE_STAMP_NS)).toBe(127e6);
+    expect(word(sim, T_NODE_STAMP_NS)).toBe(1016e6);
     expect(armed(sim, slow[2])).toBe(true);
     expect(word(sim, T_SCAN_CURSOR)).toBe(1024);
   });
 
   it('an empty chunk costs only virtual pages; the end of the address space starts a pass', () => {
-    // 400 ms: [1024, 1536) is empty (virtpages 2048 - 512), [1536, 2048) holds page 1600.
-    setNow(sim, 400);
+    // 2100 ms: [1024, 1536) is empty (virtpages 2048 - 512), [1536, 2048) holds page 1600.
+    setNow(sim, 2100);
     numaScan(sim.s, sim.ctx.scanSpaces);
     expect(armed(sim, slow[3])).toBe(true);
     expect(word(sim, T_SCAN_CURSOR)).toBe(2048);
     expect(word(sim, T_MM_SCAN_SEQ)).toBe(0);
-    // 600 ms: the file VMA (64 pages, none present), then no VMA is left: reset_ptenuma_scan.
-    setNow(sim, 600);
+    // 3200 ms: the file VMA (64 pages, none present), then no VMA is left: reset_ptenuma_scan.
+    setNow(sim, 3200);
     numaScan(sim.s, sim.ctx.scanSpaces);
     expect(word(sim, T_SCAN_CURSOR)).toBe(0);
     expect(word(sim, T_MM_SCAN_SEQ)).toBe(1);
     expect(counter(sim, 0, 'numa_pte_updates')).toBe(4);
+  });
+});
+
+describe('the scan costs its task CPU time, and 32 times it of run time before the next scan', () => {
+  it('charges costs.numa_scan_per_pte per present PTE walked and moves node_stamp by 32 × that', () => {
+    const sim = scenario({
+      version: '6.1',
+      kernel: 'numa_balancing: 2, numa_balancing_scan_delay_ms: 0',
+      costs: 'numa_scan_per_pte: 1us',
+    });
+    place(sim, range(ANON, 10), 0);
+    place(sim, range(ANON + 10, 5), 1);
+    const clock = sim.s.cpuWords[C_CLOCK];
+    // 1 ms: one call walks the whole address space (128 pages < the 65,536-page budget): 15
+    // present PTEs (10 top-tier ones skipped, 5 slow ones armed) = 15 us on CPU 0; node_stamp
+    // = 0 + 2 ticks (8 ms) + 32 × 15 us = 8.48 ms.
+    setNow(sim, 1);
+    numaScan(sim.s, sim.ctx.scanSpaces);
+    expect(counter(sim, 0, 'numa_pte_updates')).toBe(5);
+    expect(sim.s.cpuWords[C_CLOCK] - clock).toBe(15_000);
+    expect(word(sim, T_NODE_STAMP_NS)).toBe(8e6 + 32 * 15_000);
   });
 });
 

@@ -90,28 +90,29 @@ describe('the rate limit (6.0 patch 2)', () => {
     });
     const pages = range(ANON, 600);
     place(sim, pages, 1);
-    // Period 1 starts at 0 with a snapshot of 0 candidates. numa_promotion_rate_limit counts the
-    // candidate first, then refuses when count - snapshot >= 256: candidates 1..255 pass.
+    // nbp_rl_start is 0 and the kernel's clock reads boot time - 300 s (INITIAL_JIFFIES), so
+    // the first candidate opens period 1 at 500 ms: numa_promotion_rate_limit counts it first
+    // (1) and snapshots that, then refuses when count - snapshot >= 256: candidates 1..256 pass.
     setNow(sim, 500);
     arm(sim, pages, 490);
     hint(sim, 0, pages);
     reclaimEpoch(sim);
     expect(counter(sim, 0, 'pgpromote_candidate')).toBe(600);
-    expect(counter(sim, 0, 'pgpromote_success')).toBe(255);
-    expect(counter(sim, 0, 'tiersim_promote_rate_limited')).toBe(345);
-    expect(pages.filter((p) => nodeOf(sim, p) === 0)).toEqual(pages.slice(0, 255));
-    // 1600 ms > 0 + 1000: the 601st candidate opens period 2 and is its snapshot, so diffs
-    // 0..255 pass: 256 of the 345 pages left on PMEM.
-    const left = pages.slice(255);
+    expect(counter(sim, 0, 'pgpromote_success')).toBe(256);
+    expect(counter(sim, 0, 'tiersim_promote_rate_limited')).toBe(344);
+    expect(pages.filter((p) => nodeOf(sim, p) === 0)).toEqual(pages.slice(0, 256));
+    // 1600 ms > 500 + 1000: the 601st candidate opens period 2 and is its snapshot, so diffs
+    // 0..255 pass: 256 of the 344 pages left on PMEM.
+    const left = pages.slice(256);
     setNow(sim, 1600);
     arm(sim, left, 1590);
     hint(sim, 0, left);
     reclaimEpoch(sim);
-    expect(counter(sim, 0, 'pgpromote_candidate')).toBe(945);
-    expect(counter(sim, 0, 'pgpromote_success')).toBe(255 + 256);
-    expect(counter(sim, 0, 'tiersim_promote_rate_limited')).toBe(345 + 89);
+    expect(counter(sim, 0, 'pgpromote_candidate')).toBe(944);
+    expect(counter(sim, 0, 'pgpromote_success')).toBe(256 + 256);
+    expect(counter(sim, 0, 'tiersim_promote_rate_limited')).toBe(344 + 88);
     expect(left.filter((p) => nodeOf(sim, p) === 1)).toEqual(left.slice(256));
-    expect(free(sim, 0)).toBe(1024 - 511);
+    expect(free(sim, 0)).toBe(1024 - 512);
     assertSound(sim);
   });
 
@@ -124,12 +125,19 @@ describe('the rate limit (6.0 patch 2)', () => {
     });
     const pages = range(ANON, 300);
     place(sim, pages, 1);
-    setNow(sim, 1000);
-    arm(sim, pages, 995);
-    hint(sim, 0, pages);
+    // 500 ms: 100 candidates open the period (snapshot 1) and pass.
+    setNow(sim, 500);
+    arm(sim, pages.slice(0, 100), 495);
+    hint(sim, 0, pages.slice(0, 100));
     reclaimEpoch(sim);
-    expect(counter(sim, 0, 'pgpromote_success')).toBe(255);
-    expect(counter(sim, 0, 'tiersim_promote_rate_limited')).toBe(45);
+    expect(counter(sim, 0, 'pgpromote_success')).toBe(100);
+    // 1500 ms = start + 1000: not past it, so candidates 101..256 pass and 44 are refused.
+    setNow(sim, 1500);
+    arm(sim, pages.slice(100), 1495);
+    hint(sim, 0, pages.slice(100));
+    reclaimEpoch(sim);
+    expect(counter(sim, 0, 'pgpromote_success')).toBe(256);
+    expect(counter(sim, 0, 'tiersim_promote_rate_limited')).toBe(44);
   });
 });
 
@@ -256,8 +264,10 @@ describe('threshold adjustment (6.0 patch 3)', () => {
       kernel: `${TIERING}, numa_balancing_scan_period_max_ms: 2000, numa_balancing_promote_rate_limit_MBps: 1`,
     });
     place(sim, [ANON], 1);
-    setNow(sim, 2500); // the first period (from 0) has ended
-    arm(sim, [ANON], 2400);
+    // nbp_th_start is 0 and the kernel's clock reads boot time - 300 s (INITIAL_JIFFIES), so
+    // "now - start" is past scan_period_max at the first candidate: the threshold moves at once.
+    setNow(sim, 500);
+    arm(sim, [ANON], 400);
     hint(sim, 0, [ANON]);
     updatePromotionGauges(sim.s);
     expect(counter(sim, 0, 'tiersim_promote_threshold_ms')).toBe(1125);

@@ -6,6 +6,7 @@
 import { parseConfigText } from '../../src/config/load.js';
 import { createSimulation, type Simulation } from '../../src/engine/simulation.js';
 import { mapPage } from '../../src/kernel/fault.js';
+import { folioMarkDirty } from '../../src/kernel/writeback.js';
 import { takeFrame } from '../../src/memory/frames.js';
 import { checkInvariants } from '../../src/memory/invariants.js';
 import {
@@ -44,6 +45,8 @@ export interface ScenarioOptions {
   fileSize?: string;
   /** Kind of that region: anon (default) or shmem (shared anonymous memory). */
   anonKind?: 'anon' | 'shmem';
+  /** Keys of the costs block (e.g. `numa_scan_per_pte: 1us`). */
+  costs?: string;
 }
 
 /**
@@ -67,6 +70,7 @@ ${opts.distances ?? ''}
 kernel: { version: '${opts.version ?? '5.15'}', demotion_enabled: ${opts.demotion ?? true}${opts.kernel === undefined ? '' : `, ${opts.kernel}`} }
 storage: { swap: { size: ${opts.swap ?? '0'} }, read_ahead_kb: ${opts.readAheadKb ?? 0} }
 run: { duration: 1ms, epoch: 1ms }
+${opts.costs === undefined ? '' : `costs: { ${opts.costs} }`}
 workload:
   files: [{ name: f, size: ${opts.fileSize ?? '256KiB'} }]
   tasks:
@@ -97,7 +101,10 @@ export function place(sim: Simulation, pages: readonly number[], nid: number, o:
   for (const page of pages) {
     const frame = takeFrame(sim.s, nid);
     if (frame < 0) throw new Error(`node ${nid} has no free frame for page ${page}`);
-    mapPage(sim.s, page, frame, nid, extra, o.young === true ? 1 : 0, o.dirty === true ? 1 : 0, 0);
+    const file = page < sim.s.plan.filePages;
+    mapPage(sim.s, page, frame, nid, extra, o.young === true ? 1 : 0, o.dirty === true && !file ? 1 : 0, 0);
+    // Dirty page cache is dirtied as a store would (counted in nr_dirty, its inode dirtied).
+    if (o.dirty === true && file) folioMarkDirty(sim.s, frame, page, -1);
   }
 }
 

@@ -65,43 +65,58 @@ describe('run report', () => {
     expect(occupancy).toContain('>node 2 (pmem)</text>');
   });
 
-  it('draws demotion as a rate per simulated second, and promotion once the series has it', async () => {
+  it('draws demotion per node, as a rate per simulated second, naming each node’s target', () => {
     const rates = svgs(html)[1];
-    const points = labels(rates).filter((l) => l.includes('counter: pgdemote_kswapd'));
-    expect(points.length).toBeGreaterThan(0);
     const s = result.series;
     const interval = s.interval_ns / 1e9;
-    // One point per sample here (no bucketing), so the y scale ends at the largest rate, rounded
-    // up to a nice number.
+    // One point per sample here (no bucketing).
     expect(s.time_ns.length).toBeLessThanOrEqual(300);
-    const drawn = ['pgdemote_kswapd', 'pgdemote_direct'];
-    let max = 0;
-    for (let i = 0; i < s.time_ns.length; i++) {
-      for (const c of drawn)
-        max = Math.max(max, s.nodes.reduce((sum, n) => sum + n.counters[c][i], 0) / interval);
-    }
-    expect(max).toBeGreaterThan(0);
-    const axis = labels(rates).find((l) => l.startsWith("Y-axis titled 'pages per simulated second'"));
+    // 5.15 gives each target to one source only: node 0 demotes to PMEM node 2, node 1 nowhere.
+    expect(result.nodes.map((n) => n.demotion_targets)).toEqual([[2], [], []]);
+    // Only node 0 demoted: one line, in the legend with its target.
+    const totals = s.nodes.map((n) => n.counters['pgdemote_kswapd'].reduce((x, y) => x + y, 0));
+    expect(totals[0]).toBeGreaterThan(0);
+    expect(totals.slice(1)).toEqual([0, 0]);
+    const chart = rates.slice(0, rates.indexOf("Title text 'pgdemote_kswapd'"));
+    expect(labels(chart)).toContain(
+      "Symbol legend titled 'node → demotion target' for stroke color with 1 value: node 0 (dram) → 2",
+    );
+    // The line's first point is the first sample's rate; the y scale ends at the largest
+    // rate, rounded up to a nice number.
+    const xs = s.nodes[0].counters['pgdemote_kswapd'];
+    expect(labels(chart)).toContain(
+      `simulated time (s): ${s.time_ns[0] / 1e9}; pages/s: ${Math.round(xs[0] / interval)}; node → demotion target: node 0 (dram) → 2`,
+    );
+    const max = Math.max(...xs) / interval;
+    const axis = labels(chart).find((l) => l.startsWith("Y-axis titled 'pages/s'"));
     const top = Number(/to ([\d,]+)$/.exec(axis ?? '')?.[1].replace(/,/g, ''));
     expect(top).toBeGreaterThanOrEqual(max);
     expect(top).toBeLessThan(2 * max);
     expect(rates).toContain('>pgdemote_kswapd</text>');
-    const hasPromotion = s.nodes[0].counters['pgpromote_success'] !== undefined;
-    expect(rates.includes('counter: pgpromote_success')).toBe(hasPromotion);
-    const withPromotion: RunResult = structuredClone(result);
-    for (const n of withPromotion.series.nodes)
-      n.counters['pgpromote_success'] = n.counters['pgdemote_kswapd'].map((x) => x * 2);
-    const promoted = svgs(await runReportHtml(withPromotion, MAIN_COUNTERS))[1];
-    expect(promoted).toContain('>pgpromote_success</text>');
+    expect(rates).toContain('counted on the node pages leave');
   });
 
-  it('draws the score over time', () => {
+  it('draws promotion in its own chart once the series has it, per receiving node', async () => {
+    const withPromotion: RunResult = structuredClone(result);
+    for (const n of withPromotion.series.nodes)
+      n.counters['pgpromote_success'] = n.counters['pgdemote_kswapd'].map((x) => (n.id === 0 ? x * 2 : 0));
+    const promoted = svgs(await runReportHtml(withPromotion, MAIN_COUNTERS))[1];
+    expect(promoted).toContain('>pgpromote_success</text>');
+    expect(promoted).toContain('counted on the node pages arrive at');
+    // Promotion lines are named by node only (no demotion target), and only node 0 has one.
+    expect(labels(promoted).some((l) => l.endsWith('node: node 0 (dram)'))).toBe(true);
+    expect(labels(promoted).some((l) => l.endsWith('node: node 1 (dram)'))).toBe(false);
+  });
+
+  it('draws the score over time, from 0', () => {
     const score = svgs(html)[3];
     expect(score).toContain('score over time');
-    const first = labels(score).find((l) => l.includes('operations per simulated second: '));
+    const first = labels(score).find((l) => l.includes('operations/s: '));
     expect(first).toBe(
-      `simulated time (s): ${result.series.time_ns[0] / 1e9}; operations per simulated second: ${Math.round(result.series.score[0])}`,
+      `simulated time (s): ${result.series.time_ns[0] / 1e9}; operations/s: ${Math.round(result.series.score[0])}`,
     );
+    const axis = labels(score).find((l) => l.startsWith("Y-axis titled 'operations/s'"));
+    expect(axis).toMatch(/with values from 0 to /);
   });
 });
 
@@ -161,11 +176,11 @@ sweep:
     const expected = [true, false].flatMap((d) =>
       [60, 200].map(
         (sw) =>
-          `kernel.swappiness: ${sw}; score (mean over seeds): ${+mean(d, sw).toFixed(6)}; kernel.demotion_enabled: ${d}`,
+          `kernel.swappiness: ${sw}; operations/s: ${+mean(d, sw).toFixed(6)}; kernel.demotion_enabled: ${d}`,
       ),
     );
     for (const e of expected) expect(points).toContain(e);
     expect(charts[3]).toContain('>kernel.demotion_enabled</text>');
-    expect(report).toContain('<th>kernel.demotion_enabled</th>');
+    expect(report).toContain('<th>kernel.<wbr>demotion_<wbr>enabled</th>');
   });
 });

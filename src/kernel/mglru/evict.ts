@@ -24,13 +24,11 @@ import {
 import type { SimState } from '../../memory/state.js';
 import {
   NR_COUNTERS,
-  PGPGOUT,
   PGREFILL,
   PGSCAN_ANON,
   PGSCAN_KSWAPD,
   TIERSIM_ALLOC_FAIL,
 } from '../../metrics/vmstat.js';
-import { DEV_DISK, countWrite } from '../blockdev.js';
 import { resetKswapdFailures } from '../kswapd.js';
 import { swapFreePages } from '../swap.js';
 import type { ReclaimContext, ScanControl } from '../vmscan.js';
@@ -171,8 +169,9 @@ export function getTypeToScan(s: SimState, nid: number, swappiness: number): num
 /**
  * sort_folio(): true when the page stays (moved on) rather than being isolated: a protected tier
  * (refs above tier_idx, or at the maximum) goes to the next generation, counted in protected[].
- * A dirty file page waits for writeback in the kernel (the flushers write it, then it rotates to
- * the oldest generation's tail); tiersim writes it at once and lets it be isolated clean.
+ * A page under writeback, or a dirty file page, waits for writeback: it moves to the next
+ * generation's head with PG_reclaim (folio_inc_gen reclaiming), and the end of its write
+ * (kernel/writeback.ts) rotates it to the oldest generation's tail. Eviction never writes.
  */
 function sortFolio(s: SimState, nid: number, frame: number, tierIdx: number): boolean {
   const flags = s.frameFlags[frame];
@@ -186,9 +185,9 @@ function sortFolio(s: SimState, nid: number, frame: number, tierIdx: number): bo
     return true;
   }
   if (type === LRU_GEN_FILE && s.frameDirty[frame] !== 0) {
-    s.frameDirty[frame] = 0;
-    countWrite(s, nid, DEV_DISK, 1);
-    s.counters[nid * NR_COUNTERS + PGPGOUT] += s.params.pageKiB;
+    const gen = folioIncGen(s, nid, frame, true);
+    moveToGen(s, nid, frame, gen, false);
+    return true;
   }
   return false;
 }

@@ -168,8 +168,9 @@ export function lruGenAddFolio(s: SimState, nid: number, frame: number, reclaimi
   const max = s.lruGenWords[g + G_MAX_SEQ];
   const min = s.lruGenWords[g + G_MIN_SEQ + type];
   let seq: number;
-  // tiersim has no swap cache: an anon page is never in it once on the LRU (swap-ins free the
-  // slot at once), and a page written back by reclaim is clean when it comes back.
+  // An anon page off the LRU keeps no swap-cache state that matters here; a page-cache page
+  // waiting for writeback (PG_reclaim, dirty or under writeback: kernel/writeback.ts) is not put
+  // where eviction would meet it again at once.
   if ((flags & PG_ACTIVE) !== 0) seq = max;
   else if (type === LRU_GEN_ANON || ((flags & PG_RECLAIM) !== 0 && s.frameDirty[frame] !== 0)) seq = max - 1;
   else if (reclaiming || min + MIN_NR_GENS >= max) seq = min;

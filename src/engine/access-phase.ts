@@ -5,7 +5,8 @@
  * with a plain store: bytes never tear, so several nodes' CPUs may set them at once without
  * Atomics. A read()/write() of a page-cache page sets no PTE bit; a read() whose
  * mark_page_accessed would change the page's flags is handled out of line (kernel/accessed.ts),
- * as is anything not present (a fault).
+ * as is a store that dirties a clean page-cache page (kernel/writeback.ts) and anything not
+ * present (a fault).
  *
  * V8 embeds typed arrays as constants only in a function that is the single closure of its
  * literal; `makeAccessRunner` is therefore called once per SimState and its closure reused for
@@ -24,8 +25,8 @@ import {
 import type { SimState } from '../memory/state.js';
 import { fillIdleLatency } from '../memory/traffic.js';
 import { NR_COUNTERS, TIERSIM_ACCESSES, TIERSIM_MEMORY_NS } from '../metrics/vmstat.js';
-import { handleHintFault, handleMiss, handleReadAccess } from '../kernel/fault.js';
-import { makeBatchFiller } from './generate.js';
+import { handleFileDirty, handleHintFault, handleMiss, handleReadAccess } from '../kernel/fault.js';
+import { makeBatchFiller } from '../workload/generate.js';
 
 export type AccessRunner = (cpu: number, endNs: number) => void;
 
@@ -64,16 +65,31 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   const loadedLatency = s.machine.contention.enabled ? s.traffic.latency : undefined;
   const counters = s.counters;
   const latency = latencyTable(s);
+  // Without contention: the idle table, and the 1 / mlp the private table is scaled by now.
+  const idleLatency = latencyTable(s);
+  let tableStall = 1;
   const nodes = s.layout.nodes;
   const cpuNode = Int32Array.from(s.machine.cpuNode);
   const cpuTask = Int32Array.from(s.plan.cpuTask);
   const cpuPerAccess = Float64Array.from(s.plan.tasks, (t) => t.cpuPerAccessNs);
+  // Memory-level parallelism: with `mlp` misses in flight a CPU waits latency / mlp per access.
+  // runCpu folds 1 / mlp into its private latency table (left as it is at mlp 1), so the loop
+  // charges table entries as before and the memory time is scaled back by mlp for the gauge.
+  const memStall = Float64Array.from(s.plan.tasks, (t) => 1 / t.mlp);
+  const taskMlp = Float64Array.from(s.plan.tasks, (t) => t.mlp);
+  // A read() also moves the task's read_copy: its lines beyond the first cost a (scaled) latency
+  // each and are counted in the copy matrix. 0 for one-line reads: adding 0 changes nothing.
+  const copyLines = Float64Array.from(s.plan.tasks, (t) => t.readCopyLines - 1);
+  const copies = s.traffic.copies;
   const faultHash = s.faultHash;
   const hashSize = s.layout.faultHashSize;
   const fillBatch = makeBatchFiller(s);
   // Without NUMA balancing no page is ever armed: store the young bit without loading it first
   // (a load that misses the cache stalls the loop; a store does not).
   const hinting = s.params.numa.mode !== 0;
+  // Page ids below this are page cache: a store to one that is not dirty is folio_mark_dirty,
+  // which the place step applies (kernel/writeback.ts), so this loop never sets their byte.
+  const filePages = s.plan.filePages;
 
   // The doubles that cross the call into the batch loop: as arguments or a return value they
   // would be boxed (allocated) whenever the call is not inlined. Its own 128-byte buffer keeps
@@ -103,6 +119,7 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   function consume(cpu: number, nid: number, task: number, cursor: number, fill: number): number {
     const endNs = io[IO_END];
     const cpuNs = cpuPerAccess[task];
+    const readLines = copyLines[task];
     const latRow = nid * nodes * 2;
     const matrixRow = nid * nodes;
     const batchBase = cpu * BATCH_LEN;
@@ -110,19 +127,25 @@ export function makeAccessRunner(s: SimState): AccessRunner {
     let memoryNs = io[IO_MEMORY_NS];
     for (; cursor < fill && clock < endNs; cursor++) {
       const v = batch[batchBase + cursor];
-      const e = pte[v >>> 2];
+      const page = v >>> 2;
+      const e = pte[page];
       // Not present: a fault, charged by slowAccess.
       if (e <= 0) break;
       const frame = e - 1;
       const store = v & 1;
+      // A store to clean (or under writeback) page cache dirties it: slowAccess queues that.
+      if (store !== 0 && page < filePages && dirty[frame] !== 1) break;
       if ((v & 2) === 0) {
         // Armed by the NUMA scanner (PROT_NONE): a hint fault, charged by slowAccess.
         if (hinting && young[frame] >= 2) break;
         young[frame] = 1;
-      } else if (store === 0 && (flags[frame] & marked) !== marked) {
+      } else if (store === 0) {
         // read() of a page mark_page_accessed would still change (not referenced, or not
         // active): slowAccess queues the call (kernel/accessed.ts). write() marks nothing.
-        break;
+        if ((flags[frame] & marked) !== marked) break;
+        const from = chunkNode[frame >>> shift];
+        clock += latency[latRow + from * 2] * readLines;
+        copies[matrixRow + from] += readLines;
       }
       const memNid = chunkNode[frame >>> shift];
       const ns = latency[latRow + memNid * 2 + store];
@@ -157,16 +180,27 @@ export function makeAccessRunner(s: SimState): AccessRunner {
       const ns = latency[nid * nodes * 2 + memNid * 2 + store];
       clock += cpuPerAccess[task] + ns;
       io[IO_MEMORY_NS] += ns;
-      const extra =
-        (v & 2) !== 0
-          ? handleReadAccess(s, cpu, nid, page)
-          : handleHintFault(s, cpu, nid, frame, page, store, memNid);
+      let extra = 0;
+      if ((v & 2) === 0) {
+        if (hinting && young[frame] >= 2) extra = handleHintFault(s, cpu, nid, frame, page, store, memNid);
+        else young[frame] = 1;
+      } else if (store === 0) {
+        extra = handleReadAccess(s, cpu, nid, page);
+      }
+      if (extra >= 0 && store !== 0 && page < filePages && dirty[frame] !== 1) {
+        if (handleFileDirty(s, cpu, nid, page) < 0) extra = -1;
+      }
       if (extra < 0) {
         clock = clock < endNs ? endNs : clock;
         done = 0;
       } else {
         clock += extra;
-        if (store !== 0) dirty[frame] = 1;
+        if ((v & 3) === 2) {
+          // A read()'s copy, as consume() charges it.
+          clock += ns * copyLines[task];
+          copies[nid * nodes + memNid] += copyLines[task];
+        }
+        if (store !== 0 && page >= filePages) dirty[frame] = 1;
         accessMatrix[nid * nodes + memNid]++;
         storeMatrix[nid * nodes + memNid] += store;
       }
@@ -214,7 +248,14 @@ export function makeAccessRunner(s: SimState): AccessRunner {
       cpuWords[cw + C_HASH_USED] = 0;
     }
     const nid = cpuNode[cpu];
-    if (loadedLatency !== undefined) latency.set(loadedLatency);
+    const stall = memStall[task];
+    if (loadedLatency !== undefined) {
+      latency.set(loadedLatency);
+      if (stall !== 1) for (let i = 0; i < latency.length; i++) latency[i] *= stall;
+    } else if (stall !== tableStall) {
+      for (let i = 0; i < latency.length; i++) latency[i] = idleLatency[i] * stall;
+      tableStall = stall;
+    }
     // Integers, not the doubles the Float64 words hold: they index the batch on every access.
     let cursor = cpuWords[cw + C_CURSOR] | 0;
     let fill = cpuWords[cw + C_FILL] | 0;
@@ -245,6 +286,6 @@ export function makeAccessRunner(s: SimState): AccessRunner {
     cpuWords[cw + C_ACCESSES] += accesses;
     const row = nid * NR_COUNTERS;
     counters[row + TIERSIM_ACCESSES] += accesses;
-    counters[row + TIERSIM_MEMORY_NS] += io[IO_MEMORY_NS];
+    counters[row + TIERSIM_MEMORY_NS] += io[IO_MEMORY_NS] * taskMlp[task];
   };
 }
