@@ -142,8 +142,11 @@ export interface WallClock {
   elapsed_ms: number;
   scheduler: string;
   accesses_per_second: number;
-  /** Per-node scheduler only: share of each worker's run time spent waiting at barriers. */
+  /** Threaded schedulers only: share of each worker's run time spent waiting at barriers, in
+   * the order of `threads` (each worker's nodes). */
   barrier_wait_share?: number[];
+  /** Threaded schedulers only: the nodes each worker thread ran (engine/thread-plan.ts). */
+  threads?: number[][];
 }
 
 function vmstatOf(s: SimState, nid: number): Record<string, number> {
