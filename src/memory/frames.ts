@@ -15,6 +15,7 @@ import {
   NODE_WORDS,
   W_BUMP,
   W_FRAME_END,
+  W_FRAME_START,
   W_FREE,
   W_FREE_HEAD,
   W_UNMOVABLE_FREE,
@@ -23,6 +24,8 @@ import {
   W_PCP_STOLEN,
 } from './layout.js';
 import type { SimState } from './state.js';
+import { assert, debugChecks } from '../util/assert.js';
+import { PG_ISOLATED, PG_LRU } from './flags.js';
 
 /** Take a free frame of node `nid`, or -1 when none is left; its columns are clean (see giveFrame). */
 export function takeFrame(s: SimState, nid: number): number {
@@ -37,6 +40,10 @@ export function takeFrame(s: SimState, nid: number): number {
     s.nodeWords[w + W_BUMP] = frame + 1;
   }
   s.nodeWords[w + W_FREE]--;
+  // Postcondition (TIERSIM_DEBUG): a frame of this node with no flags (never used frames hold
+  // the buffer's zeros, freed ones -1 in framePage: either way nothing on it).
+  if (debugChecks)
+    assert(frameNode(s, frame) === nid && s.frameFlags[frame] === 0, 'takeFrame: frame not free');
   // The other columns are clean already: giveFrame clears them, and never-used frames are the
   // buffer's zeros (checkInvariants checks free frames).
   s.lruPrev[frame] = -1;
@@ -89,6 +96,12 @@ function popUnmovable(s: SimState, nid: number): number {
 /** Return a frame (already off every list) to node `nid`'s free list (its pageblock's one). */
 export function giveFrame(s: SimState, nid: number, frame: number): void {
   const w = nid * NODE_WORDS;
+  // Precondition (TIERSIM_DEBUG): this node's frame, off every LRU list.
+  if (debugChecks)
+    assert(
+      frameNode(s, frame) === nid && (s.frameFlags[frame] & (PG_LRU | PG_ISOLATED)) !== PG_LRU,
+      'giveFrame: frame of another node or still on an LRU list',
+    );
   s.framePage[frame] = -1;
   s.frameFlags[frame] = 0;
   s.frameYoung[frame] = 0;
@@ -115,4 +128,21 @@ export function freePages(s: SimState, nid: number): number {
 /** Node owning a global frame number. */
 export function frameNode(s: SimState, frame: number): number {
   return s.chunkNode[frame >>> s.layout.frameShift];
+}
+
+/**
+ * The frames of node `nid` ever handed out, as two ranges [a0, a1) and [b0, b1): the movable
+ * frames below the bump pointer, and the non-movable pageblocks' frames taken so far (they are
+ * taken upwards from unmovableStart). End-of-run scans (the state digest, meminfo Dirty, the
+ * invariant checks) walk these rather than the node's whole span, so their cost follows use.
+ */
+export function usedFrameRanges(s: SimState, nid: number): [number, number, number, number] {
+  const w = nid * NODE_WORDS;
+  const unmovableUsedEnd = s.nodeWords[w + W_FRAME_END] - s.nodeWords[w + W_UNMOV_NEVER_USED];
+  return [
+    s.nodeWords[w + W_FRAME_START],
+    s.nodeWords[w + W_BUMP],
+    s.layout.unmovableStart[nid],
+    unmovableUsedEnd,
+  ];
 }

@@ -6,18 +6,30 @@
  * - LRU links are consistent both ways and the recorded list sizes match the walks;
  * - every present page's entry names a frame that holds that page on the right kind of list, and
  *   every page held by a frame has the entry pointing back (so no page is in two places);
- * - the per-node anon/file page counts match what the frames hold;
+ * - the per-node anon/file page counts match what the frames hold, and so do nr_dirty and
+ *   nr_writeback (the writes queued);
  * - swap slots in use = evicted anon pages + pages in the swap cache.
  *
  * Returns human-readable violations (empty when the state is sound). O(frames + pages).
  */
-import { NR_LRU_LISTS, PG_ACTIVE, PG_ISOLATED, PG_LRU, PG_SWAPBACKED, PG_SWAPCACHE, lruOf } from './flags.js';
+import {
+  FRAME_DIRTY,
+  FRAME_WRITEBACK,
+  NR_LRU_LISTS,
+  PG_ACTIVE,
+  PG_ISOLATED,
+  PG_LRU,
+  PG_SWAPBACKED,
+  PG_SWAPCACHE,
+  lruOf,
+} from './flags.js';
 import { frameOfPte, isShadowPte } from './pte.js';
 import {
   NODE_WORDS,
   W_ANON_PAGES,
   W_BUMP,
   W_FILE_PAGES,
+  W_SHMEM_PAGES,
   W_FRAME_END,
   W_FRAME_START,
   W_FREE,
@@ -32,8 +44,13 @@ import {
   W_LRU_SIZE,
   W_LRU_TAIL,
   W_SWAP_USED,
+  W_FILE_DIRTY,
+  W_WB_SIZE,
+  W_WRITEBACK,
 } from './layout.js';
+import { isShmemPage } from '../workload/plan.js';
 import type { SimState } from './state.js';
+import { usedFrameRanges } from './frames.js';
 import { AssertionError } from '../util/assert.js';
 import {
   G_HEAD,
@@ -177,6 +194,48 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
     report(`node ${nid}: ${anon} anon frames, counted ${s.nodeWords[w + W_ANON_PAGES]}`);
   if (file !== s.nodeWords[w + W_FILE_PAGES])
     report(`node ${nid}: ${file} file frames, counted ${s.nodeWords[w + W_FILE_PAGES]}`);
+  let shmem = 0;
+  const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
+  for (const [from, to] of [
+    [a0, a1],
+    [b0, b1],
+  ]) {
+    for (let f = from; f < to; f++) {
+      const page = s.framePage[f];
+      if (page >= 0 && (s.frameFlags[f] & PG_SWAPBACKED) !== 0 && isShmemPage(s.plan, page)) shmem++;
+    }
+  }
+  if (shmem !== s.nodeWords[w + W_SHMEM_PAGES])
+    report(`node ${nid}: ${shmem} shmem frames, counted ${s.nodeWords[w + W_SHMEM_PAGES]}`);
+  checkDirty(s, nid, report);
+}
+
+/**
+ * NR_FILE_DIRTY is the node's page-cache frames in FRAME_DIRTY; NR_WRITEBACK is the writes on
+ * its queue, at least its frames in FRAME_WRITEBACK (a page redirtied during its write is DIRTY).
+ */
+function checkDirty(s: SimState, nid: number, report: (msg: string) => void): void {
+  const w = nid * NODE_WORDS;
+  let dirty = 0;
+  let writeback = 0;
+  const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
+  for (const [from, to] of [
+    [a0, a1],
+    [b0, b1],
+  ]) {
+    for (let f = from; f < to; f++) {
+      if (s.framePage[f] < 0 || (s.frameFlags[f] & PG_SWAPBACKED) !== 0) continue;
+      if (s.frameDirty[f] === FRAME_DIRTY) dirty++;
+      else if (s.frameDirty[f] === FRAME_WRITEBACK) writeback++;
+    }
+  }
+  if (dirty !== s.nodeWords[w + W_FILE_DIRTY])
+    report(`node ${nid}: ${dirty} dirty page-cache frames, nr_dirty ${s.nodeWords[w + W_FILE_DIRTY]}`);
+  const queued = s.nodeWords[w + W_WB_SIZE];
+  if (queued !== s.nodeWords[w + W_WRITEBACK] || writeback > queued)
+    report(
+      `node ${nid}: ${writeback} frames under writeback, ${queued} writes queued, nr_writeback ${s.nodeWords[w + W_WRITEBACK]}`,
+    );
 }
 
 /**
