@@ -142,7 +142,14 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
       `node ${nid}: free count ${s.nodeWords[w + W_FREE]} != free list ${freeListed} + never used ${neverUsed}`,
     );
   let isolated = 0;
+  let dirty = 0;
+  let writeback = 0;
   for (let f = start; f < s.nodeWords[w + W_BUMP]; f++) {
+    if (s.framePage[f] >= 0 && (s.frameFlags[f] & PG_SWAPBACKED) === 0) {
+      const state = s.frameDirty[f];
+      if (state === FRAME_DIRTY) dirty++;
+      else if (state === FRAME_WRITEBACK) writeback++;
+    }
     if (seen[f] !== 0) continue;
     if ((s.frameFlags[f] & PG_ISOLATED) === 0) {
       report(`node ${nid}: frame ${f} (page ${s.framePage[f]}) is neither free, on an LRU, nor isolated`);
@@ -161,22 +168,21 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
     report(`node ${nid}: ${anon} anon frames, counted ${s.nodeWords[w + W_ANON_PAGES]}`);
   if (file !== s.nodeWords[w + W_FILE_PAGES])
     report(`node ${nid}: ${file} file frames, counted ${s.nodeWords[w + W_FILE_PAGES]}`);
-  checkDirty(s, nid, report);
+  checkDirty(s, nid, dirty, writeback, report);
 }
 
 /**
  * NR_FILE_DIRTY is the node's page-cache frames in FRAME_DIRTY; NR_WRITEBACK is the writes on
  * its queue, at least its frames in FRAME_WRITEBACK (a page redirtied during its write is DIRTY).
  */
-function checkDirty(s: SimState, nid: number, report: (msg: string) => void): void {
+function checkDirty(
+  s: SimState,
+  nid: number,
+  dirty: number,
+  writeback: number,
+  report: (msg: string) => void,
+): void {
   const w = nid * NODE_WORDS;
-  let dirty = 0;
-  let writeback = 0;
-  for (let f = s.nodeWords[w + W_FRAME_START]; f < s.nodeWords[w + W_BUMP]; f++) {
-    if (s.framePage[f] < 0 || (s.frameFlags[f] & PG_SWAPBACKED) !== 0) continue;
-    if (s.frameDirty[f] === FRAME_DIRTY) dirty++;
-    else if (s.frameDirty[f] === FRAME_WRITEBACK) writeback++;
-  }
   if (dirty !== s.nodeWords[w + W_FILE_DIRTY])
     report(`node ${nid}: ${dirty} dirty page-cache frames, nr_dirty ${s.nodeWords[w + W_FILE_DIRTY]}`);
   const queued = s.nodeWords[w + W_WB_SIZE];
