@@ -260,7 +260,7 @@ describe('the flusher and balance_dirty_pages on a write-heavy workload', () => 
 });
 
 describe('a store to a present clean page-cache page is folio_mark_dirty', () => {
-  it('mmap stores to 100 prefaulted (clean) file pages dirty each once: nr_dirtied, nr_dirty, meminfo', async () => {
+  it('mmap stores to 100 file pages loaded for 5 ms (present, clean) dirty each once: nr_dirtied, nr_dirty, meminfo', async () => {
     const text = `
 topology:
   nodes:
@@ -275,8 +275,9 @@ workload:
       regions:
         - kind: file
           file: f
-          prefault: true
-          pattern: { type: phases, steps: [{ start: 0, end: 100, store: true, passes: 3 }] }
+          pattern:
+            type: phases
+            steps: [{ start: 0, end: 100, duration: 5ms }, { start: 0, end: 100, store: true, passes: 3 }]
 `;
     const { result } = await runLoaded(parseConfigText(text, '/virtual/present.yaml'));
     expect(result.vmstat.nr_dirtied).toBe(100);
