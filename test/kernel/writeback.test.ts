@@ -259,6 +259,34 @@ describe('the flusher and balance_dirty_pages on a write-heavy workload', () => 
   }, 60_000);
 });
 
+describe('a store to a present clean page-cache page is folio_mark_dirty', () => {
+  it('mmap stores to 100 file pages loaded for 5 ms (present, clean) dirty each once: nr_dirtied, nr_dirty, meminfo', async () => {
+    const text = `
+topology:
+  nodes:
+    - { id: 0, cpus: 1, memory: 64MiB, device: dram }
+kernel: { version: '6.12' }
+run: { duration: 20ms, epoch: 1ms, seed: 1 }
+workload:
+  files: [{ name: f, size: 1MiB }]
+  tasks:
+    - name: t
+      cpus: [0]
+      regions:
+        - kind: file
+          file: f
+          pattern:
+            type: phases
+            steps: [{ start: 0, end: 100, duration: 5ms }, { start: 0, end: 100, store: true, passes: 3 }]
+`;
+    const { result } = await runLoaded(parseConfigText(text, '/virtual/present.yaml'));
+    expect(result.vmstat.nr_dirtied).toBe(100);
+    expect(result.vmstat.nr_dirty).toBe(100);
+    expect(result.nodes[0].meminfo['Dirty']).toBe(100 * 4);
+    expect(result.vmstat.pgpgout).toBe(0);
+  });
+});
+
 const quiet = { onProgress: () => {}, shouldStop: () => false };
 
 async function runWith(loaded: LoadedConfig, scheduler: SchedulerName): Promise<RunResult> {
