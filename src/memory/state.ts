@@ -29,6 +29,7 @@ import {
   lruGenPmds,
   writebackWords,
   W_UNMOVABLE_FREE,
+  W_UNMOV_NEVER_USED,
   RINGS_PER_NODE,
   type StateBuffers,
   type StateLayout,
@@ -320,7 +321,10 @@ export function initState(s: SimState): void {
     s.nodeWords[w + W_WMARK_LOW] = wm.low;
     s.nodeWords[w + W_WMARK_HIGH] = wm.high;
     s.nodeWords[w + W_WMARK_PROMO] = wm.promo;
-    s.nodeWords[w + W_UNMOVABLE_FREE] = Math.min(machine.unmovableFree[nid], managed);
+    // The free pages of the node's non-movable pageblocks are its top frames (frames.ts).
+    const unmovable = start + managed - layout.unmovableStart[nid];
+    s.nodeWords[w + W_UNMOVABLE_FREE] = unmovable;
+    s.nodeWords[w + W_UNMOV_NEVER_USED] = unmovable;
     const firstChunk = start / chunk;
     const chunks = Math.ceil(managed / chunk);
     s.chunkNode.fill(nid, firstChunk, firstChunk + chunks);
