@@ -16,27 +16,16 @@
  *      one case in this process: --case NAME
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfigText } from '../src/config/load.js';
 import { createSimulation } from '../src/engine/simulation.js';
 import { BATCH_LEN } from '../src/memory/layout.js';
 import { makeBatchFiller } from '../src/workload/generate.js';
-import {
-  PATTERN_ZIPFIAN,
-  REGION_WORDS,
-  R_FIRST_PAGE,
-  R_P0,
-  R_PAGES,
-  R_PATTERN,
-  R_SYSCALL,
-  R_WEIGHT_CUT,
-  R_WRITE_CUT,
-} from '../src/workload/plan.js';
-import { PRNG_WORDS } from '../src/workload/prng.js';
+import { compileC, writeGeneratorParams } from './lib/c-yardstick.js';
 import { runBenchChild } from './lib/child.js';
-import { REPO_ROOT, argValue, printHeader } from './lib/env.js';
+import { argValue, printHeader } from './lib/env.js';
 import { emitResult } from './lib/report.js';
 
 const ZIPF = '{ type: zipfian, theta: 0.99 }';
@@ -102,44 +91,12 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** The C yardstick, compiled into a temporary directory; undefined without gcc. */
-function compileC(dir: string): string | undefined {
-  const exe = path.join(dir, 'generate');
-  const r = spawnSync('gcc', ['-O2', '-o', exe, path.join(REPO_ROOT, 'bench/c/generate.c'), '-lm'], {
-    encoding: 'utf8',
-  });
-  return r.status === 0 ? exe : undefined;
-}
-
 function runCase(name: string): void {
   const sim = createSimulation(parseConfigText(yaml(CASES[name]), '/virtual/generate.yaml').config);
   const s = sim.s;
-  const task = s.plan.tasks[0];
-  const start = Uint32Array.from(s.prng.subarray(0, PRNG_WORDS));
-  const t = s.plan.regionTable;
-  const n = task.regions.length;
-  const params = new Float64Array(6 + n * 8 + s.plan.zipfTables.length);
-  params.set([n, ...start, s.plan.zipfTables.length]);
-  for (let k = 0; k < n; k++) {
-    const rb = (task.firstRegion + k) * REGION_WORDS;
-    params.set(
-      [
-        t[rb + R_WEIGHT_CUT],
-        t[rb + R_PAGES],
-        t[rb + R_FIRST_PAGE] * 4 + t[rb + R_SYSCALL] * 2,
-        t[rb + R_WRITE_CUT],
-        t[rb + R_PATTERN] === PATTERN_ZIPFIAN ? 1 : 0,
-        t[rb + R_P0],
-        t[rb + R_P0 + 1],
-        t[rb + R_P0 + 2],
-      ],
-      6 + k * 8,
-    );
-  }
-  params.set(s.plan.zipfTables, 6 + n * 8);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tiersim-gen-'));
   const file = path.join(dir, 'params.bin');
-  writeFileSync(file, new Uint8Array(params.buffer));
+  const start = writeGeneratorParams(s, 0, 0, file);
 
   const fill = makeBatchFiller(s);
   const batch = s.batch.subarray(0, BATCH_LEN);
@@ -159,7 +116,7 @@ function runCase(name: string): void {
   }
   let cNs: number | undefined;
   let checksumC: number | undefined;
-  const exe = compileC(dir);
+  const exe = compileC('generate', dir);
   if (exe !== undefined) {
     const out = spawnSync(exe, [file, String(CHECK_BATCHES), String(TIMED_BATCHES), String(repeats)], {
       encoding: 'utf8',
