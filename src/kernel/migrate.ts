@@ -28,7 +28,7 @@ import {
   lruOf,
 } from '../memory/flags.js';
 import { versionAtLeast } from '../config/schema.js';
-import { frameNode, giveFrame, takeFrame } from '../memory/frames.js';
+import { frameNode, giveFrame } from '../memory/frames.js';
 import {
   MIGRATE_ABORTED,
   MIGRATE_DONE,
@@ -78,6 +78,7 @@ import {
   PGPROMOTE_SUCCESS,
 } from '../metrics/vmstat.js';
 import { wakeupKswapd } from './kswapd.js';
+import { rmqueueMovable } from './pageblock.js';
 import { WMARK_LOW, WMARK_MIN, watermarkOk } from './watermark.js';
 import { isSwapCachePte, pteOfSwapCache } from '../memory/pte.js';
 import { isShmemPage } from '../workload/plan.js';
@@ -105,10 +106,10 @@ export function demotionWalks(s: SimState): number[][][] {
  * node's kswapd and passes at MIN. Returns a frame or -1.
  */
 export function demotionAllocStep(s: SimState, nid: number, stage: number): number {
-  if (stage !== STAGE_WALK_MIN && watermarkOk(s, nid, WMARK_LOW)) return takeFrame(s, nid);
+  if (stage !== STAGE_WALK_MIN && watermarkOk(s, nid, WMARK_LOW)) return rmqueueMovable(s, nid, false);
   if (stage === STAGE_WALK_LOW) return -1;
   wakeupKswapd(s, nid);
-  return watermarkOk(s, nid, WMARK_MIN) ? takeFrame(s, nid) : -1;
+  return watermarkOk(s, nid, WMARK_MIN) ? rmqueueMovable(s, nid, false) : -1;
 }
 
 /**
@@ -301,7 +302,7 @@ function migrateNuma(s: SimState, nid: number, a: Int32Array, w: number): void {
   const row = nid * NR_COUNTERS;
   // No longer queued: from now on the frame is taken (or the promotion failed).
   s.nodeWords[nid * NODE_WORDS + W_PROMO_QUEUED]--;
-  const frame = watermarkOk(s, nid, WMARK_MIN) ? takeFrame(s, nid) : -1;
+  const frame = watermarkOk(s, nid, WMARK_MIN) ? rmqueueMovable(s, nid, false) : -1;
   if (frame < 0) {
     a[w + M_STATUS] = MIGRATE_NOMEM;
     s.counters[row + PGMIGRATE_FAIL]++;

@@ -116,6 +116,8 @@ export const MGLRU_HOOKS: ShrinkHooks = { shrinkPageList, canDemote };
 
 /** SWAP_CLUSTER_MAX: pages per reclaim batch. */
 export const SWAP_CLUSTER_MAX = 32;
+// ScanControl's batches are MIN_LRU_BATCH long: a classic batch must fit them.
+assert(SWAP_CLUSTER_MAX <= MIN_LRU_BATCH, 'vmscan: SWAP_CLUSTER_MAX batches do not fit ScanControl');
 /** DEF_PRIORITY: reclaim scans lru_size >> priority per pass. */
 export const DEF_PRIORITY = 12;
 
