@@ -38,9 +38,6 @@ import { arm, counter, hint, nodeOf, place, range, reclaimEpoch, scenario, setNo
 const ANON = 64;
 const TIERING = 'numa_balancing: 2';
 
-/** jiffies_to_msecs(jiffies) at simulated `ms`: jiffies start 300 s before they wrap (numa.ts). */
-const jiffiesMs = (ms: number) => (ms - 300_000) >>> 0;
-
 /** The threshold-adjustment period of node 0 starts at `ms` (else the first call adjusts at once). */
 function thresholdPeriodFrom(sim: ReturnType<typeof scenario>, ms: number): void {
   sim.s.nodeWords[W_PROMO_TH_START_MS] = jiffiesMs(ms);
@@ -52,7 +49,6 @@ describe('the hot threshold (should_numa_migrate_memory: latency >= th is not ho
     // boot time - 300 s): too few candidates for the 65536 MB/s limit, 1000 + 125 = 1125 ms.
     const sim = scenario({ version: '6.1', kernel: TIERING });
     place(sim, [ANON, ANON + 1], 1);
-    thresholdPeriodFrom(sim, 2000);
     setNow(sim, 2000);
     arm(sim, [ANON], 2000 - 1124);
     arm(sim, [ANON + 1], 2000 - 1125);
