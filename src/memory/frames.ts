@@ -114,5 +114,10 @@ export function frameNode(s: SimState, frame: number): number {
 export function usedFrameRanges(s: SimState, nid: number): [number, number, number, number] {
   const w = nid * NODE_WORDS;
   const unmovableUsedEnd = s.nodeWords[w + W_FRAME_END] - s.nodeWords[w + W_UNMOV_NEVER_USED];
-  return [s.nodeWords[w + W_FRAME_START], s.nodeWords[w + W_BUMP], s.layout.unmovableStart[nid], unmovableUsedEnd];
+  return [
+    s.nodeWords[w + W_FRAME_START],
+    s.nodeWords[w + W_BUMP],
+    s.layout.unmovableStart[nid],
+    unmovableUsedEnd,
+  ];
 }

@@ -191,7 +191,10 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
     report(`node ${nid}: ${file} file frames, counted ${s.nodeWords[w + W_FILE_PAGES]}`);
   let shmem = 0;
   const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
-  for (const [from, to] of [[a0, a1], [b0, b1]]) {
+  for (const [from, to] of [
+    [a0, a1],
+    [b0, b1],
+  ]) {
     for (let f = from; f < to; f++) {
       const page = s.framePage[f];
       if (page >= 0 && (s.frameFlags[f] & PG_SWAPBACKED) !== 0 && isShmemPage(s.plan, page)) shmem++;
@@ -211,7 +214,10 @@ function checkDirty(s: SimState, nid: number, report: (msg: string) => void): vo
   let dirty = 0;
   let writeback = 0;
   const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
-  for (const [from, to] of [[a0, a1], [b0, b1]]) {
+  for (const [from, to] of [
+    [a0, a1],
+    [b0, b1],
+  ]) {
     for (let f = from; f < to; f++) {
       if (s.framePage[f] < 0 || (s.frameFlags[f] & PG_SWAPBACKED) !== 0) continue;
       if (s.frameDirty[f] === FRAME_DIRTY) dirty++;

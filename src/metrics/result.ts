@@ -172,7 +172,8 @@ function filePagesInState(s: SimState, nid: number, state: number): number {
   const count = (from: number, to: number) => {
     for (let f = from; f < to; f++) {
       const flags = s.frameFlags[f];
-      if (s.frameDirty[f] === state && s.framePage[f] >= 0 && flags !== 0 && (flags & PG_SWAPBACKED) === 0) n++;
+      if (s.frameDirty[f] === state && s.framePage[f] >= 0 && flags !== 0 && (flags & PG_SWAPBACKED) === 0)
+        n++;
     }
   };
   count(a0, a1);
