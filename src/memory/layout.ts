@@ -88,7 +88,7 @@ export const W_UNMOVABLE_FREE = 53;
  * next never-used one is the frame end minus that many; frames.ts). Encoded so that a node
  * without such pages keeps both words 0. */
 export const W_UNMOV_HEAD1 = 51;
-export const W_UNMOV_NEVER_USED = 77;
+export const W_UNMOV_NEVER_USED = 78;
 /** balance_pgdat's nr_boost_reclaim, and the boost it started with (cleared when it ends). */
 export const W_KSWAPD_BOOST_RECLAIM = 54;
 export const W_KSWAPD_BOOSTED = 55;
