@@ -127,7 +127,7 @@ export const W_WAKE_FLUSHER = 74;
 export const W_WB_HEAD = 75;
 export const W_WB_SIZE = 76;
 /** Shmem pages on the node (NR_SHMEM): swap-backed, so also counted in W_ANON_PAGES. */
-export const W_SHMEM_PAGES = 78;
+export const W_SHMEM_PAGES = 77;
 export const NODE_WORDS = 80;
 
 /**
