@@ -13,23 +13,33 @@
  * are bit-identical, checked). On 2 cores the ceiling is 2x; with more busy workers than cores
  * the barriers get dearer (a waiting worker may have to be scheduled back in).
  *
- * Run: npm run build && npx tsx bench/scaling.bench.ts [--repeat 3] [--duration 2s]
+ * Schedulers: inline, auto, per-node (one worker per node with CPUs, hosting the CPU-less nodes)
+ * and every-node (one worker per NUMA node); src/engine/thread-plan.ts says what each runs where.
+ *
+ * Run: npm run build && npx tsx bench/scaling.bench.ts [--repeat 3] [--duration 2s] [--all]
+ *      [--modes inline,auto,per-node,every-node]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, argValue, hasFlag, printHeader } from './lib/env.js';
 
-const EXPERIMENTS = [
-  'configs/experiments/two-socket-scaling.yaml',
-  'configs/experiments/eight-node-scaling.yaml',
-];
+/** Default: the two scaling experiments; `--all` every bundled experiment (configs/experiments). */
+const EXPERIMENTS = hasFlag('--all')
+  ? readdirSync(path.join(REPO_ROOT, 'configs/experiments'))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => `configs/experiments/${f}`)
+  : ['configs/experiments/two-socket-scaling.yaml', 'configs/experiments/eight-node-scaling.yaml'];
+/** The schedulers compared (--modes a,b,...): inline first, the reference of the speedups. */
+const MODES = (argValue('--modes') ?? 'inline,auto,per-node,every-node').split(',');
 
 interface Measure {
   runMs: number;
   accessesPerS: number;
   epochs: number;
   digest: string;
+  threads: string;
   barrierShare: number;
   barrierMsPerEpoch: number;
 }
@@ -63,28 +73,29 @@ const repeat = Number(argValue('--repeat') ?? 3);
 const duration = argValue('--duration') ?? '2s';
 const rows: Record<string, string>[] = [];
 for (const file of EXPERIMENTS) {
-  const runs: Record<string, Measure[]> = { inline: [], 'per-node': [] };
+  const runs: Record<string, Measure[]> = Object.fromEntries(MODES.map((m) => [m, []]));
   for (let i = 0; i < repeat; i++) {
-    // Alternate the schedulers so a noisy neighbour hurts both alike.
-    for (const mode of ['inline', 'per-node']) runs[mode].push(measure(file, mode, duration));
+    // Alternate the schedulers so a noisy neighbour hurts all alike.
+    for (const mode of MODES) runs[mode].push(measure(file, mode, duration));
   }
-  const digests = new Set([...runs['inline'], ...runs['per-node']].map((m) => m.digest));
+  const digests = new Set(MODES.flatMap((mode) => runs[mode].map((m) => m.digest)));
   if (digests.size !== 1) throw new Error(`${file}: schedulers disagree (${[...digests].join(', ')})`);
-  const inlineMs = median(runs['inline'].map((m) => m.runMs));
-  for (const mode of ['inline', 'per-node']) {
+  const inlineMs = median(runs[MODES[0]].map((m) => m.runMs));
+  for (const mode of MODES) {
     const ms = runs[mode];
     const runMs = median(ms.map((m) => m.runMs));
     rows.push({
       experiment: path.basename(file, '.yaml'),
       scheduler: mode,
+      threads: ms[0].threads,
       'run ms (median)': runMs.toFixed(0),
       'runs ms': ms.map((m) => m.runMs.toFixed(0)).join(' '),
       'M sim accesses/s': (median(ms.map((m) => m.accessesPerS)) / 1e6).toFixed(1),
       speedup: (inlineMs / runMs).toFixed(2),
       'barrier share':
-        mode === 'inline' ? '-' : `${(100 * median(ms.map((m) => m.barrierShare))).toFixed(1)} %`,
+        ms[0].threads === 'inline' ? '-' : `${(100 * median(ms.map((m) => m.barrierShare))).toFixed(1)} %`,
       'barrier us/epoch':
-        mode === 'inline' ? '-' : (1000 * median(ms.map((m) => m.barrierMsPerEpoch))).toFixed(0),
+        ms[0].threads === 'inline' ? '-' : (1000 * median(ms.map((m) => m.barrierMsPerEpoch))).toFixed(0),
     });
   }
 }

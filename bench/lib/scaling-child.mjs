@@ -12,23 +12,28 @@ const t0 = performance.now();
 const out = await runScheduled(sim, mode, { onProgress() {}, shouldStop: () => false });
 const runMs = performance.now() - t0;
 const result = collectResult(sim, { loaded, wall: undefined, stoppedBy: out.stoppedBy, fromSnapshot: false });
+// Per worker thread with CPUs (every-node also has workers of CPU-less nodes, which sleep).
 const stats = new Float64Array(sim.spec.run.threadStats);
-const cpuNodes = sim.spec.machine.nodes.filter((n) => n.cpus.length > 0);
+const plan = out.threads ?? [];
+const nodes = sim.spec.machine.nodes;
+const cpuThreads = plan.map((g, i) => [g, i]).filter(([g]) => g.some((nid) => nodes[nid].cpus.length > 0));
 let share = 0,
   waitMs = 0;
-for (const n of cpuNodes) {
-  const wait = stats[n.nid * THREAD_STAT_WORDS],
-    run = stats[n.nid * THREAD_STAT_WORDS + 1];
+for (const [, i] of cpuThreads) {
+  const wait = stats[i * THREAD_STAT_WORDS],
+    run = stats[i * THREAD_STAT_WORDS + 1];
   share += run > 0 ? wait / run : 0;
   waitMs += wait;
 }
+const cpuWorkers = Math.max(1, cpuThreads.length);
 console.log(
   JSON.stringify({
     runMs,
     accessesPerS: result.vmstat.tiersim_accesses / (runMs / 1000),
     epochs: result.epochs_run,
     digest: result.digest,
-    barrierShare: share / cpuNodes.length,
-    barrierMsPerEpoch: waitMs / cpuNodes.length / result.epochs_run,
+    barrierShare: share / cpuWorkers,
+    barrierMsPerEpoch: waitMs / cpuWorkers / result.epochs_run,
+    threads: plan.map((g) => g.join('+')).join(' ') || 'inline',
   }),
 );

@@ -2,6 +2,7 @@
  * The `tiersim` command. Exit codes: 0 success, 1 runtime or output failure, 2 bad config or
  * usage, 128 + the signal (129 SIGHUP, 130 SIGINT, 143 SIGTERM) stopped with partial results.
  */
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, ProtocolError, SimulationError } from '../util/errors.js';
 import { describeErrnoError, FsError, isErrnoError } from '../util/fs-errors.js';
@@ -118,10 +119,12 @@ ${COMMON_HELP}`,
     .addOption(
       new Option(
         '--threads <mode>',
-        'per-node: one worker thread per NUMA node; inline: every node on this thread (same results, bit for bit)',
+        'how nodes map to threads (same results, bit for bit, in every mode). auto: one worker per node with CPUs, at most one per core (' +
+          `${availableParallelism()} here), CPU-less nodes on the worker of their nearest CPU node, and inline when that is one worker (a single core or a single node with CPUs); ` +
+          'per-node: one worker per node with CPUs, CPU-less nodes hosted likewise; every-node: one worker per NUMA node; inline: every node on this thread',
       )
         .choices(SCHEDULERS)
-        .default('per-node'),
+        .default('auto'),
     )
     .option(
       '--from <dir>',

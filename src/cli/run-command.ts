@@ -97,6 +97,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     ...(outcome.barrierWaitShare === undefined
       ? {}
       : { barrier_wait_share: outcome.barrierWaitShare.map((x) => Math.round(x * 1000) / 1000) }),
+    ...(outcome.threads === undefined ? {} : { threads: outcome.threads }),
   };
   const result = collectResult(sim, {
     loaded: { ...loaded, file: displayPath(file) },

@@ -7,8 +7,11 @@ import type { SimulationSpec } from '../engine/simulation.js';
 
 export interface NodeWorkerSetup {
   spec: SimulationSpec;
-  /** The node this worker runs; the first node with CPUs also runs the coordinator steps. */
-  nid: number;
+  /** The nodes each worker runs (engine/thread-plan.ts); the worker holding the first node with
+   * CPUs also runs the coordinator steps. */
+  plan: number[][];
+  /** This worker's index in `plan`. */
+  thread: number;
   /** Test-only fault injection: throw in this node, epoch and phase (see TIERSIM_INJECT_FAULT). */
   injectFault: { nid: number; epoch: number; phase: string } | undefined;
 }

@@ -1,6 +1,6 @@
 /**
- * The main thread's side of the control plane: one worker thread per NUMA node, each wrapped
- * with comlink. Used between epochs only: start and set up, start the run, shut down. Shutdown
+ * The main thread's side of the control plane: one worker thread per group of nodes of the
+ * thread plan (engine/thread-plan.ts), each wrapped with comlink. Used between epochs only: start and set up, start the run, shut down. Shutdown
  * releases every proxy and terminates every worker, so nothing is left running.
  */
 import type { Worker } from 'node:worker_threads';
@@ -15,6 +15,7 @@ import { spawnWorker } from './spawn.js';
 const SETUP_TIMEOUT_MS = 60_000;
 
 export interface WorkerExit {
+  /** The worker's first node. */
   nid: number;
   code: number;
   error: Error | undefined;
@@ -35,10 +36,11 @@ export class NodeWorkerPool {
   /** Set when a worker exits before shutdown (crash, uncaught error outside a call). */
   unexpectedExit: WorkerExit | undefined;
 
-  private constructor(workers: Worker[]) {
+  private constructor(workers: Worker[], plan: number[][]) {
     this.workers = workers;
     this.proxies = workers.map((w) => Comlink.wrap<NodeWorkerApi>(nodeEndpoint(w)));
-    workers.forEach((worker, nid) => {
+    workers.forEach((worker, thread) => {
+      const nid = plan[thread][0];
       let error: Error | undefined;
       worker.on('error', (e) => {
         error = e;
@@ -50,18 +52,19 @@ export class NodeWorkerPool {
     });
   }
 
-  /** Start one worker per node of `spec` and set each up; rejects (after cleaning up) on failure. */
+  /** Start one worker per group of `plan` and set each up; rejects (after cleaning up) on failure. */
   static async start(
     spec: SimulationSpec,
+    plan: number[][],
     injectFault: NodeWorkerSetup['injectFault'],
   ): Promise<NodeWorkerPool> {
-    const workers = spec.machine.nodes.map((node) =>
-      spawnWorker('../../workers/numa-node.worker', { name: `tiersim-node-${node.nid}` }),
+    const workers = plan.map((nodes) =>
+      spawnWorker('../../workers/numa-node.worker', { name: `tiersim-node-${nodes.join('-')}` }),
     );
-    const pool = new NodeWorkerPool(workers);
+    const pool = new NodeWorkerPool(workers, plan);
     try {
       await withTimeout(
-        Promise.all(pool.proxies.map((proxy, nid) => proxy.setup({ spec, nid, injectFault }))),
+        Promise.all(pool.proxies.map((proxy, thread) => proxy.setup({ spec, plan, thread, injectFault }))),
         SETUP_TIMEOUT_MS,
         'starting the node workers',
       );
@@ -72,7 +75,7 @@ export class NodeWorkerPool {
     return pool;
   }
 
-  /** Start epochs [from, to) on every worker; one promise per node. */
+  /** Start epochs [from, to) on every worker; one promise per worker (plan order). */
   run(from: number, to: number): Promise<number>[] {
     return this.proxies.map((proxy) => proxy.run(from, to));
   }

@@ -1,7 +1,7 @@
 /**
  * The worker side of the control plane: exposes NodeWorkerApi over comlink. `run` executes the
- * same epoch program as the inline scheduler for this one node, with a real barrier between
- * phases. A throw inside it is first written to the fault word (so the other workers stop at
+ * same epoch program as the inline scheduler for this worker's nodes (one, or a node with CPUs
+ * and the CPU-less nodes it hosts: engine/thread-plan.ts), with a real barrier between phases. A throw inside it is first written to the fault word (so the other workers stop at
  * their next barrier wait) and then rejects the caller's promise with the original error.
  */
 import { parentPort } from 'node:worker_threads';
@@ -28,7 +28,9 @@ interface Running {
   sim: Simulation;
   thread: EpochThread;
   coordinator: Coordinator | undefined;
-  nid: number;
+  /** This worker's index in the plan (its slot in RunBuffers.threadStats). */
+  index: number;
+  faultNid: number;
   hasCpus: boolean;
   waitGate: (last: number) => number;
 }
@@ -39,42 +41,53 @@ function createApi(): NodeWorkerApi {
     setup(setup: NodeWorkerSetup): Promise<void> {
       const sim = openSimulation(setup.spec, false);
       const control = sim.control;
-      const nodes = setup.spec.machine.nodes;
-      const cpuNodes = nodes.filter((n) => n.cpus.length > 0).length;
+      const machineNodes = setup.spec.machine.nodes;
+      const withCpus = (group: readonly number[]) => group.some((nid) => machineNodes[nid].cpus.length > 0);
+      const mine = setup.plan[setup.thread];
+      const cpuThreads = setup.plan.filter(withCpus).length;
       const fault = { check: () => describeFault(control) };
       const timeout = setup.spec.barrierTimeoutMs;
-      // Access and place involve only the nodes with CPUs; the reclaim phases every node.
-      const cpuBarrier = new Barrier(control, K_BARRIER_CPU, cpuNodes, timeout, fault);
-      const allBarrier = new Barrier(control, K_BARRIER, nodes.length, timeout, fault);
-      const inject = setup.injectFault?.nid === setup.nid ? setup.injectFault : undefined;
+      // Access and place involve only the threads with CPUs; the reclaim phases every thread.
+      const cpuBarrier = new Barrier(control, K_BARRIER_CPU, cpuThreads, timeout, fault);
+      const allBarrier =
+        cpuThreads === setup.plan.length
+          ? cpuBarrier
+          : new Barrier(control, K_BARRIER, setup.plan.length, timeout, fault);
+      const inject =
+        setup.injectFault !== undefined && mine.includes(setup.injectFault.nid)
+          ? setup.injectFault
+          : undefined;
       const stats = new Float64Array(setup.spec.run.threadStats);
-      const leader = setup.nid === leaderNode(setup.spec);
+      const statAt = setup.thread * THREAD_STAT_WORDS;
+      const leader = mine.includes(leaderNode(setup.spec));
       const thread: EpochThread = {
-        nodes: [setup.nid],
+        nodes: mine,
         leader,
         epoch: 0,
         phase: 'setup',
         sync(phase: PhaseName) {
           if (inject !== undefined && inject.epoch === thread.epoch && inject.phase === phase) {
             throw new Error(
-              `injected fault (TIERSIM_INJECT_FAULT) in node ${setup.nid}, epoch ${thread.epoch}, ${phase} phase`,
+              `injected fault (TIERSIM_INJECT_FAULT) in node ${inject.nid}, epoch ${thread.epoch}, ${phase} phase`,
             );
           }
           const t0 = wallNowMs();
           (phase === 'access' || phase === 'place' ? cpuBarrier : allBarrier).arrive(phase);
-          stats[setup.nid * THREAD_STAT_WORDS] += wallNowMs() - t0;
+          stats[statAt] += wallNowMs() - t0;
         },
       };
       running = {
         sim,
         thread,
         coordinator: leader ? new Coordinator(sim) : undefined,
-        nid: setup.nid,
-        hasCpus: nodes[setup.nid].cpus.length > 0,
+        index: setup.thread,
+        // A fault names the injected node, else this worker's first node.
+        faultNid: inject?.nid ?? mine[0],
+        hasCpus: withCpus(mine),
         waitGate: (last: number) => {
           const t0 = wallNowMs();
           const gate = waitForChange(control, K_GATE, last, fault.check, 'an epoch that reclaims');
-          stats[setup.nid * THREAD_STAT_WORDS] += wallNowMs() - t0;
+          stats[statAt] += wallNowMs() - t0;
           return gate;
         },
       };
@@ -89,10 +102,10 @@ function createApi(): NodeWorkerApi {
         serveReclaimEpochs(r.sim, r.thread, r.waitGate);
         return Promise.resolve(Atomics.load(r.sim.control, K_EPOCHS_DONE));
       } catch (error) {
-        raiseFault(r.sim.control, r.nid, r.thread.epoch, r.thread.phase);
+        raiseFault(r.sim.control, r.faultNid, r.thread.epoch, r.thread.phase);
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       } finally {
-        new Float64Array(r.sim.spec.run.threadStats)[r.nid * THREAD_STAT_WORDS + 1] += wallNowMs() - t0;
+        new Float64Array(r.sim.spec.run.threadStats)[r.index * THREAD_STAT_WORDS + 1] += wallNowMs() - t0;
       }
     },
   };

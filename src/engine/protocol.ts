@@ -3,15 +3,16 @@
  * threads share. The inline scheduler runs the same program with every node on one thread and
  * no-op barriers (src/engine/epoch.ts).
  *
- *   node workers 0..N-1 (the first node with CPUs is the leader and also runs the coordinator
- *   steps; workers of CPU-less nodes sleep on K_GATE and only join epochs that reclaim)
+ *   worker threads, each running a group of nodes (thread-plan.ts; the worker holding the first
+ *   node with CPUs is the leader and also runs the coordinator steps; a worker whose nodes have
+ *   no CPUs, as in the every-node plan, sleeps on K_GATE and only joins epochs that reclaim)
  *
  *   ── access ─────────── each node's CPUs run to the epoch end; faults → fault ring
  *   ══ barrier "access"
  *   ── place (leader) ─── actions; fault rings drained in node order; pages allocated/installed;
  *                         K_RECLAIM = some kswapd awake; if so K_GATE = epoch + 1 (wakes the
  *                         CPU-less nodes' workers), else the end step (below) right now
- *   ══ barrier "place"    (access and place barriers: threads of nodes with CPUs only)
+ *   ══ barrier "place"    (access and place barriers: threads with CPUs only)
  *   if K_RECLAIM:
  *     ── reclaim ──────── kswapd; demotion records → demote ring
  *     ══ barrier "reclaim"

@@ -1,10 +1,13 @@
 /**
- * Choosing and driving a scheduler. Both produce the same state for the same config and seed;
- * they differ in threads: `inline` runs every node on the calling thread, `per-node` runs one
- * worker thread per NUMA node.
+ * Choosing and driving a scheduler. All produce the same state for the same config and seed;
+ * they differ in threads: `inline` runs every node on the calling thread; `per-node`,
+ * `every-node` and `auto` run worker threads over the node groups of thread-plan.ts. A plan of
+ * one group runs inline: a single worker would only add its start-up.
  */
+import { availableParallelism } from 'node:os';
 import { runInline } from './inline.js';
 import { runThreaded } from './threaded.js';
+import { planThreads, type ThreadPlan } from './thread-plan.js';
 import type { Simulation } from './simulation.js';
 
 import type { SchedulerName } from './scheduler-names.js';
@@ -24,8 +27,17 @@ export interface SchedulerOutcome {
   stoppedBy: string | null;
   /** The run failed inside an epoch: the live state is not whole (use the snapshot). */
   failure: Error | undefined;
-  /** Per-node scheduler: each worker's share of its run time spent waiting at barriers. */
+  /** Threaded schedulers: each worker's share of its run time spent waiting at barriers. */
   barrierWaitShare?: number[];
+  /** The nodes each worker ran; absent when the run was inline. */
+  threads?: ThreadPlan;
+}
+
+/** The thread plan a scheduler name stands for on this machine, or undefined for inline. */
+export function threadPlanFor(sim: Simulation, scheduler: SchedulerName): ThreadPlan | undefined {
+  if (scheduler === 'inline') return undefined;
+  const plan = planThreads(sim.spec.machine, scheduler, availableParallelism());
+  return plan.length > 1 ? plan : undefined;
 }
 
 /** Yield to the event loop this often (inline) so Ctrl-C and progress get a turn. */
@@ -36,7 +48,8 @@ export async function runScheduled(
   scheduler: SchedulerName,
   control: RunControl,
 ): Promise<SchedulerOutcome> {
-  if (scheduler === 'per-node') return runThreaded(sim, control);
+  const plan = threadPlanFor(sim, scheduler);
+  if (plan !== undefined) return { ...(await runThreaded(sim, control, plan)), threads: plan };
   let stopped = false;
   const outcome = await runInline(sim, {
     afterEpoch: async (done) => {

@@ -34,7 +34,8 @@ export interface RunBuffers {
   /** Counters, node words and CPU words as of the end of the last finished epoch. */
   snapshot: SharedArrayBuffer;
   maxSamples: number;
-  /** Wall-clock statistics of the threads, per node: ms waiting at barriers, ms running (Float64). */
+  /** Wall-clock statistics of the worker threads, per worker (at most one per node): ms waiting
+   * at barriers, ms running (Float64). */
   threadStats: SharedArrayBuffer;
 }
 
@@ -75,7 +76,7 @@ export interface Simulation {
   readonly snapshot: Float64Array;
 }
 
-/** Per node in RunBuffers.threadStats: [ms waiting at barriers, ms in run()]. */
+/** Per worker in RunBuffers.threadStats: [ms waiting at barriers, ms in run()]. */
 export const THREAD_STAT_WORDS = 2;
 
 /** Most samples a run keeps for its series unless run.sample_interval says otherwise. */

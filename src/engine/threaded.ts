@@ -1,6 +1,7 @@
 /**
- * The per-node scheduler: one worker thread per NUMA node, each running the epoch program for
- * its node over the shared buffers, node 0's worker also running the coordinator steps. The
+ * The threaded schedulers: one worker thread per group of nodes of a thread plan
+ * (thread-plan.ts), each running the epoch program for its nodes over the shared buffers, the
+ * worker holding the first node with CPUs also running the coordinator steps. The
  * main thread never blocks: it starts the workers, polls the control block for progress (and
  * to pass on a stop request), and watches for a worker that failed or died.
  *
@@ -14,6 +15,7 @@ import { ProtocolError } from '../util/errors.js';
 import { prepareRun } from './epoch.js';
 import { K_EPOCHS_DONE, K_FAULT, K_STOP_REQUEST, describeFault, raiseFault } from './protocol.js';
 import type { RunControl, SchedulerOutcome } from './scheduler.js';
+import type { ThreadPlan } from './thread-plan.js';
 import { THREAD_STAT_WORDS, type Simulation } from './simulation.js';
 
 const POLL_MS = 100;
@@ -35,10 +37,14 @@ function sleep(ms: number): { done: Promise<void>; cancel: () => void } {
   return { done, cancel: () => clearTimeout(timer) };
 }
 
-export async function runThreaded(sim: Simulation, control: RunControl): Promise<SchedulerOutcome> {
+export async function runThreaded(
+  sim: Simulation,
+  control: RunControl,
+  plan: ThreadPlan,
+): Promise<SchedulerOutcome> {
   const c = sim.control;
   prepareRun(sim);
-  const pool = await NodeWorkerPool.start(sim.spec, injectedFault());
+  const pool = await NodeWorkerPool.start(sim.spec, plan, injectedFault());
   try {
     const runs = pool.run(0, sim.spec.epochs);
     let settled = false;
@@ -75,9 +81,9 @@ export async function runThreaded(sim: Simulation, control: RunControl): Promise
     }
     const results = await all;
     const stats = new Float64Array(sim.spec.run.threadStats);
-    const barrierWaitShare = sim.spec.machine.nodes.map((n) => {
-      const run = stats[n.nid * THREAD_STAT_WORDS + 1];
-      return run > 0 ? stats[n.nid * THREAD_STAT_WORDS] / run : 0;
+    const barrierWaitShare = plan.map((_, thread) => {
+      const run = stats[thread * THREAD_STAT_WORDS + 1];
+      return run > 0 ? stats[thread * THREAD_STAT_WORDS] / run : 0;
     });
     const epochsDone = Atomics.load(c, K_EPOCHS_DONE);
     const fault = describeFault(c);
@@ -86,7 +92,7 @@ export async function runThreaded(sim: Simulation, control: RunControl): Promise
       return { epochsDone, stoppedBy: stopped ? 'interrupted' : null, failure: undefined, barrierWaitShare };
     }
     const failedNid = Atomics.load(c, K_FAULT) - 1;
-    const rootCause = results[failedNid];
+    const rootCause = results[plan.findIndex((group) => group.includes(failedNid))];
     const exit = pool.unexpectedExit;
     const cause =
       rootCause?.status === 'rejected'

@@ -53,6 +53,7 @@ import {
   RING_SETTLE,
   W_ANON_PAGES,
   W_FILE_PAGES,
+  W_SHMEM_PAGES,
   W_FILE_DIRTY,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
@@ -80,6 +81,7 @@ import { wakeupKswapd } from './kswapd.js';
 import { rmqueueMovable } from './pageblock.js';
 import { WMARK_LOW, WMARK_MIN, watermarkOk } from './watermark.js';
 import { isSwapCachePte, pteOfSwapCache } from '../memory/pte.js';
+import { isShmemPage } from '../workload/plan.js';
 
 /** Allocation stages of a demotion (M_STEP >>> 16). */
 export const STAGE_PREFERRED = 0;
@@ -163,6 +165,7 @@ export function movePage(
   else lruAddHead(s, dstNid, lruOf(flags), dstFrame);
   const w = dstNid * NODE_WORDS;
   s.nodeWords[w + ((flags & PG_SWAPBACKED) !== 0 ? W_ANON_PAGES : W_FILE_PAGES)]++;
+  if ((flags & PG_SWAPBACKED) !== 0 && isShmemPage(s.plan, page)) s.nodeWords[w + W_SHMEM_PAGES]++;
   // folio_migrate_mapping(): NR_FILE_DIRTY moves with a dirty page (the source's count drops
   // when its frame is released).
   if ((flags & PG_SWAPBACKED) === 0 && s.frameDirty[dstFrame] === FRAME_DIRTY)
@@ -179,6 +182,7 @@ export function releaseIsolatedFrame(s: SimState, nid: number, frame: number): v
   const w = nid * NODE_WORDS;
   const anon = (flags & PG_SWAPBACKED) !== 0;
   s.nodeWords[w + (anon ? W_ANON_PAGES : W_FILE_PAGES)]--;
+  if (anon && isShmemPage(s.plan, s.framePage[frame])) s.nodeWords[w + W_SHMEM_PAGES]--;
   if (!anon && s.frameDirty[frame] === FRAME_DIRTY) s.nodeWords[w + W_FILE_DIRTY]--;
   if ((flags & PG_ISOLATED) !== 0) s.nodeWords[w + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]--;
   giveFrame(s, nid, frame);

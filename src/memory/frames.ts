@@ -14,6 +14,7 @@ import {
   NODE_WORDS,
   W_BUMP,
   W_FRAME_END,
+  W_FRAME_START,
   W_FREE,
   W_FREE_HEAD,
   W_UNMOVABLE_FREE,
@@ -102,4 +103,21 @@ export function freePages(s: SimState, nid: number): number {
 /** Node owning a global frame number. */
 export function frameNode(s: SimState, frame: number): number {
   return s.chunkNode[frame >>> s.layout.frameShift];
+}
+
+/**
+ * The frames of node `nid` ever handed out, as two ranges [a0, a1) and [b0, b1): the movable
+ * frames below the bump pointer, and the non-movable pageblocks' frames taken so far (they are
+ * taken upwards from unmovableStart). End-of-run scans (the state digest, meminfo Dirty, the
+ * invariant checks) walk these rather than the node's whole span, so their cost follows use.
+ */
+export function usedFrameRanges(s: SimState, nid: number): [number, number, number, number] {
+  const w = nid * NODE_WORDS;
+  const unmovableUsedEnd = s.nodeWords[w + W_FRAME_END] - s.nodeWords[w + W_UNMOV_NEVER_USED];
+  return [
+    s.nodeWords[w + W_FRAME_START],
+    s.nodeWords[w + W_BUMP],
+    s.layout.unmovableStart[nid],
+    unmovableUsedEnd,
+  ];
 }

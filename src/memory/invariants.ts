@@ -29,6 +29,7 @@ import {
   W_ANON_PAGES,
   W_BUMP,
   W_FILE_PAGES,
+  W_SHMEM_PAGES,
   W_FRAME_END,
   W_FRAME_START,
   W_FREE,
@@ -46,7 +47,9 @@ import {
   W_WB_SIZE,
   W_WRITEBACK,
 } from './layout.js';
+import { isShmemPage } from '../workload/plan.js';
 import type { SimState } from './state.js';
+import { usedFrameRanges } from './frames.js';
 import { AssertionError } from '../util/assert.js';
 import {
   G_HEAD,
@@ -186,6 +189,19 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
     report(`node ${nid}: ${anon} anon frames, counted ${s.nodeWords[w + W_ANON_PAGES]}`);
   if (file !== s.nodeWords[w + W_FILE_PAGES])
     report(`node ${nid}: ${file} file frames, counted ${s.nodeWords[w + W_FILE_PAGES]}`);
+  let shmem = 0;
+  const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
+  for (const [from, to] of [
+    [a0, a1],
+    [b0, b1],
+  ]) {
+    for (let f = from; f < to; f++) {
+      const page = s.framePage[f];
+      if (page >= 0 && (s.frameFlags[f] & PG_SWAPBACKED) !== 0 && isShmemPage(s.plan, page)) shmem++;
+    }
+  }
+  if (shmem !== s.nodeWords[w + W_SHMEM_PAGES])
+    report(`node ${nid}: ${shmem} shmem frames, counted ${s.nodeWords[w + W_SHMEM_PAGES]}`);
   checkDirty(s, nid, report);
 }
 
@@ -197,10 +213,16 @@ function checkDirty(s: SimState, nid: number, report: (msg: string) => void): vo
   const w = nid * NODE_WORDS;
   let dirty = 0;
   let writeback = 0;
-  for (let f = s.nodeWords[w + W_FRAME_START]; f < s.nodeWords[w + W_BUMP]; f++) {
-    if (s.framePage[f] < 0 || (s.frameFlags[f] & PG_SWAPBACKED) !== 0) continue;
-    if (s.frameDirty[f] === FRAME_DIRTY) dirty++;
-    else if (s.frameDirty[f] === FRAME_WRITEBACK) writeback++;
+  const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
+  for (const [from, to] of [
+    [a0, a1],
+    [b0, b1],
+  ]) {
+    for (let f = from; f < to; f++) {
+      if (s.framePage[f] < 0 || (s.frameFlags[f] & PG_SWAPBACKED) !== 0) continue;
+      if (s.frameDirty[f] === FRAME_DIRTY) dirty++;
+      else if (s.frameDirty[f] === FRAME_WRITEBACK) writeback++;
+    }
   }
   if (dirty !== s.nodeWords[w + W_FILE_DIRTY])
     report(`node ${nid}: ${dirty} dirty page-cache frames, nr_dirty ${s.nodeWords[w + W_FILE_DIRTY]}`);

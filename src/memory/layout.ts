@@ -88,7 +88,7 @@ export const W_UNMOVABLE_FREE = 53;
  * next never-used one is the frame end minus that many; frames.ts). Encoded so that a node
  * without such pages keeps both words 0. */
 export const W_UNMOV_HEAD1 = 51;
-export const W_UNMOV_NEVER_USED = 77;
+export const W_UNMOV_NEVER_USED = 78;
 /** balance_pgdat's nr_boost_reclaim, and the boost it started with (cleared when it ends). */
 export const W_KSWAPD_BOOST_RECLAIM = 54;
 export const W_KSWAPD_BOOSTED = 55;
@@ -126,6 +126,8 @@ export const W_PGDAT_DIRTY = 73;
 export const W_WAKE_FLUSHER = 74;
 export const W_WB_HEAD = 75;
 export const W_WB_SIZE = 76;
+/** Shmem pages on the node (NR_SHMEM): swap-backed, so also counted in W_ANON_PAGES. */
+export const W_SHMEM_PAGES = 77;
 export const NODE_WORDS = 80;
 
 /**
@@ -192,6 +194,7 @@ const NODE_FIELDS: readonly (readonly [number, number])[] = [
   [W_WAKE_FLUSHER, 1],
   [W_WB_HEAD, 1],
   [W_WB_SIZE, 1],
+  [W_SHMEM_PAGES, 1],
 ];
 
 /** Asserts that fields [start, start + words) lie in [0, size) and are pairwise disjoint. */

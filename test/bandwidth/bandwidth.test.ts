@@ -244,7 +244,7 @@ describe('loaded latency and threads', () => {
   it('per-node = inline with contention on (link loaded by the remote task)', async () => {
     const loaded = parseConfigText(DEMOTING, '/virtual/demoting.yaml');
     const inline = await runWith(loaded, 'inline');
-    const perNode = await runWith(loaded, 'per-node');
+    const perNode = await runWith(loaded, 'every-node');
     expect(inline.nodes[1].vmstat.tiersim_link_utilisation_pct).toBeGreaterThan(0);
     expect(perNode.digest).toBe(inline.digest);
     expect(perNode).toStrictEqual(inline);

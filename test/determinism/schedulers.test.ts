@@ -17,6 +17,8 @@ import type { RunResult } from '../../src/metrics/result.js';
 import { build, choicesArb, toYaml } from '../helpers/random-config.js';
 
 const quiet = { onProgress: () => {}, shouldStop: () => false };
+/** Each draw also picks the worker shape (engine/thread-plan.ts): all must equal inline. */
+const SHAPES = fc.constantFrom<SchedulerName>('per-node', 'every-node', 'auto');
 
 async function runWith(loaded: LoadedConfig, scheduler: SchedulerName): Promise<RunResult> {
   const sim = createSimulation(loaded.config);
@@ -26,17 +28,17 @@ async function runWith(loaded: LoadedConfig, scheduler: SchedulerName): Promise<
   return collectResult(sim, { loaded, wall: undefined, stoppedBy: null, fromSnapshot: false });
 }
 
-describe('per-node scheduler = inline scheduler on random machines', () => {
+describe('threaded schedulers = inline scheduler on random machines', () => {
   it('gives equal results and digests', async () => {
     let multiNode = 0;
     await fc.assert(
-      fc.asyncProperty(choicesArb, async (choices) => {
+      fc.asyncProperty(choicesArb, SHAPES, async (choices, shape) => {
         const yaml = toYaml(build(choices));
         const loaded = parseConfigText(yaml, '/virtual/random.yaml');
         const inline = await runWith(loaded, 'inline');
-        const perNode = await runWith(loaded, 'per-node');
-        expect(perNode.digest, yaml).toBe(inline.digest);
-        expect(perNode, yaml).toStrictEqual(inline);
+        const perNode = await runWith(loaded, shape);
+        expect(perNode.digest, `${shape}\n${yaml}`).toBe(inline.digest);
+        expect(perNode, `${shape}\n${yaml}`).toStrictEqual(inline);
         if (inline.nodes.length > 1) multiNode++;
       }),
       { numRuns: 12 },

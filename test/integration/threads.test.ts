@@ -1,5 +1,6 @@
 /**
- * The per-node scheduler with real worker threads (one per NUMA node):
+ * The threaded schedulers with real worker threads (per-node: one per node with CPUs, hosting the
+ * CPU-less nodes; every-node: one per NUMA node; src/engine/thread-plan.ts):
  * - every bundled experiment gives the same result.json and state digest as the inline
  *   scheduler, as does a stress config that exercises demotion, 6.1 fallback walks, direct
  *   reclaim, swap and MADV_PAGEOUT on 3 nodes;
@@ -58,16 +59,21 @@ workload:
 /** Runs long enough to reach the mechanism the experiment is about (promotion: scan_delay 1 s). */
 const THREAD_DURATIONS: Record<string, string> = { 'promotion.yaml': '1100ms' };
 
-describe('per-node scheduler = inline scheduler, bit for bit', () => {
-  const experiments = readdirSync('configs/experiments').filter((f) => f.endsWith('.yaml'));
-  for (const file of experiments) {
-    it(`configs/experiments/${file}`, async () => {
+describe('threaded schedulers = inline scheduler, bit for bit', () => {
+  const experiments = readdirSync('configs/experiments')
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
+  // The bundled experiments alternate between the two worker shapes (per-node: CPU-less nodes
+  // hosted on CPU nodes' workers; every-node: one worker per node); the stress configs run both.
+  for (const [i, file] of experiments.entries()) {
+    const shape: SchedulerName = i % 2 === 0 ? 'per-node' : 'every-node';
+    it(`configs/experiments/${file} (${shape})`, async () => {
       const duration = THREAD_DURATIONS[file] ?? '120ms';
       const loaded = loadConfig(path.join('configs/experiments', file), {
         set: [`run.duration=${duration}`],
       });
       const inline = await runWith(loaded, 'inline');
-      const threaded = await runWith(loaded, 'per-node');
+      const threaded = await runWith(loaded, shape);
       expect(threaded.digest).toBe(inline.digest);
       expect(threaded).toEqual(inline);
       if (file === 'promotion.yaml') expect(inline.vmstat.pgpromote_success).toBeGreaterThan(0);
@@ -80,12 +86,15 @@ describe('per-node scheduler = inline scheduler, bit for bit', () => {
     expect(inline.vmstat['pgdemote_kswapd']).toBeGreaterThan(0);
     expect(inline.vmstat['pgsteal_direct']).toBeGreaterThan(0);
     expect(inline.vmstat['pswpout']).toBeGreaterThan(0);
-    const threaded = await runWith(loaded, 'per-node');
-    expect(threaded).toEqual(inline);
+    for (const shape of ['per-node', 'every-node'] as const) {
+      const threaded = await runWith(loaded, shape);
+      expect(threaded.digest, shape).toBe(inline.digest);
+      expect(threaded, shape).toEqual(inline);
+    }
     // A different seed is a different run (the seed reaches every stream).
     const other = await runWith(
       parseConfigText(STRESS.replace('seed: 11', 'seed: 12'), '/virtual/stress.yaml'),
-      'per-node',
+      'auto',
     );
     expect(other.digest).not.toBe(inline.digest);
   }, 120_000);
@@ -106,7 +115,7 @@ describe('per-node scheduler = inline scheduler, bit for bit', () => {
       set: ['run.duration=120ms', 'kernel.lru_gen.enabled=true'],
     });
     const quickInline = await runWith(quick, 'inline');
-    expect(await runWith(quick, 'per-node')).toEqual(quickInline);
+    expect(await runWith(quick, 'every-node')).toEqual(quickInline);
   }, 120_000);
 });
 

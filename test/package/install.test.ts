@@ -1,7 +1,7 @@
 /**
  * The package as a user gets it: `npm pack` (which builds dist/ through prepack), installed
  * globally into a temporary prefix, run from a directory outside the repository by the
- * bundled configs' short names. Per-node workers (`run`, default --threads per-node) and pool
+ * bundled configs' short names. Node workers (`run --threads per-node`) and pool
  * threads (`sweep`) must load from the installed copy: nothing from the checkout, no tsx.
  * Dependencies come from npm's cache (`npm ci` just filled it), so it needs no network.
  */
@@ -110,16 +110,21 @@ describe('the installed package', () => {
   });
 
   it('runs the quickstart by its short name on per-node workers from the installed copy', () => {
-    const r = tiersim('run', 'quickstart', '--set', 'run.duration=50ms', '--json');
+    const r = tiersim('run', 'quickstart', '--set', 'run.duration=50ms', '--threads', 'per-node', '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as {
       config_file: string;
       score: number;
-      wall: { scheduler: string };
+      wall: { scheduler: string; threads: number[][] };
     };
     expect(result.config_file).toBe(path.join(installed, 'configs/experiments/quickstart.yaml'));
     expect(result.wall.scheduler).toBe('per-node');
+    // Two workers, each a DRAM node with its socket's PMEM node.
+    expect(result.wall.threads).toEqual([
+      [0, 2],
+      [1, 3],
+    ]);
     expect(result.score).toBeGreaterThan(0);
   });
 

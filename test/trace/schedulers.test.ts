@@ -59,7 +59,7 @@ describe('trace workloads: per-node scheduler = inline', () => {
     const loaded = parseConfigText(CONFIG, path.join(dir, 'sched.yaml'));
     const inline = await runWith(loaded, 'inline');
     const again = await runWith(loaded, 'inline');
-    const perNode = await runWith(loaded, 'per-node');
+    const perNode = await runWith(loaded, 'every-node');
     expect(again).toStrictEqual(inline);
     expect(perNode.digest).toBe(inline.digest);
     expect(perNode).toStrictEqual(inline);

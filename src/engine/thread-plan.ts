@@ -1,0 +1,58 @@
+/**
+ * Which nodes each worker thread runs. The epoch program (epoch.ts) lets one thread run any set
+ * of nodes (inline runs them all), and every node's phases touch only what that node owns, so
+ * any grouping gives the same state bit for bit; the grouping only decides how much waiting the
+ * barriers cost.
+ *
+ *   every-node  one worker per NUMA node (the design card's shape). Workers of CPU-less nodes
+ *               sleep on the gate and join only the epochs that reclaim or migrate.
+ *   per-node    one worker per node with CPUs; each CPU-less node's reclaim and migration run on
+ *               the worker of its nearest node with CPUs (SLIT distance, then lower id), which
+ *               has work to share: no thread exists only to wait at barriers.
+ *   auto        as per-node, but never more workers than cores (os.availableParallelism()):
+ *               the nodes with CPUs are dealt to that many workers, balancing their CPU counts,
+ *               since a worker that waits for a descheduled one costs a time slice. One worker
+ *               (one core, or one node with CPUs) means no workers at all: the run is inline.
+ */
+import type { Machine } from '../topology/machine.js';
+
+/** The worker shapes (the CLI's --threads adds inline). */
+export type ThreadShape = 'every-node' | 'per-node' | 'auto';
+
+/** Node groups, one per worker thread, each in ascending node order; the groups in order of their first node. */
+export type ThreadPlan = number[][];
+
+/** The node with CPUs nearest to `nid` (SLIT distance, then lower id). */
+function nearestCpuNode(machine: Machine, nid: number): number {
+  let best = -1;
+  for (const n of machine.nodes) {
+    if (n.cpus.length === 0) continue;
+    if (best < 0 || machine.distances[nid][n.nid] < machine.distances[nid][best]) best = n.nid;
+  }
+  return best;
+}
+
+export function planThreads(machine: Machine, shape: ThreadShape, cores: number): ThreadPlan {
+  const nodes = machine.nodes;
+  if (shape === 'every-node') return nodes.map((n) => [n.nid]);
+  const cpuNodes = nodes.filter((n) => n.cpus.length > 0);
+  // A machine without CPUs runs no accesses; one thread is as good as any.
+  if (cpuNodes.length === 0) return [nodes.map((n) => n.nid)];
+  const workers = shape === 'per-node' ? cpuNodes.length : Math.max(1, Math.min(cores, cpuNodes.length));
+  // Deal the nodes with CPUs to the workers, most CPUs first, each to the least-loaded worker
+  // (fewest CPUs, then lowest index): a stable, deterministic balance.
+  const groupOf = new Map<number, number>();
+  const load = new Array<number>(workers).fill(0);
+  const byCpus = [...cpuNodes].sort((a, b) => b.cpus.length - a.cpus.length || a.nid - b.nid);
+  for (const n of byCpus) {
+    let g = 0;
+    for (let i = 1; i < workers; i++) if (load[i] < load[g]) g = i;
+    groupOf.set(n.nid, g);
+    load[g] += n.cpus.length;
+  }
+  for (const n of nodes)
+    if (n.cpus.length === 0) groupOf.set(n.nid, groupOf.get(nearestCpuNode(machine, n.nid))!);
+  const groups: number[][] = Array.from({ length: workers }, () => []);
+  for (const n of nodes) groups[groupOf.get(n.nid)!].push(n.nid);
+  return groups.filter((g) => g.length > 0).sort((a, b) => a[0] - b[0]);
+}
