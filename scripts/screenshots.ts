@@ -1,9 +1,9 @@
 /**
  * `npm run screenshots [-- OUT]`: renders three HTML reports in headless Chromium (Debian's
  * package: `apt-get install chromium`) to PNG at 1400 px and 800 px wide, for a person to look
- * at: the quickstart run, the promotion config's variants, and the quickstart-dram sweep (its
- * runs shortened to 300 ms). Each page is cut into tiles of 1200 px height (a whole report in
- * one PNG is too tall to read). Reports already in OUT are reused: delete OUT to rerun them.
+ * at: the quickstart run, the promotion config's variants (3 s each: promotion starts after the
+ * 1 s scan delay), and the quickstart-dram sweep (1.5 s per point: demotion starts at ~1.3 s).
+ * Each page is cut into tiles of 1200 px height (a whole report in one PNG is too tall to read). Reports already in OUT are reused: delete OUT to rerun them.
  * Prints, per page and width, whether anything is wider than the page (a table that neither
  * fits nor scrolls).
  *
@@ -19,8 +19,8 @@ const bin = path.resolve('bin/tiersim.js');
 
 const REPORTS: { name: string; args: string[] }[] = [
   { name: 'quickstart', args: ['run', 'quickstart', '--report'] },
-  { name: 'variants', args: ['run', 'promotion', '--report', '--set', 'run.duration=1s'] },
-  { name: 'sweep', args: ['sweep', 'quickstart-dram', '--report', '--set', 'run.duration=300ms'] },
+  { name: 'variants', args: ['run', 'promotion', '--report', '--set', 'run.duration=3s'] },
+  { name: 'sweep', args: ['sweep', 'quickstart-dram', '--report', '--set', 'run.duration=1500ms'] },
 ];
 
 function ensureReport(name: string, args: string[]): string {
