@@ -15,6 +15,7 @@ import { benchEntry } from './lib/child.js';
 const FILES = [
   'baseline.bench.ts',
   'access.bench.ts',
+  'generate.bench.ts',
   'reclaim.bench.ts',
   'memory.bench.ts',
   'sync.bench.ts',

@@ -9,6 +9,7 @@ import { describeErrnoError, FsError, isErrnoError } from '../util/fs-errors.js'
 import { TIERSIM_VERSION } from '../util/version.js';
 import { SCHEDULERS, type SchedulerName } from '../engine/scheduler-names.js';
 import { EXIT_CONFIG, EXIT_FAILURE } from './exit-codes.js';
+import { Progress, progressWanted } from './progress.js';
 import { IMPORT_FORMATS, type ImportFormat } from '../trace/import/formats.js';
 import { TraceError } from '../workload/trace/errors.js';
 import { resolveConfigArg } from '../config/bundled.js';
@@ -55,22 +56,30 @@ function parseSeed(value: string): number {
 const SET_HELP =
   'override a config key, e.g. --set kernel.demotion_enabled=false --set run.duration=500ms (repeatable; list items as nodes.0.memory or nodes[0].memory)';
 
-/** What every command shares: how --set reads, where the keys are, what the exit codes mean. */
-const COMMON_HELP = `
+/** How --set reads and where the keys are (the commands that take a config). */
+const SET_SYNTAX = `
 --set PATH=VALUE: PATH is a config key in YAML path form (kernel.swappiness, run.duration,
   topology.nodes.0.memory or topology.nodes[0].memory); VALUE is YAML (true, 60, 512MiB, 1ms,
-  [0, 1], {mode: bind, nodes: [0]}). Sizes take KiB/MiB/GiB/TiB, times ns/us/ms/s. The keys,
-  with their kernel names, defaults and units: configs/schema.json (generated from
-  src/config/schema.ts; editors complete from it), and the README's "Configs" section.
+  [0, 1], {mode: bind, nodes: [0]}). Sizes take KiB/MiB/GiB/TiB, times ns/us/ms/s. Repeatable;
+  later ones win. The keys, with their kernel names, defaults and units: configs/schema.json
+  (generated from src/config/schema.ts; editors complete from it), and the README's "Configs"
+  section. \`npx tiersim validate CONFIG --set ...\` checks them without running.`;
 
+/** What the exit codes mean (every command). */
+const EXIT_CODES = `
 Exit codes:
   0    success
   1    a run failed (a simulated OOM, a worker fault), or the output could not be written
-       (one line naming the path and the errno: ENOSPC, EROFS, EACCES ...), or sweep points failed
+       (one line naming the path and the errno: ENOSPC, EROFS, EACCES ...), or sweep points
+       failed (merge: points missing, failed or interrupted)
   2    bad config or usage: every problem located (file:line:col: yaml.path: what was expected),
        nothing run or written
   129, 130, 143   stopped by SIGHUP, SIGINT (Ctrl-C) or SIGTERM at an epoch boundary: what ran
        is written, marked completed: false with stopped_by; a second signal exits at once`;
+
+/** What every command that takes a config shares. */
+const COMMON_HELP = `${SET_SYNTAX}
+${EXIT_CODES}`;
 
 function buildProgram(result: { code: number }, startedMs: number | undefined): Command {
   const program = new Command('tiersim')
@@ -148,7 +157,8 @@ Variants: a config with \`variants:\` (named sets of overrides) runs each varian
 on a pool of threads (inline scheduler) and prints one column per variant with ratios against the
 first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison.{json,csv,txt} the table.
 --threads applies to one experiment: run one variant on per-node workers with
-  npx tiersim run --from DIR/<variant> --threads per-node`,
+  npx tiersim run --from DIR/<variant> --threads per-node
+${COMMON_HELP}`,
     )
     .action(
       async (
@@ -167,15 +177,24 @@ first; with --out, DIR/<variant>/ holds each variant's output and DIR/comparison
         },
         command: Command,
       ) => {
-        const { runEntry } = await import('./variants-command.js');
-        result.code = await runEntry(
-          config === undefined ? undefined : resolveConfigArg(config, 'experiments'),
-          {
-            ...opts,
-            threadsGiven: command.getOptionValueSource('threads') === 'cli',
-            startedMs,
-          },
-        );
+        // A line on the terminal before the engine's modules load (a second or more on a
+        // loaded machine); the run goes on with the same bar.
+        const progress = new Progress({ enabled: progressWanted(opts.quiet), total: 1, describe: () => '' });
+        progress.phase('loading tiersim');
+        try {
+          const { runEntry } = await import('./variants-command.js');
+          result.code = await runEntry(
+            config === undefined ? undefined : resolveConfigArg(config, 'experiments'),
+            {
+              ...opts,
+              threadsGiven: command.getOptionValueSource('threads') === 'cli',
+              startedMs,
+              progress,
+            },
+          );
+        } finally {
+          progress.stop();
+        }
       },
     );
 
@@ -275,7 +294,10 @@ ${COMMON_HELP}`,
     .option('-q, --quiet', 'no table', false)
     .addHelpText(
       'after',
-      '\nExample:\n  npx tiersim merge out/s --report     # after a sweep or while a Slurm array runs',
+      `
+Example:
+  npx tiersim merge out/s --report     # after a sweep or while a Slurm array runs
+${EXIT_CODES}`,
     )
     .action(async (dir: string, opts: { report: boolean; quiet: boolean }) => {
       const { mergeCommand } = await import('./merge-command.js');
@@ -291,7 +313,16 @@ ${COMMON_HELP}`,
     .option('-o, --output <file>', 'where to write the report (default: <dir>/report.html)')
     .addHelpText(
       'after',
-      '\nExamples:\n  npx tiersim report out/quick                 # out/quick/report.html\n  npx tiersim report out/s -o /tmp/sweep.html',
+      `
+Examples:
+  npx tiersim run quickstart --out out/quick && npx tiersim report out/quick   # out/quick/report.html
+  npx tiersim report out/s -o /tmp/sweep.html
+
+The report is one self-contained HTML file (inline SVG, no scripts): per-node rates with a
+colour per node, symlog scales with a note where a spike would flatten a chart, "no events" for
+counters that stayed 0, and a banner for a run, comparison or sweep that did not finish
+(docs/sweeps.md, "The HTML report").
+${EXIT_CODES}`,
     )
     .action(async (dir: string, opts: { output?: string }) => {
       const { reportCommand } = await import('./report-command.js');
@@ -312,7 +343,11 @@ ${COMMON_HELP}`,
     .option('--set <path=value>', SET_HELP, collect, [])
     .addHelpText(
       'after',
-      '\nExamples:\n  npx tiersim topology two-socket-optane\n  npx tiersim topology configs/topologies/four-socket-optane.yaml --json --set kernel.version=5.15',
+      `
+Examples:
+  npx tiersim topology two-socket-optane
+  npx tiersim topology configs/topologies/four-socket-optane.yaml --json --set kernel.version=5.15
+${COMMON_HELP}`,
     )
     .action(async (config: string, opts: { json: boolean; set: string[] }) => {
       const { topologyCommand } = await import('./topology-command.js');
@@ -342,6 +377,15 @@ ${COMMON_HELP}`,
     .command('configs')
     .description('list the bundled configs: experiments, sweeps and topologies, each runnable by its name')
     .option('--paths', 'print the absolute path of each file instead of its summary', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  npx tiersim configs                 # names and one-line descriptions
+  npx tiersim run quickstart          # any listed name runs as it is (or sweep, topology)
+  npx tiersim configs --paths | grep quickstart   # where the file is, to copy and edit
+${EXIT_CODES}`,
+    )
     .action(async (opts: { paths: boolean }) => {
       const { configsCommand } = await import('./configs-command.js');
       result.code = configsCommand(opts);
@@ -351,6 +395,15 @@ ${COMMON_HELP}`,
     .command('trace')
     .description(
       'memory traces for `pattern: trace`: convert valgrind lackey output or import perf, Pin and DAMON recordings, inspect a trace',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  npx tiersim trace convert ls.lackey ls.tstrace
+  npx tiersim trace info ls.tstrace
+  npx tiersim trace convert --help     # the formats, with a recording command for each
+${EXIT_CODES}`,
     );
   trace
     .command('convert')
@@ -389,8 +442,9 @@ Examples:
   npx tiersim trace info ls.tstrace
   perf mem record -o perf.data ./prog && perf script -i perf.data -F event,period,addr > prog.perf
   npx tiersim trace convert --from perf prog.perf prog.tstrace
-  pin -t obj-intel64/pinatrace.so -- ./prog && tiersim trace convert --from pin pinatrace.out prog.tstrace
-  damo record -o damon.json --output_type json ./prog && tiersim trace convert --from damon damon.json prog.tstrace`,
+  pin -t obj-intel64/pinatrace.so -- ./prog && npx tiersim trace convert --from pin pinatrace.out prog.tstrace
+  damo record -o damon.json --output_type json ./prog && npx tiersim trace convert --from damon damon.json prog.tstrace
+${EXIT_CODES}`,
     )
     .action(
       async (
@@ -412,7 +466,11 @@ Examples:
     .option('-q, --quiet', 'no progress bar', false)
     .addHelpText(
       'after',
-      '\nExamples:\n  npx tiersim trace info ls.tstrace\n  npx tiersim trace info ls.lackey --json --page-size 2MiB',
+      `
+Examples:
+  npx tiersim trace info ls.tstrace
+  npx tiersim trace info ls.lackey --json --page-size 2MiB
+${EXIT_CODES}`,
     )
     .action(
       async (

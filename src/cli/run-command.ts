@@ -9,7 +9,6 @@
  */
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { formatDuration } from '../config/units.js';
 import { collectResult } from '../engine/results.js';
 import { runScheduled, type SchedulerName } from '../engine/scheduler.js';
 import { createSimulation, type Simulation } from '../engine/simulation.js';
@@ -23,7 +22,7 @@ import { FsError } from '../util/fs-errors.js';
 import { prepareOutDir } from '../util/out-dir.js';
 import { listenForStop, signalExitCode } from '../util/stop.js';
 import { EXIT_FAILURE, EXIT_OK } from './exit-codes.js';
-import { Progress, progressWanted } from './progress.js';
+import { Progress, progressWanted, runText } from './progress.js';
 
 export interface RunOptions {
   out?: string | undefined;
@@ -35,6 +34,8 @@ export interface RunOptions {
   /** When the command started (performance.now() ms; 0 = process start): the printed rate
    * covers loading, the run and the end-of-run state. Default: when runCommand was called. */
   startedMs?: number | undefined;
+  /** A bar already on the terminal (main.ts's "loading tiersim"), to go on with. */
+  progress?: Progress | undefined;
 }
 
 export function overridesOf(options: Pick<RunOptions, 'set' | 'seed'>): string[] {
@@ -56,16 +57,28 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   }
   if (options.out !== undefined) prepareOutDir(options.out);
   const started = wallIsoNow();
-  const sim = createSimulation(loaded.config);
-  const epochs = sim.spec.epochs;
-  const epochNs = sim.spec.params.epochNs;
-  const stop = listenForStop();
-  const progress = new Progress({
+  const { run } = loaded.config;
+  const nodes = loaded.config.topology.nodes.length;
+  // As createSimulation counts them (engine/simulation.ts).
+  const epochs = Math.max(1, Math.ceil(run.duration / run.epoch));
+  // The bar from the start: building the state and starting the workers take a second or more.
+  const built: { sim?: Simulation } = {};
+  const bar = {
     enabled: progressWanted(options.quiet),
     total: epochs,
-    describe: (done, elapsedS) =>
-      `${formatDuration(done * epochNs)} of ${formatDuration(epochs * epochNs)} simulated | ${(accessesSoFar(sim) / elapsedS / 1e6).toFixed(1)} M accesses/s`,
-  });
+    describe: (done: number, elapsedS: number) =>
+      runText(done, epochs, run.epoch, built.sim === undefined ? 0 : accessesSoFar(built.sim), elapsedS),
+  };
+  // The bar main.ts drew while the modules loaded, or a new one.
+  const progress = options.progress ?? new Progress(bar);
+  progress.retarget(bar);
+  progress.phase(`building the machine: ${nodes} node${nodes === 1 ? '' : 's'}`);
+  const sim = createSimulation(loaded.config);
+  built.sim = sim;
+  progress.phase(
+    options.threads === 'per-node' ? `starting ${nodes} node worker${nodes === 1 ? '' : 's'}` : 'starting',
+  );
+  const stop = listenForStop();
   let outcome;
   try {
     outcome = await runScheduled(sim, options.threads, {

@@ -33,7 +33,7 @@ import { runSweep, type SweepReport } from '../sweep/sweep.js';
 import { seedGroupTable } from '../sweep/tables.js';
 import { writeSweepReport } from '../sweep/report-files.js';
 import { EXIT_CONFIG, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
-import { Progress, progressWanted } from './progress.js';
+import { Progress, progressWanted, sweepText } from './progress.js';
 
 export interface SweepCommandOptions {
   out?: string | undefined;
@@ -148,8 +148,7 @@ async function run(
         progress ??= new Progress({
           enabled: showBar,
           total: Math.max(1, p.epochsTotal),
-          describe: () =>
-            `${latest.settled}/${latest.total} points · ${latest.failed} failed · ${latest.running} running`,
+          describe: () => sweepText(latest),
         });
         progress.update(p.epochsDone);
       },

@@ -33,7 +33,7 @@ import { partialNote } from '../report/partial.js';
 import { FsError } from '../util/fs-errors.js';
 import { prepareOutDir } from '../util/out-dir.js';
 import { listenForStop, signalExitCode } from '../util/stop.js';
-import { Progress, progressWanted } from './progress.js';
+import { Progress, progressWanted, variantsText } from './progress.js';
 import { EXIT_CONFIG, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import { overridesOf, runCommand, type RunOptions } from './run-command.js';
 
@@ -103,9 +103,22 @@ export async function variantsCommand(file: string, options: RunEntryOptions): P
   const jobs = options.jobs ?? threadBudget(plan.points.length, largest).jobs;
   if (options.out !== undefined) prepareOutDir(options.out);
   const stop = listenForStop();
-  let progress: Progress | undefined;
-  // The latest progress, read by the bar's text (the first report's object would stay at 0).
-  let latest = { settled: 0, running: 0 };
+  const epochsTotal = plan.points.reduce(
+    (n, p) => n + Math.max(1, Math.ceil(p.config.run.duration / p.config.run.epoch)),
+    0,
+  );
+  // The latest counts, read by the bar's text at each redraw.
+  let latest = { settled: 0, failed: 0, running: 0 };
+  const bar = {
+    enabled: progressWanted(options.quiet || options.json),
+    total: Math.max(1, epochsTotal),
+    describe: () => variantsText(latest, plan.points.length),
+  };
+  const progress = options.progress ?? new Progress(bar);
+  progress.retarget(bar);
+  progress.phase(
+    `${plan.points.length} variants: starting ${Math.min(jobs, plan.points.length)} pool thread(s)`,
+  );
   let run;
   try {
     run = await runVariants(plan, {
@@ -115,16 +128,11 @@ export async function variantsCommand(file: string, options: RunEntryOptions): P
       stopSignal: () => stop.signal,
       onProgress: (p) => {
         latest = p;
-        progress ??= new Progress({
-          enabled: progressWanted(options.quiet || options.json),
-          total: Math.max(1, p.epochsTotal),
-          describe: () => `${latest.settled}/${plan.points.length} variants · ${latest.running} running`,
-        });
         progress.update(p.epochsDone);
       },
     });
   } finally {
-    progress?.stop();
+    progress.stop();
     stop.dispose();
   }
   const { outcomes, stopped } = run;

@@ -78,7 +78,7 @@ function checkFrames(config: Config, add: AddProblem): void {
   add(
     'OUT_OF_RANGE',
     `topology.nodes[${largest}].memory`,
-    `the machine has ${frames} page frames (${formatBytes(frames * pageSize)} in ${formatBytes(pageSize)} pages, nodes rounded up to ${chunk}-frame chunks); tiersim holds fewer than 2^31 (${formatBytes(MAX_FRAMES * pageSize)}): scale the machine down or use a larger page_size`,
+    `the machine has ${frames} page frames (${formatBytes(frames * pageSize)} in ${formatBytes(pageSize)} pages, nodes rounded up to ${chunk}-frame chunks); tiersim holds fewer than 2^30 (${formatBytes(MAX_FRAMES * pageSize)}): scale the machine down or use a larger page_size`,
   );
 }
 

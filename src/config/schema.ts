@@ -131,11 +131,10 @@ export const NodeSchema = z.strictObject({
     'tiersim extension for small hand-computed scenarios: fixed watermarks instead of the kernel formula. Unit: pages. Default: computed.',
   ),
   unmovable_free_pages: z
-    .int()
-    .min(0)
+    .union([z.int().min(0), z.literal('auto')])
     .optional()
     .describe(
-      "Free pages inside unmovable/reclaimable pageblocks when the run starts (the fragmentation boot left; /proc/pagetypeinfo's Unmovable + Reclaimable free counts). A user (movable) allocation that finds only these left steals one and boosts the watermark. Unit: pages. Default: 0.",
+      "Free pages inside the unmovable/reclaimable pageblocks of the node's highest zone when the run starts (/proc/pagetypeinfo's Unmovable + Reclaimable free counts). A user (movable) allocation that finds only these left (the lower zones down to their marks) steals one, boosts the watermark and wakes kswapd. auto: 2^MAX_PAGE_ORDER - 1 = 1023 on a boot node (the rest of the largest buddy block an unmovable allocation claims when it falls back), 0 on memory onlined movable or a zone smaller than that block. Unit: pages. Default: 0 (no fallback steals).",
     ),
   online: z
     .enum(['normal', 'movable'])

@@ -5,7 +5,6 @@
  * machines). Only when every node is at or below LOW does the slow path wake all their kswapds,
  * retry at MIN and then reclaim directly.
  */
-import { takeFrame } from '../memory/frames.js';
 import type { SimState } from '../memory/state.js';
 import {
   NR_COUNTERS,
@@ -29,8 +28,7 @@ function allocateOn(
   cpuNid: number,
   interleaveNid: number,
 ): number {
-  rmqueueMovable(s, nid);
-  const frame = takeFrame(s, nid);
+  const frame = rmqueueMovable(s, nid, true);
   const row = nid * NR_COUNTERS;
   s.counters[row + PGALLOC_NORMAL]++;
   if (nid === interleaveNid) s.counters[row + NUMA_INTERLEAVE]++;

@@ -27,6 +27,7 @@ import {
   RING_FAULT,
   W_ANON_PAGES,
   W_FILE_PAGES,
+  W_SHMEM_PAGES,
 } from '../memory/layout.js';
 import { lruAddHead } from '../memory/lru.js';
 import { lruGenAddFolio } from './mglru/lrugen.js';
@@ -54,7 +55,7 @@ import { MPOL_INTERLEAVE, policyZonelist } from './mempolicy.js';
 import { numaHintFault } from './numa.js';
 import { DEV_DISK, DEV_SWAP, countRead, readLatencyNs } from './blockdev.js';
 import { WINDOW_BACK, freeSwapOf, swapRaHit, swapRaWindow, vmSwapFull } from './swapcache.js';
-import type { RegionPlan } from '../workload/plan.js';
+import { isShmemPage, type RegionPlan } from '../workload/plan.js';
 import { ADVICE_NORMAL, adviceOf, mmapReadaroundWindow, readaheadWindow } from './readahead.js';
 import { isShadowPte, isSwapCachePte, pteOfSwapCache, swapCacheFrameOf } from '../memory/pte.js';
 import type { ReclaimContext } from './vmscan.js';
@@ -544,5 +545,6 @@ export function mapPage(
   if (s.layout.lruGen) lruGenAddFolio(s, nid, frame, false);
   else lruAddHead(s, nid, lruOf(flags), frame);
   s.nodeWords[nid * NODE_WORDS + (file ? W_FILE_PAGES : W_ANON_PAGES)]++;
+  if (!file && isShmemPage(s.plan, page)) s.nodeWords[nid * NODE_WORDS + W_SHMEM_PAGES]++;
   s.pte[page] = frame + 1;
 }

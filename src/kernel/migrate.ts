@@ -28,7 +28,7 @@ import {
   lruOf,
 } from '../memory/flags.js';
 import { versionAtLeast } from '../config/schema.js';
-import { frameNode, giveFrame, takeFrame } from '../memory/frames.js';
+import { frameNode, giveFrame } from '../memory/frames.js';
 import {
   MIGRATE_ABORTED,
   MIGRATE_DONE,
@@ -53,6 +53,7 @@ import {
   RING_SETTLE,
   W_ANON_PAGES,
   W_FILE_PAGES,
+  W_SHMEM_PAGES,
   W_FILE_DIRTY,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
@@ -77,8 +78,10 @@ import {
   PGPROMOTE_SUCCESS,
 } from '../metrics/vmstat.js';
 import { wakeupKswapd } from './kswapd.js';
+import { rmqueueMovable } from './pageblock.js';
 import { WMARK_LOW, WMARK_MIN, watermarkOk } from './watermark.js';
 import { isSwapCachePte, pteOfSwapCache } from '../memory/pte.js';
+import { isShmemPage } from '../workload/plan.js';
 
 /** Allocation stages of a demotion (M_STEP >>> 16). */
 export const STAGE_PREFERRED = 0;
@@ -103,10 +106,10 @@ export function demotionWalks(s: SimState): number[][][] {
  * node's kswapd and passes at MIN. Returns a frame or -1.
  */
 export function demotionAllocStep(s: SimState, nid: number, stage: number): number {
-  if (stage !== STAGE_WALK_MIN && watermarkOk(s, nid, WMARK_LOW)) return takeFrame(s, nid);
+  if (stage !== STAGE_WALK_MIN && watermarkOk(s, nid, WMARK_LOW)) return rmqueueMovable(s, nid, false);
   if (stage === STAGE_WALK_LOW) return -1;
   wakeupKswapd(s, nid);
-  return watermarkOk(s, nid, WMARK_MIN) ? takeFrame(s, nid) : -1;
+  return watermarkOk(s, nid, WMARK_MIN) ? rmqueueMovable(s, nid, false) : -1;
 }
 
 /**
@@ -162,6 +165,7 @@ export function movePage(
   else lruAddHead(s, dstNid, lruOf(flags), dstFrame);
   const w = dstNid * NODE_WORDS;
   s.nodeWords[w + ((flags & PG_SWAPBACKED) !== 0 ? W_ANON_PAGES : W_FILE_PAGES)]++;
+  if ((flags & PG_SWAPBACKED) !== 0 && isShmemPage(s.plan, page)) s.nodeWords[w + W_SHMEM_PAGES]++;
   // folio_migrate_mapping(): NR_FILE_DIRTY moves with a dirty page (the source's count drops
   // when its frame is released).
   if ((flags & PG_SWAPBACKED) === 0 && s.frameDirty[dstFrame] === FRAME_DIRTY)
@@ -178,6 +182,7 @@ export function releaseIsolatedFrame(s: SimState, nid: number, frame: number): v
   const w = nid * NODE_WORDS;
   const anon = (flags & PG_SWAPBACKED) !== 0;
   s.nodeWords[w + (anon ? W_ANON_PAGES : W_FILE_PAGES)]--;
+  if (anon && isShmemPage(s.plan, s.framePage[frame])) s.nodeWords[w + W_SHMEM_PAGES]--;
   if (!anon && s.frameDirty[frame] === FRAME_DIRTY) s.nodeWords[w + W_FILE_DIRTY]--;
   if ((flags & PG_ISOLATED) !== 0) s.nodeWords[w + (anon ? W_ISOLATED_ANON : W_ISOLATED_FILE)]--;
   giveFrame(s, nid, frame);
@@ -297,7 +302,7 @@ function migrateNuma(s: SimState, nid: number, a: Int32Array, w: number): void {
   const row = nid * NR_COUNTERS;
   // No longer queued: from now on the frame is taken (or the promotion failed).
   s.nodeWords[nid * NODE_WORDS + W_PROMO_QUEUED]--;
-  const frame = watermarkOk(s, nid, WMARK_MIN) ? takeFrame(s, nid) : -1;
+  const frame = watermarkOk(s, nid, WMARK_MIN) ? rmqueueMovable(s, nid, false) : -1;
   if (frame < 0) {
     a[w + M_STATUS] = MIGRATE_NOMEM;
     s.counters[row + PGMIGRATE_FAIL]++;

@@ -531,7 +531,7 @@ function freeSpaceEnough(s: SimState, nid: number): boolean {
  * nbp_rl_start and nbp_th_start start at 0, so "now - start" (unsigned) is huge at the first
  * call: the first candidate opens a rate-limit window and adjusts the threshold at once.
  */
-function jiffiesMs(nowMs: number): number {
+export function jiffiesMs(nowMs: number): number {
   return (nowMs - INITIAL_JIFFIES_BEFORE_WRAP_MS) >>> 0;
 }
 

@@ -1,14 +1,28 @@
 /**
- * Pageblocks and watermark boosting (page_alloc.c __rmqueue_fallback(), steal_suitable_fallback(),
- * boost_watermark()). Memory is grouped by mobility in 2 MiB pageblocks (pageblock_order 9 with
- * 4 KiB pages). A node's free pages are movable except W_UNMOVABLE_FREE, the free pages inside
- * unmovable/reclaimable pageblocks. A user page (MIGRATE_MOVABLE) that finds no free movable
- * page falls back to one of those (fallbacks[MIGRATE_MOVABLE]: reclaimable, then unmovable):
- * an order-0 movable allocation cannot claim the block (can_steal_fallback), so it takes the
- * single page, and since the free chunk is below pageblock order the steal boosts the zone's
- * watermarks and, the allocation being allowed to wake kswapd (ALLOC_KSWAPD), flags the zone
- * ZONE_BOOSTED_WATERMARK so that rmqueue() wakes kswapd although the node may look balanced.
+ * Pageblocks and watermark boosting (page_alloc.c get_page_from_freelist() with ALLOC_NOFRAGMENT,
+ * __rmqueue_fallback(), steal_suitable_fallback(), boost_watermark()). Memory is grouped by
+ * mobility in 2 MiB pageblocks (pageblock_order 9 with 4 KiB pages). A boot node's free pages
+ * are movable except W_UNMOVABLE_FREE, the free pages inside the unmovable/reclaimable
+ * pageblocks of its highest zone (frames.ts keeps them apart; Machine.unmovableFree says how
+ * many there are at the start, topology/build.ts the rule). ZONE_MOVABLE has none.
+ *
+ * Which zone steals, and when: a user page (GFP_HIGHUSER_MOVABLE) preferring a node whose
+ * highest zone is Normal and that also has DMA32 is allocated with ALLOC_NOFRAGMENT, under
+ * which __rmqueue_fallback() may only take whole free pageblocks. So the node's movable free
+ * pages go first: the highest zone's, then the lower zones' down to their own marks (LOW plus
+ * their lowmem_reserve for a movable allocation). Only then, with the highest zone still above
+ * its mark but holding nothing but free pages of non-movable pageblocks, does the walk reach
+ * another node (or the end of the zonelist), drop ALLOC_NOFRAGMENT and retry: the highest zone
+ * now takes one page out of a non-movable pageblock. An order-0 movable allocation cannot claim
+ * the block (can_steal_fallback), the free chunk is below pageblock order, so the steal boosts
+ * the zone's watermarks and, for an allocation allowed to wake kswapd (ALLOC_KSWAPD),
+ * flags the zone ZONE_BOOSTED_WATERMARK so that rmqueue() wakes kswapd although the node may
+ * look balanced. With one free count per node: a steal happens when the node passes its
+ * (summed) watermark but its movable free pages are down to what the lower zones keep
+ * (Machine.boostZone.lowerReserve), which is the highest zone passing its own mark with only
+ * non-movable free pages left.
  */
+import { takeFrame, takeUnmovableFrame } from '../memory/frames.js';
 import { NODE_WORDS, W_FREE, W_UNMOVABLE_FREE, W_WMARK_BOOST } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
 import { wakeupKswapd } from './kswapd.js';
@@ -38,16 +52,24 @@ export function boostWatermark(s: SimState, nid: number): boolean {
   return true;
 }
 
-/**
- * The migratetype bookkeeping of a movable (user) page taken on `nid` (the caller takes the
- * frame): when no free movable page is left, the page comes out of a non-movable pageblock, a
- * fallback steal that boosts the watermark and wakes the node's kswapd (ZONE_BOOSTED_WATERMARK,
- * wakeup_kswapd() from rmqueue()).
- */
-export function rmqueueMovable(s: SimState, nid: number): void {
+/** Whether a movable allocation on `nid` now has to steal from a non-movable pageblock. */
+export function mustSteal(s: SimState, nid: number): boolean {
   const w = nid * NODE_WORDS;
   const unmovable = s.nodeWords[w + W_UNMOVABLE_FREE];
-  if (unmovable === 0 || s.nodeWords[w + W_FREE] > unmovable) return;
-  s.nodeWords[w + W_UNMOVABLE_FREE] = unmovable - 1;
-  if (boostWatermark(s, nid)) wakeupKswapd(s, nid);
+  return unmovable > 0 && s.nodeWords[w + W_FREE] - unmovable <= s.machine.boostZone[nid].lowerReserve;
+}
+
+/**
+ * rmqueue() of a movable (user) page on `nid`, which the caller's watermark check allowed: a
+ * frame of a movable pageblock, or, when those are down to what the lower zones keep, a
+ * fallback steal out of a non-movable pageblock that boosts the watermark and, with
+ * `allocKswapd` (the fault path's GFP_HIGHUSER_MOVABLE; not migration targets, whose GFP has
+ * no __GFP_KSWAPD_RECLAIM), wakes the node's kswapd (ZONE_BOOSTED_WATERMARK). Returns the
+ * frame, or -1 when the node has none.
+ */
+export function rmqueueMovable(s: SimState, nid: number, allocKswapd: boolean): number {
+  if (!mustSteal(s, nid)) return takeFrame(s, nid);
+  const frame = takeUnmovableFrame(s, nid);
+  if (boostWatermark(s, nid) && allocKswapd) wakeupKswapd(s, nid);
+  return frame;
 }

@@ -116,6 +116,8 @@ export const MGLRU_HOOKS: ShrinkHooks = { shrinkPageList, canDemote };
 
 /** SWAP_CLUSTER_MAX: pages per reclaim batch. */
 export const SWAP_CLUSTER_MAX = 32;
+// ScanControl's batches are MIN_LRU_BATCH long: a classic batch must fit them.
+assert(SWAP_CLUSTER_MAX <= MIN_LRU_BATCH, 'vmscan: SWAP_CLUSTER_MAX batches do not fit ScanControl');
 /** DEF_PRIORITY: reclaim scans lru_size >> priority per pass. */
 export const DEF_PRIORITY = 12;
 
@@ -523,8 +525,11 @@ export function shrinkActiveList(s: SimState, sc: ScanControl, nid: number, lru:
   sc.costNs += scanned * s.params.reclaimScanNs;
 }
 
-/** shrink_inactive_list(): isolate up to n pages from the tail and run shrink_page_list on them. */
-function shrinkInactiveList(
+/**
+ * shrink_inactive_list(): isolate up to n pages from the tail and run shrink_page_list on them;
+ * lru_note_cost with the pages paged out and the ones that stayed. Exported for tests.
+ */
+export function shrinkInactiveList(
   s: SimState,
   ctx: ReclaimContext,
   sc: ScanControl,
@@ -547,7 +552,7 @@ function shrinkInactiveList(
   const unqueuedBefore = sc.nrUnqueuedDirty;
   if (file === 1) sc.nrFileTaken += count;
   const reclaimedNow = shrinkPageList(s, ctx, sc, nid, batch, count, canDemote(s, nid, sc));
-  noteLruCost(s, nid, file === 1, sc.nrPageout);
+  noteLruCost(s, nid, file === 1, sc.nrPageout, count - reclaimedNow);
   // Every page taken dirty and not queued: the flushers are not keeping up; nudge them.
   if (sc.nrUnqueuedDirty - unqueuedBefore === count) s.nodeWords[nid * NODE_WORDS + W_WAKE_FLUSHER] = 1;
   return reclaimedNow;

@@ -65,13 +65,20 @@ export function evictionShadow(s: SimState, nid: number, workingset: boolean): n
   return packShadow(nid, s.nodeWords[w], workingset);
 }
 
+/** SWAP_CLUSTER_MAX (as vmscan.ts's): 6.12's weight of a page of I/O against a rotation. */
+const SWAP_CLUSTER_MAX = 32;
+
 /**
- * lru_note_cost(): pages paged out or refaulted raise the cost of their type, decaying by half
- * whenever the sum passes a quarter of the node's LRU pages.
+ * lru_note_cost(): pages of I/O (paged out, refaulted) and pages rotated (scanned and not
+ * reclaimed) raise the cost of their type, decaying by half whenever the sum passes a quarter
+ * of the node's LRU pages. Up to 6.1 (and 6.6 here) only I/O counts, one per page; 6.12 counts
+ * an I/O page as SWAP_CLUSTER_MAX (32) and a rotated page as 1 ("rotations a secondary factor":
+ * mm/swap.c, cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated; docs/kernel-versions.md).
  */
-export function noteLruCost(s: SimState, nid: number, file: boolean, pages: number): void {
+export function noteLruCost(s: SimState, nid: number, file: boolean, nrIo: number, nrRotated: number): void {
   const w = nid * NODE_WORDS;
-  s.nodeWords[w + (file ? W_FILE_COST : W_ANON_COST)] += pages;
+  const cost = versionAtLeast(s.params.kernelVersion, '6.12') ? nrIo * SWAP_CLUSTER_MAX + nrRotated : nrIo;
+  s.nodeWords[w + (file ? W_FILE_COST : W_ANON_COST)] += cost;
   const lruSize =
     s.nodeWords[w + W_LRU_SIZE + LRU_INACTIVE_ANON] +
     s.nodeWords[w + W_LRU_SIZE + LRU_ACTIVE_ANON] +
@@ -113,7 +120,7 @@ export function workingsetRefault(s: SimState, shadow: number, file: boolean, ni
   workingsetAgeNonresident(s, charged, 1);
   s.counters[row + WORKINGSET_ACTIVATE_ANON + type]++;
   if (!shadowWorkingset(shadow)) return REFAULT_ACTIVATE;
-  noteLruCost(s, nid, file, 1);
+  noteLruCost(s, nid, file, 1, 0);
   s.counters[row + WORKINGSET_RESTORE_ANON + type]++;
   return REFAULT_ACTIVATE | REFAULT_RESTORE;
 }

@@ -2,9 +2,28 @@
  * Per-node page-frame allocation. Free frames come from a LIFO free list threaded through the
  * lruNext column, and, once that is empty, from a bump pointer over frames never used before,
  * so a node's frame columns are only touched as memory is actually used.
+ *
+ * A node's top frames, from layout.unmovableStart up, stand for the free pages inside its
+ * non-movable (unmovable/reclaimable) pageblocks: they have a free list and never-used count of
+ * their own (W_UNMOV_HEAD1, W_UNMOV_NEVER_USED; W_UNMOVABLE_FREE counts them, W_FREE counts
+ * every free frame), and a frame freed there goes back to them, as __free_one_page() puts a page
+ * on the free list of its pageblock's migratetype. takeFrame() hands them out only when nothing
+ * else is left; takeUnmovableFrame() is the fallback steal (src/kernel/pageblock.ts).
  */
-import { NODE_WORDS, W_BUMP, W_FRAME_END, W_FREE, W_FREE_HEAD } from './layout.js';
+import {
+  NODE_WORDS,
+  W_BUMP,
+  W_FRAME_END,
+  W_FRAME_START,
+  W_FREE,
+  W_FREE_HEAD,
+  W_UNMOVABLE_FREE,
+  W_UNMOV_HEAD1,
+  W_UNMOV_NEVER_USED,
+} from './layout.js';
 import type { SimState } from './state.js';
+import { assert, debugChecks } from '../util/assert.js';
+import { PG_ISOLATED, PG_LRU } from './flags.js';
 
 /** Take a free frame of node `nid`, or -1 when none is left; its columns are clean (see giveFrame). */
 export function takeFrame(s: SimState, nid: number): number {
@@ -15,10 +34,14 @@ export function takeFrame(s: SimState, nid: number): number {
     s.nodeWords[w + W_FREE_HEAD] = s.lruNext[frame]!;
   } else {
     frame = s.nodeWords[w + W_BUMP]!;
-    if (frame >= s.nodeWords[w + W_FRAME_END]) return -1;
+    if (frame >= s.layout.unmovableStart[nid]) return takeUnmovableFrame(s, nid);
     s.nodeWords[w + W_BUMP] = frame + 1;
   }
   s.nodeWords[w + W_FREE]--;
+  // Postcondition (TIERSIM_DEBUG): a frame of this node with no flags (never used frames hold
+  // the buffer's zeros, freed ones -1 in framePage: either way nothing on it).
+  if (debugChecks)
+    assert(frameNode(s, frame) === nid && s.frameFlags[frame] === 0, 'takeFrame: frame not free');
   // The other columns are clean already: giveFrame clears them, and never-used frames are the
   // buffer's zeros (checkInvariants checks free frames).
   s.lruPrev[frame] = -1;
@@ -26,9 +49,34 @@ export function takeFrame(s: SimState, nid: number): number {
   return frame;
 }
 
-/** Return a frame (already off every list) to node `nid`'s free list. */
+/** Take a free frame from node `nid`'s non-movable pageblocks, or -1 when they have none. */
+export function takeUnmovableFrame(s: SimState, nid: number): number {
+  const w = nid * NODE_WORDS;
+  if (s.nodeWords[w + W_UNMOVABLE_FREE] <= 0) return -1;
+  let frame = s.nodeWords[w + W_UNMOV_HEAD1] - 1;
+  if (frame >= 0) {
+    s.nodeWords[w + W_UNMOV_HEAD1] = s.lruNext[frame] + 1;
+  } else {
+    const neverUsed = s.nodeWords[w + W_UNMOV_NEVER_USED];
+    frame = s.nodeWords[w + W_FRAME_END] - neverUsed;
+    s.nodeWords[w + W_UNMOV_NEVER_USED] = neverUsed - 1;
+  }
+  s.nodeWords[w + W_UNMOVABLE_FREE]--;
+  s.nodeWords[w + W_FREE]--;
+  s.lruPrev[frame] = -1;
+  s.lruNext[frame] = -1;
+  return frame;
+}
+
+/** Return a frame (already off every list) to node `nid`'s free list (its pageblock's one). */
 export function giveFrame(s: SimState, nid: number, frame: number): void {
   const w = nid * NODE_WORDS;
+  // Precondition (TIERSIM_DEBUG): this node's frame, off every LRU list.
+  if (debugChecks)
+    assert(
+      frameNode(s, frame) === nid && (s.frameFlags[frame] & (PG_LRU | PG_ISOLATED)) !== PG_LRU,
+      'giveFrame: frame of another node or still on an LRU list',
+    );
   s.framePage[frame] = -1;
   s.frameFlags[frame] = 0;
   s.frameYoung[frame] = 0;
@@ -37,8 +85,14 @@ export function giveFrame(s: SimState, nid: number, frame: number): void {
   s.frameScanMs[frame] = 0;
   if (s.layout.lruGen) s.frameGen[frame] = 0;
   s.lruPrev[frame] = -1;
-  s.lruNext[frame] = s.nodeWords[w + W_FREE_HEAD]!;
-  s.nodeWords[w + W_FREE_HEAD] = frame;
+  if (frame >= s.layout.unmovableStart[nid]) {
+    s.lruNext[frame] = s.nodeWords[w + W_UNMOV_HEAD1] - 1;
+    s.nodeWords[w + W_UNMOV_HEAD1] = frame + 1;
+    s.nodeWords[w + W_UNMOVABLE_FREE]++;
+  } else {
+    s.lruNext[frame] = s.nodeWords[w + W_FREE_HEAD]!;
+    s.nodeWords[w + W_FREE_HEAD] = frame;
+  }
   s.nodeWords[w + W_FREE]++;
 }
 
@@ -49,4 +103,21 @@ export function freePages(s: SimState, nid: number): number {
 /** Node owning a global frame number. */
 export function frameNode(s: SimState, frame: number): number {
   return s.chunkNode[frame >>> s.layout.frameShift];
+}
+
+/**
+ * The frames of node `nid` ever handed out, as two ranges [a0, a1) and [b0, b1): the movable
+ * frames below the bump pointer, and the non-movable pageblocks' frames taken so far (they are
+ * taken upwards from unmovableStart). End-of-run scans (the state digest, meminfo Dirty, the
+ * invariant checks) walk these rather than the node's whole span, so their cost follows use.
+ */
+export function usedFrameRanges(s: SimState, nid: number): [number, number, number, number] {
+  const w = nid * NODE_WORDS;
+  const unmovableUsedEnd = s.nodeWords[w + W_FRAME_END] - s.nodeWords[w + W_UNMOV_NEVER_USED];
+  return [
+    s.nodeWords[w + W_FRAME_START],
+    s.nodeWords[w + W_BUMP],
+    s.layout.unmovableStart[nid],
+    unmovableUsedEnd,
+  ];
 }

@@ -6,30 +6,50 @@
  * - LRU links are consistent both ways and the recorded list sizes match the walks;
  * - every present page's entry names a frame that holds that page on the right kind of list, and
  *   every page held by a frame has the entry pointing back (so no page is in two places);
- * - the per-node anon/file page counts match what the frames hold;
+ * - the per-node anon/file page counts match what the frames hold, and so do nr_dirty and
+ *   nr_writeback (the writes queued);
  * - swap slots in use = evicted anon pages + pages in the swap cache.
  *
  * Returns human-readable violations (empty when the state is sound). O(frames + pages).
  */
-import { NR_LRU_LISTS, PG_ACTIVE, PG_ISOLATED, PG_LRU, PG_SWAPBACKED, PG_SWAPCACHE, lruOf } from './flags.js';
+import {
+  FRAME_DIRTY,
+  FRAME_WRITEBACK,
+  NR_LRU_LISTS,
+  PG_ACTIVE,
+  PG_ISOLATED,
+  PG_LRU,
+  PG_SWAPBACKED,
+  PG_SWAPCACHE,
+  lruOf,
+} from './flags.js';
 import { frameOfPte, isShadowPte } from './pte.js';
 import {
   NODE_WORDS,
   W_ANON_PAGES,
   W_BUMP,
   W_FILE_PAGES,
+  W_SHMEM_PAGES,
   W_FRAME_END,
   W_FRAME_START,
   W_FREE,
   W_FREE_HEAD,
+  W_UNMOVABLE_FREE,
+  W_UNMOV_HEAD1,
+  W_UNMOV_NEVER_USED,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
   W_LRU_HEAD,
   W_LRU_SIZE,
   W_LRU_TAIL,
   W_SWAP_USED,
+  W_FILE_DIRTY,
+  W_WB_SIZE,
+  W_WRITEBACK,
 } from './layout.js';
+import { isShmemPage } from '../workload/plan.js';
 import type { SimState } from './state.js';
+import { usedFrameRanges } from './frames.js';
 import { AssertionError } from '../util/assert.js';
 import {
   G_HEAD,
@@ -107,28 +127,50 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
       report(`node ${nid} list ${lru}: size ${s.nodeWords[w + W_LRU_SIZE + lru]} != walked ${count}`);
     onLru += count;
   }
-  let freeListed = 0;
-  for (let f = s.nodeWords[w + W_FREE_HEAD]; f >= 0; f = s.lruNext[f]!) {
-    if (f < start || f >= end || seen[f] !== 0)
-      return report(`node ${nid}: free list reaches frame ${f} twice or outside the node`);
-    seen[f] = 1;
-    if (s.framePage[f] !== -1) report(`node ${nid}: free frame ${f} holds page ${s.framePage[f]}`);
-    const gen = s.layout.lruGen ? s.frameGen[f] : 0;
-    if (
-      (s.frameFlags[f] | s.frameYoung[f] | s.frameDirty[f] | s.frameAccessed[f] | s.frameScanMs[f] | gen) !==
-      0
-    )
-      report(`node ${nid}: free frame ${f} is not clean (flags, PTE bits, dirty, accessed or scan time set)`);
-    freeListed++;
+  // Free frames: the movable free list below unmovableStart, the non-movable pageblocks' list
+  // from it up, and the never-used frames of each (frames.ts).
+  const split = s.layout.unmovableStart[nid];
+  const unmovNeverUsed = s.nodeWords[w + W_UNMOV_NEVER_USED];
+  const listed = [0, 0];
+  const heads = [s.nodeWords[w + W_FREE_HEAD], s.nodeWords[w + W_UNMOV_HEAD1] - 1];
+  for (let k = 0; k < 2; k++) {
+    for (let f = heads[k]; f >= 0; f = s.lruNext[f]!) {
+      if (f < start || f >= end || seen[f] !== 0)
+        return report(`node ${nid}: free list reaches frame ${f} twice or outside the node`);
+      if (f >= split !== (k === 1))
+        report(`node ${nid}: free frame ${f} on the ${k === 1 ? 'non-movable' : 'movable'} list`);
+      seen[f] = 1;
+      if (s.framePage[f] !== -1) report(`node ${nid}: free frame ${f} holds page ${s.framePage[f]}`);
+      const gen = s.layout.lruGen ? s.frameGen[f] : 0;
+      if (
+        (s.frameFlags[f] |
+          s.frameYoung[f] |
+          s.frameDirty[f] |
+          s.frameAccessed[f] |
+          s.frameScanMs[f] |
+          gen) !==
+        0
+      )
+        report(
+          `node ${nid}: free frame ${f} is not clean (flags, PTE bits, dirty, accessed or scan time set)`,
+        );
+      listed[k]++;
+    }
   }
-  const neverUsed = end - s.nodeWords[w + W_BUMP];
-  const free = freeListed + neverUsed;
+  const neverUsed = split - s.nodeWords[w + W_BUMP] + unmovNeverUsed;
+  const free = listed[0] + listed[1] + neverUsed;
   if (free !== s.nodeWords[w + W_FREE])
     report(
-      `node ${nid}: free count ${s.nodeWords[w + W_FREE]} != free list ${freeListed} + never used ${neverUsed}`,
+      `node ${nid}: free count ${s.nodeWords[w + W_FREE]} != free lists ${listed[0]} + ${listed[1]} + never used ${neverUsed}`,
+    );
+  if (listed[1] + unmovNeverUsed !== s.nodeWords[w + W_UNMOVABLE_FREE])
+    report(
+      `node ${nid}: non-movable free count ${s.nodeWords[w + W_UNMOVABLE_FREE]} != listed ${listed[1]} + never used ${unmovNeverUsed}`,
     );
   let isolated = 0;
-  for (let f = start; f < s.nodeWords[w + W_BUMP]; f++) {
+  for (let f = start; f < end - unmovNeverUsed; f++) {
+    if (f === s.nodeWords[w + W_BUMP]) f = split; // skip the never-used movable frames
+    if (f >= end - unmovNeverUsed) break;
     if (seen[f] !== 0) continue;
     if ((s.frameFlags[f] & PG_ISOLATED) === 0) {
       report(`node ${nid}: frame ${f} (page ${s.framePage[f]}) is neither free, on an LRU, nor isolated`);
@@ -147,6 +189,48 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
     report(`node ${nid}: ${anon} anon frames, counted ${s.nodeWords[w + W_ANON_PAGES]}`);
   if (file !== s.nodeWords[w + W_FILE_PAGES])
     report(`node ${nid}: ${file} file frames, counted ${s.nodeWords[w + W_FILE_PAGES]}`);
+  let shmem = 0;
+  const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
+  for (const [from, to] of [
+    [a0, a1],
+    [b0, b1],
+  ]) {
+    for (let f = from; f < to; f++) {
+      const page = s.framePage[f];
+      if (page >= 0 && (s.frameFlags[f] & PG_SWAPBACKED) !== 0 && isShmemPage(s.plan, page)) shmem++;
+    }
+  }
+  if (shmem !== s.nodeWords[w + W_SHMEM_PAGES])
+    report(`node ${nid}: ${shmem} shmem frames, counted ${s.nodeWords[w + W_SHMEM_PAGES]}`);
+  checkDirty(s, nid, report);
+}
+
+/**
+ * NR_FILE_DIRTY is the node's page-cache frames in FRAME_DIRTY; NR_WRITEBACK is the writes on
+ * its queue, at least its frames in FRAME_WRITEBACK (a page redirtied during its write is DIRTY).
+ */
+function checkDirty(s: SimState, nid: number, report: (msg: string) => void): void {
+  const w = nid * NODE_WORDS;
+  let dirty = 0;
+  let writeback = 0;
+  const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
+  for (const [from, to] of [
+    [a0, a1],
+    [b0, b1],
+  ]) {
+    for (let f = from; f < to; f++) {
+      if (s.framePage[f] < 0 || (s.frameFlags[f] & PG_SWAPBACKED) !== 0) continue;
+      if (s.frameDirty[f] === FRAME_DIRTY) dirty++;
+      else if (s.frameDirty[f] === FRAME_WRITEBACK) writeback++;
+    }
+  }
+  if (dirty !== s.nodeWords[w + W_FILE_DIRTY])
+    report(`node ${nid}: ${dirty} dirty page-cache frames, nr_dirty ${s.nodeWords[w + W_FILE_DIRTY]}`);
+  const queued = s.nodeWords[w + W_WB_SIZE];
+  if (queued !== s.nodeWords[w + W_WRITEBACK] || writeback > queued)
+    report(
+      `node ${nid}: ${writeback} frames under writeback, ${queued} writes queued, nr_writeback ${s.nodeWords[w + W_WRITEBACK]}`,
+    );
 }
 
 /**
@@ -244,7 +328,10 @@ function checkPageTable(s: SimState, report: (msg: string) => void): void {
   let swapCached = 0;
   for (let nid = 0; nid < s.layout.nodes; nid++) {
     const w = nid * NODE_WORDS;
-    for (let f = s.nodeWords[w + W_FRAME_START]; f < s.nodeWords[w + W_BUMP]; f++) {
+    const usedEnd = s.nodeWords[w + W_FRAME_END] - s.nodeWords[w + W_UNMOV_NEVER_USED];
+    for (let f = s.nodeWords[w + W_FRAME_START]; f < usedEnd; f++) {
+      if (f === s.nodeWords[w + W_BUMP]) f = s.layout.unmovableStart[nid];
+      if (f >= usedEnd) break;
       const page = s.framePage[f];
       if (page < 0) continue;
       held++;

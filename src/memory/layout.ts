@@ -82,8 +82,13 @@ export const W_PROMO_TH_CANDIDATES = 49;
 export const W_PROMO_QUEUED = 50;
 /** watermark_boost of the node (pages), added to every mark (wmark_pages()). */
 export const W_WMARK_BOOST = 52;
-/** Free pages inside non-movable pageblocks (pageblock.ts). */
+/** Free pages inside non-movable pageblocks (frames.ts, pageblock.ts). */
 export const W_UNMOVABLE_FREE = 53;
+/** Their LIFO free list's head + 1 (0 = empty), and how many of them were never used yet (the
+ * next never-used one is the frame end minus that many; frames.ts). Encoded so that a node
+ * without such pages keeps both words 0. */
+export const W_UNMOV_HEAD1 = 51;
+export const W_UNMOV_NEVER_USED = 78;
 /** balance_pgdat's nr_boost_reclaim, and the boost it started with (cleared when it ends). */
 export const W_KSWAPD_BOOST_RECLAIM = 54;
 export const W_KSWAPD_BOOSTED = 55;
@@ -121,6 +126,8 @@ export const W_PGDAT_DIRTY = 73;
 export const W_WAKE_FLUSHER = 74;
 export const W_WB_HEAD = 75;
 export const W_WB_SIZE = 76;
+/** Shmem pages on the node (NR_SHMEM): swap-backed, so also counted in W_ANON_PAGES. */
+export const W_SHMEM_PAGES = 77;
 export const NODE_WORDS = 80;
 
 /**
@@ -168,6 +175,8 @@ const NODE_FIELDS: readonly (readonly [number, number])[] = [
   [W_PROMO_QUEUED, 1],
   [W_WMARK_BOOST, 1],
   [W_UNMOVABLE_FREE, 1],
+  [W_UNMOV_HEAD1, 1],
+  [W_UNMOV_NEVER_USED, 1],
   [W_KSWAPD_BOOST_RECLAIM, 1],
   [W_KSWAPD_BOOSTED, 1],
   [W_KSWAPD_NAP_END_NS, 1],
@@ -185,6 +194,7 @@ const NODE_FIELDS: readonly (readonly [number, number])[] = [
   [W_WAKE_FLUSHER, 1],
   [W_WB_HEAD, 1],
   [W_WB_SIZE, 1],
+  [W_SHMEM_PAGES, 1],
 ];
 
 /** Asserts that fields [start, start + words) lie in [0, size) and are pairwise disjoint. */
@@ -424,6 +434,11 @@ export interface StateLayout {
   tasks: number;
   /** kernel.lru_gen.enabled: the frameGen column and the per-node generation words exist. */
   lruGen: boolean;
+  /**
+   * Per node, the first frame of its non-movable pageblocks' free pages (Machine.unmovableFree:
+   * the top frames of the node; the frame end when it has none). See src/memory/frames.ts.
+   */
+  unmovableStart: number[];
   /** Files (inodes) of the plan, FILE_WORDS each in the writeback buffer. */
   files: number;
   /** Writes in flight each node's writeback queue holds (WB_RECORD_WORDS each). */
@@ -457,8 +472,12 @@ export const WB_DONE_NS = 2;
 export const WB_RECORD_WORDS = 3;
 export const WRITEBACK_QUEUE_FLOOR = 4096;
 
-/** Frames of all nodes, each node rounded up to whole chunks: page-table entries are Int32. */
-export const MAX_FRAMES = 2 ** 31;
+/**
+ * Frames of all nodes, each node rounded up to whole chunks. Page-table entries are Int32, and
+ * the lowest, an unmapped swap-cache page's (pte.ts: -2^30 - 1 - frame), must stay above -2^31:
+ * frames < 2^30 (4 TiB of 4 KiB pages). Checked in pte.ts at load.
+ */
+export const MAX_FRAMES = 2 ** 30;
 /** Pages of all regions and files: access batches hold page * 4 + syscall * 2 + store in a Uint32. */
 export const MAX_PAGES = 2 ** 30;
 /** Frames per chunk are 2^min(FRAME_SHIFT_MAX, log2(smallest node)) (computeLayout). */
@@ -483,7 +502,7 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     frameStart.push(next);
     next += Math.ceil(m / chunk) * chunk;
   }
-  assert(next < MAX_FRAMES, 'more than 2^31 frames: page-table entries are Int32 frame numbers');
+  assert(next < MAX_FRAMES, 'more than 2^30 frames: page-table entries are Int32 frame numbers');
   assert(
     plan.totalPages <= MAX_PAGES,
     'more than 2^30 pages (4 TiB of 4 KiB pages): page ids must fit 30 bits',
@@ -521,6 +540,9 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     totalFrames: next,
     frameStart,
     managedPages: managed,
+    unmovableStart: frameStart.map(
+      (start, nid) => start + managed[nid] - Math.min(machine.unmovableFree[nid], managed[nid]),
+    ),
     faultMax: params.faultBatchMax,
     migrateMax,
     ringCapacity,

@@ -14,6 +14,7 @@ import {
 } from './layout.js';
 import type { SimState } from './state.js';
 import { lruGenAddFolio, lruGenDelFolio } from '../kernel/mglru/lrugen.js';
+import { assert, debugChecks } from '../util/assert.js';
 
 /**
  * The list primitives, over the lruPrev/lruNext columns, for a list whose head and tail frames
@@ -98,6 +99,15 @@ export function lruSize(s: SimState, nid: number, lru: number): number {
  * With the multi-gen LRU, off its generation (`lru` is then unused), as lruvec_del_folio does.
  */
 export function isolate(s: SimState, nid: number, lru: number, frame: number, anon: boolean): void {
+  // Precondition (TIERSIM_DEBUG): on an LRU list, the one named, of the kind named.
+  if (debugChecks) {
+    const flags = s.frameFlags[frame];
+    assert(
+      (flags & (PG_LRU | PG_ISOLATED)) === PG_LRU && (s.layout.lruGen || lruOf(flags) === lru),
+      'isolate: frame not on the LRU list named',
+    );
+    assert(((flags & PG_SWAPBACKED) !== 0) === anon, 'isolate: anon/file does not match the flags');
+  }
   if (s.layout.lruGen) lruGenDelFolio(s, nid, frame, false);
   else lruDel(s, nid, lru, frame);
   s.frameFlags[frame] = (s.frameFlags[frame] & ~PG_LRU) | PG_ISOLATED;
@@ -109,6 +119,8 @@ export function isolate(s: SimState, nid: number, lru: number, frame: number, an
  * multi-gen LRU, lru_gen_add_folio picks the generation; the tail is reclaim's rotation.
  */
 export function putback(s: SimState, nid: number, frame: number, toTail: boolean): void {
+  if (debugChecks)
+    assert((s.frameFlags[frame] & (PG_LRU | PG_ISOLATED)) === PG_ISOLATED, 'putback: frame not isolated');
   const flags = (s.frameFlags[frame] & ~PG_ISOLATED) | PG_LRU;
   s.frameFlags[frame] = flags;
   const anon = (flags & PG_SWAPBACKED) !== 0;

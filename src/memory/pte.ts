@@ -9,8 +9,19 @@
  *                            kernel/swapcache.ts); the next access faults (minor) and maps it
  */
 
+import { MAX_FRAMES } from './layout.js';
+import { assert } from '../util/assert.js';
+
 /** Shadows occupy [-2^30, -1]; unmapped swap-cache entries lie below. */
 const SWAPCACHE_PTE_TOP = -(2 ** 30) - 1;
+
+// Every encoding fits the Int32 column: the highest frame present (MAX_FRAMES - 1 + 1) and in
+// the swap cache (SWAPCACHE_PTE_TOP - (MAX_FRAMES - 1)), without meeting the shadows.
+assert(MAX_FRAMES <= 2 ** 31 - 1, 'pte: present entries frame + 1 pass Int32');
+assert(
+  SWAPCACHE_PTE_TOP - (MAX_FRAMES - 1) >= -(2 ** 31),
+  'pte: swap-cache entries of MAX_FRAMES pass Int32',
+);
 
 export function isSwapCachePte(e: number): boolean {
   return e <= SWAPCACHE_PTE_TOP;

@@ -29,11 +29,13 @@ import {
   lruGenPmds,
   writebackWords,
   W_UNMOVABLE_FREE,
+  W_UNMOV_NEVER_USED,
   RINGS_PER_NODE,
   type StateBuffers,
   type StateLayout,
 } from './layout.js';
 import { NR_LRU_LISTS } from './flags.js';
+import { assert } from '../util/assert.js';
 import { Ring } from '../shm/ring.js';
 import { initLruGen } from '../kernel/mglru/lrugen.js';
 import { resolveBlockDevice, type BlockDeviceParams } from '../topology/storage.js';
@@ -308,11 +310,21 @@ export function initState(s: SimState): void {
       s.nodeWords[w + W_LRU_TAIL + lru] = -1;
     }
     const wm = machine.watermarks[nid];
+    // __setup_per_zone_wmarks orders the marks; the watermark checks and kswapd's balancing
+    // (LOW wakes it, HIGH/PROMO stop it) rely on it. A node starts on a chunk (frameNode).
+    assert(
+      wm.min >= 0 && wm.min <= wm.low && wm.low <= wm.high && wm.high <= wm.promo,
+      'state: watermarks not ordered min <= low <= high <= promo',
+    );
+    assert(start % chunk === 0, 'state: node frames do not start on a chunk');
     s.nodeWords[w + W_WMARK_MIN] = wm.min;
     s.nodeWords[w + W_WMARK_LOW] = wm.low;
     s.nodeWords[w + W_WMARK_HIGH] = wm.high;
     s.nodeWords[w + W_WMARK_PROMO] = wm.promo;
-    s.nodeWords[w + W_UNMOVABLE_FREE] = Math.min(machine.unmovableFree[nid], managed);
+    // The free pages of the node's non-movable pageblocks are its top frames (frames.ts).
+    const unmovable = start + managed - layout.unmovableStart[nid];
+    s.nodeWords[w + W_UNMOVABLE_FREE] = unmovable;
+    s.nodeWords[w + W_UNMOV_NEVER_USED] = unmovable;
     const firstChunk = start / chunk;
     const chunks = Math.ceil(managed / chunk);
     s.chunkNode.fill(nid, firstChunk, firstChunk + chunks);

@@ -11,7 +11,7 @@
  * used reads 1 M frames, not 503 M, and faults in none of the untouched shared pages), and
  * depends only on the state, never on how many threads produced it.
  */
-import { NODE_WORDS, W_BUMP, W_FRAME_START } from '../memory/layout.js';
+import { usedFrameRanges } from '../memory/frames.js';
 import type { SimState } from '../memory/state.js';
 
 function mixInto(h: Uint32Array, words: Uint32Array): void {
@@ -65,10 +65,9 @@ function trafficWordsOf(s: SimState): Float64Array {
 export function stateDigest(s: SimState): string {
   const h = new Uint32Array([0x9747b28c, 0x2545f491]);
   const nodes = s.layout.nodes;
-  const used = (nid: number): [number, number] => {
-    const w = nid * NODE_WORDS;
-    return [s.nodeWords[w + W_FRAME_START], s.nodeWords[w + W_BUMP]];
-  };
+  // Frames never handed out hold the buffers' zeros: the digest covers the used ones (both
+  // ranges of frames.ts usedFrameRanges; the second is empty until a fallback steal).
+  const ranges = Array.from({ length: nodes }, (_, nid) => usedFrameRanges(s, nid));
   const byteColumns = [s.frameFlags, s.frameYoung, s.frameDirty, s.frameAccessed];
   // The multi-gen LRU's columns exist only when it is on (so classic digests do not include them).
   if (s.layout.lruGen) {
@@ -77,9 +76,9 @@ export function stateDigest(s: SimState): string {
     mixInto(h, wordsOf(s.lruGenWords));
   }
   for (const col of [s.framePage, s.lruPrev, s.lruNext, s.frameScanMs]) {
-    for (let nid = 0; nid < nodes; nid++) {
-      const [from, to] = used(nid);
-      mixInto(h, wordsOf(col.subarray(from, to)));
+    for (const [a0, a1, b0, b1] of ranges) {
+      mixInto(h, wordsOf(col.subarray(a0, a1)));
+      if (b1 > b0) mixInto(h, wordsOf(col.subarray(b0, b1)));
     }
   }
   for (const col of [
@@ -95,9 +94,9 @@ export function stateDigest(s: SimState): string {
     mixInto(h, wordsOf(col));
   }
   for (const col of byteColumns) {
-    for (let nid = 0; nid < nodes; nid++) {
-      const [from, to] = used(nid);
-      mixBytes(h, col, from, to);
+    for (const [a0, a1, b0, b1] of ranges) {
+      mixBytes(h, col, a0, a1);
+      if (b1 > b0) mixBytes(h, col, b0, b1);
     }
   }
   return h[0].toString(16).padStart(8, '0') + h[1].toString(16).padStart(8, '0');

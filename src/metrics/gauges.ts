@@ -13,6 +13,7 @@ import {
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
   W_LRU_SIZE,
+  W_SHMEM_PAGES,
 } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
 import {
@@ -39,8 +40,10 @@ export function updateGauges(s: SimState): void {
       s.counters[row + NR_INACTIVE_ANON + lru] = s.nodeWords[w + W_LRU_SIZE + lru]!;
     s.counters[row + NR_ISOLATED_ANON] = s.nodeWords[w + W_ISOLATED_ANON]!;
     s.counters[row + NR_ISOLATED_FILE] = s.nodeWords[w + W_ISOLATED_FILE]!;
-    s.counters[row + NR_ANON_PAGES] = s.nodeWords[w + W_ANON_PAGES]!;
-    s.counters[row + NR_FILE_PAGES] = s.nodeWords[w + W_FILE_PAGES]!;
+    // Shmem: swap-backed, so in W_ANON_PAGES, but the kernel counts it as file pages.
+    const shmem = s.nodeWords[w + W_SHMEM_PAGES];
+    s.counters[row + NR_ANON_PAGES] = s.nodeWords[w + W_ANON_PAGES] - shmem;
+    s.counters[row + NR_FILE_PAGES] = s.nodeWords[w + W_FILE_PAGES] + shmem;
     s.counters[row + NR_DIRTY] = s.nodeWords[w + W_FILE_DIRTY]!;
     s.counters[row + NR_WRITEBACK] = s.nodeWords[w + W_WRITEBACK]!;
     let served = 0;

@@ -6,11 +6,10 @@
 import type { LoadedConfig } from '../config/load.js';
 import {
   NODE_WORDS,
-  W_BUMP,
-  W_FRAME_START,
   W_LRU_SIZE,
   W_ANON_PAGES,
   W_FILE_PAGES,
+  W_SHMEM_PAGES,
   W_FREE,
 } from '../memory/layout.js';
 import {
@@ -23,6 +22,7 @@ import {
   PG_SWAPBACKED,
 } from '../memory/flags.js';
 import type { SimState } from '../memory/state.js';
+import { usedFrameRanges } from '../memory/frames.js';
 import { swapUsedPages } from '../kernel/swap.js';
 import { G_MAX_SEQ, G_MIN_SEQ, G_TIMESTAMPS, GEN_WORDS, genOfSeq, genSize } from '../kernel/mglru/lrugen.js';
 import { TIERSIM_VERSION } from '../util/version.js';
@@ -166,15 +166,18 @@ function vmstatOf(s: SimState, nid: number): Record<string, number> {
  * the frames here, independently of the nr_dirty / nr_writeback gauges kept as pages change.
  */
 function filePagesInState(s: SimState, nid: number, state: number): number {
-  const w = nid * NODE_WORDS;
-  const start = s.nodeWords[w + W_FRAME_START];
-  // Frames above the bump pointer were never handed out (clean): the scan follows used memory.
-  const end = s.nodeWords[w + W_BUMP];
+  // Frames never handed out are clean: the scan follows used memory (frames.ts usedFrameRanges).
+  const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
   let n = 0;
-  for (let f = start; f < end; f++) {
-    const flags = s.frameFlags[f];
-    if (s.frameDirty[f] === state && s.framePage[f] >= 0 && flags !== 0 && (flags & PG_SWAPBACKED) === 0) n++;
-  }
+  const count = (from: number, to: number) => {
+    for (let f = from; f < to; f++) {
+      const flags = s.frameFlags[f];
+      if (s.frameDirty[f] === state && s.framePage[f] >= 0 && flags !== 0 && (flags & PG_SWAPBACKED) === 0)
+        n++;
+    }
+  };
+  count(a0, a1);
+  count(b0, b1);
   return n;
 }
 
@@ -196,8 +199,11 @@ function meminfoOf(s: SimState, nid: number): Record<string, number> {
     'Inactive(file)': lru(LRU_INACTIVE_FILE),
     Dirty: filePagesInState(s, nid, FRAME_DIRTY) * kb,
     Writeback: filePagesInState(s, nid, FRAME_WRITEBACK) * kb,
-    FilePages: s.nodeWords[w + W_FILE_PAGES] * kb,
-    AnonPages: s.nodeWords[w + W_ANON_PAGES] * kb,
+    // Shmem pages are swap-backed (on the anon LRU) but page cache: meminfo counts them in
+    // FilePages and Shmem (NR_FILE_PAGES, NR_SHMEM), not in AnonPages (NR_ANON_MAPPED).
+    FilePages: (s.nodeWords[w + W_FILE_PAGES] + s.nodeWords[w + W_SHMEM_PAGES]) * kb,
+    AnonPages: (s.nodeWords[w + W_ANON_PAGES] - s.nodeWords[w + W_SHMEM_PAGES]) * kb,
+    Shmem: s.nodeWords[w + W_SHMEM_PAGES] * kb,
   };
 }
 

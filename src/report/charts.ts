@@ -276,7 +276,7 @@ export function scoreSpec(result: RunResult, title = 'Score over time'): TopLeve
     return noEventsSpec(title, 'no operation completed in any sample', WIDTH * 2);
   }
   return {
-    title,
+    title: { text: title, anchor: 'start' },
     width: WIDTH * 2,
     height: HEIGHT,
     data: { values },

@@ -80,7 +80,7 @@ export const WHOLE_LEGEND = { labelLimit: 1000, titleLimit: 1000 } as const;
 /** What a chart shows when every value is 0: a sentence, not a degenerate axis. */
 export function noEventsSpec(title: string, what: string, width: number): TopLevelSpec {
   return {
-    title,
+    title: { text: title, anchor: 'start' },
     width,
     height: 24,
     data: { values: [{ text: `no events: ${what}` }] },

@@ -12,7 +12,7 @@ import { resolveDevice } from './presets.js';
 import { buildMemoryTiers, topTierNodes } from './tiers.js';
 import { fixedWatermarks } from './watermarks.js';
 import { buildZonelists, type NodeGraph } from './zonelist.js';
-import { machineZones, nodeWatermarks } from './zones.js';
+import { ZONE_MOVABLE, machineZones, nodeWatermarks, onlinedMovable } from './zones.js';
 
 export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Machine {
   const configs = sortedNodes(topology.nodes);
@@ -60,10 +60,13 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
   );
   const watermarks = configs.map((c) => fixedWatermarks(c) ?? nodeWatermarks(zones[c.id]));
   const boostZone = configs.map((c, i) => {
-    const top = zones[c.id].at(-1);
-    return c.watermarks !== undefined || top === undefined
-      ? { high: watermarks[i].high, managed: nodes[i].managedPages }
-      : { high: top.watermarks.high, managed: top.managedPages };
+    const nodeZones = zones[c.id];
+    const top = nodeZones.at(-1);
+    if (c.watermarks !== undefined || top === undefined)
+      return { high: watermarks[i].high, managed: nodes[i].managedPages, lowerReserve: 0 };
+    const lower = nodeZones.slice(0, -1);
+    const lowerReserve = lower.reduce((sum, z) => sum + z.watermarks.low + z.lowmemReserve[ZONE_MOVABLE], 0);
+    return { high: top.watermarks.high, managed: top.managedPages, lowerReserve };
   });
 
   // A CPU reaches memory of its own socket at the device latency; every access that crosses the
@@ -87,7 +90,14 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
     minFreeKbytes,
     watermarks,
     boostZone,
-    unmovableFree: configs.map((c) => c.unmovable_free_pages ?? 0),
+    unmovableFree: configs.map((c, i) =>
+      Math.min(
+        nodes[i].managedPages,
+        c.unmovable_free_pages === 'auto'
+          ? autoUnmovableFree(c, pageSize, boostZone[i].managed)
+          : (c.unmovable_free_pages ?? 0),
+      ),
+    ),
     readLatencyNs: latency((n) => n.latencyReadNs),
     writeLatencyNs: latency((n) => n.latencyWriteNs),
     contention: {
@@ -98,6 +108,29 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
       remoteSocketNs: topology.remote_socket_latency,
     },
   };
+}
+
+/** MAX_PAGE_ORDER on x86-64 (4 KiB pages): the buddy allocator's largest block is 2^10 pages. */
+export const MAX_PAGE_ORDER = 10;
+
+/**
+ * Free pages in a boot node's non-movable pageblocks when a run starts, for
+ * `unmovable_free_pages: auto` (the default is 0, no fallback steals: see
+ * docs/simplifications.md for why it is not on everywhere): the remainder of one MAX_PAGE_ORDER block, 2^10 - 1 = 1023 pages
+ * of 4 KiB (4 MiB less a page, whatever the page size). The kernel's own allocations (slab,
+ * page tables, kernel stacks, vmalloc) live in unmovable and reclaimable pageblocks; when one
+ * finds no free page of its type it falls back to the largest free movable block
+ * (__rmqueue_fallback() searches from MAX_PAGE_ORDER down), claims it whole and leaves the rest
+ * of it on its own free lists. A booted node has just done so for the program's page tables
+ * and the slab it needs, so its kernel memory has one such remainder in hand. Memory onlined
+ * into ZONE_MOVABLE has no non-movable pageblocks (only movable allocations may use it).
+ * `topZonePages`: managed pages of the node's highest zone (the node with fixed watermarks).
+ */
+function autoUnmovableFree(c: NodeConfig, pageSize: number, topZonePages: number): number {
+  const block = Math.floor((2 ** MAX_PAGE_ORDER * 4096) / pageSize);
+  // A zone smaller than one such block never had one to claim (tiny hand-made machines).
+  if (onlinedMovable(c) || topZonePages < block) return 0;
+  return block - 1;
 }
 
 /** Nodes in id order; ids must be exactly 0..N-1 because every table is indexed by them. */

@@ -99,10 +99,15 @@ export interface Machine {
   watermarks: Watermarks[];
   /**
    * Per node, the zone a fallback steal boosts (its highest; the node itself with fixed
-   * watermarks): its HIGH and managed pages, for boost_watermark().
+   * watermarks): its HIGH and managed pages, for boost_watermark(), and what the zones below it
+   * keep free from a movable allocation (each one's LOW + lowmem_reserve[ZONE_MOVABLE]), for
+   * when the steal happens (kernel/pageblock.ts).
    */
-  boostZone: { high: number; managed: number }[];
-  /** Per node, free pages in non-movable pageblocks at the start (unmovable_free_pages). */
+  boostZone: { high: number; managed: number; lowerReserve: number }[];
+  /**
+   * Per node, free pages in the non-movable pageblocks of its highest zone at the start
+   * (unmovable_free_pages, or the rule in build.ts).
+   */
   unmovableFree: number[];
   /** Access latency, ns, indexed [cpu node][memory node]. */
   /** Idle access latency, ns, indexed [cpu node][memory node]. */

@@ -45,7 +45,14 @@ export function judge(sim: number, k: Reps, check: Check, floor: number): Verdic
   const deviation = k.mean === 0 ? undefined : (sim - k.mean) / Math.abs(k.mean);
   if (check.kind === 'info') return { ok: true, rule: 'info', deviation };
   if (isBimodal(k, floor)) {
-    return { ok: sim >= k.min - floor && sim <= k.max + floor, rule: 'in range', deviation };
+    // The reps' range widened by the metric's own tolerance at each end, never by the absolute
+    // slack: a slack wider than the lowest rep would let 0 pass for a kernel that always did
+    // something (W1p-local-d1's pgdemote, 1,366-49,787, once passed with tiersim's 0).
+    const [lo, hi] =
+      check.kind === 'factor'
+        ? [k.min / check.factor, k.max * check.factor]
+        : [k.min - check.tol * Math.abs(k.min), k.max + check.tol * Math.abs(k.max)];
+    return { ok: sim >= lo && sim <= hi, rule: 'in range', deviation };
   }
   if (check.kind === 'factor') {
     const f = check.factor;

@@ -11,7 +11,7 @@
  */
 import { BATCH_LEN, C_CLOCK, CPU_WORDS } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
-import { PRNG_WORDS, TWO_32 } from './prng.js';
+import { PRNG_WORDS, TWO_32, rotl } from './prng.js';
 import { PHASE_WORDS, PH_DURATION_NS, PH_LEN, PH_PASSES, PH_START, PH_STORE, STEP_STRIDE } from './phases.js';
 import {
   PATTERN_HOTSET,
@@ -46,6 +46,14 @@ import {
 
 export type BatchFiller = (cpu: number) => number;
 
+/** Words of one region in fillRandomMix's private copy: weight cut, pages, head, store cut, Zipf or not. */
+const MX_CUT = 0;
+const MX_PAGES = 1;
+const MX_HEAD = 2;
+const MX_WRITE_CUT = 3;
+const MX_ZIPF = 4;
+const MX_WORDS = 5;
+
 export function makeBatchFiller(s: SimState): BatchFiller {
   const table = s.plan.regionTable;
   const zipfTables = s.plan.zipfTables;
@@ -60,6 +68,18 @@ export function makeBatchFiller(s: SimState): BatchFiller {
   const draws = new Float64Array(3);
   // The Zipf draw parameters of the region being filled by fillOneRegion (own buffer: off V8's heap).
   const zp = new Float64Array(new ArrayBuffer(128), 0, ZP_WORDS);
+  // Each region of the task being filled by fillRandomMix: MX_* words, copied from the region
+  // table once per batch (it may change between batches: bench/lib/sim.ts switches patterns).
+  const mix = new Float64Array(
+    new ArrayBuffer(Math.max(128, maxRegions * MX_WORDS * 8)),
+    0,
+    maxRegions * MX_WORDS,
+  );
+  const mixZp = new Float64Array(
+    new ArrayBuffer(Math.max(128, maxRegions * ZP_WORDS * 8)),
+    0,
+    maxRegions * ZP_WORDS,
+  );
   // xoshiro128** state of the CPU being filled: [s0, s1, s2, s3].
   const st = new Int32Array(4);
   // Trace regions: this thread's file streams, opened on a CPU's first access (trace/replay.ts).
@@ -77,16 +97,36 @@ export function makeBatchFiller(s: SimState): BatchFiller {
    * and an unsigned value above 2^31 would be boxed (allocated). Callers take `>>> 0` locally.
    */
   function next(): number {
-    const s0 = st[0];
-    const s1 = st[1];
-    const s2 = st[2] ^ s0;
-    const s3 = st[3] ^ s1;
-    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-    st[1] = s1 ^ s2;
-    st[0] = s0 ^ s3;
-    st[2] = s2 ^ (s1 << 9);
-    st[3] = rotl(s3, 11);
-    return result;
+    let a = st[0];
+    let b = st[1];
+    let c = st[2];
+    let d = st[3];
+    let x = 0,
+      t = 0;
+    // xoshiro128** step {
+    x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+    t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
+    // } xoshiro128** step
+    st[0] = a;
+    st[1] = b;
+    st[2] = c;
+    st[3] = d;
+    return x;
+  }
+
+  // Empty first calls (CPU 0's state read and written back unchanged) give the statements after
+  // each loop type feedback before V8 can OSR-compile the loop: OSR code compiled without it
+  // deopted at the end of every call, forever (node20-performance.md §2d; 2-3x slower fills).
+  // Many of them: V8 allocates a function's feedback vector only after it has run a while.
+  for (let k = 0; s.layout.cpus > 0 && table.length >= REGION_WORDS && k < 100; k++) {
+    fillOneRegion(0, PATTERN_UNIFORM, 0, 0, 0);
+    fillRandomMix(0, 0, 0, 0);
   }
 
   // The dispatcher stays small and each filler owns one loop: V8 optimizes each with complete
@@ -104,17 +144,111 @@ export function makeBatchFiller(s: SimState): BatchFiller {
       const rb = firstRegion * REGION_WORDS;
       const pattern = table[rb + R_PATTERN];
       if (pattern === PATTERN_UNIFORM || pattern === PATTERN_ZIPFIAN) {
-        fillOneRegion(rb, pattern, po, base);
+        fillOneRegion(rb, pattern, po, base, BATCH_LEN);
         return BATCH_LEN;
       }
       // Validation keeps a program or a sequence the only region of its task.
       if (pattern === PATTERN_PHASES) return fillPhases(cpu, rb, cpu * maxRegions, base);
       if (pattern === PATTERN_SEQUENCE) return fillSequence(rb, cpu * maxRegions, base);
     }
+    if (randomMix(firstRegion, lastRegion)) {
+      fillRandomMix(lastRegion - firstRegion, po, base, BATCH_LEN);
+      return BATCH_LEN;
+    }
     // A CPU whose trace has ended (loop: false) idles: an empty batch.
     if (traceEnded[cpu] !== 0) return 0;
     return fillMixed(cpu, firstRegion, lastRegion, po, base);
   };
+
+  /**
+   * Whether every region of the task is uniform or Zipfian (fillRandomMix's case); if so, their
+   * parameters are now in `mix` and `mixZp`.
+   */
+  function randomMix(firstRegion: number, lastRegion: number): boolean {
+    for (let r = firstRegion; r <= lastRegion; r++) {
+      const pattern = table[r * REGION_WORDS + R_PATTERN];
+      if (pattern !== PATTERN_UNIFORM && pattern !== PATTERN_ZIPFIAN) return false;
+    }
+    for (let r = firstRegion; r <= lastRegion; r++) {
+      const rb = r * REGION_WORDS;
+      const m = (r - firstRegion) * MX_WORDS;
+      mix[m + MX_CUT] = table[rb + R_WEIGHT_CUT];
+      mix[m + MX_PAGES] = table[rb + R_PAGES];
+      mix[m + MX_HEAD] = table[rb + R_FIRST_PAGE] * 4 + table[rb + R_SYSCALL] * 2;
+      mix[m + MX_WRITE_CUT] = table[rb + R_WRITE_CUT];
+      mix[m + MX_ZIPF] = table[rb + R_PATTERN] === PATTERN_ZIPFIAN ? 1 : 0;
+      for (let k = 0; k < ZP_WORDS; k++) mixZp[(r - firstRegion) * ZP_WORDS + k] = table[rb + R_P0 + k];
+    }
+    return true;
+  }
+
+  /**
+   * Several uniform and Zipfian regions (the quickstart's app: anon + mmap file): fillMixed's
+   * draws in fillMixed's order (region, offset, then a store draw where write_fraction is
+   * strictly between 0 and 1), so the stream is identical, with the state in locals, the
+   * region parameters in a private array of a few cache lines and no switch on the pattern.
+   * `last` is the index of the task's last region (≥ 1).
+   */
+  function fillRandomMix(last: number, po: number, base: number, len: number): void {
+    let a = prng[po] | 0;
+    let b = prng[po + 1] | 0;
+    let c = prng[po + 2] | 0;
+    let d = prng[po + 3] | 0;
+    let x = 0,
+      t = 0;
+    for (let i = 0; i < len; i++) {
+      // xoshiro128** step {
+      x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+      t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = rotl(d, 11);
+      // } xoshiro128** step
+      const u = x >>> 0;
+      let r = 0;
+      while (r < last && u >= mix[r * MX_WORDS + MX_CUT]) r++;
+      const m = r * MX_WORDS;
+      const pages = mix[m + MX_PAGES];
+      // xoshiro128** step {
+      x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+      t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = rotl(d, 11);
+      // } xoshiro128** step
+      let offset =
+        mix[m + MX_ZIPF] !== 0
+          ? zipfRankFromTable(x, pages, mixZp, r * ZP_WORDS, zipfTables)
+          : Math.floor(((x >>> 0) / TWO_32) * pages);
+      if (offset >= pages) offset = pages - 1;
+      const writeCut = mix[m + MX_WRITE_CUT];
+      let store = writeCut >= TWO_32 ? 1 : 0;
+      if (writeCut > 0 && store === 0) {
+        // xoshiro128** step {
+        x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+        t = b << 9;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
+        d = rotl(d, 11);
+        // } xoshiro128** step
+        store = x >>> 0 < writeCut ? 1 : 0;
+      }
+      out[base + i] = mix[m + MX_HEAD] + offset * 4 + store;
+    }
+    prng[po] = a;
+    prng[po + 1] = b;
+    prng[po + 2] = c;
+    prng[po + 3] = d;
+  }
 
   /** Any mix of regions and patterns, one weighted region draw per access. */
   function fillMixed(cpu: number, firstRegion: number, lastRegion: number, po: number, base: number): number {
@@ -243,10 +377,10 @@ export function makeBatchFiller(s: SimState): BatchFiller {
    * positions advance by a fraction of a page per transaction.
    */
   function fillPgbench(task: number, pg: PgbenchPlan, cpu: number, po: number, base: number): number {
-    const t = s.plan.tasks[task];
-    const buffers = t.regions[0].firstPage;
-    const db = t.regions[1].firstPage;
-    const wal = t.regions[2].firstPage;
+    const { regions } = s.plan.tasks[task];
+    const buffers = regions[0].firstPage;
+    const db = regions[1].firstPage;
+    const wal = regions[2].firstPage;
     const victims = pg.bufferPages - pg.hot;
     const slot = cpu * maxRegions;
     let history = seqPos[slot + 1] % pg.historyPages;
@@ -255,19 +389,24 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     let b = prng[po + 1] | 0;
     let c = prng[po + 2] | 0;
     let d = prng[po + 3] | 0;
+    let x = 0,
+      t = 0;
     let n = base;
     const end = base + BATCH_LEN;
     const hot = pg.hot;
     while (n + TXN_ACCESSES <= end) {
       for (let k = 0; k < 3; k++) {
-        draws[k] = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
-        const x = b << 9;
+        // xoshiro128** step {
+        x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+        t = b << 9;
         c ^= a;
         d ^= b;
         b ^= c;
         a ^= d;
-        c ^= x;
+        c ^= t;
         d = rotl(d, 11);
+        // } xoshiro128** step
+        draws[k] = x >>> 0;
       }
       const aid = Math.floor((draws[0] / TWO_32) * pg.accounts);
       const leaf = Math.floor(aid / ENTRIES_PER_LEAF);
@@ -325,7 +464,7 @@ export function makeBatchFiller(s: SimState): BatchFiller {
    * the loop and the xoshiro128** state in function locals (unboxed in optimized code), draws in
    * the same order as the general path above, so the stream is identical. Measured 2-3× faster.
    */
-  function fillOneRegion(rb: number, pattern: number, po: number, base: number): void {
+  function fillOneRegion(rb: number, pattern: number, po: number, base: number, len: number): void {
     const pages = table[rb + R_PAGES];
     const last = pages - 1;
     const head = table[rb + R_FIRST_PAGE] * 4 + table[rb + R_SYSCALL] * 2;
@@ -339,23 +478,27 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     let b = prng[po + 1] | 0;
     let c = prng[po + 2] | 0;
     let d = prng[po + 3] | 0;
-    for (let i = 0; i < BATCH_LEN; i++) {
-      // xoshiro128** step (as next()).
-      let u = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
-      let t = b << 9;
+    let x = 0,
+      t = 0;
+    for (let i = 0; i < len; i++) {
+      // xoshiro128** step {
+      x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+      t = b << 9;
       c ^= a;
       d ^= b;
       b ^= c;
       a ^= d;
       c ^= t;
       d = rotl(d, 11);
+      // } xoshiro128** step
       let offset = zipf
-        ? zipfRankFromTable(u | 0, pages, zp, 0, zipfTables)
-        : Math.floor((u / TWO_32) * pages);
+        ? zipfRankFromTable(x, pages, zp, 0, zipfTables)
+        : Math.floor(((x >>> 0) / TWO_32) * pages);
       if (offset > last) offset = last;
       let store = alwaysStore;
       if (drawStore) {
-        u = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+        // xoshiro128** step {
+        x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
         t = b << 9;
         c ^= a;
         d ^= b;
@@ -363,7 +506,8 @@ export function makeBatchFiller(s: SimState): BatchFiller {
         a ^= d;
         c ^= t;
         d = rotl(d, 11);
-        store = u < writeCut ? 1 : 0;
+        // } xoshiro128** step
+        store = x >>> 0 < writeCut ? 1 : 0;
       }
       out[base + i] = head + offset * 4 + store;
     }
@@ -372,10 +516,6 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     prng[po + 2] = c;
     prng[po + 3] = d;
   }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }
 
 /**

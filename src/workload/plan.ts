@@ -112,6 +112,15 @@ export interface WorkloadPlan {
   phaseTables: Float64Array;
   /** The `splitmix_zipfian` regions' page offsets, concatenated. */
   sequenceTables: Int32Array;
+  /** (first page, end page) of each shmem region, flat; empty when there are none. */
+  shmemRanges: Int32Array;
+}
+
+/** Whether `page` is in a shmem region (a short scan: configs have few, usually none). */
+export function isShmemPage(plan: WorkloadPlan, page: number): boolean {
+  const r = plan.shmemRanges;
+  for (let i = 0; i < r.length; i += 2) if (page >= r[i] && page < r[i + 1]) return true;
+  return false;
 }
 
 /** read_copy in cache lines: whole lines of one page (a read() never copies past its folio). */
@@ -145,6 +154,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       traces: [],
       phaseTables: new Float64Array(0),
       sequenceTables: new Int32Array(0),
+      shmemRanges: new Int32Array(0),
     };
   }
   const files: FilePlan[] = [];
@@ -290,6 +300,11 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
     traces,
     phaseTables: Float64Array.from(phaseWords),
     sequenceTables: concatInt32(sequences, sequenceOffset),
+    shmemRanges: Int32Array.from(
+      tasks.flatMap((t) =>
+        t.regions.filter((r) => r.kind === 'shmem').flatMap((r) => [r.firstPage, r.firstPage + r.pages]),
+      ),
+    ),
   };
 }
 

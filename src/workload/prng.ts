@@ -34,22 +34,42 @@ export function seedStream(state: Uint32Array, offset: number, rootSeed: number,
   if ((state[offset] | state[offset + 1] | state[offset + 2] | state[offset + 3]) === 0) state[offset] = 1;
 }
 
-/** Next 32-bit output of the stream at `offset` (xoshiro128**). */
+/**
+ * The xoshiro128** step, in the one form every copy uses: state in int32 locals a, b, c, d
+ * (s0..s3), output in x (int32; take `x >>> 0` for the unsigned draw), t a scratch local. x and t
+ * start as 0, never undeclared-undefined: a loop variable that starts undefined is kept tagged by
+ * V8, and an int32 beyond 2^30 is then boxed on every draw (measured: 3-4x slower fills). The
+ * generator's hot loops paste this block between the same two marker comments rather than call
+ * a function (a call that is not inlined boxes its result or forces the state through memory);
+ * test/workload/prng-copies.test.ts checks that every marked block is this text, and that every
+ * fill path draws the stream nextU32 draws.
+ */
 export function nextU32(s: Uint32Array, o: number): number {
-  const s0 = s[o];
-  const s1 = s[o + 1];
-  const s2 = s[o + 2] ^ s0;
-  const s3 = s[o + 3] ^ s1;
-  const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-  const t = s1 << 9;
-  s[o + 1] = s1 ^ s2;
-  s[o] = s0 ^ s3;
-  s[o + 2] = s2 ^ t;
-  s[o + 3] = rotl(s3, 11);
-  return result;
+  let a = s[o] | 0;
+  let b = s[o + 1] | 0;
+  let c = s[o + 2] | 0;
+  let d = s[o + 3] | 0;
+  let x = 0,
+    t = 0;
+  // xoshiro128** step {
+  x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+  t = b << 9;
+  c ^= a;
+  d ^= b;
+  b ^= c;
+  a ^= d;
+  c ^= t;
+  d = rotl(d, 11);
+  // } xoshiro128** step
+  s[o] = a;
+  s[o + 1] = b;
+  s[o + 2] = c;
+  s[o + 3] = d;
+  return x >>> 0;
 }
 
-function rotl(x: number, k: number): number {
+/** Rotate left: the one definition; generate.ts imports it. */
+export function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 

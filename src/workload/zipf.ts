@@ -6,12 +6,40 @@
 import { TWO_32 } from './prng.js';
 
 const EXACT_TERMS = 1_000_000;
+/** Terms between two cached partial sums of zeta (2^16: at most 65,536 pow calls per region). */
+const CHECKPOINT_TERMS = 65_536;
+/**
+ * Partial sums sum_{i=1..k·CHECKPOINT_TERMS} i^-theta per theta, k = 0, 1, …, extended on demand
+ * up to EXACT_TERMS. A pure memo: a region continues from the last checkpoint at or below its n
+ * and adds the same terms in the same order as one loop from 1 would, so the sum is the same
+ * double, bit for bit; regions of a shared theta (and every region beyond 10^6 pages) no longer
+ * each sum 10^6 terms (58-105 ms apiece).
+ */
+const checkpoints = new Map<number, number[]>();
+
+/** sum_{i=1..m} i^-theta, added in order from i = 1 (m ≤ EXACT_TERMS). */
+function partialZeta(m: number, theta: number): number {
+  let marks = checkpoints.get(theta);
+  if (marks === undefined) {
+    marks = [0];
+    checkpoints.set(theta, marks);
+  }
+  const k = Math.floor(m / CHECKPOINT_TERMS);
+  while (marks.length <= k) {
+    const j = marks.length;
+    let s = marks[j - 1];
+    for (let i = (j - 1) * CHECKPOINT_TERMS + 1; i <= j * CHECKPOINT_TERMS; i++) s += Math.pow(i, -theta);
+    marks.push(s);
+  }
+  let sum = marks[k];
+  for (let i = k * CHECKPOINT_TERMS + 1; i <= m; i++) sum += Math.pow(i, -theta);
+  return sum;
+}
 
 /** zeta(n, theta) = sum_{i=1..n} i^-theta; exact up to 10^6 terms, Euler–Maclaurin beyond. */
 export function zeta(n: number, theta: number): number {
   const m = Math.min(n, EXACT_TERMS);
-  let sum = 0;
-  for (let i = 1; i <= m; i++) sum += Math.pow(i, -theta);
+  const sum = partialZeta(m, theta);
   if (n === m) return sum;
   // Tail sum_{i=m+1..n} f(i) with f(x) = x^-theta: integral plus end corrections.
   const a = m + 1;

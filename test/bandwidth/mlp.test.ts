@@ -13,7 +13,8 @@ import { collectResult } from '../../src/engine/results.js';
 import { runScheduled, type SchedulerName } from '../../src/engine/scheduler.js';
 import { createSimulation } from '../../src/engine/simulation.js';
 import type { RunResult } from '../../src/metrics/result.js';
-import { runText } from '../helpers/run.js';
+import { runFile, runText } from '../helpers/run.js';
+import path from 'node:path';
 
 const GB = 1e9;
 
@@ -188,4 +189,29 @@ workload:
     expect(perNode.digest).toBe(inline.digest);
     expect(perNode).toStrictEqual(inline);
   }, 60_000);
+});
+
+describe('the seed experiment over PMEM bandwidth (configs/experiments/seed-pgbench-bandwidth.yaml)', () => {
+  it('its score follows PMEM bandwidth: flat to a half, -5 % or worse at an eighth', async () => {
+    const CONFIG = path.resolve(import.meta.dirname, '../../configs/experiments/seed-pgbench-bandwidth.yaml');
+    const score = async (read: string, write: string) => {
+      const bw = `{read: ${read}, write: ${write}}`;
+      const { result } = await runFile(CONFIG, [
+        'run.duration=500ms',
+        `topology.nodes[2].bandwidth=${bw}`,
+        `topology.nodes[3].bandwidth=${bw}`,
+      ]);
+      return result;
+    };
+    const full = await score('39GB/s', '13GB/s');
+    const half = await score('19.5GB/s', '6.5GB/s');
+    const eighth = await score('4.875GB/s', '1.625GB/s');
+    // 48 clients copy ~4.4 GB/s of database pages out of PMEM node 2 (README: 12 % of it).
+    const reads = full.nodes[2].vmstat.tiersim_mem_read_bytes / (full.duration_ns / 1e9);
+    expect(reads / GB).toBeGreaterThan(3.5);
+    expect(reads / GB).toBeLessThan(5.5);
+    expect(half.score).toBeLessThan(full.score);
+    expect(half.score).toBeGreaterThan(full.score * 0.99);
+    expect(eighth.score).toBeLessThan(full.score * 0.95);
+  }, 120_000);
 });

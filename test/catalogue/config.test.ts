@@ -100,10 +100,10 @@ const CASES: Case[] = [
     says: 'every CPU is on a PMEM node',
   },
   {
-    name: 'a machine past 2^31 frames',
+    name: 'a machine past 2^30 frames',
     edit: [[NODE1, NODE1.replace('16MiB', '100TiB')]],
     path: `${N}[1].memory`,
-    says: '2^31',
+    says: '2^30',
   },
   {
     name: 'distances of the wrong shape',

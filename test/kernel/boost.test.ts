@@ -5,7 +5,10 @@
  * code, kswapd through the real reclaim phase.
  */
 import { describe, expect, it } from 'vitest';
-import { boostWatermark } from '../../src/kernel/pageblock.js';
+import { parseConfigText } from '../../src/config/load.js';
+import { createSimulation } from '../../src/engine/simulation.js';
+import { boostWatermark, rmqueueMovable } from '../../src/kernel/pageblock.js';
+import { giveFrame, takeFrame, takeUnmovableFrame } from '../../src/memory/frames.js';
 import { NODE_WORDS, W_KSWAPD_WOKEN, W_UNMOVABLE_FREE, W_WMARK_BOOST } from '../../src/memory/layout.js';
 
 /** SWAP_CLUSTER_MAX: reclaim without the boost would stop within a batch of HIGH. */
@@ -94,11 +97,145 @@ describe('a fallback steal', () => {
     assertSound(sim);
   });
 
-  it('never happens while free movable pages are left', () => {
-    const sim = boostMachine();
+  it('never happens without free pages in non-movable pageblocks', () => {
+    const sim = boostMachine(); // default 0
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(0);
     touchAll(sim, range(sim.s.plan.filePages, 1900));
     expect(boost(sim, 0)).toBe(0);
     expect(woken(sim, 0)).toBe(false);
+  });
+
+  it('auto: only after the movable pages, 1023 free pages of non-movable pageblocks', () => {
+    // Node 0 (2048 frames, a boot node) keeps 2^10 - 1 = 1023 such pages: pages 1..1025 take
+    // movable ones (free 2048 -> 1023) without boosting, the 1026th steals.
+    const sim = boostMachine(', unmovable_free_pages: auto');
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(1023);
+    expect(sim.s.nodeWords[NODE_WORDS + W_UNMOVABLE_FREE]).toBe(0); // PMEM (no auto there)
+    const anon = sim.s.plan.filePages;
+    touchAll(sim, range(anon, 1025));
+    expect(boost(sim, 0)).toBe(0);
+    expect(woken(sim, 0)).toBe(false);
+    touch(sim, 0, [anon + 1025]);
+    expect(boost(sim, 0)).toBe(512);
+    expect(woken(sim, 0)).toBe(true);
+    assertSound(sim);
+  });
+
+  it('takes a top frame, which goes back to the non-movable pool when freed', () => {
+    const sim = boostMachine(', unmovable_free_pages: 400');
+    const anon = sim.s.plan.filePages;
+    touchAll(sim, range(anon, 1649));
+    // The 1649th page stole frame 2048 - 400 = 1648, the first of the top 400.
+    expect(sim.s.layout.unmovableStart[0]).toBe(1648);
+    expect(sim.s.pte[anon + 1648] - 1).toBe(1648);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(399);
+    // A frame freed there goes back to its pageblock's free list, and only a steal (or an
+    // otherwise empty node) takes it: a fresh node shows it without LRU bookkeeping.
+    const fresh = boostMachine(', unmovable_free_pages: 400');
+    const f = takeUnmovableFrame(fresh.s, 0);
+    expect(f).toBe(1648);
+    expect(fresh.s.nodeWords[W_UNMOVABLE_FREE]).toBe(399);
+    giveFrame(fresh.s, 0, f);
+    expect(fresh.s.nodeWords[W_UNMOVABLE_FREE]).toBe(400);
+    expect(free(fresh, 0)).toBe(2048);
+    assertSound(fresh);
+    expect(takeFrame(fresh.s, 0)).toBe(0);
+    expect(fresh.s.nodeWords[W_UNMOVABLE_FREE]).toBe(400);
+  });
+
+  it('for a migration target boosts but does not wake kswapd (no __GFP_KSWAPD_RECLAIM)', () => {
+    const sim = boostMachine(', unmovable_free_pages: 400');
+    touchAll(sim, range(sim.s.plan.filePages, 1648));
+    expect(free(sim, 0)).toBe(400);
+    expect(rmqueueMovable(sim.s, 0, false)).toBe(1648);
+    expect(boost(sim, 0)).toBe(512);
+    expect(woken(sim, 0)).toBe(false);
+  });
+});
+
+/**
+ * A two-zone toy node from the zone formulas (kernel 6.12, min_free_kbytes 4096 = 1024 pages,
+ * watermark_scale_factor 10): node 0 is 24 MiB with the first 8 MiB below 4 GiB, so DMA 2048
+ * pages and Normal 4096 (no memmap, nothing reserved); node 1 8 MiB PMEM (ZONE_MOVABLE, left out
+ * of lowmem in 6.12). lowmem 6144 pages:
+ *   DMA:    min 1024*2048/6144 = 341, delta max(341>>2, 2) = 85: low 426, high 511;
+ *           lowmem_reserve[Movable] = 4096/256 = 16.
+ *   Normal: min 1024*4096/6144 = 682, delta max(170, 4) = 170: low 852, high 1022.
+ * Node LOW = 426 + 16 + 852 = 1294. The steal zone is Normal (HIGH 1022: max_boost =
+ * max(512, 1022 * 15000 / 10000 = 1533) = 1533); DMA keeps 426 + 16 = 442 from a movable page.
+ */
+function twoZoneNode(): Simulation {
+  const yaml = `
+topology:
+  memory_below_4g: 8MiB
+  struct_page_size: 0
+  nodes:
+    - { id: 0, cpus: 1, memory: 24MiB, device: dram, unmovable_free_pages: auto }
+    - { id: 1, cpus: 0, memory: 8MiB, device: pmem, unmovable_free_pages: auto }
+kernel: { version: '6.12', min_free_kbytes: 4096, watermark_scale_factor: 10, demotion_enabled: true }
+run: { duration: 1ms, epoch: 1ms }
+workload:
+  tasks:
+    - name: t
+      cpus: [0]
+      regions:
+        - { kind: anon, size: 24MiB }
+`;
+  return createSimulation(parseConfigText(yaml, '/virtual/two-zone.yaml').config);
+}
+
+describe('a fallback steal in a two-zone node (DMA + Normal)', () => {
+  it('the zones and marks are the hand-computed ones', () => {
+    const sim = twoZoneNode();
+    const zones = sim.s.machine.nodes[0].zones;
+    expect(zones.map((z) => [z.name, z.managedPages, z.watermarks.low, z.watermarks.high])).toEqual([
+      ['DMA', 2048, 426, 511],
+      ['Normal', 4096, 852, 1022],
+    ]);
+    expect(sim.s.machine.watermarks[0].low).toBe(1294);
+    expect(sim.s.machine.boostZone[0]).toEqual({ high: 1022, managed: 4096, lowerReserve: 442 });
+    expect(sim.s.machine.unmovableFree).toEqual([1023, 0]);
+  });
+
+  it('waits for DMA to be down to its mark, steals in Normal, boosts, wakes kswapd above LOW', () => {
+    // Movable pages first: 6144 - 1023 - 442 = 4679 of them (free 6144 -> 1465). Page 4680
+    // steals (free 1465 > LOW 1294), boosts Normal by 512 and wakes kswapd; LOW + boost = 1806
+    // then sends page 4681 to node 1 without waking anyone else.
+    const sim = twoZoneNode();
+    touchAll(sim, range(0, 4679));
+    expect(free(sim, 0)).toBe(1465);
+    expect(boost(sim, 0)).toBe(0);
+    expect(woken(sim, 0)).toBe(false);
+    touch(sim, 0, [4679]);
+    expect(nodeOf(sim, 4679)).toBe(0);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(1022);
+    expect(boost(sim, 0)).toBe(512);
+    expect(woken(sim, 0)).toBe(true);
+    expect(free(sim, 0)).toBeGreaterThan(1294);
+    touch(sim, 0, [4680]);
+    expect(nodeOf(sim, 4680)).toBe(1);
+    expect(woken(sim, 1)).toBe(false);
+    expect(counter(sim, 0, 'allocstall_normal')).toBe(0);
+    assertSound(sim);
+  });
+
+  it("clamps the boost at Normal's max_boost, 1533", () => {
+    const sim = twoZoneNode();
+    for (const expected of [512, 1024, 1533, 1533]) {
+      expect(boostWatermark(sim.s, 0)).toBe(true);
+      expect(boost(sim, 0)).toBe(expected);
+    }
+  });
+
+  it('kswapd woken by the boost demotes from the imbalanced node (boost ignored, may_swap)', () => {
+    const sim = twoZoneNode();
+    touchAll(sim, range(0, 4680));
+    expect(woken(sim, 0)).toBe(true);
+    // free 1464 <= HIGH 1549 + boost 512: balance_pgdat restarts as ordinary reclaim, which
+    // ages and demotes anon pages to node 1 (the boosted run would scan file pages only).
+    for (let i = 0; i < 20 && counter(sim, 0, 'pgdemote_kswapd') === 0; i++) reclaimEpoch(sim);
+    expect(counter(sim, 0, 'pgdemote_kswapd')).toBeGreaterThan(0);
+    assertSound(sim);
   });
 });
 

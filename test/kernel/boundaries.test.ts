@@ -4,7 +4,7 @@
  * DRAM with CPU 0, node 1 PMEM; 64 frames each; min 4 / low 8 / high 12 / promo 16).
  *
  *   should_numa_migrate_memory           latency >= th → not hot (kernel/sched/fair.c)
- *   numa_promotion_adjust_threshold      now - start > th_period; diff > ref * 11/10 → th down one
+ *   numa_promotion_adjust_threshold      now - start > th_period (jiffies ms, unsigned); diff > ref * 11/10 → th down one
  *                                        unit, diff < ref * 9/10 → up one unit
  *   zone_watermark_ok                    free <= mark + reserve → fails (free > mark passes),
  *                                        marks read as wmark_pages() (+ watermark_boost)
@@ -21,6 +21,7 @@
 import { describe, expect, it } from 'vitest';
 import { getScanCount, ScanControl, shrinkNode, RECLAIM_KSWAPD } from '../../src/kernel/vmscan.js';
 import { WMARK_HIGH, WMARK_LOW, WMARK_MIN, watermark, watermarkOk } from '../../src/kernel/watermark.js';
+import { jiffiesMs } from '../../src/kernel/numa.js';
 import {
   NODE_WORDS,
   W_FREE,
@@ -37,13 +38,20 @@ import { arm, counter, hint, nodeOf, place, range, reclaimEpoch, scenario, setNo
 const ANON = 64;
 const TIERING = 'numa_balancing: 2';
 
+/** The threshold-adjustment period of node 0 starts at `ms` (else the first call adjusts at once). */
+function thresholdPeriodFrom(sim: ReturnType<typeof scenario>, ms: number): void {
+  sim.s.nodeWords[W_PROMO_TH_START_MS] = jiffiesMs(ms);
+}
+
 describe('the hot threshold (should_numa_migrate_memory: latency >= th is not hot)', () => {
-  it('latency th - 1 = 999 ms is hot and promoted; latency th = 1000 ms is not', () => {
+  it('latency th - 1 = 1124 ms is hot and promoted; latency th = 1125 ms is not', () => {
+    // The first check adjusts the threshold at once (nbp_th_start 0 against a clock that reads
+    // boot time - 300 s): too few candidates for the 65536 MB/s limit, 1000 + 125 = 1125 ms.
     const sim = scenario({ version: '6.1', kernel: TIERING });
     place(sim, [ANON, ANON + 1], 1);
     setNow(sim, 2000);
-    arm(sim, [ANON], 1001);
-    arm(sim, [ANON + 1], 1000);
+    arm(sim, [ANON], 2000 - 1124);
+    arm(sim, [ANON + 1], 2000 - 1125);
     hint(sim, 0, [ANON, ANON + 1]);
     reclaimEpoch(sim);
     expect(counter(sim, 0, 'pgpromote_candidate')).toBe(1);
@@ -61,9 +69,10 @@ describe('the threshold adjustment (numa_promotion_adjust_threshold)', () => {
       kernel: `${TIERING}, numa_balancing_promote_rate_limit_MBps: 1`,
     });
     place(sim, [ANON], 1);
-    // The period began at 0 with no candidates; `diff` candidates since.
+    // The period began at 0 (the kernel's clock then: jiffiesMs(0)) with no candidates; `diff`
+    // candidates since.
     sim.s.counters[0 * NR_COUNTERS + PGPROMOTE_CANDIDATE] = diff;
-    sim.s.nodeWords[W_PROMO_TH_START_MS] = 0;
+    thresholdPeriodFrom(sim, 0);
     sim.s.nodeWords[W_PROMO_TH_CANDIDATES] = 0;
     setNow(sim, nowMs);
     arm(sim, [ANON], nowMs - 1);
@@ -72,8 +81,9 @@ describe('the threshold adjustment (numa_promotion_adjust_threshold)', () => {
   };
 
   it('waits for more than th_period: nothing at 60000 ms, an adjustment at 60001 ms', () => {
-    expect(threshold(20000, 60000)).toEqual([0, 0]);
-    expect(threshold(20000, 60001)).toEqual([875, 60001]);
+    expect(threshold(20000, 60000)).toEqual([0, jiffiesMs(0)]);
+    expect(threshold(20000, 60001)).toEqual([875, jiffiesMs(60001)]);
+    expect(jiffiesMs(60001)).toBe(2 ** 32 - 300_000 + 60001);
   });
 
   it('lowers the threshold only above 110 % of the reference (16896 keeps it, 16897 lowers it)', () => {
@@ -90,6 +100,7 @@ describe('the threshold adjustment (numa_promotion_adjust_threshold)', () => {
     const sim = scenario({ version: '6.1', kernel: `${TIERING}, numa_balancing_promote_rate_limit_MBps: 1` });
     place(sim, [ANON, ANON + 1], 1);
     sim.s.nodeWords[0 * NODE_WORDS + W_PROMO_THRESHOLD_MS] = 875;
+    thresholdPeriodFrom(sim, 5000);
     setNow(sim, 5000);
     arm(sim, [ANON], 5000 - 875);
     arm(sim, [ANON + 1], 5000 - 874);

@@ -71,3 +71,38 @@ describe('pgfault counts every fault', () => {
     expect(r.vmstat['pgfault']).toBeGreaterThanOrEqual(hint + (r.vmstat['pgmajfault'] ?? 0));
   });
 });
+
+describe('shmem is page cache in meminfo (Shmem, FilePages), not AnonPages', () => {
+  // 1.5 MiB of shmem and 512 KiB of anon, both prefaulted, on a 1 MiB DRAM node that demotes to
+  // PMEM: wherever a page is (DRAM, PMEM, moved by demotion), a shmem page counts in Shmem and
+  // FilePages of its node and an anon page in AnonPages (NR_SHMEM, NR_FILE_PAGES, NR_ANON_MAPPED).
+  const text = `topology:
+  page_size: 4KiB
+  nodes:
+    - { id: 0, socket: 0, cpus: 1, memory: 1MiB, device: dram }
+    - { id: 1, socket: 0, cpus: 0, memory: 16MiB, device: pmem }
+kernel: { version: '6.12', demotion_enabled: true }
+run: { duration: 20ms, epoch: 1ms, seed: 3 }
+workload:
+  tasks:
+    - name: app
+      cpus: [0]
+      regions:
+        - { kind: shmem, size: 1536KiB, prefault: true }
+        - { kind: anon, size: 512KiB, prefault: true }
+`;
+
+  it('sums to the regions on every node, and the vmstat gauges agree', async () => {
+    const r = await run(text);
+    const sum = (key: string) => r.nodes.reduce((n, x) => n + (x.meminfo[key] ?? 0), 0);
+    expect(sum('Shmem')).toBe(1536);
+    expect(sum('FilePages')).toBe(1536);
+    expect(sum('AnonPages')).toBe(512);
+    // Demotion moved some of them: both nodes hold pages.
+    expect(r.nodes[1].meminfo['Shmem'] ?? 0).toBeGreaterThan(0);
+    for (const node of r.nodes) {
+      expect(node.vmstat['nr_file_pages'] * 4).toBe(node.meminfo['FilePages']);
+      expect(node.vmstat['nr_anon_pages'] * 4).toBe(node.meminfo['AnonPages']);
+    }
+  });
+});

@@ -3,8 +3,8 @@
  * mm/swap.c and mm/vmscan.c):
  *
  *   lru_add (new page, folio_putback_lru)   lruvec_add_folio: the head
- *   folio_rotate_reclaimable                lruvec_add_folio_tail: the tail (a page written back
- *                                           for reclaim, so the next scan takes it first)
+ *   folio_rotate_reclaimable                lruvec_add_folio_tail: the tail (a PG_reclaim page
+ *                                           whose writeback ended, so the next scan takes it first)
  *   folio_activate / activate_locked        the head of the active list, PG_active set
  *   shrink_active_list (deactivation)       the head of the inactive list
  *   folio_mark_accessed (second access)     the head of the active list
@@ -16,6 +16,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Simulation } from '../../src/engine/simulation.js';
 import { markPageAccessed } from '../../src/kernel/accessed.js';
+import { completeWriteback, startWriteback } from '../../src/kernel/writeback.js';
 import { RECLAIM_KSWAPD, ScanControl, shrinkActiveList, shrinkPageList } from '../../src/kernel/vmscan.js';
 import {
   LRU_ACTIVE_FILE,
@@ -92,26 +93,30 @@ describe('LRU order after each move (classic LRU)', () => {
     assertSound(sim);
   });
 
-  it('a dirty page written back for reclaim is rotated to the tail with PG_reclaim (folio_rotate_reclaimable)', () => {
+  it('a dirty page reclaim meets is marked PG_reclaim and activated; the end of its writeback rotates it to the inactive tail (folio_rotate_reclaimable)', () => {
     const sim = scenario({ demotion: false });
+    place(sim, [1, 2], 0);
     place(sim, [0], 0, { dirty: true });
-    place(sim, [1, 2, 3], 0);
-    expect(list(sim, 0, LRU_INACTIVE_FILE)).toEqual([3, 2, 1, 0]);
+    place(sim, [3], 0);
+    place(sim, [4], 0, { active: true });
+    expect(list(sim, 0, LRU_INACTIVE_FILE)).toEqual([3, 0, 2, 1]);
+    // 6.12 shrink_folio_list: a dirty file page is left to the flushers, PG_reclaim set and
+    // activated (the head of the active list); no write by reclaim.
     expect(reclaimOne(sim, 0)).toBe(0);
-    expect(counter(sim, 0, 'nr_vmscan_write')).toBe(1);
     const f = frameOf(sim, 0);
     expect(sim.s.frameFlags[f] & PG_RECLAIM).toBe(PG_RECLAIM);
-    // The tail, not the head: the next scan reclaims it first.
+    expect(counter(sim, 0, 'nr_vmscan_immediate_reclaim')).toBe(1);
+    expect(counter(sim, 0, 'nr_vmscan_write')).toBe(0);
+    expect(list(sim, 0, LRU_ACTIVE_FILE)).toEqual([0, 4]);
+    // The flusher writes it; when the write completes, the page goes to the inactive tail, the
+    // first the next scan takes, not the head.
+    startWriteback(sim.s, 0, f, 1);
+    completeWriteback(sim.s, 2);
+    expect(list(sim, 0, LRU_ACTIVE_FILE)).toEqual([4]);
     expect(list(sim, 0, LRU_INACTIVE_FILE)).toEqual([3, 2, 1, 0]);
-    // Move it to the head; then write back another dirty page: the rotated one is the tail again.
-    const sim2 = scenario({ demotion: false });
-    place(sim2, [1, 2], 0);
-    place(sim2, [0], 0, { dirty: true });
-    place(sim2, [3], 0);
-    expect(list(sim2, 0, LRU_INACTIVE_FILE)).toEqual([3, 0, 2, 1]);
-    expect(reclaimOne(sim2, 0)).toBe(0);
-    expect(list(sim2, 0, LRU_INACTIVE_FILE)).toEqual([3, 2, 1, 0]);
-    assertSound(sim2);
+    expect(sim.s.frameFlags[f] & (PG_RECLAIM | PG_ACTIVE)).toBe(0);
+    expect(counter(sim, 0, 'pgrotated')).toBe(1);
+    assertSound(sim);
   });
 
   it('deactivation takes the active tail to the inactive head (shrink_active_list)', () => {

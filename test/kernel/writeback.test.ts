@@ -18,6 +18,7 @@ import {
   PG_RECLAIM,
 } from '../../src/memory/flags.js';
 import { NODE_WORDS, W_KSWAPD_WOKEN, W_PGDAT_DIRTY, W_WAKE_FLUSHER } from '../../src/memory/layout.js';
+import { checkInvariants } from '../../src/memory/invariants.js';
 import { lruTail } from '../../src/memory/lru.js';
 import type { DirtyParams } from '../../src/memory/state.js';
 import type { RunResult } from '../../src/metrics/result.js';
@@ -213,6 +214,8 @@ describe('the flusher and balance_dirty_pages on a write-heavy workload', () => 
       if (done < 1400 && counter(sim, 0, 'nr_writeback') > 0) writebackSeen++;
       bg = counter(sim, 0, 'nr_dirty_background_threshold');
       thresh = counter(sim, 0, 'nr_dirty_threshold');
+      // nr_dirty / nr_writeback agree with the frames and the writes queued (memory/invariants.ts).
+      if (done % 100 === 0) expect(checkInvariants(sim.s)).toEqual([]);
     });
     const v = result.vmstat;
     expect(bg).toBeGreaterThan(1000);

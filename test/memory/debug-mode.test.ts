@@ -39,7 +39,7 @@ describe('TIERSIM_DEBUG=1', () => {
 
   it('inline: a corrupted free count fails the run at the end of epoch 1', async () => {
     await expect(runInline(corrupted())).rejects.toThrow(
-      /invariants broken after epoch 1:\nnode 0: free count \d+ != free list \d+ \+ never used \d+/,
+      /invariants broken after epoch 1:\nnode 0: free count \d+ != free lists \d+ \+ \d+ \+ never used \d+/,
     );
   });
 

@@ -48,6 +48,13 @@ describe.each(Object.entries(files))('%s', (path, expected) => {
       swappiness: 60,
       watermark_boost_factor: 15000,
       page_cluster: 3,
+      // vm.dirty_* as Linux boots (mm/page-writeback.c).
+      dirty_background_ratio: 10,
+      dirty_ratio: 20,
+      dirty_background_bytes: 0,
+      dirty_bytes: 0,
+      dirty_expire_centisecs: 3000,
+      dirty_writeback_centisecs: 500,
       ...NUMA_BALANCING_DEFAULTS,
     });
   });

@@ -39,13 +39,27 @@ describe('judge', () => {
     expect(judge(65_812, h, { kind: 'factor', factor: 2 }, 10).ok).toBe(true);
     expect(judge(65_700, h, { kind: 'factor', factor: 2 }, 10).ok).toBe(false);
   });
-  it('bimodal reps (max > 2 × min): tiersim must lie within min–max (± the slack)', () => {
+  it('bimodal reps (max > 2 × min): tiersim must lie within min × (1 − tol) … max × (1 + tol)', () => {
     const b = reps([1268, 43_924, 1418])!;
     expect(isBimodal(b, 100)).toBe(true);
     expect(judge(20_000, b, { kind: 'rel', tol: 0.15 }, 100)).toMatchObject({ ok: true, rule: 'in range' });
-    expect(judge(44_100, b, { kind: 'rel', tol: 0.15 }, 100).ok).toBe(false);
-    expect(judge(1100, b, { kind: 'rel', tol: 0.15 }, 100).ok).toBe(false);
-    expect(judge(1200, b, { kind: 'rel', tol: 0.15 }, 100).ok).toBe(true);
+    // 43,924 × 1.15 = 50,512.6; 1268 × 0.85 = 1077.8.
+    expect(judge(50_512, b, { kind: 'rel', tol: 0.15 }, 100).ok).toBe(true);
+    expect(judge(50_513, b, { kind: 'rel', tol: 0.15 }, 100).ok).toBe(false);
+    expect(judge(1078, b, { kind: 'rel', tol: 0.15 }, 100).ok).toBe(true);
+    expect(judge(1077, b, { kind: 'rel', tol: 0.15 }, 100).ok).toBe(false);
+    // The slack never widens the range: W1p-local-d1's pgdemote reps with W1p's slack of
+    // 1638.4 pages, tiersim 0 (it once passed, 0 >= 1366 - 1638.4).
+    const d1 = reps([49_787, 47_675, 1366])!;
+    expect(isBimodal(d1, 1638.4)).toBe(true);
+    expect(judge(0, d1, { kind: 'rel', tol: 0.15 }, 1638.4).ok).toBe(false);
+    expect(judge(1162, d1, { kind: 'rel', tol: 0.15 }, 1638.4).ok).toBe(true); // 1366 × 0.85 = 1161.1
+    expect(judge(1161, d1, { kind: 'rel', tol: 0.15 }, 1638.4).ok).toBe(false);
+    // With a factor: min / f … max × f.
+    expect(judge(634, b, { kind: 'factor', factor: 2 }, 100).ok).toBe(true);
+    expect(judge(633, b, { kind: 'factor', factor: 2 }, 100).ok).toBe(false);
+    expect(judge(87_848, b, { kind: 'factor', factor: 2 }, 100).ok).toBe(true);
+    expect(judge(87_849, b, { kind: 'factor', factor: 2 }, 100).ok).toBe(false);
     // Reps within 2× of each other are not bimodal; nor is a spread below the slack.
     expect(isBimodal(reps([10_000, 19_000])!, 100)).toBe(false);
     expect(isBimodal(reps([0, 50])!, 100)).toBe(false);

@@ -4,7 +4,7 @@
  * all for under 1% of draws, for small and large regions and skews.
  */
 import { describe, expect, it } from 'vitest';
-import { zipfDrawCuts, zipfParams, zipfRank } from '../../src/workload/zipf.js';
+import { zeta, zipfDrawCuts, zipfParams, zipfRank } from '../../src/workload/zipf.js';
 import { quantize, tableRanker } from '../helpers/zipf.js';
 
 describe('zipfRankFromTable', () => {
@@ -53,5 +53,35 @@ describe('zipfDrawCuts', () => {
           expect(zipfRank((rank1From - 1) / TWO_32, n, p.zetan, p.eta, p.alpha, p.secondCut)).toBe(0);
       }
     }
+  });
+});
+
+describe('zeta memo (checkpoints of partial sums per theta)', () => {
+  /** The sum as one loop from i = 1, the way zeta summed before the memo. */
+  function loopSum(n: number, theta: number): number {
+    let sum = 0;
+    for (let i = 1; i <= n; i++) sum += Math.pow(i, -theta);
+    return sum;
+  }
+
+  it('gives the one-loop sum bit for bit, whatever was computed before', () => {
+    // A large n first fills the checkpoints; smaller and in-between n then start from one.
+    for (const n of [300_000, 1, 65_535, 65_536, 65_537, 131_073, 200_000, 1_000_000]) {
+      expect(zeta(n, 0.9), `n = ${n}`).toBe(loopSum(n, 0.9));
+    }
+    // A theta seen for the first time at a small n.
+    expect(zeta(40_960, 0.77)).toBe(loopSum(40_960, 0.77));
+    expect(zeta(196_608, 0.77)).toBe(loopSum(196_608, 0.77));
+  });
+
+  it('beyond 10^6 terms adds the Euler-Maclaurin tail to the exact 10^6-term sum', () => {
+    const n = 16_000_000;
+    const theta = 0.99;
+    const m = 1_000_000;
+    const a = m + 1;
+    const integral = (Math.pow(n, 1 - theta) - Math.pow(a, 1 - theta)) / (1 - theta);
+    const ends = (Math.pow(a, -theta) + Math.pow(n, -theta)) / 2;
+    const slope = (theta / 12) * (Math.pow(a, -theta - 1) - Math.pow(n, -theta - 1));
+    expect(zeta(n, theta)).toBe(loopSum(m, theta) + integral + ends + slope);
   });
 });
