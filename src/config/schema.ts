@@ -469,7 +469,7 @@ export const RunSchema = z.strictObject({
   ).default(1e6),
   seed: z.int().min(0).max(0xffffffff).describe('Root seed of every random stream. Default: 1.').default(1),
   barrier_timeout: Duration.describe(
-    'With --threads per-node: the longest a thread waits for the others at a phase boundary before the run fails with an error naming the phase. Unit: ns. Default: 120s.',
+    'With worker threads (--threads auto, per-node or every-node): the longest a thread waits for the others at a phase boundary before the run fails with an error naming the phase. Unit: ns. Default: 120s.',
   ).default(120e9),
   sample_interval: Duration.optional().describe(
     'Time between samples of the per-node series. Unit: ns. Default: the epoch, or longer so that a run has at most 2000 samples.',
