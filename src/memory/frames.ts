@@ -146,3 +146,13 @@ export function usedFrameRanges(s: SimState, nid: number): [number, number, numb
     unmovableUsedEnd,
   ];
 }
+
+/**
+ * Calls `visit` on every frame of node `nid` ever handed out (both usedFrameRanges), in frame
+ * order. For end-of-run and debug scans only: it makes a call per frame.
+ */
+export function forEachUsedFrame(s: SimState, nid: number, visit: (frame: number) => void): void {
+  const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
+  for (let f = a0; f < a1; f++) visit(f);
+  for (let f = b0; f < b1; f++) visit(f);
+}

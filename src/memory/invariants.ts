@@ -50,7 +50,7 @@ import {
 } from './layout.js';
 import { isShmemPage } from '../workload/plan.js';
 import type { SimState } from './state.js';
-import { usedFrameRanges } from './frames.js';
+import { forEachUsedFrame } from './frames.js';
 import { AssertionError } from '../util/assert.js';
 import {
   G_HEAD,
@@ -171,18 +171,16 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
       `node ${nid}: non-movable free count ${s.nodeWords[w + W_UNMOVABLE_FREE]} != listed ${listed[1]} + never used ${unmovNeverUsed} - on the per-CPU list ${stashed}`,
     );
   let isolated = 0;
-  for (let f = start; f < end - unmovNeverUsed; f++) {
-    if (f === s.nodeWords[w + W_BUMP]) f = split; // skip the never-used movable frames
-    if (f >= end - unmovNeverUsed) break;
-    if (seen[f] !== 0) continue;
+  forEachUsedFrame(s, nid, (f) => {
+    if (seen[f] !== 0) return;
     if ((s.frameFlags[f] & PG_ISOLATED) === 0) {
       report(`node ${nid}: frame ${f} (page ${s.framePage[f]}) is neither free, on an LRU, nor isolated`);
-      continue;
+      return;
     }
     isolated++;
     if ((s.frameFlags[f] & PG_SWAPBACKED) !== 0) anon++;
     else file++;
-  }
+  });
   const isolatedWords = s.nodeWords[w + W_ISOLATED_ANON] + s.nodeWords[w + W_ISOLATED_FILE];
   if (isolated !== isolatedWords)
     report(`node ${nid}: ${isolated} isolated frames, counted ${isolatedWords}`);
@@ -194,41 +192,29 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
     report(`node ${nid}: ${anon} anon frames, counted ${s.nodeWords[w + W_ANON_PAGES]}`);
   if (file !== s.nodeWords[w + W_FILE_PAGES])
     report(`node ${nid}: ${file} file frames, counted ${s.nodeWords[w + W_FILE_PAGES]}`);
-  let shmem = 0;
-  const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
-  for (const [from, to] of [
-    [a0, a1],
-    [b0, b1],
-  ]) {
-    for (let f = from; f < to; f++) {
-      const page = s.framePage[f];
-      if (page >= 0 && (s.frameFlags[f] & PG_SWAPBACKED) !== 0 && isShmemPage(s.plan, page)) shmem++;
-    }
-  }
-  if (shmem !== s.nodeWords[w + W_SHMEM_PAGES])
-    report(`node ${nid}: ${shmem} shmem frames, counted ${s.nodeWords[w + W_SHMEM_PAGES]}`);
-  checkDirty(s, nid, report);
+  checkPageCacheCounts(s, nid, report);
 }
 
 /**
- * NR_FILE_DIRTY is the node's page-cache frames in FRAME_DIRTY; NR_WRITEBACK is the writes on
- * its queue, at least its frames in FRAME_WRITEBACK (a page redirtied during its write is DIRTY).
+ * In one pass over the used frames: NR_SHMEM is the node's swap-backed frames of shmem pages;
+ * NR_FILE_DIRTY is its page-cache frames in FRAME_DIRTY; NR_WRITEBACK is the writes on its
+ * queue, at least its frames in FRAME_WRITEBACK (a page redirtied during its write is DIRTY).
  */
-function checkDirty(s: SimState, nid: number, report: (msg: string) => void): void {
+function checkPageCacheCounts(s: SimState, nid: number, report: (msg: string) => void): void {
   const w = nid * NODE_WORDS;
+  let shmem = 0;
   let dirty = 0;
   let writeback = 0;
-  const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
-  for (const [from, to] of [
-    [a0, a1],
-    [b0, b1],
-  ]) {
-    for (let f = from; f < to; f++) {
-      if (s.framePage[f] < 0 || (s.frameFlags[f] & PG_SWAPBACKED) !== 0) continue;
-      if (s.frameDirty[f] === FRAME_DIRTY) dirty++;
-      else if (s.frameDirty[f] === FRAME_WRITEBACK) writeback++;
-    }
-  }
+  forEachUsedFrame(s, nid, (f) => {
+    const page = s.framePage[f];
+    if (page < 0) return;
+    if ((s.frameFlags[f] & PG_SWAPBACKED) !== 0) {
+      if (isShmemPage(s.plan, page)) shmem++;
+    } else if (s.frameDirty[f] === FRAME_DIRTY) dirty++;
+    else if (s.frameDirty[f] === FRAME_WRITEBACK) writeback++;
+  });
+  if (shmem !== s.nodeWords[w + W_SHMEM_PAGES])
+    report(`node ${nid}: ${shmem} shmem frames, counted ${s.nodeWords[w + W_SHMEM_PAGES]}`);
   if (dirty !== s.nodeWords[w + W_FILE_DIRTY])
     report(`node ${nid}: ${dirty} dirty page-cache frames, nr_dirty ${s.nodeWords[w + W_FILE_DIRTY]}`);
   const queued = s.nodeWords[w + W_WB_SIZE];
@@ -332,18 +318,14 @@ function checkPageTable(s: SimState, report: (msg: string) => void): void {
   let held = 0;
   let swapCached = 0;
   for (let nid = 0; nid < s.layout.nodes; nid++) {
-    const w = nid * NODE_WORDS;
-    const usedEnd = s.nodeWords[w + W_FRAME_END] - s.nodeWords[w + W_UNMOV_NEVER_USED];
-    for (let f = s.nodeWords[w + W_FRAME_START]; f < usedEnd; f++) {
-      if (f === s.nodeWords[w + W_BUMP]) f = s.layout.unmovableStart[nid];
-      if (f >= usedEnd) break;
+    forEachUsedFrame(s, nid, (f) => {
       const page = s.framePage[f];
-      if (page < 0) continue;
+      if (page < 0) return;
       held++;
       if ((s.frameFlags[f] & PG_SWAPCACHE) !== 0) swapCached++;
       if (frameOfPte(s.pte[page]) !== f)
         report(`frame ${f} holds page ${page} whose entry is ${s.pte[page]}`);
-    }
+    });
   }
   if (held !== present) report(`${present} present pages but ${held} frames hold a page`);
   // Every swap slot in use holds an evicted anon page or backs a page in the swap cache.

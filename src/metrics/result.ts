@@ -22,7 +22,7 @@ import {
   PG_SWAPBACKED,
 } from '../memory/flags.js';
 import type { SimState } from '../memory/state.js';
-import { usedFrameRanges } from '../memory/frames.js';
+import { forEachUsedFrame } from '../memory/frames.js';
 import { swapUsedPages } from '../kernel/swap.js';
 import { G_MAX_SEQ, G_MIN_SEQ, G_TIMESTAMPS, GEN_WORDS, genOfSeq, genSize } from '../kernel/mglru/lrugen.js';
 import { TIERSIM_VERSION } from '../util/version.js';
@@ -166,18 +166,12 @@ function vmstatOf(s: SimState, nid: number): Record<string, number> {
  * the frames here, independently of the nr_dirty / nr_writeback gauges kept as pages change.
  */
 function filePagesInState(s: SimState, nid: number, state: number): number {
-  // Frames never handed out are clean: the scan follows used memory (frames.ts usedFrameRanges).
-  const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
+  // Frames never handed out are clean: the scan follows used memory.
   let n = 0;
-  const count = (from: number, to: number) => {
-    for (let f = from; f < to; f++) {
-      const flags = s.frameFlags[f];
-      if (s.frameDirty[f] === state && s.framePage[f] >= 0 && flags !== 0 && (flags & PG_SWAPBACKED) === 0)
-        n++;
-    }
-  };
-  count(a0, a1);
-  count(b0, b1);
+  forEachUsedFrame(s, nid, (f) => {
+    const flags = s.frameFlags[f];
+    if (s.frameDirty[f] === state && s.framePage[f] >= 0 && flags !== 0 && (flags & PG_SWAPBACKED) === 0) n++;
+  });
   return n;
 }
 
