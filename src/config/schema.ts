@@ -635,9 +635,9 @@ export const RegionSchema = z.strictObject({
     .default('normal'),
   weight: z
     .number()
-    .gt(0)
+    .min(0)
     .describe(
-      "Share of the task's accesses that go to this region, relative to its other regions. Default: 1.",
+      "Share of the task's accesses that go to this region, relative to its other regions. 0: the run never accesses the region, only `prefault` touches it (memory a program fills before its measured loop, or that the boot left behind, e.g. an initramfs in tmpfs); such regions come after the accessed ones, and a task whose regions all have weight 0 leaves its CPUs idle. Default: 1.",
     )
     .default(1),
   pattern: PatternSchema.describe('Access pattern over the region. Default: uniform.').prefault({

@@ -286,6 +286,7 @@ function checkWorkload(config: Config, workload: WorkloadConfig, out: Problems):
     task.regions.forEach((region, r) => {
       checkRegion(region, `${at}.regions[${r}]`, workload, out);
       checkProgram(config, task, r, `${at}.regions[${r}]`, out);
+      checkUnaccessed(task, r, `${at}.regions[${r}]`, out);
     });
     checkTaskMemory(config, task, at, out);
     const page = config.topology.page_size;
@@ -437,16 +438,43 @@ function checkRegion(region: RegionConfig, at: string, workload: WorkloadConfig,
   }
 }
 
+/**
+ * A region of weight 0 is only touched by its prefault, so it needs one; it comes after every
+ * accessed region (the generator draws among a task's leading accessed regions only).
+ */
+function checkUnaccessed(task: TaskConfig, r: number, at: string, out: Problems): void {
+  const region = task.regions[r];
+  if (region.weight > 0) {
+    if (task.regions.slice(0, r).some((earlier) => earlier.weight === 0)) {
+      out.add(
+        'INCONSISTENT',
+        `${at}.weight`,
+        `task "${task.name}": regions of weight 0 (touched by prefault only) come after the accessed ones`,
+      );
+    }
+    return;
+  }
+  if (!region.prefault) {
+    out.add(
+      'INCONSISTENT',
+      `${at}.weight`,
+      `a region of weight 0 is never accessed: set prefault: true (it is then touched once, before the run), or give it a weight`,
+    );
+  }
+}
+
 /** A `phases` program or a `splitmix_zipfian` sequence: alone in its task, ranges inside the region. */
 function checkProgram(config: Config, task: TaskConfig, r: number, at: string, out: Problems): void {
   const region = task.regions[r];
   const pattern = region.pattern;
   if (pattern.type !== 'phases' && pattern.type !== 'splitmix_zipfian') return;
-  if (task.regions.length > 1) {
+  // Regions of weight 0 are only prefaulted: they do not share the program's accesses.
+  const accessed = task.regions.filter((other) => other.weight > 0).length;
+  if (accessed > 1) {
     out.add(
       'INCONSISTENT',
       `${at}.pattern.type`,
-      `a ${pattern.type} pattern is a whole program: it must be the only region of task "${task.name}" (it has ${task.regions.length})`,
+      `a ${pattern.type} pattern is a whole program: it must be the only accessed region of task "${task.name}" (it has ${accessed}; regions of weight 0 may follow it)`,
     );
   }
   if (pattern.type !== 'phases') return;

@@ -68,7 +68,9 @@ export function loadCase(file: string): Loaded {
 export function programsEnded(s: SimState): boolean {
   const table = s.plan.regionTable;
   for (const task of s.plan.tasks) {
-    if (task.regions.length !== 1) return false;
+    // Regions of weight 0 are prefaulted only; a task with no accessed region idles from the start.
+    if (task.accessedRegions === 0) continue;
+    if (task.accessedRegions !== 1) return false;
     const rb = task.firstRegion * REGION_WORDS;
     const pattern = table[rb + R_PATTERN];
     for (const cpu of task.cpus) {

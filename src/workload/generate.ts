@@ -63,7 +63,8 @@ export function makeBatchFiller(s: SimState): BatchFiller {
   const maxRegions = s.layout.maxRegionsPerTask;
   const cpuTask = Int32Array.from(s.plan.cpuTask);
   const firstRegionOf = Int32Array.from(s.plan.tasks, (t) => t.firstRegion);
-  const regionCountOf = Int32Array.from(s.plan.tasks, (t) => t.regions.length);
+  // Only the leading accessed regions: those of weight 0 are touched by their prefault alone.
+  const regionCountOf = Int32Array.from(s.plan.tasks, (t) => t.accessedRegions);
   const pgbenchOf = s.plan.tasks.map((t) => t.pgbench);
   const draws = new Float64Array(3);
   // The Zipf draw parameters of the region being filled by fillOneRegion (own buffer: off V8's heap).
@@ -140,6 +141,8 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     const base = cpu * BATCH_LEN;
     const pg = pgbenchOf[task];
     if (pg !== undefined) return fillPgbench(task, pg, cpu, po, base);
+    // A task of prefaulted regions only (weight 0): its CPU idles.
+    if (lastRegion < firstRegion) return 0;
     if (lastRegion === firstRegion) {
       const rb = firstRegion * REGION_WORDS;
       const pattern = table[rb + R_PATTERN];

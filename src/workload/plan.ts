@@ -78,6 +78,11 @@ export interface TaskPlan {
   regions: RegionPlan[];
   /** Index of the task's first region in the region table. */
   firstRegion: number;
+  /**
+   * The leading regions the task's accesses go to; the rest (weight 0) are only prefaulted.
+   * 0: the task's CPUs idle.
+   */
+  accessedRegions: number;
   cpuPerAccessNs: number;
   /** Misses in flight (config `mlp`): a present access costs latency / mlp of the CPU's time. */
   mlp: number;
@@ -223,10 +228,18 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       }
     }
     const totalWeight = task.regions.reduce((sum, r) => sum + r.weight, 0);
+    // Regions of weight 0 follow the accessed ones (validation): the last accessed region takes
+    // every draw above the others' cuts, the unaccessed ones none.
+    const accessedRegions = task.regions.filter((r) => r.weight > 0).length;
     let cumulative = 0;
     task.regions.forEach((region, i) => {
       cumulative += region.weight;
-      const cut = i === task.regions.length - 1 ? TWO_32 : probabilityThreshold(cumulative / totalWeight);
+      const cut =
+        i >= accessedRegions
+          ? 0
+          : i === accessedRegions - 1
+            ? TWO_32
+            : probabilityThreshold(cumulative / totalWeight);
       const zipf =
         region.pattern.type === 'zipfian' ? zipfParams(regions[i].pages, region.pattern.theta) : undefined;
       const row = regionRow(regions[i], region, cut);
@@ -263,6 +276,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       cpus: [...task.cpus],
       regions,
       firstRegion: regionRows.length - regions.length,
+      accessedRegions,
       cpuPerAccessNs: task.cpu_per_access,
       mlp: task.mlp,
       readCopyLines: readCopyLines(task.read_copy, pageSize),

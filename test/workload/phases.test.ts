@@ -119,7 +119,7 @@ describe('phases pattern', () => {
       path: 'workload.tasks[0].regions[0].pattern.type',
       file: MAIN,
       line: 12,
-      phrase: 'must be the only region of task "t"',
+      phrase: 'must be the only accessed region of task "t"',
     });
   });
 });

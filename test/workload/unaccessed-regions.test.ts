@@ -1,0 +1,105 @@
+/**
+ * Regions of weight 0: memory a program fills before its measured loop (wl_file's Zipf cdf) or
+ * that the boot left behind (the initramfs in tmpfs) — touched by `prefault` only, never by the
+ * run's accesses, which go to the task's other regions exactly as without them.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../src/config/load.js';
+import { measureCase, loadCase } from '../../src/validation/measure.js';
+import { ConfigError } from '../../src/util/errors.js';
+import { runText } from '../helpers/run.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const machine = `topology:
+  page_size: 4KiB
+  nodes:
+    - { id: 0, socket: 0, cpus: 2, memory: 128MiB, device: dram }
+run: { duration: 3ms, epoch: 1ms, seed: 5 }
+`;
+
+function config(app: string, extraTasks = ''): string {
+  return `${machine}workload:
+  tasks:
+    - name: app
+      cpus: [0]
+      regions:
+${app}${extraTasks}`;
+}
+
+// 64 MiB = 16,384 pages drawn uniformly for 3 ms: far from all of them are touched.
+const UNIFORM = '        - { kind: anon, size: 64MiB }\n';
+const CDF = '        - { kind: anon, size: 512KiB, weight: 0, prefault: true }\n';
+const ROOTFS = `    - name: rootfs
+      cpus: [1]
+      regions:
+        - { kind: shmem, size: 256KiB, weight: 0, prefault: true }
+`;
+
+const kib = (r: Awaited<ReturnType<typeof runText>>, key: string) => r.result.nodes[0].meminfo[key] ?? 0;
+
+describe('a region of weight 0', () => {
+  it('is prefaulted and never accessed: the other region gets the identical access stream', async () => {
+    const alone = await runText(config(UNIFORM));
+    const withCdf = await runText(config(UNIFORM + CDF, ROOTFS));
+    // Same accesses, same pages touched in the 64 MiB region: the draws did not change.
+    expect(withCdf.result.vmstat.tiersim_accesses).toBe(alone.result.vmstat.tiersim_accesses);
+    expect(alone.result.vmstat.tiersim_accesses).toBeGreaterThan(0);
+    // Plus exactly the 128 prefaulted anon pages (512 KiB) and the 64 shmem pages (256 KiB).
+    expect(kib(withCdf, 'AnonPages') - kib(alone, 'AnonPages')).toBe(512);
+    expect(kib(withCdf, 'Shmem')).toBe(256);
+    expect(kib(alone, 'Shmem')).toBe(0);
+    // One fault per prefaulted page, on top of the run's own.
+    expect(withCdf.result.vmstat.pgfault - alone.result.vmstat.pgfault).toBe(128 + 64);
+  });
+
+  it('a task of weight-0 regions only leaves its CPU idle', async () => {
+    const r = await runText(config(CDF.replace('weight: 0, ', ''), ROOTFS));
+    // The app's 128 pages, then the idle rootfs task: no access came from CPU 1.
+    const cdfOnly = await runText(config(CDF.replace('weight: 0, ', '')));
+    expect(r.result.vmstat.tiersim_accesses).toBe(cdfOnly.result.vmstat.tiersim_accesses);
+    expect(kib(r, 'Shmem')).toBe(256);
+  });
+
+  it('the validation stops a program whose task also holds weight-0 regions, beside an idle task', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'tiersim-w0-'));
+    const file = path.join(tmp, 'case.yaml');
+    const program =
+      '        - { kind: anon, size: 40KiB, pattern: { type: phases, steps: [{ store: true }] } }\n';
+    writeFileSync(file, config(program + CDF, ROOTFS).replace('duration: 3ms', 'duration: 50ms'));
+    const loaded = loadCase(file);
+    if (loaded.status !== 'ok') return expect.fail('expected the case to load');
+    const m = await measureCase(loaded.loaded);
+    expect(m.finished).toBe(true);
+    expect(m.metrics.workload_s).toBe(0.001);
+    expect(m.metrics.region_pages_node0_end).toBe(10);
+  });
+
+  const problems = (text: string) => {
+    try {
+      parseConfigText(text, '/v/w0.yaml');
+    } catch (err) {
+      if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
+      throw err;
+    }
+    return [];
+  };
+
+  it('needs prefault, and comes after the accessed regions', () => {
+    expect(problems(config('        - { kind: anon, size: 1MiB, weight: 0 }\n'))).toEqual([
+      expect.stringMatching(/^workload\.tasks\[0\]\.regions\[0\]\.weight: .*set prefault: true/),
+    ]);
+    expect(problems(config(CDF + UNIFORM))).toEqual([
+      expect.stringMatching(/^workload\.tasks\[0\]\.regions\[1\]\.weight: .*come after the accessed ones/),
+    ]);
+    expect(problems(config(UNIFORM + CDF))).toEqual([]);
+  });
+
+  it('may follow a whole program (a splitmix_zipfian sequence), which stays the only accessed region', () => {
+    const seq =
+      '        - { kind: anon, size: 1MiB, pattern: { type: splitmix_zipfian, theta: 0.5, seed: 1, count: 10 } }\n';
+    expect(problems(config(seq + CDF))).toEqual([]);
+    expect(problems(config(seq + UNIFORM))).toEqual([expect.stringMatching(/only accessed region/)]);
+  });
+});
