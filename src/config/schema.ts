@@ -445,6 +445,9 @@ export const CostsSchema = z.strictObject({
   reclaim_scan_per_page: Duration.describe(
     'CPU time reclaim spends per page scanned; bounds how much kswapd scans per epoch and what direct reclaim costs the faulting task. Unit: ns. Default: 200ns.',
   ).default(200),
+  lru_gen_walk_per_pte: Duration.optional().describe(
+    "CPU time MGLRU's aging walk (try_to_inc_max_seq's page-table walk) spends per young PTE it clears: a test-and-clear of the accessed bit and folio_update_gen, without the rmap walk (page_vma_mapped_walk) and LRU locking a reclaim scan pays per page, so typically an order of magnitude below reclaim_scan_per_page. Unit: ns. Default: reclaim_scan_per_page.",
+  ),
   migrate_per_page: Duration.describe(
     'Fixed CPU time of migrating one page (unmap, remap, TLB flush), on top of the copy at the slower side bandwidth. Unit: ns. Default: 2us.',
   ).default(2000),

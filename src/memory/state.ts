@@ -67,6 +67,8 @@ export interface SimParams {
   numa: NumaParams;
   minorFaultNs: number;
   reclaimScanNs: number;
+  /** MGLRU aging walk, per young PTE cleared (costs.lru_gen_walk_per_pte). */
+  lruGenWalkNs: number;
   migrateFixedNs: number;
   /** Time to copy one page into each node (page size / node write bandwidth), ns. */
   copyNsInto: number[];
@@ -211,6 +213,7 @@ export function simParams(config: Config, machine: Machine): SimParams {
     numa: numaParams(config, pageSize),
     minorFaultNs: config.costs.minor_fault,
     reclaimScanNs: config.costs.reclaim_scan_per_page,
+    lruGenWalkNs: config.costs.lru_gen_walk_per_pte ?? config.costs.reclaim_scan_per_page,
     migrateFixedNs: config.costs.migrate_per_page,
     copyNsInto: machine.nodes.map((n) => Math.round((pageSize / n.bandwidthWriteBps) * 1e9)),
     dirty: {

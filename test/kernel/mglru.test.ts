@@ -420,3 +420,22 @@ describe('look-around by reclaimer', () => {
     });
   }
 });
+
+describe('the aging walk costs lru_gen_walk_per_pte per young PTE (not the rmap scan cost)', () => {
+  // 56 anon pages faulted by the task: young PTEs, in the youngest generation. kswapd's first
+  // aging walk clears all 56 (folio_update_gen), its later ones find none young; the rest of
+  // the run (eviction, demotion) does not depend on the walk's price, so kswapd's CPU time
+  // differs between two prices by exactly 56 x the difference.
+  const kswapdNs = (costs?: string) => {
+    const sim = mglru(costs === undefined ? {} : { costs });
+    touch(sim, 0, range(ANON, 56), 1);
+    wakeupKswapd(sim.s, 0);
+    reclaimEpoch(sim);
+    expect(counter(sim, 0, 'pgdemote_kswapd')).toBe(56);
+    return counter(sim, 0, 'tiersim_kswapd_ns');
+  };
+  it('56 young PTEs: 56 x (2 us - 1 us) more kswapd time at 2 us; unset, it is reclaim_scan_per_page', () => {
+    expect(kswapdNs('lru_gen_walk_per_pte: 2us') - kswapdNs('lru_gen_walk_per_pte: 1us')).toBe(56 * 1000);
+    expect(kswapdNs()).toBe(kswapdNs('lru_gen_walk_per_pte: 200ns'));
+  });
+});

@@ -353,8 +353,8 @@ function getNrToScan(
   const aging = shouldRunAging(s, ctx, nid, canSwap);
   if (!aging || sc.priority === DEF_PRIORITY) return Math.floor(ctx.lruGenNrToScan / 2 ** sc.priority);
   const young = tryToIncMaxSeq(s, ctx.vmas, nid, max, canSwap);
-  // The walk's cost: each young PTE found costs what reclaim pays per page scanned.
-  if (young > 0) sc.costNs += young * s.params.reclaimScanNs;
+  // The walk's cost: each young PTE it clears (no rmap walk, unlike a reclaim scan).
+  if (young > 0) sc.costNs += young * s.params.lruGenWalkNs;
   return young >= 0 ? -1 : 0;
 }
 
