@@ -6,7 +6,7 @@
  * workload's last phase.
  */
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { isMap, parseDocument } from 'yaml';
 import { parseConfigText, type LoadedConfig } from '../config/load.js';
 import { runInline } from '../engine/inline.js';
 import { collectResult } from '../engine/results.js';
@@ -37,13 +37,31 @@ function parsePath(path: string): (string | number)[] {
     .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
+/**
+ * A case's top-level `set:` (path: value), applied after its includes as `--set` would: what
+ * one boot measured differently from the shared machine file (whose node list a case could
+ * otherwise only replace whole).
+ */
+function caseOverrides(text: string): { text: string; set: string[] } {
+  const doc = parseDocument(text);
+  const set = doc.get('set', true);
+  if (set === undefined) return { text, set: [] };
+  if (!isMap(set)) throw new Error("a case's `set:` is a mapping of config paths to values");
+  const out = Object.entries(set.toJSON() as Record<string, unknown>).map(
+    ([k, v]) => `${k}=${JSON.stringify(v)}`,
+  );
+  doc.delete('set');
+  return { text: doc.toString(), set: out };
+}
+
 /** Loads a case config, dropping optional unknown keys and detecting unmodelled mechanisms. */
 export function loadCase(file: string): Loaded {
-  let text = readFileSync(file, 'utf8');
+  const overrides = caseOverrides(readFileSync(file, 'utf8'));
+  let text = overrides.text;
   const notes: string[] = [];
   for (let attempt = 0; attempt < 4; attempt++) {
     try {
-      return { status: 'ok', loaded: parseConfigText(text, file), notes };
+      return { status: 'ok', loaded: parseConfigText(text, file, { set: overrides.set }), notes };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       const unknown = error.problems.filter((p) => p.code === 'UNKNOWN_KEY');

@@ -115,3 +115,30 @@ describe('real-kernel cases: every judged figure of the classic-LRU bind cases t
     expect(rows.get('workingset_refault_file')!.kernel.mean).toBeGreaterThan(2e4);
   }, 150_000);
 });
+
+describe("a case's boot: `set:` overrides and node 0's kernel memory from its own end snapshot", () => {
+  it('applies `set:` after the includes, as --set does', () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'tiersim-val-set-'));
+    const file = path.join(tmp, 'set.yaml');
+    writeFileSync(file, `${base}set:\n  'topology.nodes[0].reserved': 8MiB\n`);
+    const r = loadCase(file);
+    if (r.status !== 'ok') return expect.fail('expected the case to load');
+    expect(r.loaded.config.topology.nodes[0].reserved).toBe(8 * 2 ** 20);
+  });
+
+  // MemTotal - MemFree - FilePages - AnonPages of node 0 at the end, from figures.json (MiB to
+  // 0.1, so within 3 x 0.05 MiB): the kernel memory each W2 boot held, which the case reserves.
+  const memTotalKb = figures.machine.nodes[0].memtotal_kB;
+  for (const id of ['W2p-bind0-d1', 'W2q-bind0-d0', 'W2q-bind0-d1', 'W2q-bind0-d1-mglru']) {
+    it(`${id}: reserved = the boot's node-0 kernel memory`, () => {
+      const r = loadCase(fileURLToPath(new URL(`cases/${id}.yaml`, dir)));
+      if (r.status !== 'ok') return expect.fail(`${id} did not load`);
+      const m = figures.cases[id].metrics;
+      const usedMiB = ['free', 'file', 'anon'].reduce((a, k) => a + m[`end_node0_${k}_MiB`][0]!, 0);
+      const kernelKb = memTotalKb - usedMiB * 1024;
+      expect(Math.abs((r.loaded.config.topology.nodes[0].reserved as number) / 1024 - kernelKb)).toBeLessThan(
+        154,
+      );
+    });
+  }
+});
