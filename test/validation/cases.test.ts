@@ -48,16 +48,30 @@ describe('loading a case', () => {
     if (r.status === 'ok') expect(r.notes.every((n) => /advice/.test(n))).toBe(true);
     else expect.fail('expected the case to load');
   });
-  it('a run stops when the program has ended', async () => {
-    const file = path.join(tmp, 'end.yaml');
-    writeFileSync(file, base);
-    const r = loadCase(file);
-    if (r.status !== 'ok') return expect.fail('expected the case to load');
-    const m = await measureCase(r.loaded);
-    expect(m.finished).toBe(true);
-    expect(m.metrics.workload_s).toBe(0.001);
-    expect(m.metrics.region_pages_node0_end).toBe(10);
-  });
+  // The second: the program's task also holds a prefault-only region (weight 0), beside a task
+  // of such regions only (idle), as the W2 cases' cdf and rootfs.
+  const extra = `        - { kind: anon, size: 8KiB, weight: 0, prefault: true }
+    - name: rootfs
+      cpus: [1]
+      regions:
+        - { kind: shmem, size: 8KiB, weight: 0, prefault: true }
+`;
+  const twoCpus = base.replace('cpus: 1, memory', 'cpus: 2, memory');
+  for (const [name, text] of [
+    ['alone', base],
+    ['with weight-0 regions', twoCpus + extra],
+  ]) {
+    it(`a run stops when the program has ended (${name})`, async () => {
+      const file = path.join(tmp, 'end.yaml');
+      writeFileSync(file, text);
+      const r = loadCase(file);
+      if (r.status !== 'ok') return expect.fail('expected the case to load');
+      const m = await measureCase(r.loaded);
+      expect(m.finished).toBe(true);
+      expect(m.metrics.workload_s).toBe(0.001);
+      expect(m.metrics.region_pages_node0_end).toBe(10);
+    });
+  }
 });
 
 /**

@@ -5,12 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
-import { measureCase, loadCase } from '../../src/validation/measure.js';
 import { ConfigError } from '../../src/util/errors.js';
 import { runText } from '../helpers/run.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 
 const machine = `topology:
   page_size: 4KiB
@@ -60,20 +56,6 @@ describe('a region of weight 0', () => {
     const cdfOnly = await runText(config(CDF.replace('weight: 0, ', '')));
     expect(r.result.vmstat.tiersim_accesses).toBe(cdfOnly.result.vmstat.tiersim_accesses);
     expect(kib(r, 'Shmem')).toBe(256);
-  });
-
-  it('the validation stops a program whose task also holds weight-0 regions, beside an idle task', async () => {
-    const tmp = mkdtempSync(path.join(tmpdir(), 'tiersim-w0-'));
-    const file = path.join(tmp, 'case.yaml');
-    const program =
-      '        - { kind: anon, size: 40KiB, pattern: { type: phases, steps: [{ store: true }] } }\n';
-    writeFileSync(file, config(program + CDF, ROOTFS).replace('duration: 3ms', 'duration: 50ms'));
-    const loaded = loadCase(file);
-    if (loaded.status !== 'ok') return expect.fail('expected the case to load');
-    const m = await measureCase(loaded.loaded);
-    expect(m.finished).toBe(true);
-    expect(m.metrics.workload_s).toBe(0.001);
-    expect(m.metrics.region_pages_node0_end).toBe(10);
   });
 
   const problems = (text: string) => {
