@@ -22,6 +22,7 @@ import {
   W_KSWAPD_WOKEN,
 } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
+import type { WorkloadPlan } from '../workload/plan.js';
 import { NR_COUNTERS, TIERSIM_KSWAPD_DELAY_NS, TIERSIM_KSWAPD_NS } from '../metrics/vmstat.js';
 
 /** Per-thread facts and scratch for the kswapd CPU share (allocated once). */
@@ -30,6 +31,8 @@ export interface KswapdCpu {
   readonly host: Int32Array;
   /** Per node: CPUs with a task (busy all the time: tasks never block here). */
   readonly busy: Int32Array;
+  /** Per CPU: 1 when a task runs there (a task of prefault-only regions leaves its CPUs idle). */
+  readonly busyCpu: Uint8Array;
   /** Scratch per host node: kswapds awake this epoch, then their CPU time. */
   readonly awake: Float64Array;
 }
@@ -46,13 +49,18 @@ export function kswapdHost(machine: Machine, nid: number): number {
   return best < 0 ? nid : best;
 }
 
-export function createKswapdCpu(machine: Machine, cpuTask: readonly number[]): KswapdCpu {
+export function createKswapdCpu(machine: Machine, plan: WorkloadPlan): KswapdCpu {
   const n = machine.nodes.length;
   const host = new Int32Array(n);
   const busy = new Int32Array(n);
+  const busyCpu = new Uint8Array(plan.cpuTask.length);
   for (let nid = 0; nid < n; nid++) host[nid] = kswapdHost(machine, nid);
-  for (let cpu = 0; cpu < cpuTask.length; cpu++) if (cpuTask[cpu] >= 0) busy[machine.cpuNode[cpu]]++;
-  return { host, busy, awake: new Float64Array(n) };
+  plan.cpuTask.forEach((task, cpu) => {
+    if (task < 0 || plan.tasks[task].accessedRegions === 0) return;
+    busyCpu[cpu] = 1;
+    busy[machine.cpuNode[cpu]]++;
+  });
+  return { host, busy, busyCpu, awake: new Float64Array(n) };
 }
 
 /**
@@ -106,7 +114,7 @@ export function chargeKswapdCpu(s: SimState, k: KswapdCpu): void {
     if (excess <= 0) continue;
     const each = excess / busy;
     for (let i = 0; i < cpus.length; i++) {
-      if (s.plan.cpuTask[cpus[i]] >= 0) s.cpuWords[cpus[i] * CPU_WORDS + C_CLOCK] += each;
+      if (k.busyCpu[cpus[i]] !== 0) s.cpuWords[cpus[i] * CPU_WORDS + C_CLOCK] += each;
     }
     s.counters[h * NR_COUNTERS + TIERSIM_KSWAPD_DELAY_NS] += excess;
   }

@@ -228,7 +228,7 @@ export function createReclaimContext(s: SimState): ReclaimContext {
     stallNs: 0,
     policies: buildTaskPolicies(s.machine, s.plan),
     scanSpaces: scanSpaces(s),
-    kswapdCpu: createKswapdCpu(s.machine, s.plan.cpuTask),
+    kswapdCpu: createKswapdCpu(s.machine, s.plan),
     vmas: vmaBounds(s.plan),
     lruGenNrToScan: 0,
   };

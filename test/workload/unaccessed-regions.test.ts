@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import { ConfigError } from '../../src/util/errors.js';
 import { runText } from '../helpers/run.js';
+import { createSimulation } from '../../src/engine/simulation.js';
+import { planKswapdCpu } from '../../src/kernel/kswapd-cpu.js';
+import { NODE_WORDS, W_KSWAPD_BUDGET_NS, W_KSWAPD_WOKEN } from '../../src/memory/layout.js';
 
 const machine = `topology:
   page_size: 4KiB
@@ -56,6 +59,20 @@ describe('a region of weight 0', () => {
     const cdfOnly = await runText(config(CDF.replace('weight: 0, ', '')));
     expect(r.result.vmstat.tiersim_accesses).toBe(cdfOnly.result.vmstat.tiersim_accesses);
     expect(kib(r, 'Shmem')).toBe(256);
+  });
+
+  it('an idle task takes no CPU share from kswapd (CFS shares only runnable threads)', () => {
+    // Node 0 has 2 CPUs. The app is busy on CPU 0; with kswapd awake there are 2 runnable threads
+    // on 2 CPUs: kswapd's budget is the whole 1 ms epoch. A second busy task on CPU 1 makes 3
+    // threads on 2 CPUs: 2/3 of the epoch, 666,666 ns.
+    const budget = (extra: string) => {
+      const sim = createSimulation(parseConfigText(config(UNIFORM, extra), '/v/w0.yaml').config);
+      sim.s.nodeWords[0 * NODE_WORDS + W_KSWAPD_WOKEN] = 1;
+      planKswapdCpu(sim.s, sim.ctx.kswapdCpu);
+      return sim.s.nodeWords[0 * NODE_WORDS + W_KSWAPD_BUDGET_NS];
+    };
+    expect(budget(ROOTFS)).toBe(1_000_000);
+    expect(budget(ROOTFS.replace('weight: 0, ', ''))).toBe(666_666);
   });
 
   const problems = (text: string) => {
