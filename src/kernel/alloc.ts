@@ -71,21 +71,12 @@ export function allocUserPage(
 }
 
 /**
- * The same walk for an unmovable GFP_KERNEL page (a page-table page): `zonelist` holds only
- * nodes with a zone at or below ZONE_NORMAL (kernel/pgtable.ts kernelZonelist), and the page
- * comes from a non-movable pageblock or a fallback steal (pageblock.ts rmqueueUnmovable).
+ * The walk for a page of either mobility: `unmovable` for a GFP_KERNEL page (a page-table page,
+ * kernel/pgtable.ts), whose `zonelist` holds only nodes with a zone at or below ZONE_NORMAL
+ * (kernelZonelist) and which comes from a non-movable pageblock or a fallback steal
+ * (pageblock.ts rmqueueUnmovable).
  */
-export function allocKernelPage(
-  s: SimState,
-  ctx: ReclaimContext,
-  cpuNid: number,
-  zonelist: readonly number[],
-  interleaveNid: number,
-): number {
-  return allocPage(s, ctx, cpuNid, zonelist, interleaveNid, true);
-}
-
-function allocPage(
+export function allocPage(
   s: SimState,
   ctx: ReclaimContext,
   cpuNid: number,

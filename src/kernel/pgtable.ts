@@ -27,7 +27,7 @@ import { NODE_WORDS, W_PAGETABLES } from '../memory/layout.js';
 import { PGTABLE_PAGE } from '../memory/pgtable-layout.js';
 import type { SimState } from '../memory/state.js';
 import { NR_COUNTERS, PGFREE, TIERSIM_ALLOC_FAIL } from '../metrics/vmstat.js';
-import { allocKernelPage } from './alloc.js';
+import { allocPage } from './alloc.js';
 import { MPOL_INTERLEAVE, type TaskPolicy } from './mempolicy.js';
 import type { ReclaimContext } from './vmscan.js';
 
@@ -106,7 +106,7 @@ function allocTable(
   interleaveNid: number,
 ): boolean {
   if (s.pgtableFrame[slot] !== 0) return true;
-  const frame = allocKernelPage(s, ctx, cpuNid, zonelist, interleaveNid);
+  const frame = allocPage(s, ctx, cpuNid, zonelist, interleaveNid, true);
   if (frame < 0) {
     s.counters[cpuNid * NR_COUNTERS + TIERSIM_ALLOC_FAIL]++;
     return false;
