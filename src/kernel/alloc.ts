@@ -16,19 +16,23 @@ import {
   PGALLOC_NORMAL,
 } from '../metrics/vmstat.js';
 import { MAX_RECLAIM_RETRIES, wakeupKswapd } from './kswapd.js';
-import { rmqueueMovable } from './pageblock.js';
+import { rmqueueMovable, rmqueueUnmovable } from './pageblock.js';
 import { directReclaim, type ReclaimContext } from './vmscan.js';
 import { WMARK_LOW, WMARK_MIN, watermarkOk } from './watermark.js';
 
-/** Take a frame on `nid` for an allocation that preferred `preferredNid`, counting placement. */
+/**
+ * Take a frame on `nid` for an allocation that preferred `preferredNid`, counting placement:
+ * movable (a user page) or unmovable (a page-table page, kernel/pgtable.ts).
+ */
 function allocateOn(
   s: SimState,
   nid: number,
   preferredNid: number,
   cpuNid: number,
   interleaveNid: number,
+  unmovable: boolean,
 ): number {
-  const frame = rmqueueMovable(s, nid, true);
+  const frame = unmovable ? rmqueueUnmovable(s, nid) : rmqueueMovable(s, nid, true);
   const row = nid * NR_COUNTERS;
   s.counters[row + PGALLOC_NORMAL]++;
   if (nid === interleaveNid) s.counters[row + NUMA_INTERLEAVE]++;
@@ -63,18 +67,35 @@ export function allocUserPage(
   zonelist: readonly number[],
   interleaveNid: number,
 ): number {
+  return allocPage(s, ctx, cpuNid, zonelist, interleaveNid, false);
+}
+
+/**
+ * The walk for a page of either mobility: `unmovable` for a GFP_KERNEL page (a page-table page,
+ * kernel/pgtable.ts), whose `zonelist` holds only nodes with a zone at or below ZONE_NORMAL
+ * (kernelZonelist) and which comes from a non-movable pageblock or a fallback steal
+ * (pageblock.ts rmqueueUnmovable).
+ */
+export function allocPage(
+  s: SimState,
+  ctx: ReclaimContext,
+  cpuNid: number,
+  zonelist: readonly number[],
+  interleaveNid: number,
+  unmovable: boolean,
+): number {
   if (zonelist.length === 0) return -1;
   const preferred = zonelist[0];
   let nid = firstAbove(s, zonelist, WMARK_LOW);
-  if (nid >= 0) return allocateOn(s, nid, preferred, cpuNid, interleaveNid);
+  if (nid >= 0) return allocateOn(s, nid, preferred, cpuNid, interleaveNid, unmovable);
   for (let i = 0; i < zonelist.length; i++) wakeupKswapd(s, zonelist[i]);
   nid = firstAbove(s, zonelist, WMARK_MIN);
-  if (nid >= 0) return allocateOn(s, nid, preferred, cpuNid, interleaveNid);
+  if (nid >= 0) return allocateOn(s, nid, preferred, cpuNid, interleaveNid, unmovable);
   for (let attempt = 0; attempt < MAX_RECLAIM_RETRIES; attempt++) {
     const reclaimed = directReclaim(s, ctx, cpuNid, zonelist);
     ctx.stallNs += ctx.sc[cpuNid].costNs;
     nid = firstAbove(s, zonelist, WMARK_MIN);
-    if (nid >= 0) return allocateOn(s, nid, preferred, cpuNid, interleaveNid);
+    if (nid >= 0) return allocateOn(s, nid, preferred, cpuNid, interleaveNid, unmovable);
     if (reclaimed === 0) break;
   }
   return -1;

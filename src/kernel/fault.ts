@@ -53,6 +53,7 @@ import { markPageAccessed } from './accessed.js';
 import { allocUserPage } from './alloc.js';
 import { MPOL_INTERLEAVE, policyZonelist } from './mempolicy.js';
 import { numaHintFault } from './numa.js';
+import { ensurePgtables } from './pgtable.js';
 import { DEV_DISK, DEV_SWAP, countRead, readLatencyNs } from './blockdev.js';
 import { WINDOW_BACK, freeSwapOf, swapRaHit, swapRaWindow, vmSwapFull } from './swapcache.js';
 import { isShmemPage, type RegionPlan } from '../workload/plan.js';
@@ -457,20 +458,26 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
   const cpuNid = s.machine.cpuNode[cpu];
   const policy = ctx.policies[s.plan.cpuTask[cpu]];
   const zonelist = policyZonelist(policy, s.plan, cpuNid, page);
+  const inFault = kind !== KIND_READAHEAD && (kind & 2) === 0;
   ctx.stallNs = 0;
-  const frame = allocUserPage(s, ctx, cpuNid, zonelist, policy.mode === MPOL_INTERLEAVE ? zonelist[0] : -1);
+  // A fault that maps the page first allocates the page tables its address lacks (pgtable.ts);
+  // without them the fault fails (VM_FAULT_OOM) and the page is not mapped.
+  const frame =
+    inFault && !ensurePgtables(s, ctx, cpu, page, zonelist)
+      ? -2
+      : allocUserPage(s, ctx, cpuNid, zonelist, policy.mode === MPOL_INTERLEAVE ? zonelist[0] : -1);
   if (ctx.stallNs > 0) {
     s.cpuWords[cpu * CPU_WORDS + C_CLOCK] += ctx.stallNs;
     s.counters[cpuNid * NR_COUNTERS + TIERSIM_FAULT_NS] += ctx.stallNs;
   }
   if (frame < 0) {
-    s.counters[cpuNid * NR_COUNTERS + TIERSIM_ALLOC_FAIL]++;
+    // -2: the page-table allocation failed and counted it.
+    if (frame === -1) s.counters[cpuNid * NR_COUNTERS + TIERSIM_ALLOC_FAIL]++;
     return;
   }
   const nid = frameNode(s, frame);
   const file = page < s.plan.filePages;
   let flags = 0;
-  const inFault = kind !== KIND_READAHEAD && (kind & 2) === 0;
   if (e < 0) {
     const shadow = shadowOfPte(e);
     if (s.layout.lruGen) {

@@ -19,6 +19,7 @@
  * pages are never scanned nor migrated by NUMA balancing.
  */
 import type { Machine } from '../topology/machine.js';
+import { ZONE_MOVABLE } from '../topology/zones.js';
 import type { TaskPlan, WorkloadPlan } from '../workload/plan.js';
 
 export const MPOL_DEFAULT = 0;
@@ -38,6 +39,13 @@ export interface TaskPolicy {
   mof: boolean;
   /** bind: the policy's nodes (mpol_misplaced moves a page only to a faulting node among them). */
   nodes: number[];
+  /**
+   * For a GFP_KERNEL allocation (page tables, kernel/pgtable.ts): each of the lists above without
+   * the nodes whose memory is all ZONE_MOVABLE, keyed by the list; and per CPU node the plain
+   * zonelist so filtered, for a policy that leaves no such node (apply_policy_zone).
+   */
+  kernelZonelists: Map<readonly number[], number[]>;
+  kernelDefault: number[][];
 }
 
 const MODES: Readonly<Record<string, number>> = {
@@ -47,7 +55,14 @@ const MODES: Readonly<Record<string, number>> = {
   interleave: MPOL_INTERLEAVE,
 };
 
+/** Whether a node has a zone a GFP_KERNEL allocation may use (at or below ZONE_NORMAL). */
+export function hasKernelZone(machine: Machine, nid: number): boolean {
+  const zones = machine.nodes[nid].zones;
+  return zones.length === 0 || zones.some((z) => z.zone !== ZONE_MOVABLE);
+}
+
 export function buildTaskPolicies(machine: Machine, plan: WorkloadPlan): TaskPolicy[] {
+  const kernelOnly = (list: readonly number[]) => list.filter((n) => hasKernelZone(machine, n));
   return plan.tasks.map((task) => {
     const mode = MODES[task.policy.mode];
     const cpuset = task.cpusetMems === undefined ? undefined : new Set(task.cpusetMems);
@@ -61,6 +76,8 @@ export function buildTaskPolicies(machine: Machine, plan: WorkloadPlan): TaskPol
       mode === MPOL_PREFERRED || mode === MPOL_INTERLEAVE
         ? task.policy.nodes.map((n) => allowed(machine.zonelists[n]))
         : [];
+    const kernelZonelists = new Map<readonly number[], number[]>();
+    for (const list of [...byCpuNode, ...byTarget]) kernelZonelists.set(list, kernelOnly(list));
     return {
       mode,
       byCpuNode,
@@ -68,6 +85,8 @@ export function buildTaskPolicies(machine: Machine, plan: WorkloadPlan): TaskPol
       interleave: mode === MPOL_INTERLEAVE ? [...task.policy.nodes] : [],
       mof: policyMof(task.policy),
       nodes: [...task.policy.nodes],
+      kernelZonelists,
+      kernelDefault: machine.zonelists.map(kernelOnly),
     };
   });
 }

@@ -24,7 +24,13 @@
  * a steal takes a batch (rmqueueMovable): a zone whose pool holds more than its LOW steals a
  * few times, each time a batch and a boost to max_boost, until the pool is below LOW.
  */
-import { stashUnmovable, takeFrame, takeStashedFrame, takeUnmovableFrame } from '../memory/frames.js';
+import {
+  claimMovableBlock,
+  stashUnmovable,
+  takeFrame,
+  takeStashedFrame,
+  takeUnmovableFrame,
+} from '../memory/frames.js';
 import { NODE_WORDS, W_FREE, W_PCP_STOLEN, W_UNMOVABLE_FREE, W_WMARK_BOOST } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
 import { wakeupKswapd } from './kswapd.js';
@@ -84,4 +90,40 @@ export function rmqueueMovable(s: SimState, nid: number, allocKswapd: boolean): 
   for (let i = 0; i <= more; i++) boosted = boostWatermark(s, nid) || boosted;
   if (boosted && allocKswapd) wakeupKswapd(s, nid);
   return frame;
+}
+
+/** Pages of a MAX_PAGE_ORDER (10) buddy block: the largest free chunk __rmqueue_fallback() finds. */
+export const MAX_ORDER_PAGES = 1 << 10;
+
+/**
+ * __rmqueue() of an unmovable order-0 page (a page-table page, GFP_KERNEL) on `nid`, which the
+ * caller's watermark check allowed: a free page of a non-movable pageblock if there is one; else
+ * __rmqueue_fallback() from MIGRATE_MOVABLE (fallbacks[MIGRATE_UNMOVABLE]: reclaimable, then
+ * movable; tiersim's non-movable pool is both). Under ALLOC_NOFRAGMENT (a Normal zone with DMA32
+ * below it) the fallback takes the largest free chunk of at least a pageblock: a free
+ * MAX_PAGE_ORDER block (1024 pages) while the movable pool holds one, else a pageblock, and
+ * steal_suitable_fallback() takes ownership of it whole (change_pageblock_range) without a
+ * watermark boost. With less than a pageblock of movable pages free the zonelist walk drops
+ * ALLOC_NOFRAGMENT and takes a smaller chunk: boost_watermark(), ZONE_BOOSTED_WATERMARK (the
+ * allocation may wake kswapd) and, since an unmovable steal may always try the whole block
+ * (can_steal_fallback), the block is claimed if at least half of it is free (taken here as the
+ * movable free pages, up to a pageblock, as if in one block), else just the page. The claimed
+ * pages join the non-movable pool in place (frames.ts claimMovableBlock). Returns the frame, or
+ * -1 when the node has none.
+ */
+export function rmqueueUnmovable(s: SimState, nid: number): number {
+  const w = nid * NODE_WORDS;
+  if (s.nodeWords[w + W_UNMOVABLE_FREE] > 0) return takeUnmovableFrame(s, nid);
+  const movable = s.nodeWords[w + W_FREE] - s.nodeWords[w + W_UNMOVABLE_FREE];
+  if (movable <= 0) return -1;
+  const block = pageblockPages(s.params.pageSize);
+  if (movable >= MAX_ORDER_PAGES && MAX_ORDER_PAGES >= block) {
+    claimMovableBlock(s, nid, MAX_ORDER_PAGES);
+  } else if (movable >= block) {
+    claimMovableBlock(s, nid, block);
+  } else {
+    if (boostWatermark(s, nid)) wakeupKswapd(s, nid);
+    claimMovableBlock(s, nid, movable * 2 >= block ? movable : 1);
+  }
+  return takeUnmovableFrame(s, nid);
 }

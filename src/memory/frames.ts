@@ -10,6 +10,14 @@
  * on the free list of its pageblock's migratetype. takeFrame() hands them out only when nothing
  * else is left; takeUnmovableFrame() is the fallback steal (src/kernel/pageblock.ts), and
  * stashUnmovable() / takeStashedFrame() the rest of a batch steal held on the per-CPU list.
+ *
+ * An unmovable allocation (a page-table page) that finds no such page claims free movable
+ * pageblocks (claimMovableBlock): their pages join W_UNMOVABLE_FREE but stay where they are,
+ * counted in W_UNMOV_CLAIMED, so the non-movable pool's frames are its own list, its never-used
+ * top frames, then (once those are gone) claimed ones taken from the movable list. A table page
+ * freed below unmovableStart goes back to the movable list as a claimed page again
+ * (giveUnmovableFrame). Claimed pages never outnumber the movable frames: takeFrame leaves the
+ * last W_UNMOV_CLAIMED of them to the pool.
  */
 import {
   NODE_WORDS,
@@ -22,6 +30,7 @@ import {
   W_UNMOV_HEAD1,
   W_UNMOV_NEVER_USED,
   W_PCP_STOLEN,
+  W_UNMOV_CLAIMED,
 } from './layout.js';
 import type { SimState } from './state.js';
 import { assert, debugChecks } from '../util/assert.js';
@@ -31,14 +40,10 @@ import { PG_ISOLATED, PG_LRU } from './flags.js';
 export function takeFrame(s: SimState, nid: number): number {
   const w = nid * NODE_WORDS;
   if (s.nodeWords[w + W_FREE] <= 0) return -1;
-  let frame = s.nodeWords[w + W_FREE_HEAD];
-  if (frame >= 0) {
-    s.nodeWords[w + W_FREE_HEAD] = s.lruNext[frame]!;
-  } else {
-    frame = s.nodeWords[w + W_BUMP]!;
-    if (frame >= s.layout.unmovableStart[nid]) return takeUnmovableFrame(s, nid);
-    s.nodeWords[w + W_BUMP] = frame + 1;
-  }
+  // Nothing movable left but the non-movable pool (its claimed pages look movable here).
+  if (s.nodeWords[w + W_FREE] <= s.nodeWords[w + W_UNMOVABLE_FREE]) return takeUnmovableFrame(s, nid);
+  const frame = popMovable(s, nid);
+  if (frame < 0) return takeUnmovableFrame(s, nid);
   s.nodeWords[w + W_FREE]--;
   // Postcondition (TIERSIM_DEBUG): a frame of this node with no flags (never used frames hold
   // the buffer's zeros, freed ones -1 in framePage: either way nothing on it).
@@ -49,6 +54,30 @@ export function takeFrame(s: SimState, nid: number): number {
   s.lruPrev[frame] = -1;
   s.lruNext[frame] = -1;
   return frame;
+}
+
+/** The movable free list's head, or the next never-used movable frame, or -1; no counts change. */
+function popMovable(s: SimState, nid: number): number {
+  const w = nid * NODE_WORDS;
+  let frame = s.nodeWords[w + W_FREE_HEAD];
+  if (frame >= 0) {
+    s.nodeWords[w + W_FREE_HEAD] = s.lruNext[frame]!;
+    return frame;
+  }
+  frame = s.nodeWords[w + W_BUMP]!;
+  if (frame >= s.layout.unmovableStart[nid]) return -1;
+  s.nodeWords[w + W_BUMP] = frame + 1;
+  return frame;
+}
+
+/**
+ * change_pageblock_range() of free movable pages: `pages` of node `nid`'s movable free pages
+ * become the non-movable pool's (claimed in place, see above). The caller checked they are free.
+ */
+export function claimMovableBlock(s: SimState, nid: number, pages: number): void {
+  const w = nid * NODE_WORDS;
+  s.nodeWords[w + W_UNMOVABLE_FREE] += pages;
+  s.nodeWords[w + W_UNMOV_CLAIMED] += pages;
 }
 
 /** Take a free frame from node `nid`'s non-movable pageblocks, or -1 when they have none. */
@@ -77,16 +106,23 @@ export function takeStashedFrame(s: SimState, nid: number): number {
   return popUnmovable(s, nid);
 }
 
-/** The next frame of the non-movable pageblocks' list, or a never-used one; no counts change. */
+/**
+ * The next frame of the non-movable pageblocks' list, or a never-used one, or a claimed one
+ * from the movable list; no free counts change.
+ */
 function popUnmovable(s: SimState, nid: number): number {
   const w = nid * NODE_WORDS;
   let frame = s.nodeWords[w + W_UNMOV_HEAD1] - 1;
+  const neverUsed = s.nodeWords[w + W_UNMOV_NEVER_USED];
   if (frame >= 0) {
     s.nodeWords[w + W_UNMOV_HEAD1] = s.lruNext[frame] + 1;
-  } else {
-    const neverUsed = s.nodeWords[w + W_UNMOV_NEVER_USED];
+  } else if (neverUsed > 0 || s.nodeWords[w + W_UNMOV_CLAIMED] <= 0) {
     frame = s.nodeWords[w + W_FRAME_END] - neverUsed;
     s.nodeWords[w + W_UNMOV_NEVER_USED] = neverUsed - 1;
+  } else {
+    s.nodeWords[w + W_UNMOV_CLAIMED]--;
+    frame = popMovable(s, nid);
+    if (debugChecks) assert(frame >= 0, 'popUnmovable: claimed pages but no movable frame');
   }
   s.lruPrev[frame] = -1;
   s.lruNext[frame] = -1;
@@ -119,6 +155,16 @@ export function giveFrame(s: SimState, nid: number, frame: number): void {
     s.nodeWords[w + W_FREE_HEAD] = frame;
   }
   s.nodeWords[w + W_FREE]++;
+}
+
+/**
+ * Free an unmovable allocation's frame (a page-table page): to the non-movable pool, whose
+ * pageblock it came from (a frame below unmovableStart was claimed from a movable block and
+ * goes back to the movable list as a claimed page).
+ */
+export function giveUnmovableFrame(s: SimState, nid: number, frame: number): void {
+  giveFrame(s, nid, frame);
+  if (frame < s.layout.unmovableStart[nid]) claimMovableBlock(s, nid, 1);
 }
 
 export function freePages(s: SimState, nid: number): number {

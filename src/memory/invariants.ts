@@ -8,7 +8,8 @@
  *   every page held by a frame has the entry pointing back (so no page is in two places);
  * - the per-node anon/file page counts match what the frames hold, and so do nr_dirty and
  *   nr_writeback (the writes queued);
- * - swap slots in use = evicted anon pages + pages in the swap cache.
+ * - swap slots in use = evicted anon pages + pages in the swap cache;
+ * - page-table frames (kernel/pgtable.ts) are the node's NR_PAGETABLE, each named by one slot.
  *
  * Returns human-readable violations (empty when the state is sound). O(frames + pages).
  */
@@ -38,6 +39,8 @@ import {
   W_UNMOV_HEAD1,
   W_UNMOV_NEVER_USED,
   W_PCP_STOLEN,
+  W_PAGETABLES,
+  W_UNMOV_CLAIMED,
   W_ISOLATED_ANON,
   W_ISOLATED_FILE,
   W_LRU_HEAD,
@@ -50,7 +53,8 @@ import {
 } from './layout.js';
 import { isShmemPage } from '../workload/plan.js';
 import type { SimState } from './state.js';
-import { forEachUsedFrame } from './frames.js';
+import { forEachUsedFrame, frameNode } from './frames.js';
+import { PGTABLE_PAGE } from './pgtable-layout.js';
 import { AssertionError } from '../util/assert.js';
 import {
   G_HEAD,
@@ -74,6 +78,7 @@ export function checkInvariants(s: SimState): string[] {
   const seen = new Uint8Array(s.layout.totalFrames);
   for (let nid = 0; nid < s.layout.nodes; nid++) checkNode(s, nid, seen, report);
   checkPageTable(s, report);
+  checkPgtableSlots(s, report);
   return problems;
 }
 
@@ -166,13 +171,22 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
     report(
       `node ${nid}: free count ${s.nodeWords[w + W_FREE]} != free lists ${listed[0]} + ${listed[1]} + never used ${neverUsed}`,
     );
-  if (listed[1] + unmovNeverUsed - stashed !== s.nodeWords[w + W_UNMOVABLE_FREE])
+  // Claimed pages of movable pageblocks are counted in the pool but sit in the movable list.
+  const claimed = s.nodeWords[w + W_UNMOV_CLAIMED];
+  if (listed[1] + unmovNeverUsed + claimed - stashed !== s.nodeWords[w + W_UNMOVABLE_FREE])
     report(
-      `node ${nid}: non-movable free count ${s.nodeWords[w + W_UNMOVABLE_FREE]} != listed ${listed[1]} + never used ${unmovNeverUsed} - on the per-CPU list ${stashed}`,
+      `node ${nid}: non-movable free count ${s.nodeWords[w + W_UNMOVABLE_FREE]} != listed ${listed[1]} + never used ${unmovNeverUsed} + claimed ${claimed} - on the per-CPU list ${stashed}`,
     );
+  if (claimed < 0 || claimed > listed[0] + split - s.nodeWords[w + W_BUMP])
+    report(`node ${nid}: ${claimed} claimed pages but fewer movable free frames`);
   let isolated = 0;
+  let pagetables = 0;
   forEachUsedFrame(s, nid, (f) => {
     if (seen[f] !== 0) return;
+    if (s.framePage[f] === PGTABLE_PAGE && s.frameFlags[f] === 0) {
+      pagetables++;
+      return;
+    }
     if ((s.frameFlags[f] & PG_ISOLATED) === 0) {
       report(`node ${nid}: frame ${f} (page ${s.framePage[f]}) is neither free, on an LRU, nor isolated`);
       return;
@@ -184,9 +198,11 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
   const isolatedWords = s.nodeWords[w + W_ISOLATED_ANON] + s.nodeWords[w + W_ISOLATED_FILE];
   if (isolated !== isolatedWords)
     report(`node ${nid}: ${isolated} isolated frames, counted ${isolatedWords}`);
-  if (free + stashed + onLru + isolated !== managed)
+  if (pagetables !== s.nodeWords[w + W_PAGETABLES])
+    report(`node ${nid}: ${pagetables} page-table frames, NR_PAGETABLE ${s.nodeWords[w + W_PAGETABLES]}`);
+  if (free + stashed + onLru + isolated + pagetables !== managed)
     report(
-      `node ${nid}: free ${free} + on the per-CPU list ${stashed} + on LRU ${onLru} + isolated ${isolated} != managed ${managed}`,
+      `node ${nid}: free ${free} + on the per-CPU list ${stashed} + on LRU ${onLru} + isolated ${isolated} + page tables ${pagetables} != managed ${managed}`,
     );
   if (anon !== s.nodeWords[w + W_ANON_PAGES])
     report(`node ${nid}: ${anon} anon frames, counted ${s.nodeWords[w + W_ANON_PAGES]}`);
@@ -335,4 +351,23 @@ function checkPageTable(s: SimState, report: (msg: string) => void): void {
     report(
       `swap slots in use ${slots} != anon pages in swap ${swapEntries} + in the swap cache ${swapCached}`,
     );
+}
+
+/** Every allocated page-table slot names a distinct page-table frame; their sum is NR_PAGETABLE's. */
+function checkPgtableSlots(s: SimState, report: (msg: string) => void): void {
+  const named = new Set<number>();
+  const perNode = new Array<number>(s.layout.nodes).fill(0);
+  for (let slot = 0; slot < s.pgtableFrame.length; slot++) {
+    const frame = s.pgtableFrame[slot] - 1;
+    if (frame < 0) continue;
+    if (s.framePage[frame] !== PGTABLE_PAGE || named.has(frame))
+      report(`page-table slot ${slot}: frame ${frame} is not a page-table frame of its own`);
+    named.add(frame);
+    perNode[frameNode(s, frame)]++;
+  }
+  for (let nid = 0; nid < s.layout.nodes; nid++)
+    if (perNode[nid] !== s.nodeWords[nid * NODE_WORDS + W_PAGETABLES])
+      report(
+        `node ${nid}: ${perNode[nid]} page-table slots, NR_PAGETABLE ${s.nodeWords[nid * NODE_WORDS + W_PAGETABLES]}`,
+      );
 }

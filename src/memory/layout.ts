@@ -21,6 +21,7 @@
  *     frameGen   Uint8   multi-gen LRU only (else empty): generation + 1 and LRU_REFS (kernel/mglru)
  *     lruNext    Int32
  *   pte          Int32   per page: 0 = never touched, f+1 = present in frame f, <0 = evicted (shadow)
+ *   pgtableFrame Int32   per page-table slot (pgtable-layout.ts): f+1 = the table page is frame f
  */
 import { trafficWords } from './traffic.js';
 import type { Machine } from '../topology/machine.js';
@@ -29,6 +30,7 @@ import { NR_COUNTERS } from '../metrics/vmstat.js';
 import { PRNG_WORDS } from '../workload/prng.js';
 import { assert } from '../util/assert.js';
 import { ringCapacityFor, ringWords } from '../shm/ring.js';
+import { pgtableLayout, type PgtableLayout } from './pgtable-layout.js';
 
 // Per-node scalar words (Float64, exact integers up to 2^53).
 export const W_FRAME_START = 0;
@@ -131,7 +133,15 @@ export const W_WB_HEAD = 75;
 export const W_WB_SIZE = 76;
 /** Shmem pages on the node (NR_SHMEM): swap-backed, so also counted in W_ANON_PAGES. */
 export const W_SHMEM_PAGES = 77;
-export const NODE_WORDS = 80;
+/** Page-table pages on the node (NR_PAGETABLE, meminfo PageTables; kernel/pgtable.ts). */
+export const W_PAGETABLES = 80;
+/**
+ * Of W_UNMOVABLE_FREE, the free pages of movable pageblocks an unmovable allocation claimed
+ * (kernel/pageblock.ts rmqueueUnmovable): they stay on the movable free list or under the bump
+ * pointer, so popping one takes a movable frame (frames.ts).
+ */
+export const W_UNMOV_CLAIMED = 81;
+export const NODE_WORDS = 82;
 
 /**
  * [first word, words] of every per-node field that spans more than one word or that others
@@ -199,6 +209,8 @@ const NODE_FIELDS: readonly (readonly [number, number])[] = [
   [W_WB_HEAD, 1],
   [W_WB_SIZE, 1],
   [W_SHMEM_PAGES, 1],
+  [W_PAGETABLES, 1],
+  [W_UNMOV_CLAIMED, 1],
 ];
 
 /** Asserts that fields [start, start + words) lie in [0, size) and are pairwise disjoint. */
@@ -447,6 +459,8 @@ export interface StateLayout {
   files: number;
   /** Writes in flight each node's writeback queue holds (WB_RECORD_WORDS each). */
   writebackQueueMax: number;
+  /** The page-table pages' slots (pgtable-layout.ts, kernel/pgtable.ts). */
+  pgtables: PgtableLayout;
 }
 
 export interface LayoutParams {
@@ -559,6 +573,7 @@ export function computeLayout(machine: Machine, plan: WorkloadPlan, params: Layo
     lruGen: params.lruGen,
     files: plan.files.length,
     writebackQueueMax: Math.max(WRITEBACK_QUEUE_FLOOR, params.writebackQueueMax ?? 0),
+    pgtables: pgtableLayout(plan),
   };
 }
 
@@ -594,6 +609,8 @@ export interface StateBuffers {
   lruGenBloom: SharedArrayBuffer;
   /** Page-cache writeback: per-file words and per-node queues of writes in flight (see I_*, WB_*). */
   writeback: SharedArrayBuffer;
+  /** Page-table pages: frame + 1 per slot (kernel/pgtable.ts). */
+  pgtableFrame: SharedArrayBuffer;
 }
 
 /**
@@ -646,6 +663,7 @@ export function allocateBuffers(l: StateLayout): StateBuffers {
     lruGenWords: sab(l.lruGen ? l.nodes * LRU_GEN_NODE_WORDS * 8 : 0),
     lruGenBloom: sab(l.lruGen ? l.nodes * 2 * lruGenPmds(l.pages) : 0),
     writeback: sab(writebackWords(l) * 8),
+    pgtableFrame: sab(l.pgtables.slots * 4),
   };
   // Postcondition: the frame columns take exactly what the memory budget charges per frame
   // (below 8 frames the 8-byte floor of sab() pads them).

@@ -49,6 +49,12 @@ export interface SimParams {
   pageSize: number;
   pageKiB: number;
   demotionEnabled: boolean;
+  /**
+   * Page-table pages are allocated (kernel/pgtable.ts). Always true for a run, as on Linux;
+   * only the hand-computed scenarios of one other mechanism (test/kernel/scenario.ts) turn it
+   * off to keep their frame counts. Not a config key.
+   */
+  pageTables: boolean;
   kernelVersion: KernelVersion;
   swappiness: number;
   /** kernel.lru_gen.enabled: reclaim with the multi-gen LRU (src/kernel/mglru/). */
@@ -188,6 +194,8 @@ export interface SimState {
   readonly lruGenBloom: Uint8Array;
   /** Page-cache writeback (layout.ts I_*, WB_*): per-file words, then each node's queue. */
   readonly writeback: Float64Array;
+  /** Page-table pages (kernel/pgtable.ts): per slot the table's frame + 1, 0 = none. */
+  readonly pgtableFrame: Int32Array;
 }
 
 export function simParams(config: Config, machine: Machine): SimParams {
@@ -199,6 +207,7 @@ export function simParams(config: Config, machine: Machine): SimParams {
     pageSize,
     pageKiB: pageSize / 1024,
     demotionEnabled: config.kernel.demotion_enabled,
+    pageTables: true,
     kernelVersion: config.kernel.version,
     swappiness: config.kernel.swappiness,
     lruGen: config.kernel.lru_gen?.enabled ?? false,
@@ -288,6 +297,7 @@ export function attachState(
       layout.lruGen ? layout.nodes * 2 * lruGenPmds(layout.pages) : 0,
     ),
     writeback: new Float64Array(buffers.writeback, 0, writebackWords(layout)),
+    pgtableFrame: new Int32Array(buffers.pgtableFrame, 0, layout.pgtables.slots),
   };
 }
 

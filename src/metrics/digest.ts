@@ -90,6 +90,7 @@ export function stateDigest(s: SimState): string {
     s.prng,
     s.accessMatrix,
     trafficWordsOf(s),
+    s.pgtableFrame,
   ]) {
     mixInto(h, wordsOf(col));
   }

@@ -14,6 +14,7 @@ import {
   W_ISOLATED_FILE,
   W_LRU_SIZE,
   W_SHMEM_PAGES,
+  W_PAGETABLES,
 } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
 import {
@@ -22,6 +23,7 @@ import {
   NR_DIRTY,
   NR_FILE_PAGES,
   NR_WRITEBACK,
+  NR_PAGE_TABLE_PAGES,
   NR_FREE_PAGES,
   NR_INACTIVE_ANON,
   NR_ISOLATED_ANON,
@@ -46,6 +48,7 @@ export function updateGauges(s: SimState): void {
     s.counters[row + NR_FILE_PAGES] = s.nodeWords[w + W_FILE_PAGES] + shmem;
     s.counters[row + NR_DIRTY] = s.nodeWords[w + W_FILE_DIRTY]!;
     s.counters[row + NR_WRITEBACK] = s.nodeWords[w + W_WRITEBACK]!;
+    s.counters[row + NR_PAGE_TABLE_PAGES] = s.nodeWords[w + W_PAGETABLES]!;
     let served = 0;
     for (let c = 0; c < nodes; c++) served += s.accessMatrix[c * nodes + nid];
     s.counters[row + TIERSIM_ACCESSES_SERVED] = served;

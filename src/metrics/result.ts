@@ -10,6 +10,7 @@ import {
   W_ANON_PAGES,
   W_FILE_PAGES,
   W_SHMEM_PAGES,
+  W_PAGETABLES,
   W_FREE,
 } from '../memory/layout.js';
 import {
@@ -198,6 +199,8 @@ function meminfoOf(s: SimState, nid: number): Record<string, number> {
     FilePages: (s.nodeWords[w + W_FILE_PAGES] + s.nodeWords[w + W_SHMEM_PAGES]) * kb,
     AnonPages: (s.nodeWords[w + W_ANON_PAGES] - s.nodeWords[w + W_SHMEM_PAGES]) * kb,
     Shmem: s.nodeWords[w + W_SHMEM_PAGES] * kb,
+    // Page-table pages on this node (NR_PAGETABLE; kernel/pgtable.ts).
+    PageTables: s.nodeWords[w + W_PAGETABLES] * kb,
   };
 }
 

@@ -47,6 +47,7 @@ export const COUNTERS = [
   c('nr_file_pages', 'gauge', 'pages', 'the node'),
   c('nr_dirty', 'gauge', 'pages', 'the node (NR_FILE_DIRTY: dirty page cache not under writeback)'),
   c('nr_writeback', 'gauge', 'pages', 'the node (page cache under writeback)'),
+  c('nr_page_table_pages', 'gauge', 'pages', 'the node holding the page-table page (NR_PAGETABLE)'),
   c(
     'nr_dirty_threshold',
     'gauge',
@@ -309,6 +310,7 @@ export const NR_ANON_PAGES = idx('nr_anon_pages');
 export const NR_FILE_PAGES = idx('nr_file_pages');
 export const NR_DIRTY = idx('nr_dirty');
 export const NR_WRITEBACK = idx('nr_writeback');
+export const NR_PAGE_TABLE_PAGES = idx('nr_page_table_pages');
 export const NR_DIRTY_THRESHOLD = idx('nr_dirty_threshold');
 export const NR_DIRTY_BACKGROUND_THRESHOLD = idx('nr_dirty_background_threshold');
 export const NR_DIRTIED = idx('nr_dirtied');

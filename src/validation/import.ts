@@ -163,6 +163,38 @@ export function machineFacts(result: Json): MachineFacts {
   };
 }
 
+/**
+ * The workload's page tables per run: meminfo PageTables (kB) at `end` (the program still holds
+ * its memory) minus `before`, per node (nodes 0 and 1: PMEM nodes have no ZONE_NORMAL, so never
+ * any) and in total. The rest of the system's tables (a few hundred kB) cancel out.
+ */
+export function pagetableMetrics(runResults: Json[]): Record<string, (number | null)[]> {
+  const out: Record<string, (number | null)[]> = { pagetables_kB: [] };
+  const nodes = [0, 1];
+  for (const n of nodes) out[`pagetables_node${n}_kB`] = [];
+  for (const r of runResults) {
+    const snaps = obj(r.snapshots, 'snapshots');
+    const at = (when: string, n: number): number | null => {
+      const nodes =
+        snaps[when] === undefined ? undefined : obj(snaps[when], `snapshots.${when}`).node_meminfo;
+      if (nodes === undefined) return null;
+      const node = obj(nodes, `snapshots.${when}.node_meminfo`)[String(n)];
+      const v = node === undefined ? undefined : obj(node, `node_meminfo.${n}`).PageTables_kB;
+      return v === undefined ? null : num(v, 'PageTables_kB');
+    };
+    let total: number | null = 0;
+    for (const n of nodes) {
+      const end = at('end', n);
+      const before = at('before', n);
+      const d = end === null || before === null ? null : end - before;
+      out[`pagetables_node${n}_kB`].push(d);
+      total = d === null || total === null ? null : total + d;
+    }
+    out.pagetables_kB.push(total);
+  }
+  return out;
+}
+
 /** What the workload program reported about itself (no placement histograms: too large). */
 function workloadReport(result: Json): Record<string, unknown> {
   const report = obj(result.workload_report ?? {}, 'workload_report');
@@ -207,6 +239,7 @@ export function buildFigures(
         return v === undefined ? null : num(v, `${name}`);
       });
     }
+    Object.assign(metrics, pagetableMetrics(runResults));
     const first = runResults[0];
     cases[id] = {
       workload,

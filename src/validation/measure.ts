@@ -147,7 +147,11 @@ export async function measureCase(loaded: LoadedConfig, hotPages = 0): Promise<M
   metrics.workload_s = (result.epochs_run * result.epoch_ns) / 1e9;
   const disk = result.block[sim.s.params.disk.name];
   metrics.data_read_sectors = disk?.read_sectors ?? 0;
+  // The workload's page tables (kernel/pgtable.ts), as the importer's end - before.
+  metrics.pagetables_kB = 0;
   for (const node of result.nodes) {
+    metrics[`pagetables_node${node.id}_kB`] = node.meminfo.PageTables ?? 0;
+    metrics.pagetables_kB += node.meminfo.PageTables ?? 0;
     metrics[`end_node${node.id}_file_MiB`] = (node.meminfo.FilePages ?? 0) / 1024;
     metrics[`end_node${node.id}_anon_MiB`] = (node.meminfo.AnonPages ?? 0) / 1024;
   }

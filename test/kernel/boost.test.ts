@@ -12,6 +12,7 @@ import { giveFrame, takeFrame, takeUnmovableFrame } from '../../src/memory/frame
 import {
   NODE_WORDS,
   W_KSWAPD_WOKEN,
+  W_PAGETABLES,
   W_PCP_STOLEN,
   W_UNMOVABLE_FREE,
   W_WMARK_BOOST,
@@ -253,17 +254,21 @@ describe('a fallback steal in a two-zone node (DMA + Normal)', () => {
   });
 
   it('waits for DMA to be down to its mark, steals in Normal, boosts, wakes kswapd above LOW', () => {
-    // Movable pages first: 6144 - 1023 - 442 = 4679 of them (free 6144 -> 1465). Page 4680
-    // steals (free 1465 > LOW 1294), boosts Normal by 512 and wakes kswapd; LOW + boost = 1806
-    // then sends page 4681 to node 1 without waking anyone else.
+    // Movable pages first: 6144 - 1023 - 442 = 4679 of them. Their page tables (PUD, PMD and
+    // the PTE pages of 2 MiB chunks 0..9: 12 unmovable pages) come out of the 1023 pages of
+    // non-movable pageblocks (1011 left), not out of the movable ones: free 6144 -> 1453.
+    // Page 4680 steals (free 1453 > LOW 1294), boosts Normal by 512 and wakes kswapd;
+    // LOW + boost = 1806 then sends page 4681 to node 1 without waking anyone else.
     const sim = twoZoneNode();
     touchAll(sim, range(0, 4679));
-    expect(free(sim, 0)).toBe(1465);
+    expect(sim.s.nodeWords[W_PAGETABLES]).toBe(12);
+    expect(free(sim, 0)).toBe(1453);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(1011);
     expect(boost(sim, 0)).toBe(0);
     expect(woken(sim, 0)).toBe(false);
     touch(sim, 0, [4679]);
     expect(nodeOf(sim, 4679)).toBe(0);
-    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(1022);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(1010);
     expect(boost(sim, 0)).toBe(512);
     expect(woken(sim, 0)).toBe(true);
     expect(free(sim, 0)).toBeGreaterThan(1294);
@@ -286,7 +291,7 @@ describe('a fallback steal in a two-zone node (DMA + Normal)', () => {
     const sim = twoZoneNode();
     touchAll(sim, range(0, 4680));
     expect(woken(sim, 0)).toBe(true);
-    // free 1464 <= HIGH 1549 + boost 512: balance_pgdat restarts as ordinary reclaim, which
+    // free 1452 <= HIGH 1549 + boost 512: balance_pgdat restarts as ordinary reclaim, which
     // ages and demotes anon pages to node 1 (the boosted run would scan file pages only).
     for (let i = 0; i < 20 && counter(sim, 0, 'pgdemote_kswapd') === 0; i++) reclaimEpoch(sim);
     expect(counter(sim, 0, 'pgdemote_kswapd')).toBeGreaterThan(0);

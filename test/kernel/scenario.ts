@@ -47,6 +47,11 @@ export interface ScenarioOptions {
   anonKind?: 'anon' | 'shmem';
   /** Keys of the costs block (e.g. `numa_scan_per_pte: 1us`). */
   costs?: string;
+  /**
+   * Allocate page-table pages (kernel/pgtable.ts), as every run does. Default false here: the
+   * scenarios of other mechanisms count frames without them (test/kernel/pgtable.test.ts has them).
+   */
+  pageTables?: boolean;
 }
 
 /**
@@ -82,7 +87,9 @@ workload:
         - { kind: file, file: f, access: ${opts.fileAccess ?? 'mmap'}, advice: ${opts.fileAdvice ?? 'normal'} }
 `;
   const loaded = parseConfigText(yaml, '/virtual/scenario.yaml');
-  return createSimulation(loaded.config);
+  const sim = createSimulation(loaded.config);
+  (sim.s.params as { pageTables: boolean }).pageTables = opts.pageTables ?? false;
+  return sim;
 }
 
 export interface PlaceOptions {

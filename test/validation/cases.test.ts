@@ -117,14 +117,20 @@ describe('real-kernel cases: every judged figure of the classic-LRU bind cases t
   }, 150_000);
   it('W1p-bind0-d0: bound to node 0 without demotion, the overflow swaps (pswpout, pswpin, refaults, placement)', async () => {
     const rows = byName(await judged('W1p-bind0-d0'));
-    expect(rows.size).toBe(8);
+    expect(rows.size).toBe(9);
     // The kernel's figures, not tiersim's: about 393 k pages swapped out, 417 k read back.
     expect(Math.round(rows.get('pswpout')!.kernel.mean / 1000)).toBe(393);
     expect(Math.round(rows.get('pswpin')!.kernel.mean / 1000)).toBe(417);
+    // Page tables of 1.25 GiB of anon: the kernel's PageTables grew by 2,654 kB (2,540 and 2,576
+    // on node 0); tiersim's 640 PTE + 2 PMD + 1 PUD pages are 2,572 kB, all on node 0.
+    expect(rows.get('pagetables_kB')!.kernel.mean).toBe(2654);
+    expect(rows.get('pagetables_kB')!.tiersim).toBe(2572);
   }, 150_000);
   it('W2q-bind0-d0: the page cache of a bound reader: file pages on node 0, disk reads, refaults', async () => {
     const rows = byName(await judged('W2q-bind0-d0'));
-    expect(rows.size).toBe(6);
+    expect(rows.size).toBe(7);
+    // read() maps nothing: the kernel's PageTables barely move (20 kB), and tiersim's stay at 0.
+    expect(rows.get('pagetables_kB')!.tiersim).toBe(0);
     expect(rows.get('data_read_sectors')!.kernel.mean).toBeGreaterThan(2.5e6);
     expect(rows.get('workingset_refault_file')!.kernel.mean).toBeGreaterThan(2e4);
   }, 150_000);
