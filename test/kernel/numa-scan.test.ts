@@ -453,6 +453,26 @@ describe('per-VMA scan filters of 6.6 and 6.12 (vma_numab_state, vma_is_accessed
     expect(walked).toEqual([true, true, true, false]);
   });
 
+  it('6.12 scans a VMA left unscanned for more passes than the task has threads (get_nr_threads)', () => {
+    const walked = (['6.6', '6.12'] as const).map((version) => {
+      const sim = setup(version);
+      scanAt(sim, 200); // pass 0: both VMAs scanned (prev_scan_seq 0), next_scan 300 ms
+      // 210-230 ms: inside the scan delay every VMA is skipped and each empty walk ends a pass.
+      for (const ms of [210, 220, 230]) scanAt(sim, ms);
+      expect(word(sim, T_MM_SCAN_SEQ)).toBe(4);
+      disarm(sim);
+      // 310 ms, pass 4: no PID bits. 6.12: seq 4 > prev_scan_seq 0 + 1 thread: both VMAs are
+      // "accessed" and scanned in one call (forcing would have taken the anon VMA only); 6.6
+      // (the mm's first two passes are over, no bits) skips both.
+      scanAt(sim, 310);
+      return armedPair(sim);
+    });
+    expect(walked).toEqual([
+      [false, false],
+      [true, true],
+    ]);
+  });
+
   it('6.6 never scans such a VMA again (the starvation 6.7 fixed)', () => {
     const sim = setup('6.6');
     scanAt(sim, 200);
