@@ -13,7 +13,9 @@
  *   of the address space starts a new pass (mm->numa_scan_seq). change_pte_range skips armed
  *   pages, dirty page cache, pages of a single-threaded task's private VMA already on its node,
  *   and in tiering-only mode top-tier pages; a slow page armed with hot-page selection records
- *   the scan time (ms) in its cpupid field (frameScanMs).
+ *   the scan time (ms) in its cpupid field (frameScanMs). From 6.6 each VMA also passes the
+ *   per-VMA filters (vma_numab_state: scan delay, the task's recent hint faults in it; 6.12's
+ *   forced scan of one skipped VMA per call): vmaScanAllowed.
  * - the scan period (update_task_scan_period, from task_numa_placement on the first recorded
  *   hint fault after a pass): doubles (up to task_scan_max) when the faults since the last
  *   update had no local or shared ones, or a migration failed; else moves by slots of a tenth
@@ -100,6 +102,8 @@ const NUMA_PERIOD_SLOTS = 10;
 const NUMA_PERIOD_THRESHOLD = 7;
 /** INITIAL_JIFFIES: jiffies start 300 s before their 32-bit wrap (include/linux/jiffies.h). */
 const INITIAL_JIFFIES_BEFORE_WRAP_MS = 300_000;
+/** NUMA_MIGRATION_ADJUST_STEPS: the threshold moves in sixteenths of twice the default. */
+const NUMA_MIGRATION_ADJUST_STEPS = 16;
 /** HPAGE_SIZE: scan chunks end on 2 MiB boundaries. */
 const HPAGE_BYTES = 2 * 1024 * 1024;
 
@@ -130,7 +134,27 @@ export interface ScanSpace {
   rssPages: number[];
   /** mm_users == 1: one thread. */
   singleThreaded: boolean;
+  /** Each scanned VMA's first page in scan-space coordinates (the sum of the pages before it). */
+  base: number[];
+  /** get_nr_threads(): the task's threads (one per CPU). */
+  nrThreads: number;
+  /**
+   * 6.6+: each scanned VMA's vma_numab_state, NUMAB_WORDS per VMA. Coordinator-only state (the
+   * scan and the hint faults run in its serial step), so it lives here and not in SimState.
+   */
+  numab: Float64Array;
 }
+
+/** vma_numab_state words: allocated (1) or NULL (0), and its fields (times in ms). */
+const NB_ALLOCATED = 0;
+const NB_START_SCAN_SEQ = 1;
+const NB_PREV_SCAN_SEQ = 2;
+const NB_NEXT_SCAN_MS = 3;
+const NB_PIDS_RESET_MS = 4;
+/** pids_active[0] and [1]: the task's bit (one PID per task, see docs/simplifications.md). */
+const NB_PIDS_PREV = 5;
+const NB_PIDS_CUR = 6;
+export const NUMAB_WORDS = 7;
 
 export function scanSpaces(s: SimState): ScanSpace[] {
   return s.plan.tasks.map((task) => {
@@ -138,14 +162,23 @@ export function scanSpaces(s: SimState): ScanSpace[] {
     // vma_policy_mof(): a shmem VMA answers from its shared policy (shmem_get_policy), which
     // tiersim never sets, so it is never scanned; the others follow the task's policy.
     const scanned = policyMof(task.policy) ? mapped.filter((r) => r.kind !== 'shmem') : [];
+    const base: number[] = [];
+    let total = 0;
+    for (const r of scanned) {
+      base.push(total);
+      total += r.pages;
+    }
     return {
       first: scanned.map((r) => r.firstPage),
       pages: scanned.map((r) => r.pages),
       shared: scanned.map((r) => r.kind !== 'anon'),
-      total: scanned.reduce((n, r) => n + r.pages, 0),
+      total,
       rssFirst: mapped.map((r) => r.firstPage),
       rssPages: mapped.map((r) => r.pages),
       singleThreaded: task.cpus.length === 1,
+      base,
+      nrThreads: task.cpus.length,
+      numab: new Float64Array(scanned.length * NUMAB_WORDS),
     };
   });
 }
@@ -219,58 +252,86 @@ function taskTickNuma(s: SimState, task: number, space: ScanSpace, now: number):
   return now >= s.taskWords[w + T_NEXT_SCAN_NS];
 }
 
-/** task_numa_work(): the next scan after one period; arm the next stretch of address space. */
+/**
+ * task_numa_work(): the next scan after one period; arm the next stretch of address space.
+ * From 6.6 each VMA first passes vmaScanAllowed (6.4's per-VMA scan delay and PID filter, and
+ * in 6.12 the rules 6.7–6.11 added); 6.12 rescans, once, the VMAs its PID filter skipped when
+ * nothing else was left (vma_pids_forced), one VMA at most.
+ */
 function taskNumaWork(s: SimState, task: number, space: ScanSpace, now: number): void {
   const w = task * TASK_WORDS;
   s.taskWords[w + T_NEXT_SCAN_NS] = now + s.taskWords[w + T_SCAN_PERIOD_MS] * 1e6;
   s.taskWords[w + T_NODE_STAMP_NS] += 2 * TICK_NS;
   const cpuNid = s.machine.cpuNode[s.plan.tasks[task].cpus[0]];
   const hpage = Math.max(1, Math.floor(HPAGE_BYTES / s.params.pageSize));
+  const numab = versionAtLeast(s.params.kernelVersion, '6.6');
+  const late = versionAtLeast(s.params.kernelVersion, '6.12');
+  const n = space.first.length;
   let pages = s.params.numa.scanPages;
   let virtpages = 8 * pages;
-  let cursor = s.taskWords[w + T_SCAN_CURSOR];
-  if (cursor >= space.total) {
-    // vma_next() found nothing past the offset: reset_ptenuma_scan(), a new pass.
-    s.taskWords[w + T_MM_SCAN_SEQ]++;
-    cursor = 0;
-  }
-  let region = 0;
-  let offset = cursor;
-  while (offset >= space.pages[region]) offset -= space.pages[region++];
-  let base = cursor - offset;
   let updated = 0;
   walkedPtes = 0;
-  for (;;) {
-    const length = space.pages[region];
-    const end = Math.min(Math.ceil((offset + pages) / hpage) * hpage, length);
-    const n = changeProtNuma(
-      s,
-      space.first[region] + offset,
-      space.first[region] + end,
-      space,
-      region,
-      cpuNid,
-    );
-    updated += n;
-    if (n > 0) pages -= end - offset;
-    virtpages -= end - offset;
-    offset = end;
-    if (pages <= 0 || virtpages <= 0) {
-      cursor = base + offset;
-      break;
+  pidsSkipped = false;
+  let forced = false;
+  // Where the walk stopped inside the address space (the kernel's vma != NULL at out:), or -1
+  // when it ran past the last VMA (reset_ptenuma_scan).
+  let stop = -1;
+  retry: for (;;) {
+    let start = s.taskWords[w + T_SCAN_CURSOR];
+    if (start >= space.total) {
+      // vma_next() found nothing past the offset: reset_ptenuma_scan(), a new pass.
+      s.taskWords[w + T_MM_SCAN_SEQ]++;
+      s.taskWords[w + T_SCAN_CURSOR] = 0;
+      start = 0;
     }
-    if (offset === length) {
-      base += length;
-      offset = 0;
-      if (++region === space.first.length) {
-        // The last VMA is done: reset_ptenuma_scan().
-        s.taskWords[w + T_MM_SCAN_SEQ]++;
-        cursor = 0;
-        break;
+    let region = 0;
+    while (space.base[region] + space.pages[region] <= start) region++;
+    for (; region < n; region++) {
+      if (numab && !vmaScanAllowed(s, task, space, region, forced, late)) continue;
+      const base = space.base[region];
+      const length = space.pages[region];
+      let offset = Math.max(start, base) - base;
+      do {
+        const end = Math.min(Math.ceil((offset + pages) / hpage) * hpage, length);
+        const armedNow = changeProtNuma(
+          s,
+          space.first[region] + offset,
+          space.first[region] + end,
+          space,
+          region,
+          cpuNid,
+        );
+        updated += armedNow;
+        if (armedNow > 0) pages -= end - offset;
+        virtpages -= end - offset;
+        offset = end;
+        start = base + offset;
+        if (pages <= 0 || virtpages <= 0) {
+          stop = start;
+          break retry;
+        }
+      } while (offset !== length);
+      // The VMA's scan is complete: not again in this pass.
+      if (late) space.numab[region * NUMAB_WORDS + NB_PREV_SCAN_SEQ] = s.taskWords[w + T_MM_SCAN_SEQ];
+      if (forced) {
+        // Only one VMA per forced scan.
+        stop = start;
+        break retry;
       }
     }
+    // No VMA left and some were skipped for their PIDs: force a scan to make progress.
+    if (late && !forced && pidsSkipped) {
+      forced = true;
+      continue;
+    }
+    break;
   }
-  s.taskWords[w + T_SCAN_CURSOR] = cursor;
+  if (stop >= 0) s.taskWords[w + T_SCAN_CURSOR] = stop;
+  else {
+    // The last VMA is done: reset_ptenuma_scan().
+    s.taskWords[w + T_MM_SCAN_SEQ]++;
+    s.taskWords[w + T_SCAN_CURSOR] = 0;
+  }
   s.counters[cpuNid * NR_COUNTERS + NUMA_PTE_UPDATES] += updated;
   // The scan ran in the task's context: it pays the walk, and node_stamp moves on by 32 times
   // it ("use at least 32x as much time to run other code than they used here", 3 % at most).
@@ -278,6 +339,99 @@ function taskNumaWork(s: SimState, task: number, space: ScanSpace, now: number):
   if (costNs > 0) {
     s.cpuWords[s.plan.tasks[task].cpus[0] * CPU_WORDS + C_CLOCK] += costNs;
     s.taskWords[w + T_NODE_STAMP_NS] += 32 * costNs;
+  }
+}
+
+/** task_numa_work's vma_pids_skipped (the coordinator's serial step only). */
+let pidsSkipped = false;
+
+/**
+ * The per-VMA filters of task_numa_work, 6.6+ (vma_numab_state; VMA_PID_RESET_PERIOD = 4 ×
+ * scan_delay): allocate the state on the first visit (next_scan one scan_delay away, the PID
+ * reset four more, prev_scan_seq one pass back); skip the VMA until next_scan once the first
+ * pass is over; age the PID bits (pids_active[0] = [1], [1] = 0) each time the reset time has
+ * passed; skip a VMA the task has not faulted in during the last two windows (vma_is_accessed).
+ * 6.6 has 6.4's order (the PID aging after the access test, the first two passes of the mm
+ * always allowed); 6.12 ages before the test and adds 6.7–6.11's rules: a VMA completed in this
+ * pass is skipped (the offset moves past it), the first two passes since the VMA's state was
+ * allocated (start_scan_seq), a VMA the scan stopped inside, and one not scanned for more passes
+ * than the task has threads are allowed; `forced` (vma_pids_forced) overrides the PID test.
+ */
+function vmaScanAllowed(
+  s: SimState,
+  task: number,
+  space: ScanSpace,
+  region: number,
+  forced: boolean,
+  late: boolean,
+): boolean {
+  const nb = space.numab;
+  const v = region * NUMAB_WORDS;
+  const w = task * TASK_WORDS;
+  const seq = s.taskWords[w + T_MM_SCAN_SEQ];
+  const nowMs = s.globalWords[G_NOW_NS] / 1e6;
+  const delay = s.params.numa.scanDelayMs;
+  if (nb[v + NB_ALLOCATED] === 0) {
+    nb[v + NB_ALLOCATED] = 1;
+    nb[v + NB_START_SCAN_SEQ] = seq;
+    nb[v + NB_NEXT_SCAN_MS] = nowMs + delay;
+    nb[v + NB_PIDS_RESET_MS] = nb[v + NB_NEXT_SCAN_MS] + 4 * delay;
+    nb[v + NB_PREV_SCAN_SEQ] = seq - 1;
+  }
+  // Short-lived tasks: a new VMA waits scan_delay (not in the mm's first pass).
+  if (seq !== 0 && nowMs < nb[v + NB_NEXT_SCAN_MS]) return false;
+  if (late) agePids(nb, v, seq, nowMs, delay);
+  if (late && nb[v + NB_PREV_SCAN_SEQ] === seq) {
+    s.taskWords[w + T_SCAN_CURSOR] = space.base[region] + space.pages[region];
+    return false;
+  }
+  if (!forced && !vmaIsAccessed(s, w, space, v, region, seq, late)) {
+    pidsSkipped = true;
+    return false;
+  }
+  if (!late) agePids(nb, v, seq, nowMs, delay);
+  return true;
+}
+
+/** The PID window moves by one VMA_PID_RESET_PERIOD when its reset time has passed. */
+function agePids(nb: Float64Array, v: number, seq: number, nowMs: number, delay: number): void {
+  if (seq === 0 || !(nowMs > nb[v + NB_PIDS_RESET_MS])) return;
+  nb[v + NB_PIDS_RESET_MS] += 4 * delay;
+  nb[v + NB_PIDS_PREV] = nb[v + NB_PIDS_CUR];
+  nb[v + NB_PIDS_CUR] = 0;
+}
+
+/** vma_is_accessed(), 6.4's (`late` false) or 6.12's. */
+function vmaIsAccessed(
+  s: SimState,
+  w: number,
+  space: ScanSpace,
+  v: number,
+  region: number,
+  seq: number,
+  late: boolean,
+): boolean {
+  const nb = space.numab;
+  // The first two passes arm every VMA whatever its accesses.
+  if (seq - (late ? nb[v + NB_START_SCAN_SEQ] : 0) < 2) return true;
+  if (nb[v + NB_PIDS_PREV] !== 0 || nb[v + NB_PIDS_CUR] !== 0) return true;
+  if (!late) return false;
+  // A scan that stopped inside this VMA is completed whatever the PIDs.
+  if (s.taskWords[w + T_SCAN_CURSOR] > space.base[region]) return true;
+  // Not scanned for more passes than the task has threads to fault in it: scan it.
+  return seq > nb[v + NB_PREV_SCAN_SEQ] + space.nrThreads;
+}
+
+/**
+ * vma_set_access_pid_bit() from a hint fault of `task` on `page` (6.6+): the bit is set in the
+ * faulting task's VMA if it has its numab state.
+ */
+function setAccessPidBit(space: ScanSpace, page: number): void {
+  for (let r = 0; r < space.first.length; r++) {
+    if (page >= space.first[r] && page < space.first[r] + space.pages[r]) {
+      if (space.numab[r * NUMAB_WORDS + NB_ALLOCATED] !== 0) space.numab[r * NUMAB_WORDS + NB_PIDS_CUR] = 1;
+      return;
+    }
   }
 }
 
@@ -425,6 +579,8 @@ export function numaHintFault(
   // Another CPU's fault on it was handled earlier in this step: the PTE is restored already.
   if ((s.frameYoung[frame] & PTE_PROT_NONE) === 0) return HINT_NO_MIGRATION;
   s.frameYoung[frame] = PTE_YOUNG;
+  const task = s.plan.cpuTask[cpu];
+  if (versionAtLeast(s.params.kernelVersion, '6.6')) setAccessPidBit(spaces[task], page);
   if (store !== 0) {
     if (page < s.plan.filePages) folioMarkDirty(s, frame, page, cpu);
     else s.frameDirty[frame] = 1;
@@ -436,7 +592,6 @@ export function numaHintFault(
   const target = mpolMisplaced(s, policy, frame, srcNid, cpu, cpuNid);
   let outcome = HINT_NO_MIGRATION;
   if (target >= 0) outcome = migrateMisplaced(s, frame, srcNid, target, cpu);
-  const task = s.plan.cpuTask[cpu];
   const memNid = outcome === HINT_MIGRATING ? target : srcNid;
   taskNumaFault(s, task, spaces[task], lastCpupid, cpu, memNid, srcNid === cpuNid, outcome === HINT_REFUSED);
   return outcome;
@@ -561,11 +716,13 @@ function adjustThreshold(s: SimState, nid: number, nowMs: number): void {
   if ((now - s.nodeWords[w + W_PROMO_TH_START_MS]) >>> 0 <= period) return;
   const candidates = s.counters[nid * NR_COUNTERS + PGPROMOTE_CANDIDATE];
   const diff = candidates - s.nodeWords[w + W_PROMO_TH_CANDIDATES];
-  const reference = (n.rateLimitPagesPerS * period) / 1000;
-  const unit = Math.floor((2 * n.hotThresholdMs) / 16);
+  // Integer arithmetic as the kernel's (unsigned long ref_cand, unsigned int unit_th).
+  const reference = Math.floor((n.rateLimitPagesPerS * period) / 1000);
+  const unit = Math.floor((2 * n.hotThresholdMs) / NUMA_MIGRATION_ADJUST_STEPS);
   let threshold = s.nodeWords[w + W_PROMO_THRESHOLD_MS] || n.hotThresholdMs;
-  if (diff > reference * 1.1) threshold = Math.max(threshold - unit, unit);
-  else if (diff < reference * 0.9) threshold = Math.min(threshold + unit, 2 * n.hotThresholdMs);
+  if (diff > Math.floor((reference * 11) / 10)) threshold = Math.max(threshold - unit, unit);
+  else if (diff < Math.floor((reference * 9) / 10))
+    threshold = Math.min(threshold + unit, 2 * n.hotThresholdMs);
   s.nodeWords[w + W_PROMO_TH_START_MS] = now;
   s.nodeWords[w + W_PROMO_TH_CANDIDATES] = candidates;
   s.nodeWords[w + W_PROMO_THRESHOLD_MS] = threshold;

@@ -337,3 +337,151 @@ describe('shared anonymous memory (shmem)', () => {
     expect(sim.s.frameFlags[sim.s.pte[ANON] - 1] & PG_SWAPBACKED).not.toBe(0);
   });
 });
+
+describe('per-VMA scan filters of 6.6 and 6.12 (vma_numab_state, vma_is_accessed)', () => {
+  // Tiering mode, scan_delay 100 ms (VMA_PID_RESET_PERIOD 400 ms), the default budget (65,536
+  // pages) covers the whole address space in one call: every call is one pass. The address
+  // space: the anon VMA (64 pages, scan-space pages 0..63), then the mapped file (64..127).
+  // One page of each on PMEM; the task has one thread.
+  const file = 0;
+  const setup = (version: '6.1' | '6.6' | '6.12') => {
+    const sim = scenario({ version, kernel: 'numa_balancing: 2, numa_balancing_scan_delay_ms: 100' });
+    place(sim, [ANON, file], 1);
+    return sim;
+  };
+  /** One task_numa_work at `ms`: the tick and numa_next_scan are made due. */
+  const scanAt = (sim: Simulation, ms: number) => {
+    sim.s.taskWords[T_NODE_STAMP_NS] = 1;
+    sim.s.taskWords[T_SCAN_PERIOD_MS] = 1;
+    sim.s.taskWords[T_NEXT_SCAN_NS] = 0;
+    setNow(sim, ms);
+    numaScan(sim.s, sim.ctx.scanSpaces);
+  };
+  /** Restore both PTEs without a hint fault (no PID bit), so the next scan can arm them again. */
+  const disarm = (sim: Simulation) => {
+    for (const p of [ANON, file]) sim.s.frameYoung[sim.s.pte[p] - 1] &= ~2;
+  };
+  const armedPair = (sim: Simulation) => [armed(sim, ANON), armed(sim, file)];
+
+  it('a new VMA waits scan_delay after its state is set up, except in the first pass', () => {
+    for (const [version, second] of [
+      ['6.1', [true, true]],
+      ['6.6', [false, false]],
+      ['6.12', [false, false]],
+    ] as const) {
+      const sim = setup(version);
+      // 200 ms, pass 0: both VMAs get their state (next_scan 300 ms) and are scanned.
+      scanAt(sim, 200);
+      expect(armedPair(sim)).toEqual([true, true]);
+      expect(word(sim, T_MM_SCAN_SEQ)).toBe(1);
+      // 250 ms, pass 1: 250 < 300: 6.6+ skip both, and the empty walk still ends the pass.
+      disarm(sim);
+      scanAt(sim, 250);
+      expect(armedPair(sim)).toEqual(second);
+      expect(word(sim, T_MM_SCAN_SEQ)).toBe(2);
+    }
+  });
+
+  it('a VMA the task has not faulted in for two PID windows is skipped (6.6), forced one VMA a call (6.12)', () => {
+    const results = (['6.1', '6.6', '6.12'] as const).map((version) => {
+      const sim = setup(version);
+      scanAt(sim, 200); // pass 0 (seq 0 -> 1); PID reset due at 300 + 400 = 700 ms
+      // Still 200 ms: a hint fault on the anon page sets the task's bit in the anon VMA
+      // (pids_active[1]); the page is hot (latency 0) and moves to DRAM.
+      hint(sim, 0, [ANON]);
+      reclaimEpoch(sim);
+      disarm(sim);
+      // 400 ms, pass 1: the first two passes are always allowed: both VMAs walked, one PTE
+      // armed (the anon page is on DRAM now: tiering mode leaves it).
+      const before = counter(sim, 0, 'numa_pte_updates');
+      scanAt(sim, 400);
+      const pass1 = [counter(sim, 0, 'numa_pte_updates') - before];
+      disarm(sim);
+      // 800 ms, pass 2: the window moved (800 > 700: pids_active[0] = anon's bit, [1] = 0; the
+      // next reset at 1100). The anon VMA's bit is in [0]: accessed. The file VMA has none.
+      scanAt(sim, 800);
+      const pass2 = [armed(sim, file), word(sim, T_MM_SCAN_SEQ), word(sim, T_SCAN_CURSOR)];
+      return [...pass1, ...pass2];
+    });
+    // 6.1: no filter: the file page is armed, the pass ends (seq 3, offset 0).
+    expect(results[0]).toEqual([1, true, 3, 0]);
+    // 6.6 (6.4's rules): the file VMA is skipped; the walk reaches the end: seq 3.
+    expect(results[1]).toEqual([1, false, 3, 0]);
+    // 6.12: skipped, then no VMA was left: vma_pids_forced rescans from the offset (0): the
+    // anon VMA is done in this pass (prev_scan_seq), the file VMA is scanned and the call stops
+    // after it (one forced VMA): the offset is its end (128) and the pass is not over yet.
+    expect(results[2]).toEqual([1, true, 2, 128]);
+  });
+
+  it('6.12 forces one VMA per call: with neither VMA faulted in, a pass takes two calls', () => {
+    const sim = setup('6.12');
+    scanAt(sim, 200); // pass 0
+    disarm(sim);
+    scanAt(sim, 400); // pass 1: allowed (seq - start_scan_seq = 1 < 2)
+    expect(armedPair(sim)).toEqual([true, true]);
+    disarm(sim);
+    // 800 ms, pass 2: no bits (the window moved, both empty); the offset (0) is not inside a
+    // VMA; seq 2 is not past prev_scan_seq 1 + 1 thread: both skipped; forced: anon only.
+    scanAt(sim, 800);
+    expect(armedPair(sim)).toEqual([true, false]);
+    expect([word(sim, T_MM_SCAN_SEQ), word(sim, T_SCAN_CURSOR)]).toEqual([2, 64]);
+    // 900 ms: from offset 64: the file VMA skipped, then forced: armed; offset 128.
+    scanAt(sim, 900);
+    expect(armedPair(sim)).toEqual([true, true]);
+    expect([word(sim, T_MM_SCAN_SEQ), word(sim, T_SCAN_CURSOR)]).toEqual([2, 128]);
+    // 1000 ms: nothing past 128: reset_ptenuma_scan, pass 3.
+    disarm(sim);
+    scanAt(sim, 1000);
+    expect(word(sim, T_MM_SCAN_SEQ)).toBe(3);
+    expect(armedPair(sim)).toEqual([true, false]);
+  });
+
+  it('6.6 ages the PID bits after the access test: a fault at 200 ms keeps the VMA scanned until the second reset', () => {
+    const sim = setup('6.6');
+    place(sim, [ANON + 1], 1); // stays on PMEM: shows whether the anon VMA is walked
+    scanAt(sim, 200);
+    hint(sim, 0, [ANON]); // the anon VMA's bit in pids_active[1]
+    reclaimEpoch(sim);
+    const walked = [];
+    for (const ms of [400, 800, 1200, 1600]) {
+      sim.s.frameYoung[sim.s.pte[ANON + 1] - 1] &= ~2;
+      scanAt(sim, ms);
+      walked.push(armed(sim, ANON + 1));
+    }
+    // 400: pass 1, always. 800: bit in [1]: scanned, then aged ([0] = 1, reset 1100 -> 1500).
+    // 1200: bit in [0]: scanned, aged ([0] = 0). 1600: no bit: skipped.
+    expect(walked).toEqual([true, true, true, false]);
+  });
+
+  it('6.12 scans a VMA left unscanned for more passes than the task has threads (get_nr_threads)', () => {
+    const walked = (['6.6', '6.12'] as const).map((version) => {
+      const sim = setup(version);
+      scanAt(sim, 200); // pass 0: both VMAs scanned (prev_scan_seq 0), next_scan 300 ms
+      // 210-230 ms: inside the scan delay every VMA is skipped and each empty walk ends a pass.
+      for (const ms of [210, 220, 230]) scanAt(sim, ms);
+      expect(word(sim, T_MM_SCAN_SEQ)).toBe(4);
+      disarm(sim);
+      // 310 ms, pass 4: no PID bits. 6.12: seq 4 > prev_scan_seq 0 + 1 thread: both VMAs are
+      // "accessed" and scanned in one call (forcing would have taken the anon VMA only); 6.6
+      // (the mm's first two passes are over, no bits) skips both.
+      scanAt(sim, 310);
+      return armedPair(sim);
+    });
+    expect(walked).toEqual([
+      [false, false],
+      [true, true],
+    ]);
+  });
+
+  it('6.6 never scans such a VMA again (the starvation 6.7 fixed)', () => {
+    const sim = setup('6.6');
+    scanAt(sim, 200);
+    disarm(sim);
+    scanAt(sim, 400);
+    for (const ms of [800, 900, 1000, 2000]) {
+      disarm(sim);
+      scanAt(sim, ms);
+      expect(armedPair(sim)).toEqual([false, false]);
+    }
+  });
+});

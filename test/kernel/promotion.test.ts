@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { numaScan, updatePromotionGauges } from '../../src/kernel/numa.js';
 import { W_KSWAPD_WOKEN, NODE_WORDS } from '../../src/memory/layout.js';
+import { COUNTER_INDEX, NR_COUNTERS } from '../../src/metrics/vmstat.js';
 import {
   arm,
   assertSound,
@@ -257,7 +258,7 @@ describe('the scanner', () => {
   });
 });
 
-describe('threshold adjustment (6.0 patch 3)', () => {
+describe('threshold adjustment (6.1 patch 3)', () => {
   it('raises the threshold one unit (2 × 1000 / 16 = 125 ms) after a period with too few candidates', () => {
     const sim = scenario({
       version: '6.1',
@@ -271,5 +272,33 @@ describe('threshold adjustment (6.0 patch 3)', () => {
     hint(sim, 0, [ANON]);
     updatePromotionGauges(sim.s);
     expect(counter(sim, 0, 'tiersim_promote_threshold_ms')).toBe(1125);
+  });
+
+  it("compares a period's candidates in the kernel's integers: ref_cand * 11 / 10 and * 9 / 10", () => {
+    // Rate limit 1 MB/s = 256 pages/s; period 2000 ms: ref_cand = 512, the band (460, 563]
+    // leaves the threshold alone (512 * 9 / 10 = 460 in integers: 460 candidates is not "too
+    // few", where 460.8 would be).
+    const sim = scenario({
+      version: '6.1',
+      kernel: `${TIERING}, numa_balancing_scan_period_max_ms: 2000, numa_balancing_promote_rate_limit_MBps: 1`,
+    });
+    const pages = range(ANON, 4);
+    place(sim, pages, 1);
+    const candidates = NR_COUNTERS * 0 + COUNTER_INDEX.pgpromote_candidate;
+    const threshold = [];
+    // Each adjustment reads the node's candidates before this fault adds its own, and keeps the
+    // count as nbp_th_nr_cand; set the count so the next period's difference is `diff`.
+    let ms = 500;
+    for (const [i, diff] of [0, 460, 459, 564].entries()) {
+      if (i > 0) sim.s.counters[candidates] += diff - 1; // the previous fault's candidate is 1 of them
+      setNow(sim, ms);
+      arm(sim, [pages[i]], ms - 10);
+      hint(sim, 0, [pages[i]]);
+      updatePromotionGauges(sim.s);
+      threshold.push(counter(sim, 0, 'tiersim_promote_threshold_ms'));
+      ms += 2001; // "now - start > th_period"
+    }
+    // 0: too few, up; 460: inside the band; 459: too few, up; 564 > 563: too many, down.
+    expect(threshold).toEqual([1125, 1125, 1250, 1125]);
   });
 });
