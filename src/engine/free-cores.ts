@@ -8,9 +8,11 @@
  *
  * The window is from this module's evaluation (the `run` command imports the engine before it
  * reads the config) to the plan: os.cpus() busy time over all cores, minus this process's own
- * CPU time (process.cpuUsage) in that window. The 1-minute load average would do worse: it
- * still counts the previous minute (a benchmark's previous run, a finished build) and misses a
- * process that has just started. Too short a window for the kernel's 10 ms ticks falls back to
+ * CPU time (process.cpuUsage) in that window. Niced processes count too: measured here, a
+ * nice-0 process next to nice-10/19 work of other sessions got 15 % of a core (300 ms of
+ * spinning, 45 ms of CPU), so nice is no shelter on this machine (other sessions probably sit in cgroups of their own).
+ * The 1-minute load average would do worse: it still counts the previous minute (a benchmark's
+ * previous run, a finished build) and misses a process that has just started. Too short a window for the kernel's 10 ms ticks falls back to
  * the load average.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
