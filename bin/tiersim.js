@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Entry point of the `tiersim` command: runs the compiled CLI from dist/ (built by `npm ci`
+// Entry point of the `tiersim` command: runs the bundled CLI from dist/bundle/ (built by `npm ci`
 // through the `prepare` script).
-import { main } from '../dist/src/cli/main.js';
+import { main } from '../dist/bundle/src/cli/main.js';
 
 // `tiersim run ... | head` closes the pipe early: stop quietly instead of crashing.
 process.stdout.on('error', (error) => {

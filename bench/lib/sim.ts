@@ -60,9 +60,14 @@ export function prefaultRegion(sim: Simulation, region: number): number {
   const pte = sim.s.pte;
   const runner = new InlineRunner(sim);
   let next = first;
-  while (next < end && runner.epochsDone < sim.spec.epochs) {
+  // A sequential pass faults every epoch; epochs with no new page mean the region does not fit
+  // (memory full): stop at once instead of running out the config's epochs (minutes at 16 M).
+  let stalled = 0;
+  while (next < end && runner.epochsDone < sim.spec.epochs && stalled < 3) {
+    const before = next;
     runner.step();
     while (next < end && pte[next] > 0) next++;
+    stalled = next === before ? stalled + 1 : 0;
   }
   table.set(saved, rb);
   for (let cpu = 0; cpu < sim.spec.layout.cpus; cpu++) {

@@ -119,8 +119,8 @@ ${COMMON_HELP}`,
     .addOption(
       new Option(
         '--threads <mode>',
-        'how nodes map to threads (same results, bit for bit, in every mode). auto: one worker per node with CPUs, at most one per core (' +
-          `${availableParallelism()} here), CPU-less nodes on the worker of their nearest CPU node, and inline when that is one worker (a single core or a single node with CPUs); ` +
+        'how nodes map to threads (same results, bit for bit, in every mode). auto: one worker per node with CPUs, at most one per core that other processes leave free (' +
+          `${availableParallelism()} cores here; measured while the run starts, the choice printed in the summary's footer), CPU-less nodes on the worker of their nearest CPU node, and inline when that is one worker (one free core, or a single node with CPUs); ` +
           'per-node: one worker per node with CPUs, CPU-less nodes hosted likewise; every-node: one worker per NUMA node; inline: every node on this thread',
       )
         .choices(SCHEDULERS)

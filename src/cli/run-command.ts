@@ -98,6 +98,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       ? {}
       : { barrier_wait_share: outcome.barrierWaitShare.map((x) => Math.round(x * 1000) / 1000) }),
     ...(outcome.threads === undefined ? {} : { threads: outcome.threads }),
+    ...(outcome.autoChoice === undefined ? {} : { auto_choice: outcome.autoChoice }),
   };
   const result = collectResult(sim, {
     loaded: { ...loaded, file: displayPath(file) },

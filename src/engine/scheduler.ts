@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { runInline } from './inline.js';
 import { runThreaded } from './threaded.js';
+import { autoWorkers, freeCores } from './free-cores.js';
 import { planThreads, type ThreadPlan } from './thread-plan.js';
 import type { Simulation } from './simulation.js';
 
@@ -31,13 +32,31 @@ export interface SchedulerOutcome {
   barrierWaitShare?: number[];
   /** The nodes each worker ran; absent when the run was inline. */
   threads?: ThreadPlan;
+  /** `auto` only: what it chose and why, e.g. "inline: 0.9 of 2 cores free". */
+  autoChoice?: string;
 }
 
 /** The thread plan a scheduler name stands for on this machine, or undefined for inline. */
 export function threadPlanFor(sim: Simulation, scheduler: SchedulerName): ThreadPlan | undefined {
-  if (scheduler === 'inline') return undefined;
-  const plan = planThreads(sim.spec.machine, scheduler, availableParallelism());
-  return plan.length > 1 ? plan : undefined;
+  return choosePlan(sim, scheduler).plan;
+}
+
+/** `auto` plans for the cores other processes leave free (free-cores.ts), the others for all. */
+function choosePlan(
+  sim: Simulation,
+  scheduler: SchedulerName,
+): { plan: ThreadPlan | undefined; autoChoice?: string } {
+  if (scheduler === 'inline') return { plan: undefined };
+  if (scheduler !== 'auto') {
+    const plan = planThreads(sim.spec.machine, scheduler, availableParallelism());
+    return { plan: plan.length > 1 ? plan : undefined };
+  }
+  const f = freeCores();
+  const plan = planThreads(sim.spec.machine, 'auto', autoWorkers(f));
+  const free = `${f.free.toFixed(1)} of ${f.cores} cores free (${f.source})`;
+  return plan.length > 1
+    ? { plan, autoChoice: `${plan.length} workers: ${free}` }
+    : { plan: undefined, autoChoice: `inline: ${free}` };
 }
 
 /** Yield to the event loop this often (inline) so Ctrl-C and progress get a turn. */
@@ -48,8 +67,9 @@ export async function runScheduled(
   scheduler: SchedulerName,
   control: RunControl,
 ): Promise<SchedulerOutcome> {
-  const plan = threadPlanFor(sim, scheduler);
-  if (plan !== undefined) return { ...(await runThreaded(sim, control, plan)), threads: plan };
+  const { plan, autoChoice } = choosePlan(sim, scheduler);
+  const chosen = autoChoice === undefined ? {} : { autoChoice };
+  if (plan !== undefined) return { ...(await runThreaded(sim, control, plan)), threads: plan, ...chosen };
   let stopped = false;
   const outcome = await runInline(sim, {
     afterEpoch: async (done) => {
@@ -62,5 +82,10 @@ export async function runScheduled(
     },
   });
   control.onProgress(outcome.epochsDone);
-  return { epochsDone: outcome.epochsDone, stoppedBy: stopped ? 'interrupted' : null, failure: undefined };
+  return {
+    epochsDone: outcome.epochsDone,
+    stoppedBy: stopped ? 'interrupted' : null,
+    failure: undefined,
+    ...chosen,
+  };
 }

@@ -9,10 +9,12 @@
  *   per-node    one worker per node with CPUs; each CPU-less node's reclaim and migration run on
  *               the worker of its nearest node with CPUs (SLIT distance, then lower id), which
  *               has work to share: no thread exists only to wait at barriers.
- *   auto        as per-node, but never more workers than cores (os.availableParallelism()):
- *               the nodes with CPUs are dealt to that many workers, balancing their CPU counts,
- *               since a worker that waits for a descheduled one costs a time slice. One worker
- *               (one core, or one node with CPUs) means no workers at all: the run is inline.
+ *   auto        as per-node, but never more workers than free cores (free-cores.ts: the cores
+ *               other processes left idle while the run started; scheduler.ts passes them
+ *               as `cores`): the nodes with CPUs are dealt to that many workers, balancing
+ *               their CPU counts, since a worker that waits for a descheduled one costs a
+ *               time slice. One worker (one free core, or one node with CPUs) means no
+ *               workers at all: the run is inline.
  */
 import type { Machine } from '../topology/machine.js';
 

@@ -148,6 +148,8 @@ export interface WallClock {
   barrier_wait_share?: number[];
   /** Threaded schedulers only: the nodes each worker thread ran (engine/thread-plan.ts). */
   threads?: number[][];
+  /** `--threads auto` only: what it chose and why (engine/free-cores.ts). */
+  auto_choice?: string;
 }
 
 function vmstatOf(s: SimState, nid: number): Record<string, number> {

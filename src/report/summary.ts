@@ -57,7 +57,7 @@ export function formatSummary(result: RunResult): string {
   const partial = note === undefined ? '' : ` (${note})`;
   let line = `${formatDuration(result.duration_ns)} simulated in ${result.epochs_run} epochs of ${formatDuration(result.epoch_ns)}${partial}`;
   if (result.wall !== undefined) {
-    line += ` · wall ${(result.wall.elapsed_ms / 1000).toFixed(1)} s (${(result.wall.accesses_per_second / 1e6).toFixed(1)} M accesses/s, ${result.wall.scheduler})`;
+    line += ` · wall ${(result.wall.elapsed_ms / 1000).toFixed(1)} s (${(result.wall.accesses_per_second / 1e6).toFixed(1)} M accesses/s, ${result.wall.scheduler}${result.wall.auto_choice === undefined ? '' : ` → ${result.wall.auto_choice}`})`;
   }
   out.push(line, '');
   const tasks = result.tasks.map((t) => `${t.name} ${formatCount(Math.round(t.score))}`).join(' · ');

@@ -143,6 +143,9 @@ describe('failures and interrupts with real workers', () => {
     const code = await main([
       'run',
       'configs/experiments/quickstart.yaml',
+      // Workers by name: `auto` runs inline when other processes keep the cores busy.
+      '--threads',
+      'per-node',
       '--set',
       'run.duration=40ms',
       '--out',
@@ -178,6 +181,9 @@ describe('failures and interrupts with real workers', () => {
     const code = await main([
       'run',
       'configs/experiments/quickstart.yaml',
+      // Workers by name: `auto` runs inline when other processes keep the cores busy.
+      '--threads',
+      'per-node',
       '--set',
       'run.duration=40ms',
       '--quiet',
@@ -193,6 +199,9 @@ describe('failures and interrupts with real workers', () => {
     const running = main([
       'run',
       'configs/experiments/quickstart.yaml',
+      // Workers by name: `auto` runs inline when other processes keep the cores busy.
+      '--threads',
+      'per-node',
       '--set',
       'run.duration=60s',
       '--out',
