@@ -558,7 +558,8 @@ describe('workload semantics', () => {
       file: MAIN,
       line: 17,
       col: 17,
-      phrase: 'sync: fdatasync follows write() calls: it needs access: read (this region is mapped, access: mmap)',
+      phrase:
+        'sync: fdatasync follows write() calls: it needs access: read (this region is mapped, access: mmap)',
     });
   });
 

@@ -48,7 +48,10 @@ describe('6.1 memory tiers and node_is_toptier', () => {
 
   it('with no CPU node top_tier_adistance stays 0: only a tier starting at 0 is top', () => {
     expect(topTierByTiers(buildMemoryTiers([50, 600], [true, true]), [false, false])).toEqual([true, false]);
-    expect(topTierByTiers(buildMemoryTiers([512, 900], [true, true]), [false, false])).toEqual([false, false]);
+    expect(topTierByTiers(buildMemoryTiers([512, 900], [true, true]), [false, false])).toEqual([
+      false,
+      false,
+    ]);
   });
 });
 
@@ -72,8 +75,32 @@ describe('assertSlit (slit_valid)', () => {
   it('names what is wrong', () => {
     expect(() => assertSlit([[10, 20]], 2)).toThrow('distance matrix must have one row per node');
     expect(() => assertSlit([[10, 20], [20]], 2)).toThrow('distance matrix must have one column per node');
-    expect(() => assertSlit([[10, 256], [256, 10]], 2)).toThrow('distances must be integers of at most 255');
-    expect(() => assertSlit([[11, 20], [20, 10]], 2)).toThrow('the local distance (diagonal) must be 10');
-    expect(() => assertSlit([[10, 10], [10, 10]], 2)).toThrow('distances between different nodes must exceed 10');
+    expect(() =>
+      assertSlit(
+        [
+          [10, 256],
+          [256, 10],
+        ],
+        2,
+      ),
+    ).toThrow('distances must be integers of at most 255');
+    expect(() =>
+      assertSlit(
+        [
+          [11, 20],
+          [20, 10],
+        ],
+        2,
+      ),
+    ).toThrow('the local distance (diagonal) must be 10');
+    expect(() =>
+      assertSlit(
+        [
+          [10, 10],
+          [10, 10],
+        ],
+        2,
+      ),
+    ).toThrow('distances between different nodes must exceed 10');
   });
 });
