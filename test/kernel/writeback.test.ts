@@ -268,26 +268,34 @@ describe('the flusher and balance_dirty_pages on a write-heavy workload', () => 
   }, 60_000);
 });
 
-describe('a store to a present clean page-cache page is folio_mark_dirty', () => {
-  it('mmap stores to 100 file pages loaded for 5 ms (present, clean) dirty each once: nr_dirtied, nr_dirty, meminfo', async () => {
-    const text = `
+/** One DRAM node with one CPU, 20 ms of 1 ms epochs, file `file` of `size`, and task t's `task` keys. */
+const oneFileMachine = (file: string, size: string, task: string) => `
 topology:
   nodes:
     - { id: 0, cpus: 1, memory: 64MiB, device: dram }
 kernel: { version: '6.12' }
 run: { duration: 20ms, epoch: 1ms, seed: 1 }
 workload:
-  files: [{ name: f, size: 1MiB }]
+  files: [{ name: ${file}, size: ${size} }]
   tasks:
     - name: t
       cpus: [0]
-      regions:
+${task}
+`;
+
+describe('a store to a present clean page-cache page is folio_mark_dirty', () => {
+  it('mmap stores to 100 file pages loaded for 5 ms (present, clean) dirty each once: nr_dirtied, nr_dirty, meminfo', async () => {
+    const text = oneFileMachine(
+      'f',
+      '1MiB',
+      `      regions:
         - kind: file
           file: f
           pattern:
             type: phases
             steps: [{ start: 0, end: 100, duration: 5ms }, { start: 0, end: 100, store: true, passes: 3 }]
-`;
+`,
+    );
     const { result } = await runLoaded(parseConfigText(text, '/virtual/present.yaml'));
     expect(result.vmstat.nr_dirtied).toBe(100);
     expect(result.vmstat.nr_dirty).toBe(100);
@@ -386,21 +394,14 @@ describe('fdatasync (file_write_and_wait_range)', () => {
 });
 
 describe('sync: fdatasync on a write() region', () => {
-  const text = (sync: string) => `
-topology:
-  nodes:
-    - { id: 0, cpus: 1, memory: 64MiB, device: dram }
-kernel: { version: '6.12' }
-run: { duration: 20ms, epoch: 1ms, seed: 1 }
-workload:
-  files: [{ name: wal, size: 64KiB }]
-  tasks:
-    - name: t
-      cpus: [0]
-      cpu_per_access: 10us
+  const text = (sync: string) =>
+    oneFileMachine(
+      'wal',
+      '64KiB',
+      `      cpu_per_access: 10us
       regions:
-        - { kind: file, file: wal, access: read, write_fraction: 1, sync: ${sync}, pattern: { type: sequential } }
-`;
+        - { kind: file, file: wal, access: read, write_fraction: 1, sync: ${sync}, pattern: { type: sequential } }`,
+    );
 
   it('every write() is followed by a write of its page the caller waits for; without it nothing is written in 20 ms', async () => {
     const synced = (await runLoaded(parseConfigText(text('fdatasync'), '/virtual/sync.yaml'))).result;
