@@ -48,6 +48,31 @@ describe('swap_vma_ra_win', () => {
     expect(swapRaWindow(s, 0, 65, FIRST, END)).toBe(1 * WINDOW_BACK + 6);
   });
 
+  it('never across a 2 MiB (512-page) boundary of the region, and per CPU (CPU 1 here)', () => {
+    // A 4 MiB anon region: ids [64, 1088), its second PMD starting at 64 + 512 = 576.
+    const sim = scenario({
+      version: '6.12',
+      swap: '1MiB',
+      anonSize: '4MiB',
+      cpus: [0, 1],
+      nodes: `    - { id: 0, cpus: 2, memory: 256KiB, device: dram, watermarks: { min: 4, low: 8, high: 12 } }`,
+    });
+    const s = sim.s;
+    const end = 64 + 1024;
+    // Two hits: 2 + 2 = 4, already a power of two: centred at 600, [599, 603).
+    swapRaHit(s, 1, 10);
+    swapRaHit(s, 1, 10);
+    expect(swapRaWindow(s, 1, 600, FIRST, end)).toBe(1 * WINDOW_BACK + 4);
+    // Six hits, 8 pages centred at 577: [574, 582) cut at the PMD start 576.
+    for (let i = 0; i < 6; i++) swapRaHit(s, 1, 10);
+    expect(swapRaWindow(s, 1, 577, FIRST, end)).toBe(1 * WINDOW_BACK + 6);
+    // ... and at 574: [571, 579) cut at the PMD end 576.
+    for (let i = 0; i < 6; i++) swapRaHit(s, 1, 10);
+    expect(swapRaWindow(s, 1, 574, FIRST, end)).toBe(3 * WINDOW_BACK + 5);
+    // CPU 0 has its own state: no hits, no previous fault next to it.
+    expect(swapRaWindow(s, 0, 575, FIRST, end)).toBe(1);
+  });
+
   it('page_cluster 0: never any readahead', () => {
     const sim = scenario({ version: '6.12', swap: '1MiB', kernel: 'page_cluster: 0' });
     swapRaHit(sim.s, 0, 99);
