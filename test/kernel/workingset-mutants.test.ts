@@ -12,8 +12,12 @@ import type { Simulation } from '../../src/engine/simulation.js';
 import {
   REFAULT_ACTIVATE,
   REFAULT_RESTORE,
+  evictionShadow,
   noteLruCost,
   packShadow,
+  shadowAge,
+  shadowNid,
+  shadowWorkingset,
   workingsetRefault,
 } from '../../src/kernel/workingset.js';
 import {
@@ -117,6 +121,20 @@ describe('workingset_refault: distance against the eviction node workingset', ()
     expect(refault(sim, 100, false, true, 1)).toBe(0);
     expect(counter(sim, 1, 'workingset_restore_anon')).toBe(1);
     expect(counter(sim, 1, 'workingset_refault_anon')).toBe(3);
+  });
+});
+
+describe('workingset_eviction', () => {
+  it('ages node 1 clock by one and packs node, age and the workingset bit; a file restore counts as file', () => {
+    const sim = node1({ version: '6.12' });
+    const shadow = evictionShadow(sim.s, 1, true);
+    expect(sim.s.nodeWords[N1 + W_NONRESIDENT_AGE]).toBe(AGE + 1);
+    expect(sim.s.nodeWords[0 * NODE_WORDS + W_NONRESIDENT_AGE]).toBe(0);
+    expect([shadowNid(shadow), shadowAge(shadow), shadowWorkingset(shadow)]).toEqual([1, AGE + 1, true]);
+    expect(workingsetRefault(sim.s, shadow, true, 1)).toBe(REFAULT_ACTIVATE | REFAULT_RESTORE);
+    expect([counter(sim, 1, 'workingset_restore_file'), counter(sim, 1, 'workingset_restore_anon')]).toEqual([
+      1, 0,
+    ]);
   });
 });
 
