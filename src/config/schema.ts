@@ -649,6 +649,12 @@ export const RegionSchema = z.strictObject({
   write_fraction: fraction
     .describe('Fraction of accesses that are stores (they dirty the page). Default: 0.')
     .default(0),
+  sync: z
+    .enum(['none', 'fdatasync'])
+    .describe(
+      "What the task calls after each write() to the region (file regions with access: read only): none, or fdatasync(fd) as PostgreSQL's commit does with wal_sync_method=fdatasync (file_write_and_wait_range: every dirty page of the file is written, the caller waits for the writes, the pages stay cached and clean). Default: none.",
+    )
+    .default('none'),
   prefault: z
     .boolean()
     .describe(
@@ -690,6 +696,12 @@ export const PgbenchSchema = z.strictObject({
   wal_size: Size.describe(
     'Size of the WAL written round-robin through the page cache (write()). Unit: bytes. Default: 64MiB.',
   ).default(64 * 1024 * 1024),
+  synchronous_commit: z
+    .enum(['on', 'off'])
+    .describe(
+      "PostgreSQL synchronous_commit: on, each commit's WAL write() is followed by fdatasync() of the WAL (wal_sync_method=fdatasync, Linux's default), and the client waits for the disk; off, the WAL is left to the flusher. PostgreSQL's default is on; tiersim's is off, so that configs written before it keep their results (set it on to model a default server). Default: off.",
+    )
+    .default('off'),
 });
 
 export const TaskSchema = z.strictObject({

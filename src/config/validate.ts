@@ -400,7 +400,7 @@ function checkRegion(region: RegionConfig, at: string, workload: WorkloadConfig,
     if (region.size === undefined)
       out.add('MISSING_KEY', at, `missing required key "size"; an ${region.kind} region needs a size`);
     // offset and access have defaults, so only the source says whether they were written.
-    for (const key of ['file', 'offset', 'access'] as const) {
+    for (const key of ['file', 'offset', 'access', 'sync'] as const) {
       if (out.locator.has(`${at}.${key}`)) {
         out.add(
           'INVALID_VALUE',
@@ -410,6 +410,14 @@ function checkRegion(region: RegionConfig, at: string, workload: WorkloadConfig,
       }
     }
     return;
+  }
+  // fdatasync follows a write() system call: a store through a mapping would be msync's.
+  if (region.sync !== 'none' && region.access !== 'read') {
+    out.add(
+      'INVALID_VALUE',
+      `${at}.sync`,
+      `sync: ${region.sync} follows write() calls: it needs access: read (this region is mapped, access: ${region.access})`,
+    );
   }
   if (region.file === undefined) {
     out.add('MISSING_KEY', at, 'missing required key "file"; a file region names a file from workload.files');

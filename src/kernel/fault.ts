@@ -60,7 +60,7 @@ import { isShmemPage, type RegionPlan } from '../workload/plan.js';
 import { ADVICE_NORMAL, adviceOf, mmapReadaroundWindow, readaheadWindow } from './readahead.js';
 import { isShadowPte, isSwapCachePte, pteOfSwapCache, swapCacheFrameOf } from '../memory/pte.js';
 import type { ReclaimContext } from './vmscan.js';
-import { folioMarkDirty } from './writeback.js';
+import { fileFdatasync, fileOfPage, folioMarkDirty } from './writeback.js';
 import { REFAULT_ACTIVATE, REFAULT_RESTORE, shadowOfPte, workingsetRefault } from './workingset.js';
 
 /** Knuth's multiplicative hash constant (2^32 / golden ratio). */
@@ -313,6 +313,9 @@ export function handleReadAccess(s: SimState, cpu: number, nid: number, page: nu
  * ring is full.
  */
 export function handleFileDirty(s: SimState, cpu: number, nid: number, page: number): number {
+  // A write() followed by fdatasync: every one is queued (the sync leaves the page clean, so
+  // the next write() dirties it again), none folded into the epoch's first.
+  if (syncedFile(s, page) >= 0) return queueFault(s, cpu, nid, page, KIND_DIRTY, WINDOW_SYNC) ? 0 : -1;
   const base = cpu * s.layout.faultHashSize;
   const found = hashFind(s, cpu, page);
   if (found >= 0) {
@@ -371,6 +374,7 @@ export function placeFaults(s: SimState, ctx: ReclaimContext): void {
       if ((word & KIND_DIRTY) === KIND_DIRTY) {
         const e = s.pte[page];
         if (e > 0) folioMarkDirty(s, e - 1, page, cpu);
+        if (window === WINDOW_SYNC) fileFdatasync(s, fileOfPage(s, page), cpu);
         continue;
       }
       if ((word & KIND_MARK) === KIND_MARK) {
@@ -382,6 +386,11 @@ export function placeFaults(s: SimState, ctx: ReclaimContext): void {
         continue;
       }
       installPage(s, ctx, page, cpu, word & 3);
+      // A write() that faulted its page in, then fdatasync.
+      if ((word & 3) === 3) {
+        const file = syncedFile(s, page);
+        if (file >= 0) fileFdatasync(s, file, cpu);
+      }
       // The rest of a readahead window: page-cache pages neither mapped nor accessed, or a
       // swap-in's other swap entries, into the swap cache unmapped.
       const file = page < s.plan.filePages;
@@ -427,6 +436,16 @@ export function populatePages(
     // which counts PGFAULT; page cache a loader read() in is no fault.
     if (!file) s.counters[row + PGFAULT]++;
   }
+}
+
+/** Window word of a KIND_DIRTY record whose write() is followed by fdatasync. */
+const WINDOW_SYNC = 1;
+
+/** The file of page-cache page `page` when its write()s are followed by fdatasync, else -1. */
+function syncedFile(s: SimState, page: number): number {
+  if (page >= s.plan.filePages) return -1;
+  const file = fileOfPage(s, page);
+  return file >= 0 && s.plan.files[file].sync ? file : -1;
 }
 
 /** installPage kind of a page read ahead (or populated): no access to record. */

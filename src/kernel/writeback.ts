@@ -50,6 +50,8 @@ import {
   I_CLEAN_RUN,
   I_DIRTIED_WHEN_NS,
   I_DIRTY,
+  I_SYNC_HI,
+  I_SYNC_LO,
   I_WB_INDEX,
   NODE_WORDS,
   W_FILE_DIRTY,
@@ -208,6 +210,17 @@ export function folioMarkDirty(s: SimState, frame: number, page: number, cpu: nu
       s.writeback[i + I_DIRTIED_WHEN_NS] = s.globalWords[G_NOW_NS];
     }
     s.writeback[i + I_CLEAN_RUN] = 0;
+    // The span fdatasync looks in (the dirty tag of the page's xarray slot).
+    const offset = page - s.plan.files[file].firstPage;
+    const lo = s.writeback[i + I_SYNC_LO];
+    const hi = s.writeback[i + I_SYNC_HI];
+    if (lo === hi) {
+      s.writeback[i + I_SYNC_LO] = offset;
+      s.writeback[i + I_SYNC_HI] = offset + 1;
+    } else {
+      if (offset < lo) s.writeback[i + I_SYNC_LO] = offset;
+      if (offset >= hi) s.writeback[i + I_SYNC_HI] = offset + 1;
+    }
   }
   if (cpu >= 0) s.cpuWords[cpu * CPU_WORDS + C_NR_DIRTIED]++;
 }
@@ -469,6 +482,67 @@ export function flusherStep(s: SimState, nowNs: number): void {
   // wb_over_bg_thresh(): NR_FILE_DIRTY (not writeback) above the background threshold.
   if (run.dirty > bg) writeInodes(s, Infinity, Infinity, bg);
   flushRequest(s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// fdatasync
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * fdatasync(fd) of file `file` by CPU `cpu` (vfs_fsync_range → file_write_and_wait_range):
+ * filemap_fdatawrite_range writes every dirty page of the file (WB_SYNC_ALL: requests of
+ * contiguous pages, BIO_MAX_VECS at most), and filemap_fdatawait_range waits for them. The
+ * caller's clock takes the wait (as a read fault's does): each request's latency and transfer
+ * at the disk's current queueing, one after the other. The writes complete within the wait,
+ * so at the epoch's end (completeWriteback) the pages are clean and still cached. A page
+ * isolated by reclaim or migration is skipped (the kernel would wait for its lock), as is
+ * everything once its node's write queue is full (left dirty for the flusher). Coordinator
+ * only (the place step). Returns the ns the caller waited.
+ */
+export function fileFdatasync(s: SimState, file: number, cpu: number): number {
+  const f = s.plan.files[file];
+  const i = file * FILE_WORDS;
+  const lo = s.writeback[i + I_SYNC_LO];
+  const hi = s.writeback[i + I_SYNC_HI];
+  s.writeback[i + I_SYNC_LO] = 0;
+  s.writeback[i + I_SYNC_HI] = 0;
+  const nowNs = s.globalWords[G_NOW_NS];
+  let waitNs = 0;
+  let reqNid = -1;
+  let reqPages = 0;
+  let reqNext = -1;
+  let left = -1;
+  let leftHi = 0;
+  for (let offset = lo; offset < hi; offset++) {
+    const page = f.firstPage + offset;
+    const e = s.pte[page];
+    if (e <= 0) continue;
+    const frame = e - 1;
+    if (s.frameDirty[frame] !== FRAME_DIRTY) continue;
+    const nid = frameNode(s, frame);
+    if ((s.frameFlags[frame] & PG_ISOLATED) !== 0 || writebackQueueFull(s, nid)) {
+      // Still dirty: the next fdatasync (or the flusher) writes it.
+      if (left < 0) left = offset;
+      leftHi = offset + 1;
+      continue;
+    }
+    if (reqPages === WB_REQUEST_PAGES || reqNext !== page || reqNid !== nid) {
+      if (reqPages > 0) waitNs += countWrite(s, reqNid, DEV_DISK, reqPages);
+      reqNid = nid;
+      reqPages = 0;
+    }
+    reqPages++;
+    reqNext = page + 1;
+    // Done within the caller's wait: by the end of this epoch's flusher step at the latest.
+    startWriteback(s, nid, frame, nowNs);
+  }
+  if (reqPages > 0) waitNs += countWrite(s, reqNid, DEV_DISK, reqPages);
+  if (left >= 0) {
+    s.writeback[i + I_SYNC_LO] = left;
+    s.writeback[i + I_SYNC_HI] = leftHi;
+  }
+  if (cpu >= 0) s.cpuWords[cpu * CPU_WORDS + C_CLOCK] += waitNs;
+  return waitNs;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -483,7 +483,14 @@ export const I_DIRTIED_WHEN_NS = 1;
 export const I_WB_INDEX = 2;
 /** Clean pages scanned in a row since a dirty one: a whole file of them and the inode is clean. */
 export const I_CLEAN_RUN = 3;
-export const FILE_WORDS = 4;
+/**
+ * Page offsets [I_SYNC_LO, I_SYNC_HI) of the file that cover every page dirtied since its last
+ * fdatasync (the kernel finds them by the xarray's dirty tag; lo = hi: none). A superset: the
+ * flusher's writes do not shrink it.
+ */
+export const I_SYNC_LO = 4;
+export const I_SYNC_HI = 5;
+export const FILE_WORDS = 6;
 export const WB_FRAME = 0;
 export const WB_PAGE = 1;
 export const WB_DONE_NS = 2;

@@ -50,7 +50,11 @@ export interface PgbenchPlan {
   walPages: number;
 }
 
-export function pgbenchPlan(config: PgbenchConfig, pageSize: number): PgbenchPlan {
+// The layout only: synchronous_commit changes what a commit calls, not where pages are.
+export function pgbenchPlan(
+  config: Pick<PgbenchConfig, 'scale' | 'shared_buffers' | 'wal_size'>,
+  pageSize: number,
+): PgbenchPlan {
   const scale = config.scale;
   const accounts = scale * ACCOUNTS_PER_SCALE;
   const tellers = scale * TELLERS_PER_SCALE;

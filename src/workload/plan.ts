@@ -49,6 +49,11 @@ export interface FilePlan {
   name: string;
   firstPage: number;
   pages: number;
+  /**
+   * fdatasync() after every write() to the file (a region with sync: fdatasync maps it; the
+   * kernel sees the page's file, not the region, so every write() to the file then syncs).
+   */
+  sync: boolean;
 }
 
 export interface RegionPlan {
@@ -165,7 +170,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
   const files: FilePlan[] = [];
   let nextPage = 0;
   const addFile = (name: string, pages: number) => {
-    files.push({ name, firstPage: nextPage, pages });
+    files.push({ name, firstPage: nextPage, pages, sync: false });
     nextPage += pages;
   };
   for (const f of workload.files) addFile(f.name, pagesOf(f.size, pageSize));
@@ -225,6 +230,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
           access: region.access,
           advice: region.advice,
         });
+        if (region.sync === 'fdatasync') file.sync = true;
       }
     }
     const totalWeight = task.regions.reduce((sum, r) => sum + r.weight, 0);
@@ -388,6 +394,7 @@ function withPgbenchRegions(task: TaskConfig, p: PgbenchPlan, pageSize: number):
     weight: 1,
     pattern: { type: 'uniform' },
     write_fraction: 0,
+    sync: 'none',
     prefault: false,
     ...r,
   });
@@ -397,7 +404,12 @@ function withPgbenchRegions(task: TaskConfig, p: PgbenchPlan, pageSize: number):
       // PostgreSQL's shared buffers are shared memory (mmap MAP_SHARED|MAP_ANONYMOUS).
       region({ kind: 'shmem', access: 'mmap', size: p.bufferPages * pageSize }),
       region({ file: `${task.name}.db` }),
-      region({ file: `${task.name}.wal`, write_fraction: 1 }),
+      // COMMIT: the WAL record's write(), then (synchronous_commit) XLogFlush's fdatasync.
+      region({
+        file: `${task.name}.wal`,
+        write_fraction: 1,
+        sync: task.pgbench?.synchronous_commit === 'on' ? 'fdatasync' : 'none',
+      }),
     ],
   };
 }

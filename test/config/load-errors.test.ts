@@ -539,6 +539,30 @@ describe('workload semantics', () => {
     });
   });
 
+  it('rejects sync: fdatasync on a mapped file region (it follows write() calls)', () => {
+    const err = failure(
+      withWorkload(
+        '  files: [{name: wal, size: 1MiB}]',
+        '  tasks:',
+        '    - name: app',
+        '      cpus: [0]',
+        '      regions:',
+        '        - kind: file',
+        '          file: wal',
+        '          sync: fdatasync',
+      ),
+    );
+    expectOnly(err, {
+      code: 'INVALID_VALUE',
+      path: 'workload.tasks[0].regions[0].sync',
+      file: MAIN,
+      line: 17,
+      col: 17,
+      phrase:
+        'sync: fdatasync follows write() calls: it needs access: read (this region is mapped, access: mmap)',
+    });
+  });
+
   it('rejects file-only keys on an anon region, even when they equal the defaults', () => {
     const err = failure(
       withWorkload(

@@ -125,6 +125,7 @@ describe('defaults', () => {
                 weight: 1,
                 pattern: { type: 'uniform' },
                 write_fraction: 0,
+                sync: 'none',
                 prefault: false,
               },
               {
@@ -136,6 +137,7 @@ describe('defaults', () => {
                 weight: 1,
                 pattern: { type: 'uniform' },
                 write_fraction: 0,
+                sync: 'none',
                 prefault: false,
               },
             ],

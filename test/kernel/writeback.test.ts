@@ -17,7 +17,15 @@ import {
   PG_ACTIVE,
   PG_RECLAIM,
 } from '../../src/memory/flags.js';
-import { NODE_WORDS, W_KSWAPD_WOKEN, W_PGDAT_DIRTY, W_WAKE_FLUSHER } from '../../src/memory/layout.js';
+import {
+  C_CLOCK,
+  NODE_WORDS,
+  W_FILE_DIRTY,
+  W_KSWAPD_WOKEN,
+  W_PGDAT_DIRTY,
+  W_WAKE_FLUSHER,
+  W_WRITEBACK,
+} from '../../src/memory/layout.js';
 import { checkInvariants } from '../../src/memory/invariants.js';
 import { lruTail } from '../../src/memory/lru.js';
 import type { DirtyParams } from '../../src/memory/state.js';
@@ -26,6 +34,7 @@ import {
   backgroundThresh,
   dirtyPollInterval,
   dirtyThresh,
+  fileFdatasync,
   flusherStep,
   freerunCeiling,
   globalDirtyableMemory,
@@ -259,26 +268,34 @@ describe('the flusher and balance_dirty_pages on a write-heavy workload', () => 
   }, 60_000);
 });
 
-describe('a store to a present clean page-cache page is folio_mark_dirty', () => {
-  it('mmap stores to 100 file pages loaded for 5 ms (present, clean) dirty each once: nr_dirtied, nr_dirty, meminfo', async () => {
-    const text = `
+/** One DRAM node with one CPU, 20 ms of 1 ms epochs, file `file` of `size`, and task t's `task` keys. */
+const oneFileMachine = (file: string, size: string, task: string) => `
 topology:
   nodes:
     - { id: 0, cpus: 1, memory: 64MiB, device: dram }
 kernel: { version: '6.12' }
 run: { duration: 20ms, epoch: 1ms, seed: 1 }
 workload:
-  files: [{ name: f, size: 1MiB }]
+  files: [{ name: ${file}, size: ${size} }]
   tasks:
     - name: t
       cpus: [0]
-      regions:
+${task}
+`;
+
+describe('a store to a present clean page-cache page is folio_mark_dirty', () => {
+  it('mmap stores to 100 file pages loaded for 5 ms (present, clean) dirty each once: nr_dirtied, nr_dirty, meminfo', async () => {
+    const text = oneFileMachine(
+      'f',
+      '1MiB',
+      `      regions:
         - kind: file
           file: f
           pattern:
             type: phases
             steps: [{ start: 0, end: 100, duration: 5ms }, { start: 0, end: 100, store: true, passes: 3 }]
-`;
+`,
+    );
     const { result } = await runLoaded(parseConfigText(text, '/virtual/present.yaml'));
     expect(result.vmstat.nr_dirtied).toBe(100);
     expect(result.vmstat.nr_dirty).toBe(100);
@@ -329,4 +346,77 @@ workload:
     expect(perNode.digest).toBe(inline.digest);
     expect(perNode).toStrictEqual(inline);
   }, 120_000);
+});
+
+describe('fdatasync (file_write_and_wait_range)', () => {
+  it('6 dirty pages of a file, 5 contiguous and 1 apart: 2 requests, all written, Dirty 0, the caller waits both', () => {
+    const sim = scenario({ version: '6.12', demotion: false });
+    // The default disk, nvme: 20 us per write request, 2 GB/s.
+    expect(sim.s.params.disk).toMatchObject({ writeNs: 20_000, writeBps: 2e9 });
+    place(sim, range(0, 5), 0, { dirty: true });
+    place(sim, [10], 0, { dirty: true });
+    place(sim, [20], 0); // clean: not written
+    expect(sim.s.nodeWords[W_FILE_DIRTY]).toBe(6);
+    const clock = sim.s.cpuWords[C_CLOCK];
+    const waited = fileFdatasync(sim.s, 0, 0);
+    // Request 1: 20 us + 5 x 4096 B / 2 GB/s = 20,000 + 10,240; request 2: 20,000 + 2,048.
+    expect(waited).toBe(30_240 + 22_048);
+    expect(sim.s.cpuWords[C_CLOCK] - clock).toBe(52_288);
+    expect(counter(sim, 0, 'tiersim_disk_write_ios')).toBe(2);
+    expect(counter(sim, 0, 'pgpgout')).toBe(6 * 4);
+    expect(sim.s.nodeWords[W_FILE_DIRTY]).toBe(0);
+    expect(sim.s.nodeWords[W_WRITEBACK]).toBe(6);
+    // Done within the wait: the epoch's end completes them, the pages stay cached and clean.
+    flusherStep(sim.s, 1e6);
+    expect(counter(sim, 0, 'nr_written')).toBe(6);
+    expect(sim.s.nodeWords[W_WRITEBACK]).toBe(0);
+    for (const page of [0, 1, 2, 3, 4, 10, 20]) {
+      expect(frameOf(sim, page)).toBeGreaterThanOrEqual(0);
+      expect(sim.s.frameDirty[frameOf(sim, page)]).toBe(0);
+    }
+    // Nothing dirty is left: a second fdatasync writes nothing and returns at once.
+    expect(fileFdatasync(sim.s, 0, 0)).toBe(0);
+    expect(counter(sim, 0, 'tiersim_disk_write_ios')).toBe(2);
+    assertSound(sim);
+  });
+
+  it('only the pages dirtied since the last fdatasync are looked at, wherever in the file they are', () => {
+    const sim = scenario({ version: '6.12', demotion: false });
+    place(sim, [40], 0, { dirty: true });
+    expect(fileFdatasync(sim.s, 0, -1)).toBe(22_048);
+    place(sim, [3], 0, { dirty: true });
+    place(sim, [63], 0, { dirty: true });
+    // Two pages far apart: two requests of one page.
+    expect(fileFdatasync(sim.s, 0, -1)).toBe(2 * 22_048);
+    expect(counter(sim, 0, 'pgpgout')).toBe(3 * 4);
+    expect(sim.s.nodeWords[W_FILE_DIRTY]).toBe(0);
+  });
+});
+
+describe('sync: fdatasync on a write() region', () => {
+  const text = (sync: string) =>
+    oneFileMachine(
+      'wal',
+      '64KiB',
+      `      cpu_per_access: 10us
+      regions:
+        - { kind: file, file: wal, access: read, write_fraction: 1, sync: ${sync}, pattern: { type: sequential } }`,
+    );
+
+  it('every write() is followed by a write of its page the caller waits for; without it nothing is written in 20 ms', async () => {
+    const synced = (await runLoaded(parseConfigText(text('fdatasync'), '/virtual/sync.yaml'))).result;
+    const lazy = (await runLoaded(parseConfigText(text('none'), '/virtual/nosync.yaml'))).result;
+    // Without fdatasync the 16 pages stay dirty (below every threshold, younger than 30 s).
+    expect(lazy.vmstat.nr_written).toBe(0);
+    expect(lazy.vmstat.nr_dirty).toBe(16);
+    // With it each write() wrote its page: one request each, written by the epoch's end.
+    expect(synced.vmstat.nr_dirty).toBe(0);
+    expect(synced.vmstat.nr_written).toBe(synced.vmstat.tiersim_disk_write_ios);
+    expect(synced.vmstat.pgpgout).toBe(4 * synced.vmstat.nr_written);
+    // A write() costs 10 us + its store and then 22.048 us of fdatasync: about 20 ms / 32 us
+    // of them, against 20 ms / 10 us without.
+    expect(synced.vmstat.tiersim_disk_write_ios).toBeGreaterThan(500);
+    expect(synced.vmstat.tiersim_disk_write_ios).toBeLessThan(700);
+    expect(lazy.vmstat.tiersim_accesses).toBeGreaterThan(1900);
+  });
 });

@@ -108,8 +108,9 @@ describe.skipIf(!enabled)('on a real Slurm (localhost)', () => {
     // Wait until the task has started its point (config.json is written before it runs).
     const config = path.join(out, 'points', '0', 'config.json');
     for (let i = 0; i < 600 && !existsSync(config); i++) await new Promise((r) => setTimeout(r, 100));
+    // No sleep past it: the task listens for SIGTERM before it writes config.json and starts the
+    // point in the same tick, so scancel's SIGTERM from now on stops it at an epoch boundary.
     expect(existsSync(config)).toBe(true);
-    await new Promise((r) => setTimeout(r, 1500));
     sh('scancel', [job!]);
     for (let i = 0; i < 600; i++) {
       if (!sh('squeue', ['-h', '-j', job!]).out.includes(job!)) break;
