@@ -33,7 +33,7 @@ import {
   R_WRITE_CUT,
 } from './plan.js';
 import { TraceSources } from './trace/replay.js';
-import { ZP_RANK1_FROM, ZP_RANK2_FROM, ZP_TABLE_AT, ZP_WORDS, zipfRankFromTable } from './zipf.js';
+import { ZP_RANK1_FROM, ZP_RANK2_FROM, ZP_TABLE_AT, zipfRankFromTable } from './zipf.js';
 import {
   ENTRIES_PER_LEAF,
   HISTORY_PAGES_PER_TXN,
@@ -96,8 +96,6 @@ export function createBatchFiller(s: SimState): BatchFiller {
   const regionCountOf = Int32Array.from(s.plan.tasks, (t) => t.regions.length);
   const pgbenchOf = s.plan.tasks.map((t) => t.pgbench);
   const draws = new Float64Array(3);
-  // The Zipf draw parameters of the region being filled by fillOneRegion (own buffer: off V8's heap).
-  const zp = new Float64Array(new ArrayBuffer(128), 0, ZP_WORDS);
   // Each region of the task being filled by fillRandomMix: MX_* words, copied from the region
   // table once per batch (it may change between batches: bench/lib/sim.ts switches patterns).
   const mix = new Float64Array(
@@ -516,8 +514,13 @@ export function createBatchFiller(s: SimState): BatchFiller {
    * The common case, a task with one uniform or Zipfian region: region parameters hoisted out of
    * the loop and the xoshiro128** state in function locals (unboxed in optimized code), draws in
    * the same order as the general path above, so the stream is identical. Measured 2-3× faster.
+   * As in fillRandomMix, the loop reads only locals and literals, and the Zipf lookup is
+   * zipfRankFromTable written out with its parameters in locals (no call, no boxed doubles).
    */
   function fillOneRegion(rb: number, pattern: number, po: number, base: number, len: number): void {
+    const o = out;
+    const state = prng;
+    const zt = zipfTables;
     const pages = table[rb + R_PAGES];
     const last = pages - 1;
     const head = table[rb + R_FIRST_PAGE] * 4 + table[rb + R_SYSCALL] * 2;
@@ -525,12 +528,14 @@ export function createBatchFiller(s: SimState): BatchFiller {
     const drawStore = writeCut > 0 && writeCut < TWO_32;
     const alwaysStore = writeCut >= TWO_32 ? 1 : 0;
     const zipf = pattern === PATTERN_ZIPFIAN;
-    // Read from the region table on every draw, these cost ~2 ns more per entry (measured).
-    for (let k = 0; k < ZP_WORDS; k++) zp[k] = table[rb + R_P0 + k];
-    let a = prng[po] | 0;
-    let b = prng[po + 1] | 0;
-    let c = prng[po + 2] | 0;
-    let d = prng[po + 3] | 0;
+    const rank1From = zipf ? table[rb + R_P0 + ZP_RANK1_FROM] : 0;
+    const rank2From = zipf ? table[rb + R_P0 + ZP_RANK2_FROM] : 0;
+    const rank1 = pages > 1 ? 1 : 0;
+    const tableAt = zipf ? table[rb + R_P0 + ZP_TABLE_AT] : 0;
+    let a = state[po] | 0;
+    let b = state[po + 1] | 0;
+    let c = state[po + 2] | 0;
+    let d = state[po + 3] | 0;
     let x = 0,
       t = 0;
     for (let i = 0; i < len; i++) {
@@ -545,9 +550,19 @@ export function createBatchFiller(s: SimState): BatchFiller {
       c ^= t;
       d = (d << 11) | (d >>> 21);
       // } xoshiro128** step
-      let offset = zipf
-        ? zipfRankFromTable(x, pages, zp, 0, zipfTables)
-        : Math.floor(((x >>> 0) / TWO_32) * pages);
+      const draw = x >>> 0;
+      let offset = 0;
+      if (!zipf) {
+        offset = Math.floor((draw / 4294967296) * pages);
+      } else if (draw >= rank1From) {
+        if (draw < rank2From) {
+          offset = rank1;
+        } else {
+          const k = tableAt + (draw >>> 16);
+          const lo = zt[k];
+          offset = Math.floor(lo + (zt[k + 1] - lo) * ((draw & 0xffff) / 65536));
+        }
+      }
       if (offset > last) offset = last;
       let store = alwaysStore;
       if (drawStore) {
@@ -564,12 +579,12 @@ export function createBatchFiller(s: SimState): BatchFiller {
         // } xoshiro128** step
         store = x >>> 0 < writeCut ? 1 : 0;
       }
-      out[base + i] = head + offset * 4 + store;
+      o[base + i] = head + offset * 4 + store;
     }
-    prng[po] = a;
-    prng[po + 1] = b;
-    prng[po + 2] = c;
-    prng[po + 3] = d;
+    state[po] = a;
+    state[po + 1] = b;
+    state[po + 2] = c;
+    state[po + 3] = d;
   }
 }
 
