@@ -227,13 +227,14 @@ export function createBatchFiller(s: SimState): BatchFiller {
     const state = prng;
     const p = mix;
     const zt = zipfTables;
+    const end = base + len;
     let a = state[po] | 0;
     let b = state[po + 1] | 0;
     let c = state[po + 2] | 0;
     let d = state[po + 3] | 0;
     let x = 0,
       t = 0;
-    for (let i = 0; i < len; i++) {
+    for (let i = base; i < end; i++) {
       // xoshiro128** step {
       x = Math.imul(b, 5);
       x = Math.imul((x << 7) | (x >>> 25), 9);
@@ -263,7 +264,7 @@ export function createBatchFiller(s: SimState): BatchFiller {
       // } xoshiro128** step
       const draw = x >>> 0;
       let offset = 0;
-      const tableAt = p[m + 7];
+      const tableAt = p[m + 7] | 0;
       if (tableAt < 0) {
         offset = Math.floor((draw / 4294967296) * pages);
       } else if (draw >= p[m + 5]) {
@@ -292,7 +293,7 @@ export function createBatchFiller(s: SimState): BatchFiller {
         // } xoshiro128** step
         store = x >>> 0 < writeCut ? 1 : 0;
       }
-      o[base + i] = p[m + 2] + offset * 4 + store;
+      o[i] = p[m + 2] + offset * 4 + store;
     }
     state[po] = a;
     state[po + 1] = b;
@@ -531,14 +532,16 @@ export function createBatchFiller(s: SimState): BatchFiller {
     const rank1From = zipf ? table[rb + R_P0 + ZP_RANK1_FROM] : 0;
     const rank2From = zipf ? table[rb + R_P0 + ZP_RANK2_FROM] : 0;
     const rank1 = pages > 1 ? 1 : 0;
-    const tableAt = zipf ? table[rb + R_P0 + ZP_TABLE_AT] : 0;
+    // An int32 (`| 0`): a double index costs a checked conversion on every lookup.
+    const tableAt = zipf ? table[rb + R_P0 + ZP_TABLE_AT] | 0 : 0;
+    const end = base + len;
     let a = state[po] | 0;
     let b = state[po + 1] | 0;
     let c = state[po + 2] | 0;
     let d = state[po + 3] | 0;
     let x = 0,
       t = 0;
-    for (let i = 0; i < len; i++) {
+    for (let i = base; i < end; i++) {
       // xoshiro128** step {
       x = Math.imul(b, 5);
       x = Math.imul((x << 7) | (x >>> 25), 9);
@@ -579,7 +582,7 @@ export function createBatchFiller(s: SimState): BatchFiller {
         // } xoshiro128** step
         store = x >>> 0 < writeCut ? 1 : 0;
       }
-      o[base + i] = head + offset * 4 + store;
+      o[i] = head + offset * 4 + store;
     }
     state[po] = a;
     state[po + 1] = b;
