@@ -14,6 +14,8 @@
  * Run: npm run bench -- --only generate      (compiled; the figures in bench/README.md)
  *      npx tsx bench/generate.bench.ts [--cases a,b] [--repeats n]
  *      one case in this process: --case NAME
+ *      --second-closure: time a second filler of the same SimState (createBatchFiller) instead of
+ *      the one the simulation's access runner uses (makeBatchFiller: one closure, as in a run)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +24,7 @@ import path from 'node:path';
 import { parseConfigText } from '../src/config/load.js';
 import { createSimulation } from '../src/engine/simulation.js';
 import { BATCH_LEN } from '../src/memory/layout.js';
-import { makeBatchFiller } from '../src/workload/generate.js';
+import { createBatchFiller, makeBatchFiller } from '../src/workload/generate.js';
 import { compileC, writeGeneratorParams } from './lib/c-yardstick.js';
 import { runBenchChild } from './lib/child.js';
 import { argValue, printHeader } from './lib/env.js';
@@ -55,6 +57,7 @@ const CASES: Record<string, string[]> = {
 const CHECK_BATCHES = 64;
 const TIMED_BATCHES = 512;
 const repeats = Number(argValue('--repeats') ?? 15);
+const secondClosure = process.argv.includes('--second-closure');
 
 function yaml(regions: string[]): string {
   return `
@@ -98,7 +101,10 @@ function runCase(name: string): void {
   const file = path.join(dir, 'params.bin');
   const start = writeGeneratorParams(s, 0, 0, file);
 
-  const fill = makeBatchFiller(s);
+  // The filler the simulation's access runner uses (one closure, as in a run), or with
+  // --second-closure a second one beside it: the shape of a reused sweep thread's later points,
+  // where TurboFan no longer embeds the typed arrays as constants.
+  const fill = secondClosure ? createBatchFiller(s) : makeBatchFiller(s);
   const batch = s.batch.subarray(0, BATCH_LEN);
   let checksum = 2166136261;
   for (let b = 0; b < CHECK_BATCHES; b++) {
@@ -150,8 +156,9 @@ if (one !== undefined) {
   const names = argValue('--cases')?.split(',') ?? Object.keys(CASES);
   const rows: Record<string, string>[] = [];
   for (const name of names) {
-    const [r] = runBenchChild('generate.bench.ts', ['--case', name, '--repeats', String(repeats)])
-      .results as CaseResult[];
+    const childArgs = ['--case', name, '--repeats', String(repeats)];
+    if (secondClosure) childArgs.push('--second-closure');
+    const [r] = runBenchChild('generate.bench.ts', childArgs).results as CaseResult[];
     rows.push({
       case: name,
       'JS ns/entry': r.jsNs.toFixed(2),

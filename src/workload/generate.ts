@@ -11,7 +11,7 @@
  */
 import { BATCH_LEN, C_CLOCK, CPU_WORDS } from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
-import { PRNG_WORDS, TWO_32, rotl } from './prng.js';
+import { PRNG_WORDS, TWO_32 } from './prng.js';
 import { PHASE_WORDS, PH_DURATION_NS, PH_LEN, PH_PASSES, PH_START, PH_STORE, STEP_STRIDE } from './phases.js';
 import {
   PATTERN_HOTSET,
@@ -33,7 +33,7 @@ import {
   R_WRITE_CUT,
 } from './plan.js';
 import { TraceSources } from './trace/replay.js';
-import { ZP_WORDS, zipfRankFromTable } from './zipf.js';
+import { ZP_RANK1_FROM, ZP_RANK2_FROM, ZP_TABLE_AT, zipfRankFromTable } from './zipf.js';
 import {
   ENTRIES_PER_LEAF,
   HISTORY_PAGES_PER_TXN,
@@ -46,15 +46,45 @@ import {
 
 export type BatchFiller = (cpu: number) => number;
 
-/** Words of one region in fillRandomMix's private copy: weight cut, pages, head, store cut, Zipf or not. */
+/**
+ * Words of one region in fillRandomMix's private copy: weight cut, pages, head, store cut, the
+ * Zipf draw parameters (zipf.ts ZP_*; table offset -1 for a uniform region). fillRandomMix
+ * reads them as literals (m + 1, ...): keep the two in step.
+ */
 const MX_CUT = 0;
 const MX_PAGES = 1;
 const MX_HEAD = 2;
 const MX_WRITE_CUT = 3;
-const MX_ZIPF = 4;
-const MX_WORDS = 5;
+const MX_RANK1_FROM = 5;
+const MX_RANK2_FROM = 6;
+const MX_TABLE_AT = 7;
+/** A power of two: fillRandomMix finds a region's words at `r << 3`. */
+const MX_WORDS = 8;
 
+/** The filler of each SimState (the access runner's and any later caller's: the same closure). */
+const fillers = new WeakMap<SimState, BatchFiller>();
+
+/**
+ * The batch filler of `s`, made on the first call and the same closure after: TurboFan embeds
+ * the filler's typed arrays as constants only while its function literals have one closure
+ * (node20-performance.md §2d), so a second filler for a SimState (bench/generate.bench.ts made
+ * one beside the access runner's) would slow down both. Per thread: each thread has its own
+ * SimState object over the shared buffers.
+ */
 export function makeBatchFiller(s: SimState): BatchFiller {
+  let fill = fillers.get(s);
+  if (fill === undefined) {
+    fill = createBatchFiller(s);
+    fillers.set(s, fill);
+  }
+  return fill;
+}
+
+/**
+ * A new filler for `s` (makeBatchFiller's). Exported for bench/generate.bench.ts, which also
+ * times a second closure: the shape of a reused sweep thread's later simulations.
+ */
+export function createBatchFiller(s: SimState): BatchFiller {
   const table = s.plan.regionTable;
   const zipfTables = s.plan.zipfTables;
   const prng = s.prng;
@@ -67,19 +97,12 @@ export function makeBatchFiller(s: SimState): BatchFiller {
   const regionCountOf = Int32Array.from(s.plan.tasks, (t) => t.accessedRegions);
   const pgbenchOf = s.plan.tasks.map((t) => t.pgbench);
   const draws = new Float64Array(3);
-  // The Zipf draw parameters of the region being filled by fillOneRegion (own buffer: off V8's heap).
-  const zp = new Float64Array(new ArrayBuffer(128), 0, ZP_WORDS);
   // Each region of the task being filled by fillRandomMix: MX_* words, copied from the region
   // table once per batch (it may change between batches: bench/lib/sim.ts switches patterns).
   const mix = new Float64Array(
     new ArrayBuffer(Math.max(128, maxRegions * MX_WORDS * 8)),
     0,
     maxRegions * MX_WORDS,
-  );
-  const mixZp = new Float64Array(
-    new ArrayBuffer(Math.max(128, maxRegions * ZP_WORDS * 8)),
-    0,
-    maxRegions * ZP_WORDS,
   );
   // xoshiro128** state of the CPU being filled: [s0, s1, s2, s3].
   const st = new Int32Array(4);
@@ -105,14 +128,15 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     let x = 0,
       t = 0;
     // xoshiro128** step {
-    x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+    x = Math.imul(b, 5);
+    x = Math.imul((x << 7) | (x >>> 25), 9);
     t = b << 9;
     c ^= a;
     d ^= b;
     b ^= c;
     a ^= d;
     c ^= t;
-    d = rotl(d, 11);
+    d = (d << 11) | (d >>> 21);
     // } xoshiro128** step
     st[0] = a;
     st[1] = b;
@@ -165,7 +189,7 @@ export function makeBatchFiller(s: SimState): BatchFiller {
 
   /**
    * Whether every region of the task is uniform or Zipfian (fillRandomMix's case); if so, their
-   * parameters are now in `mix` and `mixZp`.
+   * parameters are now in `mix`.
    */
   function randomMix(firstRegion: number, lastRegion: number): boolean {
     for (let r = firstRegion; r <= lastRegion; r++) {
@@ -175,12 +199,14 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     for (let r = firstRegion; r <= lastRegion; r++) {
       const rb = r * REGION_WORDS;
       const m = (r - firstRegion) * MX_WORDS;
+      const zipf = table[rb + R_PATTERN] === PATTERN_ZIPFIAN;
       mix[m + MX_CUT] = table[rb + R_WEIGHT_CUT];
       mix[m + MX_PAGES] = table[rb + R_PAGES];
       mix[m + MX_HEAD] = table[rb + R_FIRST_PAGE] * 4 + table[rb + R_SYSCALL] * 2;
       mix[m + MX_WRITE_CUT] = table[rb + R_WRITE_CUT];
-      mix[m + MX_ZIPF] = table[rb + R_PATTERN] === PATTERN_ZIPFIAN ? 1 : 0;
-      for (let k = 0; k < ZP_WORDS; k++) mixZp[(r - firstRegion) * ZP_WORDS + k] = table[rb + R_P0 + k];
+      mix[m + MX_RANK1_FROM] = zipf ? table[rb + R_P0 + ZP_RANK1_FROM] : 0;
+      mix[m + MX_RANK2_FROM] = zipf ? table[rb + R_P0 + ZP_RANK2_FROM] : 0;
+      mix[m + MX_TABLE_AT] = zipf ? table[rb + R_P0 + ZP_TABLE_AT] : -1;
     }
     return true;
   }
@@ -191,66 +217,91 @@ export function makeBatchFiller(s: SimState): BatchFiller {
    * strictly between 0 and 1), so the stream is identical, with the state in locals, the
    * region parameters in a private array of a few cache lines and no switch on the pattern.
    * `last` is the index of the task's last region (≥ 1).
+   *
+   * Every array and constant the loop reads is a local or a literal: closure variables and
+   * module constants are context slots, which TurboFan reloaded and hole-checked on every
+   * entry when the filler is not the single closure of its literal (the bench makes two), and
+   * imported constants are module cells, loaded and checked the same way (measured: the loop
+   * was 5.8 KB of machine code, most of it those reloads). The Zipf lookup is zipfRankFromTable
+   * written out, with the same operations in the same order.
    */
   function fillRandomMix(last: number, po: number, base: number, len: number): void {
-    let a = prng[po] | 0;
-    let b = prng[po + 1] | 0;
-    let c = prng[po + 2] | 0;
-    let d = prng[po + 3] | 0;
+    const o = out;
+    const state = prng;
+    const p = mix;
+    const zt = zipfTables;
+    const end = base + len;
+    let a = state[po] | 0;
+    let b = state[po + 1] | 0;
+    let c = state[po + 2] | 0;
+    let d = state[po + 3] | 0;
     let x = 0,
       t = 0;
-    for (let i = 0; i < len; i++) {
+    for (let i = base; i < end; i++) {
       // xoshiro128** step {
-      x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+      x = Math.imul(b, 5);
+      x = Math.imul((x << 7) | (x >>> 25), 9);
       t = b << 9;
       c ^= a;
       d ^= b;
       b ^= c;
       a ^= d;
       c ^= t;
-      d = rotl(d, 11);
+      d = (d << 11) | (d >>> 21);
       // } xoshiro128** step
       const u = x >>> 0;
-      let r = 0;
-      while (r < last && u >= mix[r * MX_WORDS + MX_CUT]) r++;
-      const m = r * MX_WORDS;
-      const pages = mix[m + MX_PAGES];
+      let m = 0;
+      while (m < last && u >= p[m << 3]) m++;
+      m = m << 3;
+      const pages = p[m + 1];
       // xoshiro128** step {
-      x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+      x = Math.imul(b, 5);
+      x = Math.imul((x << 7) | (x >>> 25), 9);
       t = b << 9;
       c ^= a;
       d ^= b;
       b ^= c;
       a ^= d;
       c ^= t;
-      d = rotl(d, 11);
+      d = (d << 11) | (d >>> 21);
       // } xoshiro128** step
-      let offset =
-        mix[m + MX_ZIPF] !== 0
-          ? zipfRankFromTable(x, pages, mixZp, r * ZP_WORDS, zipfTables)
-          : Math.floor(((x >>> 0) / TWO_32) * pages);
+      const draw = x >>> 0;
+      let offset = 0;
+      const tableAt = p[m + 7] | 0;
+      if (tableAt < 0) {
+        offset = Math.floor((draw / 4294967296) * pages);
+      } else if (draw >= p[m + 5]) {
+        if (draw < p[m + 6]) {
+          offset = pages > 1 ? 1 : 0;
+        } else {
+          const k = tableAt + (draw >>> 16);
+          const lo = zt[k];
+          offset = Math.floor(lo + (zt[k + 1] - lo) * ((draw & 0xffff) / 65536));
+        }
+      }
       if (offset >= pages) offset = pages - 1;
-      const writeCut = mix[m + MX_WRITE_CUT];
-      let store = writeCut >= TWO_32 ? 1 : 0;
+      const writeCut = p[m + 3];
+      let store = writeCut >= 4294967296 ? 1 : 0;
       if (writeCut > 0 && store === 0) {
         // xoshiro128** step {
-        x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+        x = Math.imul(b, 5);
+        x = Math.imul((x << 7) | (x >>> 25), 9);
         t = b << 9;
         c ^= a;
         d ^= b;
         b ^= c;
         a ^= d;
         c ^= t;
-        d = rotl(d, 11);
+        d = (d << 11) | (d >>> 21);
         // } xoshiro128** step
         store = x >>> 0 < writeCut ? 1 : 0;
       }
-      out[base + i] = mix[m + MX_HEAD] + offset * 4 + store;
+      o[i] = p[m + 2] + offset * 4 + store;
     }
-    prng[po] = a;
-    prng[po + 1] = b;
-    prng[po + 2] = c;
-    prng[po + 3] = d;
+    state[po] = a;
+    state[po + 1] = b;
+    state[po + 2] = c;
+    state[po + 3] = d;
   }
 
   /** Any mix of regions and patterns, one weighted region draw per access. */
@@ -400,14 +451,15 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     while (n + TXN_ACCESSES <= end) {
       for (let k = 0; k < 3; k++) {
         // xoshiro128** step {
-        x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+        x = Math.imul(b, 5);
+        x = Math.imul((x << 7) | (x >>> 25), 9);
         t = b << 9;
         c ^= a;
         d ^= b;
         b ^= c;
         a ^= d;
         c ^= t;
-        d = rotl(d, 11);
+        d = (d << 11) | (d >>> 21);
         // } xoshiro128** step
         draws[k] = x >>> 0;
       }
@@ -466,8 +518,13 @@ export function makeBatchFiller(s: SimState): BatchFiller {
    * The common case, a task with one uniform or Zipfian region: region parameters hoisted out of
    * the loop and the xoshiro128** state in function locals (unboxed in optimized code), draws in
    * the same order as the general path above, so the stream is identical. Measured 2-3× faster.
+   * As in fillRandomMix, the loop reads only locals and literals, and the Zipf lookup is
+   * zipfRankFromTable written out with its parameters in locals (no call, no boxed doubles).
    */
   function fillOneRegion(rb: number, pattern: number, po: number, base: number, len: number): void {
+    const o = out;
+    const state = prng;
+    const zt = zipfTables;
     const pages = table[rb + R_PAGES];
     const last = pages - 1;
     const head = table[rb + R_FIRST_PAGE] * 4 + table[rb + R_SYSCALL] * 2;
@@ -475,49 +532,65 @@ export function makeBatchFiller(s: SimState): BatchFiller {
     const drawStore = writeCut > 0 && writeCut < TWO_32;
     const alwaysStore = writeCut >= TWO_32 ? 1 : 0;
     const zipf = pattern === PATTERN_ZIPFIAN;
-    // Read from the region table on every draw, these cost ~2 ns more per entry (measured).
-    for (let k = 0; k < ZP_WORDS; k++) zp[k] = table[rb + R_P0 + k];
-    let a = prng[po] | 0;
-    let b = prng[po + 1] | 0;
-    let c = prng[po + 2] | 0;
-    let d = prng[po + 3] | 0;
+    const rank1From = zipf ? table[rb + R_P0 + ZP_RANK1_FROM] : 0;
+    const rank2From = zipf ? table[rb + R_P0 + ZP_RANK2_FROM] : 0;
+    const rank1 = pages > 1 ? 1 : 0;
+    // An int32 (`| 0`): a double index costs a checked conversion on every lookup.
+    const tableAt = zipf ? table[rb + R_P0 + ZP_TABLE_AT] | 0 : 0;
+    const end = base + len;
+    let a = state[po] | 0;
+    let b = state[po + 1] | 0;
+    let c = state[po + 2] | 0;
+    let d = state[po + 3] | 0;
     let x = 0,
       t = 0;
-    for (let i = 0; i < len; i++) {
+    for (let i = base; i < end; i++) {
       // xoshiro128** step {
-      x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+      x = Math.imul(b, 5);
+      x = Math.imul((x << 7) | (x >>> 25), 9);
       t = b << 9;
       c ^= a;
       d ^= b;
       b ^= c;
       a ^= d;
       c ^= t;
-      d = rotl(d, 11);
+      d = (d << 11) | (d >>> 21);
       // } xoshiro128** step
-      let offset = zipf
-        ? zipfRankFromTable(x, pages, zp, 0, zipfTables)
-        : Math.floor(((x >>> 0) / TWO_32) * pages);
+      const draw = x >>> 0;
+      let offset = 0;
+      if (!zipf) {
+        offset = Math.floor((draw / 4294967296) * pages);
+      } else if (draw >= rank1From) {
+        if (draw < rank2From) {
+          offset = rank1;
+        } else {
+          const k = tableAt + (draw >>> 16);
+          const lo = zt[k];
+          offset = Math.floor(lo + (zt[k + 1] - lo) * ((draw & 0xffff) / 65536));
+        }
+      }
       if (offset > last) offset = last;
       let store = alwaysStore;
       if (drawStore) {
         // xoshiro128** step {
-        x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+        x = Math.imul(b, 5);
+        x = Math.imul((x << 7) | (x >>> 25), 9);
         t = b << 9;
         c ^= a;
         d ^= b;
         b ^= c;
         a ^= d;
         c ^= t;
-        d = rotl(d, 11);
+        d = (d << 11) | (d >>> 21);
         // } xoshiro128** step
         store = x >>> 0 < writeCut ? 1 : 0;
       }
-      out[base + i] = head + offset * 4 + store;
+      o[i] = head + offset * 4 + store;
     }
-    prng[po] = a;
-    prng[po + 1] = b;
-    prng[po + 2] = c;
-    prng[po + 3] = d;
+    state[po] = a;
+    state[po + 1] = b;
+    state[po + 2] = c;
+    state[po + 3] = d;
   }
 }
 

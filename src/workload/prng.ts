@@ -42,7 +42,9 @@ export function seedStream(state: Uint32Array, offset: number, rootSeed: number,
  * generator's hot loops paste this block between the same two marker comments rather than call
  * a function (a call that is not inlined boxes its result or forces the state through memory);
  * test/workload/prng-copies.test.ts checks that every marked block is this text, and that every
- * fill path draws the stream nextU32 draws.
+ * fill path draws the stream nextU32 draws. The rotations are written out, not a call of a
+ * rotl(): an imported function is a module cell that optimized code loaded, hole-checked and
+ * compared with the inlined target at every use (four loads and compares per step).
  */
 export function nextU32(s: Uint32Array, o: number): number {
   let a = s[o] | 0;
@@ -52,25 +54,21 @@ export function nextU32(s: Uint32Array, o: number): number {
   let x = 0,
     t = 0;
   // xoshiro128** step {
-  x = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+  x = Math.imul(b, 5);
+  x = Math.imul((x << 7) | (x >>> 25), 9);
   t = b << 9;
   c ^= a;
   d ^= b;
   b ^= c;
   a ^= d;
   c ^= t;
-  d = rotl(d, 11);
+  d = (d << 11) | (d >>> 21);
   // } xoshiro128** step
   s[o] = a;
   s[o + 1] = b;
   s[o + 2] = c;
   s[o + 3] = d;
   return x >>> 0;
-}
-
-/** Rotate left: the one definition; generate.ts imports it. */
-export function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }
 
 /** 2^32: a 32-bit draw divided by it is uniform in [0, 1). */
