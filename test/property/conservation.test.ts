@@ -6,7 +6,7 @@
  * 64–2048 pages, CPU-less PMEM/CXL nodes, fixed or formula watermarks, 5.15/5.18/6.0/6.1,
  * demotion on/off, NUMA balancing in any mode, swap or none, 1–3 pinned tasks, every pattern, workloads from 0.2x to 3x memory, sometimes a
  * MADV_PAGEOUT) and runs each inline. After every epoch: checkInvariants is empty (each page in
- * exactly one place, free + LRU + isolated = managed), every frame taken was counted in
+ * exactly one place, free + LRU + isolated + page tables = managed), every frame taken was counted in
  * pgalloc_normal and every frame returned in pgfree, swap use equals the anon pages whose entry
  * is a swap shadow plus the pages in the swap cache, no event counter went down and every CPU clock reached the epoch's end. At
  * the end: the counter identities listed in `identityViolations`. (The access matrix counts only
@@ -193,21 +193,23 @@ function identityViolations(sim: Simulation, r: RunResult): string[] {
       eq(`${id} (no demotion target) pgdemote_kswapd`, n.pgdemote_kswapd, 0);
       eq(`${id} (no demotion target) pgdemote_direct`, n.pgdemote_direct, 0);
     }
-    // Gauges agree with the node's lists.
+    // Gauges agree with the node's lists. Page-table pages are unmovable, on no LRU and never
+    // reclaimed: they are the one other place a managed frame can be.
     eq(
-      `${id} free + LRU + isolated = managed`,
+      `${id} free + LRU + isolated + page tables = managed`,
       n.nr_free_pages +
         n.nr_inactive_anon +
         n.nr_active_anon +
         n.nr_inactive_file +
         n.nr_active_file +
         n.nr_isolated_anon +
-        n.nr_isolated_file,
+        n.nr_isolated_file +
+        n.nr_page_table_pages,
       managed,
     );
     eq(
-      `${id} anon + file pages = managed - free`,
-      n.nr_anon_pages + n.nr_file_pages,
+      `${id} anon + file + page-table pages = managed - free`,
+      n.nr_anon_pages + n.nr_file_pages + n.nr_page_table_pages,
       managed - n.nr_free_pages,
     );
     eq(`${id} MemFree (kB)`, node.meminfo.MemFree, n.nr_free_pages * params.pageKiB);
