@@ -63,6 +63,27 @@ export function judge(sim: number, k: Reps, check: Check, floor: number): Verdic
   return { ok, rule: `±${Math.round(check.tol * 100)} %`, deviation };
 }
 
+/**
+ * The directions the kernel shows for a → b. Where either side's reps are bimodal (a race decides
+ * each boot's mode), the kernel has no one direction: each pair of boots, one of a and one of b,
+ * shows one, and tiersim, which reproduces one mode deterministically, must show one of those.
+ * Otherwise the one direction of the means. Sorted, without repeats.
+ */
+export function kernelDirections(
+  a: readonly number[],
+  b: readonly number[],
+  tol: number,
+  floor: number,
+): (-1 | 0 | 1)[] {
+  const ra = reps(a);
+  const rb = reps(b);
+  if (ra === undefined || rb === undefined) return [];
+  if (!isBimodal(ra, floor) && !isBimodal(rb, floor)) return [direction(ra.mean, rb.mean, tol, floor)];
+  const seen = new Set<-1 | 0 | 1>();
+  for (const x of a) for (const y of b) seen.add(direction(x, y, tol, floor));
+  return [...seen].sort((p, q) => p - q);
+}
+
 /** Sign of b − a, 0 when the difference is within max(tol × the larger, floor). */
 export function direction(a: number, b: number, tol: number, floor: number): -1 | 0 | 1 {
   const d = b - a;
