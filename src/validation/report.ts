@@ -110,10 +110,17 @@ export function judgeDirections(figures: Figures, reports: CaseReport[]): Direct
       const check = checkFor(spec.cls, fb.lru);
       const tol = check.kind === 'rel' ? check.tol : 0.15;
       const floor = floorFor(fa.workload, spec.unit);
-      const boots = (c: CaseFigures) => (kernelValues(c, row.metric) ?? []).filter((x): x is number => x !== null);
+      const boots = (c: CaseFigures) =>
+        (kernelValues(c, row.metric) ?? []).filter((x): x is number => x !== null);
       const kd = kernelDirections(boots(fa), boots(fb), tol, floor);
       const sd = direction(row.tiersim, other.tiersim, tol, floor);
-      out.push({ pair: `${a} → ${b} (${what})`, metric: row.metric, kernel: kd, tiersim: sd, ok: kd.includes(sd) });
+      out.push({
+        pair: `${a} → ${b} (${what})`,
+        metric: row.metric,
+        kernel: kd,
+        tiersim: sd,
+        ok: kd.includes(sd),
+      });
     }
   }
   return out;
