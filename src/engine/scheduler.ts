@@ -52,11 +52,15 @@ function choosePlan(
     return { plan: plan.length > 1 ? plan : undefined };
   }
   const f = freeCores();
-  const plan = planThreads(sim.spec.machine, 'auto', autoWorkers(f));
+  const busyCpus = new Set(sim.spec.plan.tasks.filter((t) => t.accessedRegions > 0).flatMap((t) => t.cpus));
+  const machine = sim.spec.machine;
+  const busyNodes = machine.nodes.filter((n) => n.cpus.some((c) => busyCpus.has(c))).length;
+  const plan = planThreads(machine, 'auto', autoWorkers(f), busyCpus);
   const free = `${f.free.toFixed(1)} of ${f.cores} cores free (${f.source})`;
+  const why = busyNodes < 2 ? `tasks on ${busyNodes} node${busyNodes === 1 ? '' : 's'}, ${free}` : free;
   return plan.length > 1
-    ? { plan, autoChoice: `${plan.length} workers: ${free}` }
-    : { plan: undefined, autoChoice: `inline: ${free}` };
+    ? { plan, autoChoice: `${plan.length} workers: ${why}` }
+    : { plan: undefined, autoChoice: `inline: ${why}` };
 }
 
 /** Yield to the event loop this often (inline) so Ctrl-C and progress get a turn. */

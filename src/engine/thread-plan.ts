@@ -11,10 +11,11 @@
  *               has work to share: no thread exists only to wait at barriers.
  *   auto        as per-node, but never more workers than free cores (free-cores.ts: the cores
  *               other processes left idle while the run started; scheduler.ts passes them
- *               as `cores`): the nodes with CPUs are dealt to that many workers, balancing
- *               their CPU counts, since a worker that waits for a descheduled one costs a
- *               time slice. One worker (one free core, or one node with CPUs) means no
- *               workers at all: the run is inline.
+ *               as `cores`) nor than nodes whose CPUs run tasks (`busyCpus`, when given: a
+ *               worker with no accesses to run only adds barriers): the nodes with CPUs are
+ *               dealt to that many workers, balancing their busy CPUs, since a worker that
+ *               waits for a descheduled one costs a time slice. One worker (one free core, or
+ *               one node with work) means no workers at all: the run is inline.
  */
 import type { Machine } from '../topology/machine.js';
 
@@ -34,23 +35,36 @@ function nearestCpuNode(machine: Machine, nid: number): number {
   return best;
 }
 
-export function planThreads(machine: Machine, shape: ThreadShape, cores: number): ThreadPlan {
+/**
+ * `busyCpus` (auto only): the CPUs that run a task with accesses; without it every CPU counts.
+ */
+export function planThreads(
+  machine: Machine,
+  shape: ThreadShape,
+  cores: number,
+  busyCpus?: ReadonlySet<number>,
+): ThreadPlan {
   const nodes = machine.nodes;
   if (shape === 'every-node') return nodes.map((n) => [n.nid]);
   const cpuNodes = nodes.filter((n) => n.cpus.length > 0);
   // A machine without CPUs runs no accesses; one thread is as good as any.
   if (cpuNodes.length === 0) return [nodes.map((n) => n.nid)];
-  const workers = shape === 'per-node' ? cpuNodes.length : Math.max(1, Math.min(cores, cpuNodes.length));
-  // Deal the nodes with CPUs to the workers, most CPUs first, each to the least-loaded worker
-  // (fewest CPUs, then lowest index): a stable, deterministic balance.
+  const work = (n: (typeof nodes)[number]) =>
+    shape === 'auto' && busyCpus !== undefined ? n.cpus.filter((c) => busyCpus.has(c)).length : n.cpus.length;
+  const busyNodes = cpuNodes.filter((n) => work(n) > 0).length;
+  const workers = shape === 'per-node' ? cpuNodes.length : Math.max(1, Math.min(cores, busyNodes));
+  // Deal the nodes with CPUs to the workers, most work first (busy CPUs, then CPUs), each to
+  // the least-loaded worker (least work, then lowest index): a stable, deterministic balance.
   const groupOf = new Map<number, number>();
   const load = new Array<number>(workers).fill(0);
-  const byCpus = [...cpuNodes].sort((a, b) => b.cpus.length - a.cpus.length || a.nid - b.nid);
-  for (const n of byCpus) {
+  const byWork = [...cpuNodes].sort(
+    (a, b) => work(b) - work(a) || b.cpus.length - a.cpus.length || a.nid - b.nid,
+  );
+  for (const n of byWork) {
     let g = 0;
     for (let i = 1; i < workers; i++) if (load[i] < load[g]) g = i;
     groupOf.set(n.nid, g);
-    load[g] += n.cpus.length;
+    load[g] += work(n);
   }
   for (const n of nodes)
     if (n.cpus.length === 0) groupOf.set(n.nid, groupOf.get(nearestCpuNode(machine, n.nid))!);

@@ -31,6 +31,36 @@ describe('thread plans', () => {
     expect(planThreads(a, 'auto', 1)).toEqual([[0, 1, 2, 3]]);
   });
 
+  it('auto with the CPUs that run tasks: a worker per node with work, the busy nodes dealt apart', () => {
+    // Example A, tasks only on node 0's CPUs 0-3 (promotion.yaml's shape): node 1's worker would
+    // only wait at barriers, so one group, and the scheduler runs inline.
+    expect(planThreads(a, 'auto', 2, new Set([0, 1, 2, 3]))).toEqual([[0, 1, 2, 3]]);
+    // One CPU on each node is enough to make both nodes busy.
+    expect(planThreads(a, 'auto', 2, new Set([3, 4]))).toEqual([
+      [0, 2],
+      [1, 3],
+    ]);
+    // No task at all: nothing to share.
+    expect(planThreads(a, 'auto', 2, new Set())).toEqual([[0, 1, 2, 3]]);
+    // per-node and every-node ignore it: the design card's shapes stay available.
+    expect(planThreads(a, 'per-node', 2, new Set([0]))).toEqual([
+      [0, 2],
+      [1, 3],
+    ]);
+  });
+
+  it('auto on the 8-node machine with tasks on nodes 0 and 2 only: each worker gets one of them', () => {
+    const c = loadConfig('configs/topologies/four-socket-optane.yaml');
+    const m = buildMachine(c.topology, c.kernel);
+    // Nodes 0-3 have CPUs 0-1, 2-3, 4-5, 6-7. By CPU count alone (all 2) the deal goes 0, 1, 2, 3
+    // with ties to the lower worker: nodes 0 and 2 on worker 0, the busy ones together. By busy
+    // CPUs nodes 0 and 2 are dealt first, one to each worker.
+    const plan = planThreads(m, 'auto', 2, new Set([0, 1, 4, 5]));
+    expect(plan).toHaveLength(2);
+    expect(plan.map((g) => g.filter((nid) => nid === 0 || nid === 2))).toEqual([[0], [2]]);
+    expect(plan.flat().sort((x, y) => x - y)).toEqual(m.nodes.map((n) => n.nid));
+  });
+
   it('Example B: the shared PMEM node goes to the nearer socket (17 < 28)', () => {
     expect(planThreads(machineOf(exampleB()), 'per-node', 4)).toEqual([[0, 2], [1]]);
   });
