@@ -656,9 +656,9 @@ export const RegionSchema = z.strictObject({
     )
     .default('none'),
   prefault: z
-    .boolean()
+    .union([z.boolean(), z.literal('written')])
     .describe(
-      'Touch every page of the region in order before the run (as pmbench and databases initialise their memory), so pages are placed by first touch before the measured accesses start. Default: false.',
+      "Touch every page of the region in order before the run (as pmbench and databases initialise their memory), so pages are placed by first touch before the measured accesses start: true maps each page as a store fault does (young, dirty). 'written' (shmem regions of weight 0 only): write() every page into a tmpfs file instead, as the boot unpacks the initramfs rootfs: in the page cache, swap-backed and dirty, but mapped by no process and not marked accessed (the write path does not), so reclaim finds no reference to it. Default: false.",
     )
     .default(false),
 });

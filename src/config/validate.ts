@@ -287,6 +287,7 @@ function checkWorkload(config: Config, workload: WorkloadConfig, out: Problems):
       checkRegion(region, `${at}.regions[${r}]`, workload, out);
       checkProgram(config, task, r, `${at}.regions[${r}]`, out);
       checkUnaccessed(task, r, `${at}.regions[${r}]`, out);
+      checkWritten(task, r, `${at}.regions[${r}]`, out);
     });
     checkTaskMemory(config, task, at, out);
     const page = config.topology.page_size;
@@ -467,6 +468,25 @@ function checkUnaccessed(task: TaskConfig, r: number, at: string, out: Problems)
       'INCONSISTENT',
       `${at}.weight`,
       `a region of weight 0 is never accessed: set prefault: true (it is then touched once, before the run), or give it a weight`,
+    );
+  }
+}
+
+/** prefault: 'written' is a tmpfs file's write(): shmem only, and never mapped, so never accessed. */
+function checkWritten(task: TaskConfig, r: number, at: string, out: Problems): void {
+  const region = task.regions[r];
+  if (region.prefault !== 'written') return;
+  if (region.kind !== 'shmem') {
+    out.add(
+      'INCONSISTENT',
+      `${at}.prefault`,
+      `prefault: written writes the pages into a tmpfs file: only a shmem region can be written that way (this one is ${region.kind}); use prefault: true`,
+    );
+  } else if (region.weight > 0) {
+    out.add(
+      'INCONSISTENT',
+      `${at}.prefault`,
+      `prefault: written leaves the pages unmapped, so the task cannot access them: give the region weight: 0, or use prefault: true`,
     );
   }
 }

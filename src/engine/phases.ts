@@ -33,7 +33,7 @@ export function placeStep(sim: Simulation, epoch: number, nextAction: number): n
   let i = nextAction;
   for (; i < actions.length && actions[i].epoch <= epoch; i++) {
     const a = actions[i];
-    if (a.kind === 'populate') populatePages(sim.s, sim.ctx, a.firstPage, a.endPage, a.cpu);
+    if (a.kind === 'populate') populatePages(sim.s, sim.ctx, a.firstPage, a.endPage, a.cpu, a.mapped);
     else reclaimPages(sim.s, sim.ctx, a.firstPage, a.endPage, a.cpuNid);
   }
   placeFaults(sim.s, sim.ctx);

@@ -60,6 +60,8 @@ export interface PlannedAction {
   /** madvise_pageout: MADV_PAGEOUT over the pages; populate: read them into the page cache, as
    * `pgbench -i` leaves its database (allocated from `cpu`'s node, in page order). */
   kind: 'madvise_pageout' | 'populate';
+  /** populate only: false writes the pages without mapping them (prefault: 'written'). */
+  mapped: boolean;
   firstPage: number;
   endPage: number;
   cpuNid: number;
@@ -111,17 +113,23 @@ export function planSimulation(config: Config): SimulationSpec {
     return {
       epoch: Math.floor(action.at / config.run.epoch),
       kind: action.do,
+      mapped: true,
       firstPage: region.firstPage + Math.floor(action.start * region.pages),
       endPage: region.firstPage + Math.floor(action.end * region.pages),
       cpuNid: machine.cpuNode[task.cpus[0]],
       cpu: task.cpus[0],
     };
   });
-  // Touch a region's pages in order at epoch 0, from the task's first CPU.
-  const populate = (task: (typeof plan.tasks)[number], r: { firstPage: number; pages: number }) =>
+  // Touch a region's pages in order at epoch 0, from the task's first CPU (or write() them).
+  const populate = (
+    task: (typeof plan.tasks)[number],
+    r: { firstPage: number; pages: number },
+    mapped = true,
+  ) =>
     actions.push({
       epoch: 0,
       kind: 'populate',
+      mapped,
       firstPage: r.firstPage,
       endPage: r.firstPage + r.pages,
       cpuNid: machine.cpuNode[task.cpus[0]],
@@ -129,7 +137,7 @@ export function planSimulation(config: Config): SimulationSpec {
     });
   for (const [t, task] of plan.tasks.entries()) {
     (config.workload?.tasks[t]?.regions ?? []).forEach((region, i) => {
-      if (region.prefault) populate(task, task.regions[i]);
+      if (region.prefault !== false) populate(task, task.regions[i], region.prefault !== 'written');
     });
   }
   // A pgbench database starts initialised: in the page cache, placed as its loader left it.

@@ -424,17 +424,20 @@ export function populatePages(
   first: number,
   end: number,
   cpu: number,
+  mapped = true,
 ): void {
-  // Page cache arrives unaccessed; anonymous memory as its first store left it (young, dirty).
+  // Page cache arrives unaccessed; anonymous memory as its first store left it (young, dirty);
+  // shmem written through write() (mapped false: a tmpfs file, the initramfs rootfs) unmapped,
+  // unaccessed and dirty.
   const file = first < s.plan.filePages;
-  const kind = file ? KIND_READAHEAD : 1;
+  const kind = file ? KIND_READAHEAD : mapped ? 1 : KIND_WRITTEN;
   const row = s.machine.cpuNode[cpu] * NR_COUNTERS;
   for (let page = first; page < end; page++) {
     if (s.pte[page] > 0) continue;
     installPage(s, ctx, page, cpu, kind);
     // Touching (or MAP_POPULATE, through GUP) faults each anon page in via handle_mm_fault(),
-    // which counts PGFAULT; page cache a loader read() in is no fault.
-    if (!file) s.counters[row + PGFAULT]++;
+    // which counts PGFAULT; page cache a loader read() or write() brought in is no fault.
+    if (kind === 1) s.counters[row + PGFAULT]++;
   }
 }
 
@@ -450,6 +453,8 @@ function syncedFile(s: SimState, page: number): number {
 
 /** installPage kind of a page read ahead (or populated): no access to record. */
 const KIND_READAHEAD = 8;
+/** installPage kind of a shmem page written by write() into a tmpfs file: unmapped, dirty. */
+const KIND_WRITTEN = 16;
 /** Fault-record kind bit of a NUMA hint fault (the third word is then the frame). */
 const KIND_HINT = 4;
 /** Fault-record kind of a read()'s mark_page_accessed (hint faults are never syscalls). */
@@ -477,7 +482,7 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
   const cpuNid = s.machine.cpuNode[cpu];
   const policy = ctx.policies[s.plan.cpuTask[cpu]];
   const zonelist = policyZonelist(policy, s.plan, cpuNid, page);
-  const inFault = kind !== KIND_READAHEAD && (kind & 2) === 0;
+  const inFault = kind !== KIND_READAHEAD && kind !== KIND_WRITTEN && (kind & 2) === 0;
   ctx.stallNs = 0;
   // A fault that maps the page first allocates the page tables its address lacks (pgtable.ts);
   // without them the fault fails (VM_FAULT_OOM) and the page is not mapped.
@@ -517,6 +522,11 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
     // unmapped in the swap cache for its own fault.
     mapPage(s, page, frame, nid, flags, 0, 0, 0);
     if (!file && e < 0) s.pte[page] = pteOfSwapCache(frame);
+    return;
+  }
+  if (kind === KIND_WRITTEN) {
+    // shmem_write_end() marks the folio dirty; nothing maps it or marks it accessed.
+    mapPage(s, page, frame, nid, flags, 0, 1, 0);
     return;
   }
   // A fault maps the page young. read() maps nothing and marks the new page accessed (its

@@ -9,7 +9,8 @@ import { ConfigError } from '../../src/util/errors.js';
 import { runText } from '../helpers/run.js';
 import { createSimulation } from '../../src/engine/simulation.js';
 import { planKswapdCpu } from '../../src/kernel/kswapd-cpu.js';
-import { NODE_WORDS, W_KSWAPD_BUDGET_NS, W_KSWAPD_WOKEN } from '../../src/memory/layout.js';
+import { NODE_WORDS, W_KSWAPD_BUDGET_NS, W_KSWAPD_WOKEN, W_PAGETABLES } from '../../src/memory/layout.js';
+import { PG_ACTIVE, PG_LRU, PG_SWAPBACKED } from '../../src/memory/flags.js';
 
 const machine = `topology:
   page_size: 4KiB
@@ -51,6 +52,45 @@ describe('a region of weight 0', () => {
     expect(kib(alone, 'Shmem')).toBe(0);
     // One fault per prefaulted page, on top of the run's own.
     expect(withCdf.result.vmstat.pgfault - alone.result.vmstat.pgfault).toBe(128 + 64);
+  });
+
+  it("prefault: written puts a tmpfs file's pages in memory unmapped: no fault, no page table, not young, dirty", async () => {
+    const written = ROOTFS.replace('prefault: true', 'prefault: written');
+    const mapped = await runText(config(UNIFORM, ROOTFS));
+    const r = await runText(config(UNIFORM, written));
+    expect(kib(r, 'Shmem')).toBe(256);
+    // The 64 mapped pages each took a fault and, in the rootfs task's own mm, a PUD, a PMD and a
+    // PTE page; the written ones took neither (the kernel wrote them through write()).
+    expect(mapped.result.vmstat.pgfault - r.result.vmstat.pgfault).toBe(64);
+    const tables = (x: typeof r) => x.sim.s.nodeWords[0 * NODE_WORDS + W_PAGETABLES];
+    expect(tables(mapped) - tables(r)).toBe(3);
+    // Every page: present, swap-backed, on the inactive anon LRU, PTE young bit clear (nothing
+    // maps it, so folio_referenced finds no reference), dirty (shmem_write_end).
+    const region = r.sim.spec.plan.tasks[1].regions[0];
+    expect(region.pages).toBe(64);
+    for (let page = region.firstPage; page < region.firstPage + region.pages; page++) {
+      const frame = r.sim.s.pte[page] - 1;
+      expect(frame).toBeGreaterThanOrEqual(0);
+      expect(r.sim.s.frameFlags[frame] & (PG_SWAPBACKED | PG_LRU | PG_ACTIVE)).toBe(PG_SWAPBACKED | PG_LRU);
+      expect([r.sim.s.frameYoung[frame], r.sim.s.frameDirty[frame]]).toEqual([0, 1]);
+    }
+    const m = mapped.sim.s;
+    const f = m.pte[mapped.sim.spec.plan.tasks[1].regions[0].firstPage] - 1;
+    expect(m.frameYoung[f] & 1).toBe(1);
+  });
+
+  it('prefault: written is for shmem regions of weight 0 only', () => {
+    expect(problems(config('        - { kind: shmem, size: 1MiB, weight: 0, prefault: written }\n'))).toEqual(
+      [],
+    );
+    expect(problems(config('        - { kind: anon, size: 1MiB, weight: 0, prefault: written }\n'))).toEqual([
+      expect.stringMatching(
+        /^workload\.tasks\[0\]\.regions\[0\]\.prefault: .*only a shmem region .*this one is anon/,
+      ),
+    ]);
+    expect(problems(config('        - { kind: shmem, size: 1MiB, prefault: written }\n'))).toEqual([
+      expect.stringMatching(/^workload\.tasks\[0\]\.regions\[0\]\.prefault: .*give the region weight: 0/),
+    ]);
   });
 
   it('a task of weight-0 regions only leaves its CPU idle', async () => {
