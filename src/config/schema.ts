@@ -451,6 +451,9 @@ export const CostsSchema = z.strictObject({
   migrate_per_page: Duration.describe(
     'Fixed CPU time of migrating one page (unmap, remap, TLB flush), on top of the copy at the slower side bandwidth. Unit: ns. Default: 2us.',
   ).default(2000),
+  migrate_unmapped_per_page: Duration.optional().describe(
+    'Fixed CPU time of migrating a page no process maps (the page cache of a file accessed only with read()/write(), a tmpfs file written with write()): migrate_pages() without try_to_unmap, remove_migration_ptes or a TLB flush, on top of the copy. Unit: ns. Default: migrate_per_page (tiersim knows no figure for the difference on real hardware).',
+  ),
   fault_batch_max: z
     .int()
     .min(16)

@@ -96,6 +96,7 @@ import {
   TYPE_FILE,
 } from '../metrics/vmstat.js';
 import { belowN } from '../workload/prng.js';
+import { isUnmappedPage } from '../workload/plan.js';
 import { kswapdTryToSleep, kswapdWoken, pgdatBalanced, resetKswapdFailures } from './kswapd.js';
 import { createKswapdCpu, type KswapdCpu } from './kswapd-cpu.js';
 import { buildTaskPolicies, type TaskPolicy } from './mempolicy.js';
@@ -174,6 +175,8 @@ export class ScanControl {
   readonly demote = new Int32Array(MIN_LRU_BATCH);
   /** 1 for a file page, per entry of `demote` (frames lose their flags once freed). */
   readonly fileKind = new Uint8Array(MIN_LRU_BATCH);
+  /** The fixed migration cost of each page of a direct demotion batch, read before it moves. */
+  readonly migrateNs = new Float64Array(MIN_LRU_BATCH);
   readonly nr = new Float64Array(4);
   readonly targets = new Float64Array(4);
 
@@ -661,8 +664,9 @@ export function shrinkPageList(
   if (nrDemote === 0) return nrReclaimed;
   if (sc.reclaimer === RECLAIM_KSWAPD) {
     const queued = queueDemotions(s, nid, demote, nrDemote);
-    sc.costNs +=
-      queued * (s.params.migrateFixedNs + s.params.copyNsInto[s.machine.demotion.preferred[nid][0]]);
+    let fixedNs = 0;
+    for (let i = 0; i < queued; i++) fixedNs += migrateFixedNs(s, demote[i]);
+    sc.costNs += fixedNs + queued * s.params.copyNsInto[s.machine.demotion.preferred[nid][0]];
     if (queued === nrDemote) return nrReclaimed + queued;
     // No room left in the outbox: the rest fall back to ordinary reclaim now.
     for (let i = queued; i < nrDemote; i++) demote[i - queued] = demote[i]!;
@@ -670,9 +674,14 @@ export function shrinkPageList(
   }
   const target = demotionTarget(s, nid);
   const fileKind = sc.fileKind;
-  for (let i = 0; i < nrDemote; i++) fileKind[i] = (s.frameFlags[demote[i]] & PG_SWAPBACKED) === 0 ? 1 : 0;
+  const fixed = sc.migrateNs;
+  for (let i = 0; i < nrDemote; i++) {
+    fileKind[i] = (s.frameFlags[demote[i]] & PG_SWAPBACKED) === 0 ? 1 : 0;
+    fixed[i] = migrateFixedNs(s, demote[i]);
+  }
   const moved = demoteBatchNow(s, nid, target, demote, nrDemote, sc.cpuNid, ctx.walks[nid][target]);
-  sc.costNs += moved * (s.params.migrateFixedNs + s.params.copyNsInto[target]);
+  for (let i = 0; i < moved; i++) sc.costNs += fixed[i];
+  sc.costNs += moved * s.params.copyNsInto[target];
   s.counters[row + PGDEMOTE_KSWAPD + sc.reclaimer] += moved;
   s.counters[row + PGMIGRATE_SUCCESS] += moved;
   for (let i = 0; i < moved; i++) countSteal(s, sc, nid, fileKind[i], 1);
@@ -682,6 +691,16 @@ export function shrinkPageList(
   for (let i = moved; i < nrDemote; i++) demote[i - moved] = demote[i]!;
   // The second pass (do_demote_pass = false) never adds to `demote`, so it can read from it.
   return nrReclaimed + moved + shrinkPageList(s, ctx, sc, nid, demote, nrDemote - moved, false);
+}
+
+/**
+ * migrate_pages()'s fixed CPU time for the page in `frame`: a page no process maps skips
+ * try_to_unmap, remove_migration_ptes and the TLB flush (costs.migrate_unmapped_per_page).
+ */
+function migrateFixedNs(s: SimState, frame: number): number {
+  const p = s.params;
+  if (p.migrateUnmappedNs === p.migrateFixedNs) return p.migrateFixedNs;
+  return isUnmappedPage(s.plan, s.framePage[frame]) ? p.migrateUnmappedNs : p.migrateFixedNs;
 }
 
 /**

@@ -76,6 +76,8 @@ export interface SimParams {
   /** MGLRU aging walk, per young PTE cleared (costs.lru_gen_walk_per_pte). */
   lruGenWalkNs: number;
   migrateFixedNs: number;
+  /** costs.migrate_unmapped_per_page: the fixed cost for a page nothing maps (isUnmappedPage). */
+  migrateUnmappedNs: number;
   /** Time to copy one page into each node (page size / node write bandwidth), ns. */
   copyNsInto: number[];
   dirty: DirtyParams;
@@ -224,6 +226,7 @@ export function simParams(config: Config, machine: Machine): SimParams {
     reclaimScanNs: config.costs.reclaim_scan_per_page,
     lruGenWalkNs: config.costs.lru_gen_walk_per_pte ?? config.costs.reclaim_scan_per_page,
     migrateFixedNs: config.costs.migrate_per_page,
+    migrateUnmappedNs: config.costs.migrate_unmapped_per_page ?? config.costs.migrate_per_page,
     copyNsInto: machine.nodes.map((n) => Math.round((pageSize / n.bandwidthWriteBps) * 1e9)),
     dirty: {
       backgroundRatio: config.kernel.dirty_background_ratio,

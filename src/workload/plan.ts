@@ -66,6 +66,8 @@ export interface RegionPlan {
   access: 'mmap' | 'read';
   /** madvise/fadvise advice of a file region (anon regions: normal). */
   advice: 'normal' | 'random' | 'sequential';
+  /** shmem with prefault: written: a tmpfs file's pages, never mapped. */
+  written: boolean;
 }
 
 /** A trace region's file (absolute once the loader has resolved it) and replay options. */
@@ -124,11 +126,24 @@ export interface WorkloadPlan {
   sequenceTables: Int32Array;
   /** (first page, end page) of each shmem region, flat; empty when there are none. */
   shmemRanges: Int32Array;
+  /**
+   * (first page, end page) of the pages no process ever maps, flat: each file no region maps
+   * (read()/write() only) and each shmem region written through write() (prefault: written).
+   */
+  unmappedRanges: Int32Array;
 }
 
 /** Whether `page` is in a shmem region (a short scan: configs have few, usually none). */
 export function isShmemPage(plan: WorkloadPlan, page: number): boolean {
-  const r = plan.shmemRanges;
+  return inRanges(plan.shmemRanges, page);
+}
+
+/** Whether no process ever maps `page` (a read() file's page cache, a written tmpfs file). */
+export function isUnmappedPage(plan: WorkloadPlan, page: number): boolean {
+  return inRanges(plan.unmappedRanges, page);
+}
+
+function inRanges(r: Int32Array, page: number): boolean {
   for (let i = 0; i < r.length; i += 2) if (page >= r[i] && page < r[i + 1]) return true;
   return false;
 }
@@ -165,6 +180,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       phaseTables: new Float64Array(0),
       sequenceTables: new Int32Array(0),
       shmemRanges: new Int32Array(0),
+      unmappedRanges: new Int32Array(0),
     };
   }
   const files: FilePlan[] = [];
@@ -211,6 +227,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
           pages,
           access: 'mmap',
           advice: 'normal',
+          written: region.prefault === 'written',
         });
         nextPage += pages;
       } else {
@@ -229,6 +246,7 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
           pages,
           access: region.access,
           advice: region.advice,
+          written: false,
         });
         if (region.sync === 'fdatasync') file.sync = true;
       }
@@ -325,7 +343,18 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
         t.regions.filter((r) => r.kind === 'shmem').flatMap((r) => [r.firstPage, r.firstPage + r.pages]),
       ),
     ),
+    unmappedRanges: unmappedRanges(files, tasks),
   };
+}
+
+/** Files no mmap region covers (a region maps only its window, but the file counts as mapped), then written shmem. */
+function unmappedRanges(files: readonly FilePlan[], tasks: readonly TaskPlan[]): Int32Array {
+  const regions = tasks.flatMap((t) => t.regions);
+  const mapped = new Set(regions.filter((r) => r.kind === 'file' && r.access === 'mmap').map((r) => r.file));
+  return Int32Array.from([
+    ...files.filter((f) => !mapped.has(f.name)).flatMap((f) => [f.firstPage, f.firstPage + f.pages]),
+    ...regions.filter((r) => r.written).flatMap((r) => [r.firstPage, r.firstPage + r.pages]),
+  ]);
 }
 
 function concatInt32(parts: Int32Array[], length: number): Int32Array {
