@@ -51,7 +51,7 @@
  *      one measurement in this process: --case NAME (loop) or --gen NAME (generator), NAME one of
  *      uniform-1M, zipf-1M, uniform-16M, zipf-16M, uniform-1M-after-other-sim
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import os from 'node:os';
