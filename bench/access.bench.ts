@@ -31,10 +31,12 @@
  * slower loop. The case `uniform-1M-after-other-sim` measures exactly that: uniform-1M after a
  * first, small simulation ran in the same process (what a pooled sweep worker does).
  *
- * C: after the tinybench samples, 7 more calls are timed in CPU time, and bench/c/access.c
- * (gcc -O2) runs the same work per access (generator method, page-table read, young/dirty byte
- * stores, node lookup, latency table, clock, matrices) over the same region parameters and Zipf
- * table, also in CPU time: "tiersim/C" is the goal-2 ratio (target >= 0.5).
+ * C: after the tinybench samples, JS and C run in turn, `--pairs` times (default 21): one call
+ * of runCpu timed in CPU time, then bench/c/access.c (gcc -O2, kept running in its own
+ * process) doing the same work per access (generator method, page-table read, young/dirty
+ * byte stores, node lookup, latency table, clock, matrices) for the same number of accesses
+ * over the same region parameters and Zipf table, also in CPU time. "tiersim/C (paired)" is
+ * the median of the pair-by-pair ratios: the goal-2 figure (target >= 0.5).
  *
  * Reading the result: the summary table gives tiersim M acc/s (median of the samples; mean in
  * brackets), the baseline's M acc/s for the same table size, the ratio tiersim / baseline (target
@@ -49,8 +51,9 @@
  *      one measurement in this process: --case NAME (loop) or --gen NAME (generator), NAME one of
  *      uniform-1M, zipf-1M, uniform-16M, zipf-16M, uniform-1M-after-other-sim
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import os from 'node:os';
 import { Bench } from 'tinybench';
 import path from 'node:path';
@@ -61,9 +64,9 @@ import { BATCH_LEN, C_ACCESSES, C_CLOCK } from '../src/memory/layout.js';
 import { attachState, initState, type SimState } from '../src/memory/state.js';
 import * as generate from '../src/workload/generate.js';
 import { compileC, writeGeneratorParams } from './lib/c-yardstick.js';
-import { runBenchChild } from './lib/child.js';
+import { benchEntry, runBenchChild } from './lib/child.js';
 import { REPO_ROOT, argValue, millions, printHeader } from './lib/env.js';
-import { emitResult, printBenchTable, rateOf, type Rate } from './lib/report.js';
+import { emitResult, parseResults, printBenchTable, rateOf, type Rate } from './lib/report.js';
 import { counter, prefaultRegion, simulationFromYaml } from './lib/sim.js';
 
 const CASES = ['uniform-1M', 'zipf-1M', 'uniform-16M', 'zipf-16M', 'uniform-1M-after-other-sim'] as const;
@@ -75,6 +78,14 @@ const CPU_PER_ACCESS_NS = 20;
 /** Batches per measured generator call: about the entries of one runCpu call. */
 const BATCHES_PER_ITER = Math.ceil(INTERVAL_NS / (CPU_PER_ACCESS_NS + 80) / BATCH_LEN);
 const timeMs = Number(argValue('--time') ?? 2000);
+/** JS/C pairs per loop case (see runLoopCase). */
+const pairs = Number(argValue('--pairs') ?? 21);
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
 interface LoopResult {
   kind: 'loop';
@@ -85,9 +96,13 @@ interface LoopResult {
   rssMiB: number;
   accessesPerIter: number;
   loop: Rate;
-  /** Median M accesses per CPU second of 7 more calls, and the C loop's (bench/c/access.c). */
+  /** M accesses per CPU second: each round's median of 3 calls, and their median. */
+  jsRates: number[];
   cpuMAccPerS: number;
-  cMAccPerS: number | undefined;
+  /** Added by the driver: the C loop's rate of each round (bench/c/access.c), its median, and the median of the round-by-round ratios JS / C. */
+  cRates?: number[];
+  cMAccPerS?: number;
+  pairRatio?: number;
 }
 
 interface GeneratorResult {
@@ -195,33 +210,30 @@ async function runLoopCase(name: CaseName): Promise<void> {
     throw new Error('the measured loop faulted: pages were not present');
 
   const accessesPerIter = accessesDone / calls;
-  // The same calls timed in CPU time (the machine is shared: a preempted call's wall time says
-  // nothing about the code), then the C loop doing the same work (bench/c/access.c).
-  const cpuRates: number[] = [];
-  for (let r = 0; r < 7; r++) {
+  // Then JS and C in turn, `pairs` times: one call of runCpu timed in CPU time (the machine is
+  // shared: a preempted call's wall time says nothing about the code), then the same accesses
+  // in C; the ratio is taken pair by pair, so a change in the machine's speed moves both halves
+  // of a pair. The C process is started by the driver (runLoopDriver), not here: a spawnSync
+  // in this process deoptimized the loop at a random later moment (V8 marked every typed-array
+  // function for deoptimization, "code dependencies": a protector cell went invalid), after
+  // which it ran at a third of its speed. This process says `BENCH_ROUND` and waits for a line
+  // on stdin.
+  const paramsFile = argValue('--params');
+  if (paramsFile !== undefined) writeGeneratorParams(sim.s, 0, 0, paramsFile);
+  const jsRates: number[] = [];
+  const line = Buffer.alloc(64);
+  for (let pair = 0; pair < pairs; pair++) {
     const before = cpuWords[C_ACCESSES];
     const t0 = process.cpuUsage();
     sim.runCpu(0, (clock += INTERVAL_NS));
     const used = process.cpuUsage(t0);
-    cpuRates.push((cpuWords[C_ACCESSES] - before) / (used.user + used.system));
+    const rate = (cpuWords[C_ACCESSES] - before) / (used.user + used.system);
+    jsRates.push(rate);
+    if (paramsFile === undefined) continue;
+    console.log(`BENCH_ROUND ${rate} ${accessesPerIter}`);
+    // Blocks until the driver has run C (one line back).
+    readSync(0, line);
   }
-  cpuRates.sort((a, b) => a - b);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tiersim-access-'));
-  let cRate: number | undefined;
-  const exe = compileC('access', dir);
-  if (exe !== undefined) {
-    const file = path.join(dir, 'params.bin');
-    writeGeneratorParams(sim.s, 0, 0, file);
-    const out = spawnSync(
-      exe,
-      [file, String(frames), String(accessesPerIter), '7', String(CPU_PER_ACCESS_NS)],
-      {
-        encoding: 'utf8',
-      },
-    );
-    cRate = (JSON.parse(out.stdout) as { mAccPerS: number }).mAccPerS;
-  }
-  rmSync(dir, { recursive: true, force: true });
   const result: LoopResult = {
     kind: 'loop',
     name,
@@ -231,12 +243,79 @@ async function runLoopCase(name: CaseName): Promise<void> {
     rssMiB: process.memoryUsage().rss / 2 ** 20,
     accessesPerIter,
     loop: rateOf(bench.tasks[0], accessesPerIter),
-    cpuMAccPerS: cpuRates[3],
-    cMAccPerS: cRate,
+    cpuMAccPerS: median(jsRates),
+    jsRates,
   };
   console.log(
     `${name}: prefault ${prefaultMs.toFixed(0)} ms (${prefaultEpochs} epochs), rss ${result.rssMiB.toFixed(0)} MiB, ` +
       `${accessesPerIter} accesses per call, runCpu ${millions(result.loop.median)} M acc/s (median)`,
+  );
+  emitResult(result);
+}
+
+/**
+ * `--case NAME`: runs runLoopCase in a child (`--measure NAME`) and bench/c/access.c in another
+ * (in its line-driven mode), and alternates them: whenever the JS child has timed one runCpu
+ * call, the C process runs the same number of accesses, then the JS child goes on. The pairs
+ * are ~0.1 s apart, so both halves of a pair see the same machine. Prints the pairs and the
+ * loop result with the C figures added.
+ */
+async function runLoopDriver(name: CaseName): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tiersim-access-'));
+  const exe = compileC('access', dir);
+  const paramsFile = path.join(dir, 'params.bin');
+  const args = [...benchEntry('access.bench.ts'), '--measure', name, '--time', String(timeMs)];
+  args.push('--pairs', String(pairs));
+  if (exe !== undefined) args.push('--params', paramsFile);
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  let cLines: AsyncIterator<string> | undefined;
+  let c: ReturnType<typeof spawn> | undefined;
+  const cRates: number[] = [];
+  const ratios: number[] = [];
+  let result: LoopResult | undefined;
+  for await (const text of createInterface({ input: child.stdout })) {
+    if (text.startsWith('BENCH_ROUND ')) {
+      const [js, perIter] = text.split(' ').slice(1).map(Number);
+      if (c === undefined) {
+        // Started once the JS child has written the parameter file (after its prefault).
+        c = spawn(
+          exe!,
+          [paramsFile, String(framesOf(name)), String(perIter), '0', String(CPU_PER_ACCESS_NS)],
+          {
+            stdio: ['pipe', 'pipe', 'inherit'],
+          },
+        );
+        cLines = createInterface({ input: c.stdout! })[Symbol.asyncIterator]();
+        // One untimed run: the C process's first touch of its young and dirty bytes.
+        c.stdin!.write('\n');
+        await cLines.next();
+      }
+      c.stdin!.write('\n');
+      const line = await cLines!.next();
+      if (line.done === true) throw new Error(`${name}: the C loop ended early`);
+      const rate = Number(line.value);
+      cRates.push(rate);
+      ratios.push(js / rate);
+      child.stdin.write('\n');
+    } else if (text.startsWith('BENCH_RESULT ')) {
+      result = parseResults(text)[0] as LoopResult;
+    } else {
+      console.log(text);
+    }
+  }
+  c?.stdin!.end();
+  rmSync(dir, { recursive: true, force: true });
+  if (result === undefined) throw new Error(`${name}: the measuring process printed no result`);
+  if (ratios.length > 0) {
+    result.cRates = cRates;
+    result.cMAccPerS = median(cRates);
+    result.pairRatio = median(ratios);
+  }
+  const q = (xs: number[], f: number) => [...xs].sort((a, b) => a - b)[Math.floor(f * (xs.length - 1))];
+  console.log(
+    `${name}: ${ratios.length} pairs, JS median ${result.cpuMAccPerS.toFixed(1)} M acc/s, C ${result.cMAccPerS?.toFixed(1) ?? '-'} (CPU time); ` +
+      `JS/C pair by pair: median ${result.pairRatio?.toFixed(3) ?? '-'}` +
+      (ratios.length > 0 ? `, quartiles ${q(ratios, 0.25).toFixed(3)}-${q(ratios, 0.75).toFixed(3)}` : ''),
   );
   emitResult(result);
 }
@@ -336,7 +415,7 @@ function orchestrate(): void {
       'loop ns (minus gen)': gen === undefined ? '' : (loopNs - genNs).toFixed(1),
       'CPU-time M acc/s': loop.cpuMAccPerS.toFixed(1),
       'C M acc/s': loop.cMAccPerS?.toFixed(1) ?? '-',
-      'tiersim/C': loop.cMAccPerS === undefined ? '-' : (loop.cpuMAccPerS / loop.cMAccPerS).toFixed(2),
+      'tiersim/C (paired)': loop.pairRatio === undefined ? '-' : loop.pairRatio.toFixed(2),
       'prefault s': (loop.prefaultMs / 1000).toFixed(1),
     });
   }
@@ -347,13 +426,16 @@ function orchestrate(): void {
   );
 }
 
+const measureCase = argValue('--measure');
 const loopCase = argValue('--case');
 const genCase = argValue('--gen');
 const one = loopCase ?? genCase;
-if (one !== undefined) {
+if (measureCase !== undefined) {
+  await runLoopCase(measureCase as CaseName);
+} else if (one !== undefined) {
   if (!CASES.includes(one as CaseName)) throw new Error(`unknown case ${one}; cases: ${CASES.join(', ')}`);
   printHeader(`access ${loopCase !== undefined ? 'loop' : 'generator'} case ${one}`);
-  if (loopCase !== undefined) await runLoopCase(one as CaseName);
+  if (loopCase !== undefined) await runLoopDriver(one as CaseName);
   else await runGeneratorCase(one as CaseName);
 } else {
   orchestrate();

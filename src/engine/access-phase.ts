@@ -95,6 +95,9 @@ export function makeAccessRunner(s: SimState): AccessRunner {
   // would be boxed (allocated) whenever the call is not inlined. Its own 128-byte buffer keeps
   // it off V8's heap, like the latency table.
   const io = new Float64Array(new ArrayBuffer(128), 0, IO_WORDS);
+  // consume()'s accesses per [memory node][store] of the batch, added to the matrices at its
+  // end: an Int32 increment per access instead of two Float64 read-modify-writes.
+  const nodeCounts = new Int32Array(new ArrayBuffer(Math.max(128, nodes * 2 * 4)), 0, nodes * 2);
 
   /**
    * Consume the CPU's batch from `cursor` until the batch or the epoch ends, or until an access
@@ -123,15 +126,20 @@ export function makeAccessRunner(s: SimState): AccessRunner {
     const latRow = nid * nodes * 2;
     const matrixRow = nid * nodes;
     const batchBase = cpu * BATCH_LEN;
+    const counts = nodeCounts;
+    // Int32 locals and `| 0` on every index sum: as parameters (tagged) the cursor and fill were
+    // untagged and checked on every access, and each unmarked sum carried an overflow check.
+    const end = fill | 0;
+    let i = cursor | 0;
     let clock = io[IO_CLOCK];
     let memoryNs = io[IO_MEMORY_NS];
-    for (; cursor < fill && clock < endNs; cursor++) {
-      const v = batch[batchBase + cursor];
+    for (; i < end && clock < endNs; i = (i + 1) | 0) {
+      const v = batch[(batchBase + i) | 0];
       const page = v >>> 2;
       const e = pte[page];
       // Not present: a fault, charged by slowAccess.
       if (e <= 0) break;
-      const frame = e - 1;
+      const frame = (e - 1) | 0;
       const store = v & 1;
       // A store to clean (or under writeback) page cache dirties it: slowAccess queues that.
       if (store !== 0 && page < filePages && dirty[frame] !== 1) break;
@@ -144,20 +152,31 @@ export function makeAccessRunner(s: SimState): AccessRunner {
         // active): slowAccess queues the call (kernel/accessed.ts). write() marks nothing.
         if ((flags[frame] & marked) !== marked) break;
         const from = chunkNode[frame >>> shift];
-        clock += latency[latRow + from * 2] * readLines;
-        copies[matrixRow + from] += readLines;
+        clock += latency[(latRow + from * 2) | 0] * readLines;
+        copies[(matrixRow + from) | 0] += readLines;
       }
-      const memNid = chunkNode[frame >>> shift];
-      const ns = latency[latRow + memNid * 2 + store];
+      // [memory node][store]: the latency table's column and this loop's access count.
+      const k = (chunkNode[frame >>> shift] * 2 + store) | 0;
+      const ns = latency[(latRow + k) | 0];
       clock += cpuNs + ns;
       memoryNs += ns;
       if (store !== 0) dirty[frame] = 1;
-      accessMatrix[matrixRow + memNid]++;
-      storeMatrix[matrixRow + memNid] += store;
+      counts[k]++;
     }
     io[IO_CLOCK] = clock;
     io[IO_MEMORY_NS] = memoryNs;
-    return cursor;
+    // The counts into the access and store matrices: integers, so the sums are exact and the
+    // matrices hold what one increment per access gave.
+    for (let m = 0; m < nodes; m++) {
+      const loads = counts[m * 2];
+      const stores = counts[m * 2 + 1];
+      if (loads + stores === 0) continue;
+      accessMatrix[matrixRow + m] += loads + stores;
+      storeMatrix[matrixRow + m] += stores;
+      counts[m * 2] = 0;
+      counts[m * 2 + 1] = 0;
+    }
+    return i;
   }
 
   /**

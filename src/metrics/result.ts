@@ -23,7 +23,7 @@ import {
   PG_SWAPBACKED,
 } from '../memory/flags.js';
 import type { SimState } from '../memory/state.js';
-import { forEachUsedFrame } from '../memory/frames.js';
+import { usedFrameRanges } from '../memory/frames.js';
 import { swapUsedPages } from '../kernel/swap.js';
 import { G_MAX_SEQ, G_MIN_SEQ, G_TIMESTAMPS, GEN_WORDS, genOfSeq, genSize } from '../kernel/mglru/lrugen.js';
 import { TIERSIM_VERSION } from '../util/version.js';
@@ -168,14 +168,32 @@ function vmstatOf(s: SimState, nid: number): Record<string, number> {
  * Writeback: page cache whose write is in flight (kernel/writeback.ts). Both are counted from
  * the frames here, independently of the nr_dirty / nr_writeback gauges kept as pages change.
  */
-function filePagesInState(s: SimState, nid: number, state: number): number {
-  // Frames never handed out are clean: the scan follows used memory.
-  let n = 0;
-  forEachUsedFrame(s, nid, (f) => {
-    const flags = s.frameFlags[f];
-    if (s.frameDirty[f] === state && s.framePage[f] >= 0 && flags !== 0 && (flags & PG_SWAPBACKED) === 0) n++;
-  });
-  return n;
+/**
+ * Page-cache pages of node `nid` whose dirty byte is FRAME_DIRTY (Dirty) and FRAME_WRITEBACK
+ * (Writeback): one pass over the frames ever handed out (the others are clean), with the
+ * columns in locals (a callback per frame made this 1.7 % of a quickstart run's CPU).
+ */
+function fileDirtyCounts(s: SimState, nid: number): { dirty: number; writeback: number } {
+  const flagsCol = s.frameFlags;
+  const dirtyCol = s.frameDirty;
+  const pageCol = s.framePage;
+  let dirty = 0;
+  let writeback = 0;
+  const [a0, a1, b0, b1] = usedFrameRanges(s, nid);
+  for (const [from, to] of [
+    [a0, a1],
+    [b0, b1],
+  ]) {
+    for (let f = from; f < to; f++) {
+      const state = dirtyCol[f];
+      if (state !== FRAME_DIRTY && state !== FRAME_WRITEBACK) continue;
+      const flags = flagsCol[f];
+      if (pageCol[f] < 0 || flags === 0 || (flags & PG_SWAPBACKED) !== 0) continue;
+      if (state === FRAME_DIRTY) dirty++;
+      else writeback++;
+    }
+  }
+  return { dirty, writeback };
 }
 
 function meminfoOf(s: SimState, nid: number): Record<string, number> {
@@ -184,6 +202,7 @@ function meminfoOf(s: SimState, nid: number): Record<string, number> {
   const lru = (l: number) => s.nodeWords[w + W_LRU_SIZE + l] * kb;
   const total = s.layout.managedPages[nid] * kb;
   const free = s.nodeWords[w + W_FREE] * kb;
+  const file = fileDirtyCounts(s, nid);
   return {
     MemTotal: total,
     MemFree: free,
@@ -194,8 +213,8 @@ function meminfoOf(s: SimState, nid: number): Record<string, number> {
     'Inactive(anon)': lru(LRU_INACTIVE_ANON),
     'Active(file)': lru(LRU_ACTIVE_FILE),
     'Inactive(file)': lru(LRU_INACTIVE_FILE),
-    Dirty: filePagesInState(s, nid, FRAME_DIRTY) * kb,
-    Writeback: filePagesInState(s, nid, FRAME_WRITEBACK) * kb,
+    Dirty: file.dirty * kb,
+    Writeback: file.writeback * kb,
     // Shmem pages are swap-backed (on the anon LRU) but page cache: meminfo counts them in
     // FilePages and Shmem (NR_FILE_PAGES, NR_SHMEM), not in AnonPages (NR_ANON_MAPPED).
     FilePages: (s.nodeWords[w + W_FILE_PAGES] + s.nodeWords[w + W_SHMEM_PAGES]) * kb,

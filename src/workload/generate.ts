@@ -294,7 +294,9 @@ export function createBatchFiller(s: SimState): BatchFiller {
         c ^= t;
         d = (d << 11) | (d >>> 21);
         // } xoshiro128** step
-        store = x >>> 0 < writeCut ? 1 : 0;
+        // x < writeCut as 1 or 0 without a branch (random: a mispredict on many stores):
+        // floor((x - cut) / 2^32) is -1 or 0, its low bit the comparison.
+        store = (Math.floor(((x >>> 0) - writeCut) * 2.3283064365386963e-10) | 0) & 1;
       }
       o[i] = p[m + 2] + offset * 4 + store;
     }
@@ -583,7 +585,8 @@ export function createBatchFiller(s: SimState): BatchFiller {
         c ^= t;
         d = (d << 11) | (d >>> 21);
         // } xoshiro128** step
-        store = x >>> 0 < writeCut ? 1 : 0;
+        // As in fillRandomMix: the comparison as the low bit of floor((x - cut) / 2^32).
+        store = (Math.floor(((x >>> 0) - writeCut) * 2.3283064365386963e-10) | 0) & 1;
       }
       o[i] = head + offset * 4 + store;
     }
