@@ -547,7 +547,9 @@ export const PatternSchema = z.discriminatedUnion('type', [
       .number()
       .gt(0)
       .max(1)
-      .describe('Standard deviation as a fraction of the region (pmbench takes it in pages, `-e`). No default.'),
+      .describe(
+        'Standard deviation as a fraction of the region (pmbench takes it in pages, `-e`). No default.',
+      ),
   }),
   z.strictObject({
     type: z.literal('sequential').describe('Pages in order, wrapping around at the end of the region.'),
