@@ -541,6 +541,20 @@ export const PatternSchema = z.discriminatedUnion('type', [
       .default(0.9),
   }),
   z.strictObject({
+    type: z
+      .literal('normal')
+      .describe(
+        "pmbench's normal (Gaussian) access address distribution: page = pages/2 + stdev × N(0, 1), truncated; a draw outside the region is its middle page. The hotness falls off smoothly from the middle, so there is no hot/cold boundary (unlike `hotset`).",
+      ),
+    stdev: z
+      .number()
+      .gt(0)
+      .max(1)
+      .describe(
+        'Standard deviation as a fraction of the region (pmbench takes it in pages, `-e`). No default.',
+      ),
+  }),
+  z.strictObject({
     type: z.literal('sequential').describe('Pages in order, wrapping around at the end of the region.'),
     stride: z.int().min(1).describe('Pages advanced per access. Default: 1.').default(1),
   }),

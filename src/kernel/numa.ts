@@ -29,7 +29,7 @@
  *   a slow page (free-space fast path, hot threshold, rate limit) or the two-stage filter (the
  *   page's previous hint fault came from the same node, or it has none), which also runs for
  *   a page already on that node. Then migrate_misplaced_folio: dirty page cache refused; the
- *   watermark check (free > HIGH + 1) refuses and, in tiering mode, wakes the target's kswapd;
+ *   watermark check (free > HIGH + boost + 1) refuses and, in tiering mode, wakes the target's kswapd;
  *   else the page is isolated and sent to the target as a migration record (allocated there
  *   without reclaim).
  *
@@ -86,6 +86,7 @@ import {
   TIERSIM_PROMOTE_THRESHOLD_MS,
 } from '../metrics/vmstat.js';
 import { wakeupKswapd } from './kswapd.js';
+import { watermark } from './watermark.js';
 import { mustReserve, writeMigrationRecord } from './migrate.js';
 import { MPOL_BIND, policyMof, type TaskPolicy } from './mempolicy.js';
 import { folioMarkDirty } from './writeback.js';
@@ -739,8 +740,11 @@ function migrateMisplaced(s: SimState, frame: number, srcNid: number, target: nu
   if (!anon && s.frameDirty[frame] !== 0) return HINT_REFUSED;
   const tw = target * NODE_WORDS;
   // The kernel allocates each promoted page at once; here they wait for the migrate round, so
-  // the ones already queued count as taken.
-  if (s.nodeWords[tw + W_FREE] - s.nodeWords[tw + W_PROMO_QUEUED] <= s.nodeWords[tw + W_WMARK_HIGH] + 1) {
+  // the ones already queued count as taken. migrate_balanced_pgdat() reads high_wmark_pages(),
+  // which includes watermark_boost: while a boost (an unmovable steal's) is up, the promotion
+  // is refused and kswapd woken to reclaim it, rather than queued for an allocation that the
+  // boosted MIN watermark then fails without waking anyone.
+  if (s.nodeWords[tw + W_FREE] - s.nodeWords[tw + W_PROMO_QUEUED] <= watermark(s, target, W_WMARK_HIGH) + 1) {
     // Tiering mode (5.18+): wakeup_kswapd() on the target, which balances it to PROMO.
     if (tieringMode(s)) wakeupKswapd(s, target);
     s.counters[target * NR_COUNTERS + TIERSIM_PROMOTE_NO_SPACE]++;

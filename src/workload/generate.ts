@@ -15,6 +15,7 @@ import { PRNG_WORDS, TWO_32 } from './prng.js';
 import { PHASE_WORDS, PH_DURATION_NS, PH_LEN, PH_PASSES, PH_START, PH_STORE, STEP_STRIDE } from './phases.js';
 import {
   PATTERN_HOTSET,
+  PATTERN_NORMAL,
   PATTERN_PHASES,
   PATTERN_SEQUENCE,
   PATTERN_SEQUENTIAL,
@@ -338,6 +339,15 @@ export function createBatchFiller(s: SimState): BatchFiller {
           offset = inHot ? Math.floor(u * hot) : hot + Math.floor(u * (pages - hot));
           // The hot set starts `R_P2` pages into the region and wraps around its end.
           offset = (offset + table[rb + R_P2]) % pages;
+          break;
+        }
+        case PATTERN_NORMAL: {
+          // normalOffsetFromTable (normal.ts) written out: the quantile table interpolated.
+          const draw = next() >>> 0;
+          const k = table[rb + R_P0] + (draw >>> 16);
+          const lo = zipfTables[k];
+          offset = Math.floor(lo + (zipfTables[k + 1] - lo) * ((draw & 0xffff) / 65536));
+          if (offset < 0 || offset >= pages) offset = Math.floor(pages / 2);
           break;
         }
         case PATTERN_SEQUENTIAL:

@@ -12,6 +12,7 @@ import { assert } from '../util/assert.js';
 import { TWO_32, probabilityThreshold } from './prng.js';
 import { formatFromExtension } from './trace/format.js';
 import { zipfDrawParams, zipfParams, zipfTable } from './zipf.js';
+import { normalTable } from './normal.js';
 import { TXN_ACCESSES, pgbenchPlan, type PgbenchPlan } from './pgbench.js';
 import { phaseTable } from './phases.js';
 import { splitmixZipfSequence } from './splitmix-zipf.js';
@@ -26,6 +27,8 @@ export const PATTERN_TRACE = 4;
 export const PATTERN_PHASES = 5;
 /** A precomputed page sequence (sequence.ts): R_P0 its first entry in `sequenceTables`, R_P1 its length. */
 export const PATTERN_SEQUENCE = 6;
+/** pmbench's normal distribution (normal.ts): R_P0 the offset of its inverse-CDF table in `zipfTables`. */
+export const PATTERN_NORMAL = 7;
 /** Largest trace region (pages): a replayed access is returned as offset * 2 + store in an int32. */
 export const TRACE_MAX_PAGES = 2 ** 30;
 
@@ -116,7 +119,7 @@ export interface WorkloadPlan {
   regionTable: Float64Array;
   /** Largest number of regions of one task (sizes per-CPU generator state). */
   maxRegionsPerTask: number;
-  /** Inverse-CDF tables of the Zipfian regions, concatenated (see zipf.ts). */
+  /** Inverse-CDF tables of the Zipfian and normal regions, concatenated (zipf.ts, normal.ts). */
   zipfTables: Float64Array;
   /** The trace regions' files, indexed by their rows' R_P0. */
   traces: TracePlan[];
@@ -273,6 +276,12 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
         zipfOffset += table.length;
         zipfTables.push(table);
       }
+      if (region.pattern.type === 'normal') {
+        const table = normalTable(regions[i].pages, region.pattern.stdev * regions[i].pages);
+        row[R_P0] = zipfOffset;
+        zipfOffset += table.length;
+        zipfTables.push(table);
+      }
       if (region.pattern.type === 'trace') {
         assert(regions[i].pages <= TRACE_MAX_PAGES, 'trace region larger than 2^30 pages');
         const { file, format, loop, base } = region.pattern;
@@ -392,6 +401,10 @@ function setPattern(row: number[], pattern: PatternConfig, pages: number): void 
       row[R_P0] = Math.max(1, Math.min(pages, Math.round(pages * pattern.fraction)));
       row[R_P1] = probabilityThreshold(pattern.probability);
       row[R_P2] = Math.floor(pattern.offset * pages);
+      return;
+    case 'normal':
+      // R_P0, its table's offset, is written once the table is placed.
+      row[R_PATTERN] = PATTERN_NORMAL;
       return;
     case 'sequential':
       row[R_PATTERN] = PATTERN_SEQUENTIAL;

@@ -216,7 +216,7 @@ describe('units and values', () => {
       line: 17,
       col: 19,
       phrase:
-        'expected one of "uniform", "zipfian", "hotset", "sequential", "phases", "splitmix_zipfian", "trace", received "gaussian"',
+        'expected one of "uniform", "zipfian", "hotset", "normal", "sequential", "phases", "splitmix_zipfian", "trace", received "gaussian"',
     });
   });
 

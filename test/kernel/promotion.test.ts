@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { numaScan, updatePromotionGauges } from '../../src/kernel/numa.js';
-import { W_KSWAPD_WOKEN, NODE_WORDS } from '../../src/memory/layout.js';
+import { W_KSWAPD_WOKEN, W_WMARK_BOOST, NODE_WORDS } from '../../src/memory/layout.js';
 import { COUNTER_INDEX, NR_COUNTERS } from '../../src/metrics/vmstat.js';
 import {
   arm,
@@ -207,6 +207,27 @@ describe('the promotion watermark', () => {
     reclaimEpoch(sim);
     expect(slow.map((p) => nodeOf(sim, p))).toEqual(slow.map(() => 0));
     expect(counter(sim, 0, 'pgpromote_success')).toBe(12);
+    assertSound(sim);
+  });
+});
+
+describe('the promotion watermark with a boost', () => {
+  it("migrate_balanced_pgdat's HIGH includes watermark_boost: refused and kswapd woken, not queued to fail", () => {
+    const sim = scenario({ version: '6.1', kernel: TIERING });
+    place(sim, range(ANON, 42), 0); // node 0: free 22
+    place(sim, [0], 1, { young: true });
+    // A boost of 20 (an unmovable steal's): high_wmark_pages = 12 + 20 = 32, and free 22 is not
+    // above 32 + 1; min_wmark_pages = 4 + 20 = 24, so the page could not be allocated either.
+    sim.s.nodeWords[0 * NODE_WORDS + W_WMARK_BOOST] = 20;
+    setNow(sim, 3000);
+    arm(sim, [0], 2990);
+    hint(sim, 0, [0]);
+    expect(counter(sim, 0, 'tiersim_promote_no_space')).toBe(1);
+    expect(woken(sim, 0)).toBe(true);
+    // Without the boost in the check, free 22 > 12 + 1 queued the page, the allocation failed
+    // at MIN + boost (pgmigrate_fail 1) and nothing woke kswapd.
+    expect(counter(sim, 0, 'pgmigrate_fail')).toBe(0);
+    expect(nodeOf(sim, 0)).toBe(1);
     assertSound(sim);
   });
 });

@@ -16,6 +16,7 @@ import { makeBatchFiller } from '../../src/workload/generate.js';
 import { TXN_ACCESSES } from '../../src/workload/pgbench.js';
 import {
   PATTERN_HOTSET,
+  PATTERN_NORMAL,
   PATTERN_UNIFORM,
   PATTERN_ZIPFIAN,
   REGION_WORDS,
@@ -31,6 +32,7 @@ import {
 } from '../../src/workload/plan.js';
 import { PRNG_WORDS, TWO_32, nextU32 } from '../../src/workload/prng.js';
 import { zipfRankFromTable } from '../../src/workload/zipf.js';
+import { normalOffsetFromTable } from '../../src/workload/normal.js';
 
 const OPEN = '// xoshiro128** step {';
 const CLOSE = '// } xoshiro128** step';
@@ -86,7 +88,7 @@ ${extraTask}${regions}`;
 }
 
 /**
- * The batch the general method gives for uniform, Zipfian and hotset regions, drawn with
+ * The batch the general method gives for uniform, Zipfian, hotset and normal regions, drawn with
  * nextU32 on a copy of CPU 0's state: per entry the region draw (several regions), the
  * pattern's draws, then a store draw when 0 < write_fraction < 1. Returns [batch, state after].
  */
@@ -110,6 +112,8 @@ function reference(s: SimState): [number[], number[]] {
     if (pattern === PATTERN_UNIFORM) offset = Math.floor((nextU32(state, 0) / TWO_32) * pages);
     else if (pattern === PATTERN_ZIPFIAN)
       offset = zipfRankFromTable(nextU32(state, 0) | 0, pages, t, rb + R_P0, s.plan.zipfTables);
+    else if (pattern === PATTERN_NORMAL)
+      offset = normalOffsetFromTable(nextU32(state, 0), pages, s.plan.zipfTables, t[rb + R_P0]);
     else {
       expect(pattern).toBe(PATTERN_HOTSET);
       const hot = t[rb + R_P0];
@@ -152,6 +156,11 @@ const CASES: [string, string][] = [
     'a mix with a hotset region (the general path)',
     `{ kind: anon, size: 8MiB, weight: 1, pattern: { type: hotset, fraction: 0.2, offset: 0.5 }, write_fraction: 0.2 }
         - { kind: anon, size: 2MiB, weight: 1, pattern: { type: zipfian, theta: 0.99 }, write_fraction: 0.7 }`,
+  ],
+  [
+    'one normal region (the general path), after a Zipfian one in the table',
+    `{ kind: anon, size: 1MiB, weight: 1, pattern: { type: zipfian, theta: 0.9 } }
+        - { kind: anon, size: 8MiB, weight: 3, pattern: { type: normal, stdev: 0.1 }, write_fraction: 0.2 }`,
   ],
 ];
 
