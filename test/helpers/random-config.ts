@@ -2,7 +2,8 @@
  * A fast-check arbitrary of small, valid tiersim experiments: 1–4 nodes of 64–2048 pages (some
  * CPU-less PMEM/CXL), 5.15, 5.18, 6.0 or 6.1, demotion on or off, sometimes NUMA balancing
  * (any mode, scanning from the first epoch, any promotion patches and a small rate limit), swap or none, 1–3 pinned tasks with anon
- * and file regions (files sometimes shared), every access pattern, a workload from well below to
+ * and file regions (files sometimes shared), every access pattern (normal included), sometimes a
+ * tmpfs file written before the run (prefault: written), a workload from well below to
  * well above total memory, 20–60 epochs of 100 µs–1 ms, sometimes a MADV_PAGEOUT action.
  *
  * The arbitrary draws raw choices with fixed ranges and `build` maps them to a valid config
@@ -27,6 +28,7 @@ export type PatternChoice =
   | { type: 'uniform' }
   | { type: 'zipfian'; theta: number }
   | { type: 'hotset'; fraction: number; probability: number }
+  | { type: 'normal'; stdev: number }
   | { type: 'sequential'; stride: number };
 
 export interface RegionChoice {
@@ -87,6 +89,11 @@ export interface Choices {
   seed: number;
   /** kernel.lru_gen on 6.1 draws (null: absent, the classic LRU), with its min_ttl_ms. */
   lruGen: { enabled: boolean; minTtlMs: number } | null;
+  /**
+   * A tmpfs file the first task's regions end with (weight 0, prefault: written), in pages as a
+   * share of the workload, or null.
+   */
+  tmpfsShare: number | null;
 }
 
 const fraction = fc.double({ min: 0, max: 1, noNaN: true });
@@ -121,6 +128,7 @@ const patternArb: fc.Arbitrary<PatternChoice> = fc.oneof(
     fraction: fc.double({ min: 0.01, max: 1, noNaN: true }),
     probability: fraction,
   }),
+  fc.record({ type: fc.constant('normal' as const), stdev: fc.double({ min: 0.01, max: 1, noNaN: true }) }),
   fc.record({ type: fc.constant('sequential' as const), stride: fc.integer({ min: 1, max: 5 }) }),
 );
 
@@ -201,6 +209,7 @@ export const choicesArb: fc.Arbitrary<Choices> = fc.record({
       }),
     },
   ),
+  tmpfsShare: sometimes(fc.double({ min: 0.01, max: 0.3, noNaN: true })),
 });
 
 /** A config object in the shape of the YAML schema (sizes as strings with units). */
@@ -285,6 +294,12 @@ export function build(c: Choices): ConfigObject {
         end,
       });
     }
+  }
+
+  // After the action (MADV_PAGEOUT acts on mapped pages only, never on this file).
+  if (c.tmpfsShare !== null) {
+    const pages = Math.max(1, Math.round(c.tmpfsShare * c.sizeRatio * totalPages));
+    (tasks[0].regions as unknown[]).push({ kind: 'shmem', size: kib(pages), weight: 0, prefault: 'written' });
   }
 
   return {
