@@ -12,6 +12,7 @@ import { createSimulation } from '../../src/engine/simulation.js';
 import {
   ADVICE_NORMAL,
   ADVICE_RANDOM,
+  ADVICE_SEQUENTIAL,
   MMAP_LOTSAMISS,
   mmapReadaroundWindow,
   readaheadWindow,
@@ -98,6 +99,13 @@ describe('mmap_miss', () => {
     expect(s.cpuWords[1 * CPU_WORDS + C_MMAP_MISS]).toBe(101);
     expect(mmapReadaroundWindow(s, 0, 40, ADVICE_NORMAL)).toBe(4 * WINDOW_BACK + 8);
     expect(s.cpuWords[0 * CPU_WORDS + C_MMAP_MISS]).toBe(1);
+  });
+
+  it('read_ahead_kb 0: the page alone, before any mmap_miss accounting (!ra->ra_pages)', () => {
+    const s = scenario({ readAheadKb: 0 }).s;
+    expect(mmapReadaroundWindow(s, 0, 20, ADVICE_NORMAL)).toBe(1);
+    expect(s.cpuWords[C_MMAP_MISS]).toBe(0);
+    expect(mmapReadaroundWindow(s, 0, 30, ADVICE_SEQUENTIAL)).toBe(1);
   });
 
   it('stops counting at MMAP_LOTSAMISS * 10', () => {
