@@ -25,7 +25,13 @@ import { counter, scenario } from './scenario.js';
 
 function withSwapDevice() {
   const sim = scenario({ swap: '1MiB' });
-  const swap: BlockDeviceParams = { name: 'swap0', readNs: 100_000, writeNs: 50_000, readBps: 1e9, writeBps: 0.5e9 };
+  const swap: BlockDeviceParams = {
+    name: 'swap0',
+    readNs: 100_000,
+    writeNs: 50_000,
+    readBps: 1e9,
+    writeBps: 0.5e9,
+  };
   (sim.s.params as { swap: BlockDeviceParams }).swap = swap;
   return sim;
 }
@@ -63,7 +69,11 @@ describe('the swap device', () => {
       counter(sim, 1, 'tiersim_swap_write_sectors'),
       counter(sim, 1, 'tiersim_swap_write_ns'),
     ]).toEqual([1, 24, 5_000, 1, 16, 66_384]);
-    for (const name of ['tiersim_disk_read_ios', 'tiersim_disk_write_ios', 'tiersim_disk_write_ns'] as const) {
+    for (const name of [
+      'tiersim_disk_read_ios',
+      'tiersim_disk_write_ios',
+      'tiersim_disk_write_ns',
+    ] as const) {
       expect(counter(sim, 1, name)).toBe(0);
       expect(counter(sim, 0, name)).toBe(0);
     }
@@ -82,9 +92,11 @@ describe('the swap device', () => {
     expect(g[G_DISK_WAIT_NS + DEV_SWAP]).toBe(1_148);
     expect([g[G_DISK_BUSY_NS + DEV_SWAP], g[G_DISK_REQUESTS + DEV_SWAP]]).toEqual([122_880, 15]);
     // The disk moved nothing.
-    expect([g[G_DISK_WAIT_NS + DEV_DISK], g[G_DISK_BUSY_NS + DEV_DISK], g[G_DISK_REQUESTS + DEV_DISK]]).toEqual([
-      0, 0, 0,
-    ]);
+    expect([
+      g[G_DISK_WAIT_NS + DEV_DISK],
+      g[G_DISK_BUSY_NS + DEV_DISK],
+      g[G_DISK_REQUESTS + DEV_DISK],
+    ]).toEqual([0, 0, 0]);
     expect(readLatencyNs(sim.s, DEV_SWAP, 1)).toBe(100_000 + 4_096 + 1_148);
     // Epoch 2: one more single-page read. Only it counts: busy 4,096 ns, ρ = 0.004096,
     // wait = 4,096 · 0.004096 / 0.995904 = 16.85 → 17 (the cumulative totals would give more).

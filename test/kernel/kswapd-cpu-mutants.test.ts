@@ -58,7 +58,10 @@ describe('kswapd host', () => {
 
   it('a machine without any CPU: each node its own host', () => {
     const machine = {
-      nodes: [{ nid: 0, cpus: [] }, { nid: 1, cpus: [] }],
+      nodes: [
+        { nid: 0, cpus: [] },
+        { nid: 1, cpus: [] },
+      ],
       distances: [
         [10, 20],
         [20, 10],

@@ -28,7 +28,8 @@ import { counter, free, scenario, woken } from './scenario.js';
 const set = (sim: ReturnType<typeof scenario>, nid: number, w: number, v: number) => {
   sim.s.nodeWords[nid * NODE_WORDS + w] = v;
 };
-const get = (sim: ReturnType<typeof scenario>, nid: number, w: number) => sim.s.nodeWords[nid * NODE_WORDS + w];
+const get = (sim: ReturnType<typeof scenario>, nid: number, w: number) =>
+  sim.s.nodeWords[nid * NODE_WORDS + w];
 
 describe('pgdat_balanced and the boost', () => {
   it('node 1: balanced above HIGH + boost, not at or below it', () => {
@@ -57,7 +58,10 @@ describe('kswapd_failures', () => {
     set(sim, 1, W_KSWAPD_FAILURES, MAX_RECLAIM_RETRIES);
     expect(kswapdHopeless(sim.s, 1)).toBe(true);
     resetKswapdFailures(sim.s, 1);
-    expect([get(sim, 0, W_KSWAPD_FAILURES), get(sim, 1, W_KSWAPD_FAILURES)]).toEqual([MAX_RECLAIM_RETRIES, 0]);
+    expect([get(sim, 0, W_KSWAPD_FAILURES), get(sim, 1, W_KSWAPD_FAILURES)]).toEqual([
+      MAX_RECLAIM_RETRIES,
+      0,
+    ]);
     resetKswapdFailures(sim.s, 0);
     expect(get(sim, 0, W_KSWAPD_FAILURES)).toBe(0);
   });

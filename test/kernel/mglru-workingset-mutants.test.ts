@@ -14,7 +14,14 @@
  * The shadow keeps AGE_BITS = 23 bits of token, so the generation part wraps at 2^21.
  */
 import { describe, expect, it } from 'vitest';
-import { G_EVICTED, G_MIN_SEQ, G_REFAULTED, GEN_WORDS, MAX_NR_TIERS, REFS_MASK } from '../../src/kernel/mglru/lrugen.js';
+import {
+  G_EVICTED,
+  G_MIN_SEQ,
+  G_REFAULTED,
+  GEN_WORDS,
+  MAX_NR_TIERS,
+  REFS_MASK,
+} from '../../src/kernel/mglru/lrugen.js';
 import { lruGenEvictionShadow, lruGenRefault } from '../../src/kernel/mglru/workingset.js';
 import { packShadow, shadowAge, shadowNid, shadowWorkingset } from '../../src/kernel/workingset.js';
 import { takeFrame } from '../../src/memory/frames.js';
