@@ -86,3 +86,38 @@ describe('topology text', () => {
     expect(l[l.indexOf('node 2 cpus:') + 1]).toBe('node 2 size: 1024 MB');
   });
 });
+
+describe('topology text, the other blocks', () => {
+  it('titles, the watermark table header right-aligned, and a final newline', () => {
+    const text = formatTopology(buildMachine(small.topology, small.kernel));
+    const l = text.split('\n');
+    expect(l[l.length - 1]).toBe('');
+    expect(l).toContain(
+      'demotion targets (kernel 6.1: preferred = nearest of the next lower tier, allowed = all lower):',
+    );
+    expect(l).toContain('zonelists (allocation fallback order):');
+    const at = l.indexOf(
+      'lowmem_reserve (protection, by highest zone DMA,DMA32,Normal,Movable) for a user allocation:',
+    );
+    expect(at).toBeGreaterThan(0);
+    // Columns as wide as their widest cell (managed 262144, "1073", "0,236,236,236"), right-aligned.
+    expect(l[at + 1]).toBe('  node     zone  managed  min  low  high  promo  high MiB / protection');
+  });
+
+  it('wraps at exactly 100 columns: a line of 100 is kept, and nothing precedes the cpus line', () => {
+    // 140 CPUs: lines 0..31 (98 columns), 32..60 (99), 61..89 (99), 90..113 (98), then
+    // 114..135: 12 + 22 · 4 = 100 columns, full but not over; 136..139 last.
+    const m = machineOf({ nodes: [{ id: 0, cpus: 140, memory: '1GiB' }] });
+    const l = formatTopology(m).split('\n');
+    const at = l.findIndex((x) => x.startsWith('node 0 cpus:'));
+    expect(l[at - 1]).toBe('available: 1 nodes (0)');
+    const nums = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => String(a + i)).join(' ');
+    const pad = ' '.repeat(12);
+    expect(l.slice(at + 3, at + 6)).toEqual([
+      `${pad} ${nums(90, 114)}`,
+      `${pad} ${nums(114, 136)}`,
+      `${pad} ${nums(136, 140)}`,
+    ]);
+    expect(l[at + 4].length).toBe(100);
+  });
+});
