@@ -13,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import { createSimulation } from '../../src/engine/simulation.js';
-import { updateMemoryLoad } from '../../src/kernel/bandwidth.js';
+import { nextQueueNs, queueConstantNs, queueDelayNs, updateMemoryLoad } from '../../src/kernel/bandwidth.js';
 import {
   L_QUEUE_NS,
   LINK_WORDS,
@@ -123,5 +123,18 @@ describe('updateMemoryLoad', () => {
     expect(get(0, 'tiersim_access_latency_ns')).toBe(133.3);
     updateMemoryLoad(s);
     expect(get(0, 'tiersim_access_latency_ns')).toBe(0);
+  });
+});
+
+describe('the curve assertions', () => {
+  it('double_at strictly inside (0, 1); utilisation in [0, 1)', () => {
+    expect(() => queueConstantNs(305, 0)).toThrow('double_at must lie in (0, 1)');
+    expect(() => queueConstantNs(305, 1)).toThrow('double_at must lie in (0, 1)');
+    expect(queueConstantNs(305, 0.5)).toBe(305);
+    expect(queueDelayNs(100, 0)).toBe(0);
+    expect(() => queueDelayNs(100, -0.01)).toThrow('utilisation must lie in [0, 1)');
+    expect(() => queueDelayNs(100, 1)).toThrow('utilisation must lie in [0, 1)');
+    // An epoch without traffic halves the previous delay, exactly.
+    expect(nextQueueNs(76.25, 305, 0, 30, 0.98)).toBe(15);
   });
 });
