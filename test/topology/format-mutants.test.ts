@@ -80,6 +80,12 @@ describe('topology text', () => {
     expect(l[at + 4]).toBe('node 0 size: 1008 MB');
   });
 
+  it('a machine without any CPU (the config accepts one): no latency rows', () => {
+    const l = formatTopology(machineOf({ nodes: [{ id: 0, cpus: 0, memory: '1GiB' }] })).split('\n');
+    expect(l).toContain('access latency: no node has CPUs');
+    expect(l.some((x) => x.startsWith('access latency, ns'))).toBe(false);
+  });
+
   it('a node without CPUs has an empty cpus line, and its own line', () => {
     const l = lines();
     expect(l).toContain('node 2 cpus:');
