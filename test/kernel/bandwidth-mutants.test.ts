@@ -138,3 +138,52 @@ describe('the curve assertions', () => {
     expect(nextQueueNs(76.25, 305, 0, 30, 0.98)).toBe(15);
   });
 });
+
+function threeSockets(extraNode = '') {
+  const yaml = `
+topology:
+  struct_page_size: 0
+  memory_below_4g: 0
+  contention: { enabled: true, link_bandwidth: 1e9 }
+  nodes:
+    - { id: 0, socket: 0, cpus: 1, memory: 1MiB, device: dram }
+    - { id: 1, socket: 1, cpus: 1, memory: 1MiB, device: dram }
+    - { id: 2, socket: 2, cpus: 1, memory: 1MiB, device: dram }
+${extraNode}
+run: { duration: 1ms, epoch: 1ms }
+workload:
+  tasks:
+    - { name: t, cpus: [0], regions: [{ kind: anon, size: 64KiB }] }
+`;
+  return createSimulation(parseConfigText(yaml, '/virtual/sockets.yaml').config).s;
+}
+
+describe('links between three sockets', () => {
+  it('each node shows the busiest link of its socket; link 1-2 has its own words', () => {
+    const s = threeSockets();
+    const pct = (nid: number) => s.counters[nid * NR_COUNTERS + COUNTER_INDEX.tiersim_link_utilisation_pct];
+    // CPU node 0 → memory 1: 500 lines = 32,000 bytes on link 0-1 (3.2 % of 1e6); CPU node 1 →
+    // memory 2: 1000 lines = 64,000 bytes on link 1-2 (6.4 %); link 0-2 idle.
+    s.accessMatrix[0 * 3 + 1] = 500;
+    s.accessMatrix[1 * 3 + 2] = 1000;
+    updateMemoryLoad(s);
+    expect([pct(0), pct(1), pct(2)]).toEqual([3.2, 6.4, 6.4]);
+    expect(s.traffic.linkWords[(1 * MAX_SOCKETS + 2) * LINK_WORDS + L_QUEUE_NS]).toBeGreaterThan(0);
+  });
+
+  it("the loaded latency between sockets 1 and 2 adds link 1-2's queue; queues shown to 0.1 ns", () => {
+    const s = threeSockets();
+    s.traffic.linkWords[(1 * MAX_SOCKETS + 2) * LINK_WORDS + L_QUEUE_NS] = 30;
+    s.traffic.nodeWords[2 * NODE_TRAFFIC_WORDS + T_QUEUE_NS] = 25;
+    // An idle epoch: link 1-2 halves to 15, node 2's queue to 12.5.
+    updateMemoryLoad(s);
+    const read = (c: number, m: number) => s.traffic.latency[(c * 3 + m) * 2];
+    expect([read(1, 2), read(2, 1), read(0, 2)]).toEqual([80 + 60 + 15 + 12.5, 80 + 60 + 15, 80 + 60 + 12.5]);
+    expect(s.counters[2 * NR_COUNTERS + COUNTER_INDEX.tiersim_mem_queue_ns]).toBe(12.5);
+  });
+
+  it('socket ids up to MAX_SOCKETS - 1 are accepted', () => {
+    const s = threeSockets('    - { id: 3, socket: 63, cpus: 0, memory: 1MiB, device: dram }');
+    expect(() => updateMemoryLoad(s)).not.toThrow();
+  });
+});
