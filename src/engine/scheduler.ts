@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { runInline } from './inline.js';
 import { runThreaded } from './threaded.js';
 import { autoWorkers, freeCores } from './free-cores.js';
-import { planThreads, type ThreadPlan } from './thread-plan.js';
+import { MAX_WORKER_SHARE, planThreads, type ThreadPlan } from './thread-plan.js';
 import type { Simulation } from './simulation.js';
 
 import type { SchedulerName } from './scheduler-names.js';
@@ -41,6 +41,25 @@ export function threadPlanFor(sim: Simulation, scheduler: SchedulerName): Thread
   return choosePlan(sim, scheduler).plan;
 }
 
+/**
+ * Each CPU's expected simulated accesses per µs, for `auto`'s balance: 1 / (its task's
+ * cpu_per_access + the local memory's read latency), 0 for a CPU with no task with accesses.
+ * Placement is not known before the run (remote and slower memory make accesses dearer), so
+ * this is an estimate; results never depend on it.
+ */
+function cpuWork(sim: Simulation): number[] {
+  const { plan, machine } = sim.spec;
+  const work = new Array<number>(machine.cpuNode.length).fill(0);
+  for (const task of plan.tasks) {
+    if (task.accessedRegions === 0) continue;
+    for (const cpu of task.cpus) {
+      const nid = machine.cpuNode[cpu];
+      work[cpu] = 1000 / (task.cpuPerAccessNs + machine.readLatencyNs[nid][nid]);
+    }
+  }
+  return work;
+}
+
 /** `auto` plans for the cores other processes leave free (free-cores.ts), the others for all. */
 function choosePlan(
   sim: Simulation,
@@ -52,12 +71,17 @@ function choosePlan(
     return { plan: plan.length > 1 ? plan : undefined };
   }
   const f = freeCores();
-  const busyCpus = new Set(sim.spec.plan.tasks.filter((t) => t.accessedRegions > 0).flatMap((t) => t.cpus));
   const machine = sim.spec.machine;
-  const busyNodes = machine.nodes.filter((n) => n.cpus.some((c) => busyCpus.has(c))).length;
-  const plan = planThreads(machine, 'auto', autoWorkers(f), busyCpus);
+  const work = cpuWork(sim);
+  const busyNodes = machine.nodes.filter((n) => n.cpus.some((c) => work[c] > 0)).length;
+  const plan = planThreads(machine, 'auto', autoWorkers(f), work);
   const free = `${f.free.toFixed(1)} of ${f.cores} cores free (${f.source})`;
-  const why = busyNodes < 2 ? `tasks on ${busyNodes} node${busyNodes === 1 ? '' : 's'}, ${free}` : free;
+  const why =
+    busyNodes < 2
+      ? `tasks on ${busyNodes} node${busyNodes === 1 ? '' : 's'}, ${free}`
+      : plan.length === 1 && autoWorkers(f) > 1
+        ? `one node holds more than ${MAX_WORKER_SHARE * 100} % of the expected accesses, ${free}`
+        : free;
   return plan.length > 1
     ? { plan, autoChoice: `${plan.length} workers: ${why}` }
     : { plan: undefined, autoChoice: `inline: ${why}` };

@@ -11,11 +11,14 @@
  *               has work to share: no thread exists only to wait at barriers.
  *   auto        as per-node, but never more workers than free cores (free-cores.ts: the cores
  *               other processes left idle while the run started; scheduler.ts passes them
- *               as `cores`) nor than nodes whose CPUs run tasks (`busyCpus`, when given: a
- *               worker with no accesses to run only adds barriers): the nodes with CPUs are
- *               dealt to that many workers, balancing their busy CPUs, since a worker that
- *               waits for a descheduled one costs a time slice. One worker (one free core, or
- *               one node with work) means no workers at all: the run is inline.
+ *               as `cores`) nor than nodes whose CPUs run tasks (`cpuWork`, when given: each
+ *               CPU's expected accesses per simulated µs, 0 when idle; a worker with no
+ *               accesses to run only adds barriers): the nodes with CPUs are dealt to that many
+ *               workers, balancing their work, since a worker that waits for a descheduled
+ *               one costs a time slice. When the busiest worker would still hold more than
+ *               MAX_WORKER_SHARE of the work, two threads cannot beat one by enough to pay for
+ *               the barriers, so the plan is one group. One group (one free core, one node with
+ *               work, or work that does not split) means no workers at all: the run is inline.
  */
 import type { Machine } from '../topology/machine.js';
 
@@ -36,21 +39,30 @@ function nearestCpuNode(machine: Machine, nid: number): number {
 }
 
 /**
- * `busyCpus` (auto only): the CPUs that run a task with accesses; without it every CPU counts.
+ * The most of the work one of several `auto` workers may hold: above it the best speedup is
+ * under 1 / 0.75 = 1.33×, which barriers, worker start-up and a JIT per thread eat (measured:
+ * the quickstart, whose app task makes 98 % of the accesses, ran 1.26× slower per-node).
+ */
+export const MAX_WORKER_SHARE = 0.75;
+
+/**
+ * `cpuWork` (auto only): each CPU's expected accesses per simulated µs (0: idle); without it
+ * every CPU counts 1.
  */
 export function planThreads(
   machine: Machine,
   shape: ThreadShape,
   cores: number,
-  busyCpus?: ReadonlySet<number>,
+  cpuWork?: readonly number[],
 ): ThreadPlan {
   const nodes = machine.nodes;
   if (shape === 'every-node') return nodes.map((n) => [n.nid]);
   const cpuNodes = nodes.filter((n) => n.cpus.length > 0);
   // A machine without CPUs runs no accesses; one thread is as good as any.
   if (cpuNodes.length === 0) return [nodes.map((n) => n.nid)];
+  const weighted = shape === 'auto' && cpuWork !== undefined;
   const work = (n: (typeof nodes)[number]) =>
-    shape === 'auto' && busyCpus !== undefined ? n.cpus.filter((c) => busyCpus.has(c)).length : n.cpus.length;
+    weighted ? n.cpus.reduce((sum, c) => sum + (cpuWork[c] ?? 0), 0) : n.cpus.length;
   const busyNodes = cpuNodes.filter((n) => work(n) > 0).length;
   const workers = shape === 'per-node' ? cpuNodes.length : Math.max(1, Math.min(cores, busyNodes));
   // Deal the nodes with CPUs to the workers, most work first (busy CPUs, then CPUs), each to
@@ -68,6 +80,9 @@ export function planThreads(
   }
   for (const n of nodes)
     if (n.cpus.length === 0) groupOf.set(n.nid, groupOf.get(nearestCpuNode(machine, n.nid))!);
+  const total = load.reduce((a, b) => a + b, 0);
+  if (weighted && workers > 1 && Math.max(...load) > MAX_WORKER_SHARE * total)
+    return [nodes.map((n) => n.nid)];
   const groups: number[][] = Array.from({ length: workers }, () => []);
   for (const n of nodes) groups[groupOf.get(n.nid)!].push(n.nid);
   return groups.filter((g) => g.length > 0).sort((a, b) => a[0] - b[0]);

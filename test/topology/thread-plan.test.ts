@@ -6,9 +6,14 @@
  * machine (4 sockets of DRAM+2 CPUs and PMEM), plans worked out by hand from their SLIT tables.
  */
 import { describe, expect, it } from 'vitest';
-import { planThreads } from '../../src/engine/thread-plan.js';
+import { MAX_WORKER_SHARE, planThreads } from '../../src/engine/thread-plan.js';
 import { buildMachine } from '../../src/topology/index.js';
 import { exampleA, exampleB, loadConfig, machineOf } from './fixtures.js';
+
+/** Work 1 on each listed CPU of an 8-CPU machine, 0 elsewhere. */
+function busy(...cpus: number[]): number[] {
+  return Array.from({ length: 8 }, (_, c) => (cpus.includes(c) ? 1 : 0));
+}
 
 describe('thread plans', () => {
   const a = machineOf(exampleA());
@@ -34,19 +39,37 @@ describe('thread plans', () => {
   it('auto with the CPUs that run tasks: a worker per node with work, the busy nodes dealt apart', () => {
     // Example A, tasks only on node 0's CPUs 0-3 (promotion.yaml's shape): node 1's worker would
     // only wait at barriers, so one group, and the scheduler runs inline.
-    expect(planThreads(a, 'auto', 2, new Set([0, 1, 2, 3]))).toEqual([[0, 1, 2, 3]]);
+    expect(planThreads(a, 'auto', 2, busy(0, 1, 2, 3))).toEqual([[0, 1, 2, 3]]);
     // One CPU on each node is enough to make both nodes busy.
-    expect(planThreads(a, 'auto', 2, new Set([3, 4]))).toEqual([
+    expect(planThreads(a, 'auto', 2, busy(3, 4))).toEqual([
       [0, 2],
       [1, 3],
     ]);
     // No task at all: nothing to share.
-    expect(planThreads(a, 'auto', 2, new Set())).toEqual([[0, 1, 2, 3]]);
+    expect(planThreads(a, 'auto', 2, busy())).toEqual([[0, 1, 2, 3]]);
     // per-node and every-node ignore it: the design card's shapes stay available.
-    expect(planThreads(a, 'per-node', 2, new Set([0]))).toEqual([
+    expect(planThreads(a, 'per-node', 2, busy(0))).toEqual([
       [0, 2],
       [1, 3],
     ]);
+  });
+
+  it('auto with work that does not split: one group when the busier worker would hold over 3/4', () => {
+    expect(MAX_WORKER_SHARE).toBe(0.75);
+    const work = (n0: number, n1: number) => [n0, 0, 0, 0, n1, 0, 0, 0];
+    // 3 : 1 is exactly 3/4 on worker 0: two workers (the bound is strict).
+    expect(planThreads(a, 'auto', 2, work(3, 1))).toEqual([
+      [0, 2],
+      [1, 3],
+    ]);
+    expect(planThreads(a, 'auto', 2, work(3.1, 0.9))).toEqual([[0, 1, 2, 3]]);
+    // The quickstart's shape: 4 CPUs at 1000 / (50 + 100) ns a µs against 4 at 1000 / (10,000 + 100).
+    const app = 1000 / 150;
+    const batch = 1000 / 10_100;
+    const qs = [app, app, app, app, batch, batch, batch, batch];
+    expect(planThreads(a, 'auto', 2, qs)).toEqual([[0, 1, 2, 3]]);
+    // per-node keeps its one worker per CPU node whatever the work.
+    expect(planThreads(a, 'per-node', 2, qs)).toHaveLength(2);
   });
 
   it('auto on the 8-node machine with tasks on nodes 0 and 2 only: each worker gets one of them', () => {
@@ -55,7 +78,7 @@ describe('thread plans', () => {
     // Nodes 0-3 have CPUs 0-1, 2-3, 4-5, 6-7. By CPU count alone (all 2) the deal goes 0, 1, 2, 3
     // with ties to the lower worker: nodes 0 and 2 on worker 0, the busy ones together. By busy
     // CPUs nodes 0 and 2 are dealt first, one to each worker.
-    const plan = planThreads(m, 'auto', 2, new Set([0, 1, 4, 5]));
+    const plan = planThreads(m, 'auto', 2, busy(0, 1, 4, 5));
     expect(plan).toHaveLength(2);
     expect(plan.map((g) => g.filter((nid) => nid === 0 || nid === 2))).toEqual([[0], [2]]);
     expect(plan.flat().sort((x, y) => x - y)).toEqual(m.nodes.map((n) => n.nid));
