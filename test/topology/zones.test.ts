@@ -190,3 +190,34 @@ describe('zone layout (hand-computed)', () => {
     expect(m.nodes[0].zones[0].watermarks).toEqual({ min: 1024, low: 1282, high: 1540, promo: 1798 });
   });
 });
+
+describe('6.12: a movable zone outside lowmem gets min = managed / 1024 within [32, 128]', () => {
+  // __setup_per_zone_wmarks() since 6.12 treats ZONE_MOVABLE like highmem: min_pages =
+  // managed / 1024 clamped to [SWAP_CLUSTER_MAX, 128]; low and high add max(tmp / 4, managed ×
+  // watermark_scale_factor (10) / 10000) as for every zone. A PMEM node onlined movable has no
+  // memmap taken from it here (managed = present).
+  const pmem = (memory: string) =>
+    machineOf(
+      {
+        nodes: [
+          { id: 0, cpus: 1, memory: '1GiB', device: 'dram' },
+          { id: 1, cpus: 0, memory, device: 'pmem' },
+        ],
+      },
+      { version: '6.12' },
+    ).nodes[1].zones;
+
+  it('below the clamp: 64 MiB = 16,384 pages, 16 → 32; low 32 + 16, high 32 + 2 × 16', () => {
+    const [z] = pmem('64MiB');
+    expect([z.name, z.managedPages]).toEqual(['Movable', 16384]);
+    expect(z.watermarks).toEqual({ min: 32, low: 48, high: 64, promo: 80 });
+  });
+
+  it('inside it: 256 MiB = 65,536 pages, min 64; the scale factor gives 65', () => {
+    expect(pmem('256MiB')[0].watermarks).toEqual({ min: 64, low: 129, high: 194, promo: 259 });
+  });
+
+  it('above it: 1 GiB = 262,144 pages, 256 → 128; 262 from the scale factor', () => {
+    expect(pmem('1GiB')[0].watermarks).toEqual({ min: 128, low: 390, high: 652, promo: 914 });
+  });
+});
