@@ -71,15 +71,16 @@ function choosePlan(
     return { plan: plan.length > 1 ? plan : undefined };
   }
   const f = freeCores();
+  const cores = autoWorkers(f);
   const machine = sim.spec.machine;
   const work = cpuWork(sim);
   const busyNodes = machine.nodes.filter((n) => n.cpus.some((c) => work[c] > 0)).length;
-  const plan = planThreads(machine, 'auto', autoWorkers(f), work);
+  const plan = planThreads(machine, 'auto', cores, work);
   const free = `${f.free.toFixed(1)} of ${f.cores} cores free (${f.source})`;
   const why =
     busyNodes < 2
       ? `tasks on ${busyNodes} node${busyNodes === 1 ? '' : 's'}, ${free}`
-      : plan.length === 1 && autoWorkers(f) > 1
+      : plan.length === 1 && cores > 1
         ? `one node holds more than ${MAX_WORKER_SHARE * 100} % of the expected accesses, ${free}`
         : free;
   return plan.length > 1

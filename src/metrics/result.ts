@@ -162,16 +162,14 @@ function vmstatOf(s: SimState, nid: number): Record<string, number> {
 }
 
 /**
- * meminfo Dirty: dirty page-cache pages only (NR_FILE_DIRTY). A dirty anonymous page is not
- * counted: Linux's Dirty sums folios accounted by folio_account_dirtied(), which only
- * mapping-backed (file) folios reach; anon dirtiness lives in the PTE until swap-out.
- * Writeback: page cache whose write is in flight (kernel/writeback.ts). Both are counted from
- * the frames here, independently of the nr_dirty / nr_writeback gauges kept as pages change.
- */
-/**
- * Page-cache pages of node `nid` whose dirty byte is FRAME_DIRTY (Dirty) and FRAME_WRITEBACK
- * (Writeback): one pass over the frames ever handed out (the others are clean), with the
- * columns in locals (a callback per frame made this 1.7 % of a quickstart run's CPU).
+ * meminfo Dirty and Writeback of node `nid`: page-cache pages whose dirty byte is FRAME_DIRTY
+ * (NR_FILE_DIRTY) and FRAME_WRITEBACK (a write in flight, kernel/writeback.ts). A dirty
+ * anonymous page is not counted: Linux's Dirty sums folios accounted by
+ * folio_account_dirtied(), which only mapping-backed (file) folios reach; anon dirtiness lives
+ * in the PTE until swap-out. Counted from the frames, independently of the nr_dirty /
+ * nr_writeback gauges kept as pages change: one pass over the frames ever handed out (the others
+ * are clean), with the columns in locals (a callback per frame made this 1.7 % of a quickstart
+ * run's CPU).
  */
 function fileDirtyCounts(s: SimState, nid: number): { dirty: number; writeback: number } {
   const flagsCol = s.frameFlags;
