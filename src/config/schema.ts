@@ -136,6 +136,13 @@ export const NodeSchema = z.strictObject({
     .describe(
       "Free pages inside the unmovable/reclaimable pageblocks of the node's highest zone when the run starts (/proc/pagetypeinfo's Unmovable + Reclaimable free counts). A user (movable) allocation that finds only these left (the lower zones down to their marks) steals them a per-CPU batch (zone_batchsize) at a time, boosts the watermark and wakes kswapd. auto: 2^MAX_PAGE_ORDER - 1 = 1023 on a boot node (the rest of the largest buddy block an unmovable allocation claims when it falls back), 0 on memory onlined movable or a zone smaller than that block. Unit: pages. Default: 0 (no fallback steals).",
     ),
+  unmovable_pageblocks: z
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      "How many non-movable pageblocks (2 MiB each) hold the unmovable_free_pages, evenly (/proc/pagetypeinfo's Unmovable + Reclaimable block counts with free pages). Decides what a fallback steal does: a wholly free pageblock is taken over as movable without a boost; one at least half free is claimed whole (its free pages become movable) with one boost; a fuller one gives single pages, each boosting, as many as one refill of the per-CPU list takes. Unit: pageblocks. Default: as few as hold them (free blocks; auto's 1023 pages: one free block and one with 511 free).",
+    ),
   online: z
     .enum(['normal', 'movable'])
     .optional()

@@ -9,6 +9,7 @@ import type { ConfigErrorCode, ConfigProblem, SourceLocation } from '../util/err
 import {
   versionAtLeast,
   type Config,
+  type NodeConfig,
   type RegionConfig,
   type TaskConfig,
   type WorkloadConfig,
@@ -16,6 +17,7 @@ import {
 import { checkLimits } from './limits.js';
 import type { ConfigLocator } from './source-map.js';
 import { formatBytes, formatDuration } from './units.js';
+import { pageblockPages } from '../util/pageblock.js';
 import { MAX_STEP_ACCESSES } from '../workload/phases.js';
 
 /** Every semantic problem of `config`, in check order (topology, run, workload). */
@@ -88,6 +90,7 @@ function checkNodes(config: Config, out: Problems): void {
         `expected at least one page (${formatBytes(pageSize)}), received ${formatBytes(node.memory)}`,
       );
     }
+    checkUnmovablePool(node, at, pageSize, out);
     const w = node.watermarks;
     if (w !== undefined) {
       const order: [string, number | undefined][] = [
@@ -114,6 +117,29 @@ function checkNodes(config: Config, out: Problems): void {
       'INVALID_VALUE',
       'topology.page_size',
       `expected a power of two >= 4KiB, received ${pageSize} bytes`,
+    );
+  }
+}
+
+/** unmovable_pageblocks must hold unmovable_free_pages: at most a pageblock each, at least one. */
+function checkUnmovablePool(node: NodeConfig, at: string, pageSize: number, out: Problems): void {
+  const blocks = node.unmovable_pageblocks;
+  if (blocks === undefined) return;
+  const free = node.unmovable_free_pages;
+  if (typeof free !== 'number') {
+    out.add(
+      'INCONSISTENT',
+      `${at}.unmovable_pageblocks`,
+      'needs a number of unmovable_free_pages to spread over the pageblocks (auto lays out its own two)',
+    );
+    return;
+  }
+  const perBlock = pageblockPages(pageSize);
+  if (blocks * perBlock < free || blocks > free) {
+    out.add(
+      'OUT_OF_RANGE',
+      `${at}.unmovable_pageblocks`,
+      `expected ${Math.ceil(free / perBlock)}..${free} pageblocks for ${free} free pages (${perBlock} pages per pageblock, at least one free page each), received ${blocks}`,
     );
   }
 }

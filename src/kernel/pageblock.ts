@@ -26,19 +26,29 @@
  */
 import {
   claimMovableBlock,
+  releaseClaimed,
+  releaseUnmovableBlock,
   stashUnmovable,
   takeFrame,
   takeStashedFrame,
   takeUnmovableFrame,
+  unmovableBlockFree,
+  unmovableBlockReleased,
+  unmovableBlocks,
 } from '../memory/frames.js';
-import { NODE_WORDS, W_FREE, W_PCP_STOLEN, W_UNMOVABLE_FREE, W_WMARK_BOOST } from '../memory/layout.js';
+import {
+  NODE_WORDS,
+  W_FREE,
+  W_PCP_STOLEN,
+  W_UNMOVABLE_FREE,
+  W_UNMOV_CLAIMED,
+  W_WMARK_BOOST,
+} from '../memory/layout.js';
 import type { SimState } from '../memory/state.js';
+import { pageblockPages } from '../util/pageblock.js';
 import { wakeupKswapd } from './kswapd.js';
 
-/** pageblock_nr_pages: 2 MiB worth of pages (at least one). */
-export function pageblockPages(pageSize: number): number {
-  return Math.max(1, Math.floor((2 * 1024 * 1024) / pageSize));
-}
+export { pageblockPages };
 
 /**
  * boost_watermark(): raise the node's boost by one pageblock, up to watermark_boost_factor /
@@ -71,20 +81,52 @@ export function mustSteal(s: SimState, nid: number): boolean {
  * rmqueue() of a movable (user) page on `nid`, which the caller's watermark check allowed
  * (order 0 goes through the CPU's per-CPU list, rmqueue_pcplist()): a page a batch steal left
  * on that list if there is one; else a frame of a movable pageblock; else, when those are down
- * to what the lower zones keep, a fallback steal. The list is refilled by rmqueue_bulk(), one
- * __rmqueue() per page of the zone's batch (zone_batchsize()), each stealing from a non-movable
- * pageblock and boosting the watermark; the first page is this allocation's, the rest stay on
- * the list, out of the free count. With `allocKswapd` (the fault path's GFP_HIGHUSER_MOVABLE;
- * not migration targets, whose GFP has no __GFP_KSWAPD_RECLAIM) the boost flags
- * ZONE_BOOSTED_WATERMARK and rmqueue() wakes the node's kswapd. Returns the frame, or -1 when
- * the node has none.
+ * to what the lower zones keep, a fallback steal (__rmqueue_fallback()), which looks at the
+ * largest free chunk of the non-movable pageblocks first:
+ * - a wholly free pageblock: taken over as movable (change_pageblock_range), no boost;
+ * - a pageblock with a chunk of at least pageblock_order / 2 (can_steal_fallback() of the
+ *   chunk's order) and at least half of it free: boost_watermark(), then the whole block is
+ *   claimed (move_freepages_block, set_pageblock_migratetype): its free pages become movable;
+ * - otherwise single pages: the per-CPU list is refilled by rmqueue_bulk(), one __rmqueue() per
+ *   page of the refill (nr_pcp_alloc(), Machine.boostZone.refill), each stealing a page and
+ *   boosting the watermark; the first page is this allocation's, the rest stay on the list,
+ *   out of the free count.
+ * The pool's pageblocks are frames.ts's; a block at least half free is taken to hold a chunk of
+ * pageblock_order / 2 (tiersim does not model the buddy orders inside a block).
+ * With `allocKswapd` (the fault path's GFP_HIGHUSER_MOVABLE; not migration targets, whose GFP
+ * has no __GFP_KSWAPD_RECLAIM) a boost flags ZONE_BOOSTED_WATERMARK and rmqueue() wakes the
+ * node's kswapd. Returns the frame, or -1 when the node has none.
  */
 export function rmqueueMovable(s: SimState, nid: number, allocKswapd: boolean): number {
   const w = nid * NODE_WORDS;
   if (s.nodeWords[w + W_PCP_STOLEN] > 0) return takeStashedFrame(s, nid);
   if (!mustSteal(s, nid)) return takeFrame(s, nid);
+  const block = pageblockPages(s.params.pageSize);
+  let best = -1;
+  let bestFree = 0;
+  for (let b = 0, n = unmovableBlocks(s, nid); b < n; b++) {
+    if (unmovableBlockReleased(s, nid, b)) continue;
+    const free = unmovableBlockFree(s, nid, b);
+    if (free > bestFree) {
+      best = b;
+      bestFree = free;
+    }
+  }
+  // Claimed pages (movable pageblocks an unmovable allocation took over) count as one more
+  // block, as free as they are up to a whole one.
+  const claimed = Math.min(s.nodeWords[w + W_UNMOV_CLAIMED], block);
+  if (claimed > bestFree) {
+    best = -1;
+    bestFree = claimed;
+  }
+  if (bestFree * 2 >= block) {
+    if (bestFree < block && boostWatermark(s, nid) && allocKswapd) wakeupKswapd(s, nid);
+    if (best >= 0) releaseUnmovableBlock(s, nid, best);
+    else releaseClaimed(s, nid, bestFree);
+    return takeFrame(s, nid);
+  }
   const frame = takeUnmovableFrame(s, nid);
-  const more = Math.min(s.machine.boostZone[nid].batch, s.nodeWords[w + W_UNMOVABLE_FREE] + 1) - 1;
+  const more = Math.min(s.machine.boostZone[nid].refill, s.nodeWords[w + W_UNMOVABLE_FREE] + 1) - 1;
   stashUnmovable(s, nid, more);
   let boosted = false;
   for (let i = 0; i <= more; i++) boosted = boostWatermark(s, nid) || boosted;
@@ -101,13 +143,14 @@ export const MAX_ORDER_PAGES = 1 << 10;
  * __rmqueue_fallback() from MIGRATE_MOVABLE (fallbacks[MIGRATE_UNMOVABLE]: reclaimable, then
  * movable; tiersim's non-movable pool is both). Under ALLOC_NOFRAGMENT (a Normal zone with DMA32
  * below it) the fallback takes the largest free chunk of at least a pageblock: a free
- * MAX_PAGE_ORDER block (1024 pages) while the movable pool holds one, else a pageblock, and
+ * MAX_PAGE_ORDER block (1024 pages) while the zone's own movable free pages hold one (the
+ * node's less what the lower zones keep, Machine.boostZone.lowerReserve), else a pageblock, and
  * steal_suitable_fallback() takes ownership of it whole (change_pageblock_range) without a
  * watermark boost. With less than a pageblock of movable pages free the zonelist walk drops
  * ALLOC_NOFRAGMENT and takes a smaller chunk: boost_watermark(), ZONE_BOOSTED_WATERMARK (the
  * allocation may wake kswapd) and, since an unmovable steal may always try the whole block
  * (can_steal_fallback), the block is claimed if at least half of it is free (taken here as the
- * movable free pages, up to a pageblock, as if in one block), else just the page. The claimed
+ * zone's movable free pages, up to a pageblock, as if in one block), else just the page. The claimed
  * pages join the non-movable pool in place (frames.ts claimMovableBlock). Returns the frame, or
  * -1 when the node has none.
  */
@@ -117,13 +160,15 @@ export function rmqueueUnmovable(s: SimState, nid: number): number {
   const movable = s.nodeWords[w + W_FREE] - s.nodeWords[w + W_UNMOVABLE_FREE];
   if (movable <= 0) return -1;
   const block = pageblockPages(s.params.pageSize);
-  if (movable >= MAX_ORDER_PAGES && MAX_ORDER_PAGES >= block) {
+  // The highest zone's own movable pages: the lower zones' are the ones they keep.
+  const top = movable - s.machine.boostZone[nid].lowerReserve;
+  if (top >= MAX_ORDER_PAGES && MAX_ORDER_PAGES >= block) {
     claimMovableBlock(s, nid, MAX_ORDER_PAGES);
-  } else if (movable >= block) {
+  } else if (top >= block) {
     claimMovableBlock(s, nid, block);
   } else {
     if (boostWatermark(s, nid)) wakeupKswapd(s, nid);
-    claimMovableBlock(s, nid, movable * 2 >= block ? movable : 1);
+    claimMovableBlock(s, nid, top * 2 >= block ? top : 1);
   }
   return takeUnmovableFrame(s, nid);
 }

@@ -18,6 +18,14 @@
  * freed below unmovableStart goes back to the movable list as a claimed page again
  * (giveUnmovableFrame). Claimed pages never outnumber the movable frames: takeFrame leaves the
  * last W_UNMOV_CLAIMED of them to the pool.
+ *
+ * The pool is cut into pageblocks from unmovableStart up, Machine.unmovableBlockPages frames each
+ * (unmovable_pageblocks spreads the free pages; the last block may be short). A movable fallback
+ * steal that finds one with at least half a pageblock free claims it whole
+ * (releaseUnmovableBlock, steal_suitable_fallback()'s move_freepages_block): its free frames
+ * move to the movable list, W_UNMOV_RELEASED_MASK marks it movable, and frames freed in it go
+ * back to the movable list from then on, as __free_one_page() follows the pageblock's type.
+ * Claimed pages are given back the same way (releaseClaimed).
  */
 import {
   NODE_WORDS,
@@ -31,6 +39,7 @@ import {
   W_UNMOV_NEVER_USED,
   W_PCP_STOLEN,
   W_UNMOV_CLAIMED,
+  W_UNMOV_RELEASED_MASK,
 } from './layout.js';
 import type { SimState } from './state.js';
 import { assert, debugChecks } from '../util/assert.js';
@@ -129,6 +138,19 @@ function popUnmovable(s: SimState, nid: number): number {
   return frame;
 }
 
+/** Pool pageblocks W_UNMOV_RELEASED_MASK can mark (a float's exact integer bits). */
+export const POOL_MASK_BLOCKS = 52;
+
+/** Whether `frame` of node `nid` lies in a pageblock of the non-movable pool (not released). */
+export function inUnmovablePool(s: SimState, nid: number, frame: number): boolean {
+  const start = s.layout.unmovableStart[nid];
+  if (frame < start) return false;
+  const mask = s.nodeWords[nid * NODE_WORDS + W_UNMOV_RELEASED_MASK];
+  if (mask === 0) return true;
+  const b = Math.floor((frame - start) / s.machine.unmovableBlockPages[nid]);
+  return b >= POOL_MASK_BLOCKS || Math.floor(mask / 2 ** b) % 2 === 0;
+}
+
 /** Return a frame (already off every list) to node `nid`'s free list (its pageblock's one). */
 export function giveFrame(s: SimState, nid: number, frame: number): void {
   const w = nid * NODE_WORDS;
@@ -146,7 +168,7 @@ export function giveFrame(s: SimState, nid: number, frame: number): void {
   s.frameScanMs[frame] = 0;
   if (s.layout.lruGen) s.frameGen[frame] = 0;
   s.lruPrev[frame] = -1;
-  if (frame >= s.layout.unmovableStart[nid]) {
+  if (inUnmovablePool(s, nid, frame)) {
     s.lruNext[frame] = s.nodeWords[w + W_UNMOV_HEAD1] - 1;
     s.nodeWords[w + W_UNMOV_HEAD1] = frame + 1;
     s.nodeWords[w + W_UNMOVABLE_FREE]++;
@@ -164,7 +186,120 @@ export function giveFrame(s: SimState, nid: number, frame: number): void {
  */
 export function giveUnmovableFrame(s: SimState, nid: number, frame: number): void {
   giveFrame(s, nid, frame);
-  if (frame < s.layout.unmovableStart[nid]) claimMovableBlock(s, nid, 1);
+  if (!inUnmovablePool(s, nid, frame)) claimMovableBlock(s, nid, 1);
+}
+
+/**
+ * Free frames of the pool's pageblock `b` on node `nid`. Puts the pool's never-used frames on
+ * its free list first (materialiseUnmovable), so a free frame is one holding no page (-1). For
+ * fallback steals only: a walk over the block.
+ */
+export function unmovableBlockFree(s: SimState, nid: number, b: number): number {
+  materialiseUnmovable(s, nid);
+  const to = poolBlockEnd(s, nid, b);
+  let free = 0;
+  for (let f = poolBlockStart(s, nid, b); f < to; f++) if (s.framePage[f] === -1) free++;
+  return free;
+}
+
+/** Pageblocks of node `nid`'s pool that a steal may claim (at most POOL_MASK_BLOCKS). */
+export function unmovableBlocks(s: SimState, nid: number): number {
+  const pool = s.nodeWords[nid * NODE_WORDS + W_FRAME_END] - s.layout.unmovableStart[nid];
+  if (pool <= 0) return 0;
+  return Math.min(POOL_MASK_BLOCKS, Math.ceil(pool / s.machine.unmovableBlockPages[nid]));
+}
+
+/** Whether the pool's pageblock `b` of node `nid` was released to the movable side. */
+export function unmovableBlockReleased(s: SimState, nid: number, b: number): boolean {
+  return Math.floor(s.nodeWords[nid * NODE_WORDS + W_UNMOV_RELEASED_MASK] / 2 ** b) % 2 === 1;
+}
+
+/**
+ * move_freepages_block() + set_pageblock_migratetype(MOVABLE) of the pool's pageblock `b`: its
+ * free frames leave the pool's list for the movable one (still free: W_FREE is unchanged) and
+ * the block is marked movable. Returns how many free frames moved. No frame may be on the
+ * per-CPU list (a steal only happens once that is empty).
+ */
+export function releaseUnmovableBlock(s: SimState, nid: number, b: number): number {
+  const w = nid * NODE_WORDS;
+  if (debugChecks)
+    assert(s.nodeWords[w + W_PCP_STOLEN] === 0, 'releaseUnmovableBlock: per-CPU list not empty');
+  materialiseUnmovable(s, nid);
+  const from = poolBlockStart(s, nid, b);
+  const to = poolBlockEnd(s, nid, b);
+  // The block's frames leave the pool's list in list order and go, in that order, to the head
+  // of the movable list (a chain spliced in front of it).
+  let moved = 0;
+  let prev = -1;
+  let chainHead = -1;
+  let chainTail = -1;
+  let f = s.nodeWords[w + W_UNMOV_HEAD1] - 1;
+  while (f >= 0) {
+    const next = s.lruNext[f];
+    if (f >= from && f < to) {
+      if (prev < 0) s.nodeWords[w + W_UNMOV_HEAD1] = next + 1;
+      else s.lruNext[prev] = next;
+      if (chainTail < 0) chainHead = f;
+      else s.lruNext[chainTail] = f;
+      chainTail = f;
+      moved++;
+    } else {
+      prev = f;
+    }
+    f = next;
+  }
+  if (chainTail >= 0) {
+    s.lruNext[chainTail] = s.nodeWords[w + W_FREE_HEAD];
+    s.nodeWords[w + W_FREE_HEAD] = chainHead;
+  }
+  s.nodeWords[w + W_UNMOV_RELEASED_MASK] += 2 ** b;
+  s.nodeWords[w + W_UNMOVABLE_FREE] -= moved;
+  return moved;
+}
+
+/**
+ * `pages` of the claimed movable pages (W_UNMOV_CLAIMED) become movable again: they never left
+ * the movable list, so only the counts change.
+ */
+export function releaseClaimed(s: SimState, nid: number, pages: number): void {
+  const w = nid * NODE_WORDS;
+  if (debugChecks) assert(pages <= s.nodeWords[w + W_UNMOV_CLAIMED], 'releaseClaimed: more than claimed');
+  s.nodeWords[w + W_UNMOV_CLAIMED] -= pages;
+  s.nodeWords[w + W_UNMOVABLE_FREE] -= pages;
+}
+
+/** The first frame of the pool's pageblock `b` on node `nid`. */
+function poolBlockStart(s: SimState, nid: number, b: number): number {
+  return s.layout.unmovableStart[nid] + b * s.machine.unmovableBlockPages[nid];
+}
+
+/** The frame after the pool's pageblock `b` on node `nid` (the last block may be short). */
+function poolBlockEnd(s: SimState, nid: number, b: number): number {
+  const end = poolBlockStart(s, nid, b) + s.machine.unmovableBlockPages[nid];
+  return Math.min(end, s.nodeWords[nid * NODE_WORDS + W_FRAME_END]);
+}
+
+/**
+ * Appends the pool's never-used frames to the end of its free list, in the order popUnmovable
+ * would have handed them out, and marks them free (-1): the pool is then one list, which a
+ * block release can split.
+ */
+function materialiseUnmovable(s: SimState, nid: number): void {
+  const w = nid * NODE_WORDS;
+  const neverUsed = s.nodeWords[w + W_UNMOV_NEVER_USED];
+  if (neverUsed === 0) return;
+  let tail = -1;
+  for (let f = s.nodeWords[w + W_UNMOV_HEAD1] - 1; f >= 0; f = s.lruNext[f]) tail = f;
+  const end = s.nodeWords[w + W_FRAME_END];
+  for (let f = end - neverUsed; f < end; f++) {
+    s.framePage[f] = -1;
+    s.lruPrev[f] = -1;
+    s.lruNext[f] = -1;
+    if (tail < 0) s.nodeWords[w + W_UNMOV_HEAD1] = f + 1;
+    else s.lruNext[tail] = f;
+    tail = f;
+  }
+  s.nodeWords[w + W_UNMOV_NEVER_USED] = 0;
 }
 
 export function freePages(s: SimState, nid: number): number {

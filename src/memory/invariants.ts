@@ -53,7 +53,7 @@ import {
 } from './layout.js';
 import { isShmemPage } from '../workload/plan.js';
 import type { SimState } from './state.js';
-import { forEachUsedFrame, frameNode } from './frames.js';
+import { forEachUsedFrame, frameNode, inUnmovablePool } from './frames.js';
 import { PGTABLE_PAGE } from './pgtable-layout.js';
 import { AssertionError } from '../util/assert.js';
 import {
@@ -143,7 +143,7 @@ function checkNode(s: SimState, nid: number, seen: Uint8Array, report: (msg: str
     for (let f = heads[k]; f >= 0; f = s.lruNext[f]!) {
       if (f < start || f >= end || seen[f] !== 0)
         return report(`node ${nid}: free list reaches frame ${f} twice or outside the node`);
-      if (f >= split !== (k === 1))
+      if (inUnmovablePool(s, nid, f) !== (k === 1))
         report(`node ${nid}: free frame ${f} on the ${k === 1 ? 'non-movable' : 'movable'} list`);
       seen[f] = 1;
       if (s.framePage[f] !== -1) report(`node ${nid}: free frame ${f} holds page ${s.framePage[f]}`);

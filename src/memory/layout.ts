@@ -141,7 +141,14 @@ export const W_PAGETABLES = 80;
  * pointer, so popping one takes a movable frame (frames.ts).
  */
 export const W_UNMOV_CLAIMED = 81;
-export const NODE_WORDS = 82;
+/**
+ * Bit b set: the b-th pageblock of the non-movable pool (frames unmovableStart + 512 b on) was
+ * claimed by a movable fallback steal and is movable now (kernel/pageblock.ts, frames.ts
+ * releaseUnmovableBlock): its free frames are on the movable list and freed ones go back there.
+ * The first 52 blocks only (a float's exact bits); pool blocks past them are never released.
+ */
+export const W_UNMOV_RELEASED_MASK = 82;
+export const NODE_WORDS = 83;
 
 /**
  * [first word, words] of every per-node field that spans more than one word or that others
@@ -190,6 +197,7 @@ const NODE_FIELDS: readonly (readonly [number, number])[] = [
   [W_UNMOVABLE_FREE, 1],
   [W_UNMOV_HEAD1, 1],
   [W_UNMOV_NEVER_USED, 1],
+  [W_UNMOV_RELEASED_MASK, 1],
   [W_PCP_STOLEN, 1],
   [W_KSWAPD_BOOST_RECLAIM, 1],
   [W_KSWAPD_BOOSTED, 1],

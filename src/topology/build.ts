@@ -3,7 +3,13 @@
  * the one place that decides node order, CPU numbering and access latencies, and that wires the
  * kernel algorithms (zonelists, tiers, demotion, watermarks) together.
  */
-import type { KernelConfig, NodeConfig, TopologyConfig } from '../config/schema.js';
+import {
+  versionAtLeast,
+  type KernelConfig,
+  type KernelVersion,
+  type NodeConfig,
+  type TopologyConfig,
+} from '../config/schema.js';
 import { assert } from '../util/assert.js';
 import { buildDemotionTargets } from './demotion.js';
 import { buildDistances } from './distances.js';
@@ -11,6 +17,7 @@ import type { Machine, NodeSpec } from './machine.js';
 import { resolveDevice } from './presets.js';
 import { buildMemoryTiers, topTierNodes } from './tiers.js';
 import { fixedWatermarks } from './watermarks.js';
+import { pageblockPages } from '../util/pageblock.js';
 import { buildZonelists, type NodeGraph } from './zonelist.js';
 import { ZONE_MOVABLE, machineZones, nodeWatermarks, onlinedMovable } from './zones.js';
 
@@ -28,6 +35,7 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
     },
     kernel,
   );
+  const totalCpus = configs.reduce((sum, c) => sum + c.cpus, 0);
   let nextCpu = 0;
   const cpuNode: number[] = [];
   const nodes = configs.map((config): NodeSpec => {
@@ -62,15 +70,24 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
   const boostZone = configs.map((c, i) => {
     const nodeZones = zones[c.id];
     const top = nodeZones.at(-1);
-    if (c.watermarks !== undefined || top === undefined) {
-      const managed = nodes[i].managedPages;
-      return { high: watermarks[i].high, managed, lowerReserve: 0, batch: zoneBatchsize(managed, pageSize) };
-    }
-    const lower = nodeZones.slice(0, -1);
+    const fixed = c.watermarks !== undefined || top === undefined;
+    const managed = fixed ? nodes[i].managedPages : top.managedPages;
+    const marks = fixed ? watermarks[i] : top.watermarks;
+    const lower = fixed ? [] : nodeZones.slice(0, -1);
     const lowerReserve = lower.reduce((sum, z) => sum + z.watermarks.low + z.lowmemReserve[ZONE_MOVABLE], 0);
-    const managed = top.managedPages;
-    return { high: top.watermarks.high, managed, lowerReserve, batch: zoneBatchsize(managed, pageSize) };
+    const batch = zoneBatchsize(managed, pageSize);
+    const refill = pcpRefill(kernel.version, batch, marks.low, managed, c.cpus || totalCpus);
+    return { high: marks.high, managed, lowerReserve, batch, refill };
   });
+
+  const unmovableFree = configs.map((c, i) =>
+    Math.min(
+      nodes[i].managedPages,
+      c.unmovable_free_pages === 'auto'
+        ? autoUnmovableFree(c, pageSize, boostZone[i].managed)
+        : (c.unmovable_free_pages ?? 0),
+    ),
+  );
 
   // A CPU reaches memory of its own socket at the device latency; every access that crosses the
   // socket interconnect pays the same extra hop, whatever the device behind it.
@@ -93,14 +110,12 @@ export function buildMachine(topology: TopologyConfig, kernel: KernelConfig): Ma
     minFreeKbytes,
     watermarks,
     boostZone,
-    unmovableFree: configs.map((c, i) =>
-      Math.min(
-        nodes[i].managedPages,
-        c.unmovable_free_pages === 'auto'
-          ? autoUnmovableFree(c, pageSize, boostZone[i].managed)
-          : (c.unmovable_free_pages ?? 0),
-      ),
-    ),
+    unmovableFree,
+    unmovableBlockPages: configs.map((c, i) => {
+      const free = unmovableFree[i];
+      const blocks = c.unmovable_pageblocks ?? Math.ceil(free / pageblockPages(pageSize));
+      return free === 0 ? 0 : Math.ceil(free / blocks);
+    }),
     readLatencyNs: latency((n) => n.latencyReadNs),
     writeLatencyNs: latency((n) => n.latencyWriteNs),
     contention: {
@@ -124,6 +139,34 @@ export function zoneBatchsize(managed: number, pageSize: number): number {
   const x = batch + Math.floor(batch / 2);
   return Math.max(1, 2 ** Math.floor(Math.log2(x)) - 1);
 }
+
+/**
+ * nr_pcp_alloc() for order 0 on a CPU that only allocates (a task filling memory): the pages one
+ * rmqueue_bulk() refill of the per-CPU list takes. The batch doubles with every refill without a
+ * free in between, up to what the list may hold, max(high - batch, batch) with an empty list.
+ * high is zone_highsize(): the zone's LOW shared among the CPUs of its node (at least 4 batches);
+ * from 6.7 ("mm: tune PCP high automatically") it grows towards high_max, managed / 8 per CPU
+ * (MIN_PERCPU_PAGELIST_HIGH_FRACTION) while the zone is above HIGH, and the doubling stops at
+ * CONFIG_PCP_BATCH_SCALE_MAX = 5. `cpus`: the node's CPUs (all CPUs for a CPU-less node).
+ */
+export function pcpRefill(
+  version: KernelVersion,
+  batch: number,
+  low: number,
+  managed: number,
+  cpus: number,
+): number {
+  const split = Math.max(1, cpus);
+  if (versionAtLeast(version, '6.12')) {
+    const highMax = Math.max(Math.floor(Math.floor(managed / 8) / split), batch * 4);
+    return Math.min(batch * 2 ** PCP_BATCH_SCALE_MAX, Math.max(highMax - batch, batch));
+  }
+  const high = Math.max(Math.floor(low / split), batch * 4);
+  return Math.max(high - batch, batch);
+}
+
+/** CONFIG_PCP_BATCH_SCALE_MAX's default (6.7+). */
+const PCP_BATCH_SCALE_MAX = 5;
 
 /** MAX_PAGE_ORDER on x86-64 (4 KiB pages): the buddy allocator's largest block is 2^10 pages. */
 export const MAX_PAGE_ORDER = 10;

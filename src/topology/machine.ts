@@ -101,15 +101,21 @@ export interface Machine {
    * Per node, the zone a fallback steal boosts (its highest; the node itself with fixed
    * watermarks): its HIGH and managed pages, for boost_watermark(), and what the zones below it
    * keep free from a movable allocation (each one's LOW + lowmem_reserve[ZONE_MOVABLE]), for
-   * when the steal happens, and its per-CPU list batch (zone_batchsize()), the pages one steal
-   * takes (kernel/pageblock.ts).
+   * when the steal happens, its per-CPU list batch (zone_batchsize()) and the pages one refill
+   * of that list takes from a filling CPU (build.ts pcpRefill: what a single-page steal takes,
+   * kernel/pageblock.ts).
    */
-  boostZone: { high: number; managed: number; lowerReserve: number; batch: number }[];
+  boostZone: { high: number; managed: number; lowerReserve: number; batch: number; refill: number }[];
   /**
    * Per node, free pages in the non-movable pageblocks of its highest zone at the start
    * (unmovable_free_pages, or the rule in build.ts).
    */
   unmovableFree: number[];
+  /**
+   * Per node, the frames of each pageblock of that pool (unmovable_pageblocks spreads the free
+   * pages evenly; 0 without a pool): a block's free frames decide what a steal does there.
+   */
+  unmovableBlockPages: number[];
   /** Access latency, ns, indexed [cpu node][memory node]. */
   /** Idle access latency, ns, indexed [cpu node][memory node]. */
   readLatencyNs: number[][];

@@ -284,6 +284,41 @@ describe('units and values', () => {
 });
 
 describe('topology semantics', () => {
+  it('rejects unmovable_pageblocks that cannot hold the free pages, or with nothing to hold', () => {
+    // 1445 pages need at least ceil(1445 / 512) = 3 pageblocks, and at most 1445.
+    const few = failure(
+      lines(
+        'topology:',
+        '  nodes:',
+        '    - {id: 0, memory: 1GiB, unmovable_free_pages: 1445, unmovable_pageblocks: 2}',
+      ),
+    );
+    expectOnly(few, {
+      code: 'OUT_OF_RANGE',
+      path: 'topology.nodes[0].unmovable_pageblocks',
+      file: MAIN,
+      line: 3,
+      col: 79,
+      phrase:
+        'expected 3..1445 pageblocks for 1445 free pages (512 pages per pageblock, at least one free page each), received 2',
+    });
+    const auto = failure(
+      lines(
+        'topology:',
+        '  nodes:',
+        '    - {id: 0, memory: 1GiB, unmovable_free_pages: auto, unmovable_pageblocks: 4}',
+      ),
+    );
+    expectOnly(auto, {
+      code: 'INCONSISTENT',
+      path: 'topology.nodes[0].unmovable_pageblocks',
+      file: MAIN,
+      line: 3,
+      col: 79,
+      phrase: 'needs a number of unmovable_free_pages',
+    });
+  });
+
   it('rejects a distance matrix that is not square', () => {
     const err = failure(lines(...TWO_NODES, '  distances:', '    - [10, 20]'));
     expectOnly(err, {

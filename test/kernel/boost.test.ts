@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import { createSimulation } from '../../src/engine/simulation.js';
-import { boostWatermark, rmqueueMovable } from '../../src/kernel/pageblock.js';
+import { boostWatermark, rmqueueMovable, rmqueueUnmovable } from '../../src/kernel/pageblock.js';
 import { giveFrame, takeFrame, takeUnmovableFrame } from '../../src/memory/frames.js';
 import {
   NODE_WORDS,
@@ -15,9 +15,10 @@ import {
   W_PAGETABLES,
   W_PCP_STOLEN,
   W_UNMOVABLE_FREE,
+  W_UNMOV_CLAIMED,
   W_WMARK_BOOST,
 } from '../../src/memory/layout.js';
-import { zoneBatchsize } from '../../src/topology/build.js';
+import { pcpRefill, zoneBatchsize } from '../../src/topology/build.js';
 
 /** SWAP_CLUSTER_MAX: reclaim without the boost would stop within a batch of HIGH. */
 const SWAP_CLUSTER = 32;
@@ -84,9 +85,11 @@ describe('boost_watermark()', () => {
 
 describe('a fallback steal', () => {
   it('boosts by the formula and wakes kswapd from the fast path; the boosted LOW then spills', () => {
-    // 400 free pages sit in unmovable pageblocks. Anon (movable) pages 1..1648 take movable
-    // pages (free 2048 -> 400); the 1649th finds only unmovable ones: a steal, boost 512, and
-    // kswapd woken although no node is below LOW. LOW + boost = 712 > 399: the next page spills.
+    // 400 free pages sit in one unmovable pageblock. Anon (movable) pages 1..1648 take movable
+    // pages (free 2048 -> 400); the 1649th finds only unmovable ones: a steal from a block at
+    // least half free (400 of 512) boosts by 512, claims the block whole (its 400 pages are
+    // movable now) and wakes kswapd although no node is below LOW. LOW + boost = 712 > 399:
+    // the next page spills.
     const sim = boostMachine(', unmovable_free_pages: 400');
     const anon = sim.s.plan.filePages;
     touchAll(sim, range(anon, 1648));
@@ -96,7 +99,8 @@ describe('a fallback steal', () => {
     touch(sim, 0, [anon + 1648]);
     expect(nodeOf(sim, anon + 1648)).toBe(0);
     expect(boost(sim, 0)).toBe(512);
-    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(399);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(0);
+    expect(free(sim, 0)).toBe(399);
     expect(woken(sim, 0)).toBe(true);
     expect(woken(sim, 1)).toBe(false);
     touch(sim, 0, [anon + 1649]);
@@ -113,30 +117,69 @@ describe('a fallback steal', () => {
     expect(woken(sim, 0)).toBe(false);
   });
 
-  it('auto: only after the movable pages, 1023 free pages of non-movable pageblocks', () => {
-    // Node 0 (2048 frames, a boot node) keeps 2^10 - 1 = 1023 such pages: pages 1..1025 take
-    // movable ones (free 2048 -> 1023) without boosting, the 1026th steals.
+  it('auto: 1023 pages in a free pageblock and one with 511, taken over in that order', () => {
+    // Node 0 (2048 frames, a boot node) keeps 2^10 - 1 = 1023 such pages, the rest of a
+    // MAX_PAGE_ORDER block after one page: a wholly free pageblock (512) and one with 511 free.
+    // Pages 1..1025 take movable ones (free 2048 -> 1023). The 1026th finds the free pageblock
+    // first (the largest chunk) and takes it over without a boost; pages 1026..1537 use it. The
+    // 1538th claims the 511-page block: one boost of 512 and kswapd woken.
     const sim = boostMachine(', unmovable_free_pages: auto');
     expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(1023);
     expect(sim.s.nodeWords[NODE_WORDS + W_UNMOVABLE_FREE]).toBe(0); // PMEM (no auto there)
+    expect(sim.s.machine.unmovableBlockPages).toEqual([512, 0]);
     const anon = sim.s.plan.filePages;
     touchAll(sim, range(anon, 1025));
     expect(boost(sim, 0)).toBe(0);
-    expect(woken(sim, 0)).toBe(false);
     touch(sim, 0, [anon + 1025]);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(511);
+    expect(free(sim, 0)).toBe(1022);
+    expect(boost(sim, 0)).toBe(0);
+    expect(woken(sim, 0)).toBe(false);
+    touchAll(sim, range(anon + 1026, 511));
+    expect(free(sim, 0)).toBe(511);
+    expect(boost(sim, 0)).toBe(0);
+    touch(sim, 0, [anon + 1537]);
+    expect(nodeOf(sim, anon + 1537)).toBe(0);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(0);
     expect(boost(sim, 0)).toBe(512);
     expect(woken(sim, 0)).toBe(true);
     assertSound(sim);
   });
 
-  it('takes a top frame, which goes back to the non-movable pool when freed', () => {
+  it('a fuller pageblock gives single pages, as many as one per-CPU refill, each boosting', () => {
+    // unmovable_pageblocks 2: 200 free pages in each of two blocks (fewer than half free). The
+    // 1649th page takes single pages: the refill of a CPU that only allocates, 6.1:
+    // max(high - batch, batch) with high = max(LOW 200 / 1 CPU, 4 batches) = 200 and batch 1
+    // (zone_batchsize of 2048 pages) = 199 pages; one for the fault, 198 on the per-CPU list,
+    // out of the free count; 199 boosts, capped at 512.
+    const sim = boostMachine(', unmovable_free_pages: 400, unmovable_pageblocks: 2');
+    expect(sim.s.machine.boostZone[0].refill).toBe(199);
+    const anon = sim.s.plan.filePages;
+    touchAll(sim, range(anon, 1649));
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(201);
+    expect(sim.s.nodeWords[W_PCP_STOLEN]).toBe(198);
+    expect(free(sim, 0)).toBe(201);
+    expect(boost(sim, 0)).toBe(512);
+    expect(woken(sim, 0)).toBe(true);
+    assertSound(sim);
+  });
+
+  it('takes a top frame; a pool frame goes back to the pool when freed, a claimed one to movable', () => {
     const sim = boostMachine(', unmovable_free_pages: 400');
     const anon = sim.s.plan.filePages;
     touchAll(sim, range(anon, 1649));
-    // The 1649th page stole frame 2048 - 400 = 1648, the first of the top 400.
+    // The 1649th page claimed the top 400 frames' block and took frame 2048 - 400 = 1648, the
+    // first of them; the block is movable now, so a frame freed there stays movable.
     expect(sim.s.layout.unmovableStart[0]).toBe(1648);
     expect(sim.s.pte[anon + 1648] - 1).toBe(1648);
-    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(399);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(0);
+    const claimed = boostMachine(', unmovable_free_pages: 400');
+    touchAll(claimed, range(anon, 1649));
+    const next = takeFrame(claimed.s, 0);
+    expect(next).toBe(1649);
+    giveFrame(claimed.s, 0, next);
+    expect(claimed.s.nodeWords[W_UNMOVABLE_FREE]).toBe(0);
+    expect(takeFrame(claimed.s, 0)).toBe(1649);
     // A frame freed there goes back to its pageblock's free list, and only a steal (or an
     // otherwise empty node) takes it: a fresh node shows it without LRU bookkeeping.
     const fresh = boostMachine(', unmovable_free_pages: 400');
@@ -169,41 +212,58 @@ describe('a batch steal (rmqueue_bulk refilling the per-CPU list)', () => {
     expect(zoneBatchsize(1 << 22, 4096)).toBe(63); // capped at 1 MiB = 256 pages
   });
 
-  it('takes a batch: one for the fault, the rest held out of the free count until used', () => {
-    // 64 MiB node 0 (16384 frames, batch 3), 400 free pages in non-movable pageblocks. Pages
-    // 1..15984 take movable ones (free 16384 -> 400); page 15985 steals 3 (free 397, two on the
-    // per-CPU list), boosts 3 times up to max(512, 300 * 1.5) = 512 and wakes kswapd. LOW +
-    // boost = 712 sends page 15986 to node 1; once the boost is gone, page 15987 passes LOW
+  it('nr_pcp_alloc for a CPU that only allocates: the list may fill to high, 6.7+ grows high', () => {
+    // The calibration guest's Normal zone: batch 63, LOW 740, 192,400 managed, one CPU.
+    // 6.1: high = max(740 / 1, 4 * 63) = 740, the refill max(740 - 63, 63) = 677.
+    expect(pcpRefill('6.1', 63, 740, 192_400, 1)).toBe(677);
+    // Two CPUs on the node share LOW: high = max(370, 252) = 370, 307 pages.
+    expect(pcpRefill('6.6', 63, 740, 192_400, 2)).toBe(307);
+    // 6.12: high grows to high_max = 192,400 / 8 = 24,050; the batch doubles at most 5 times:
+    // min(63 << 5, 24,050 - 63) = 2016.
+    expect(pcpRefill('6.12', 63, 740, 192_400, 1)).toBe(2016);
+    // Small zones: batch 1, LOW 200, 2048 pages: 6.1 max(200 - 1, 1) = 199; 6.12
+    // min(1 << 5, max(2048 / 8, 4) - 1) = 32.
+    expect(pcpRefill('6.1', 1, 200, 2048, 1)).toBe(199);
+    expect(pcpRefill('6.12', 1, 200, 2048, 1)).toBe(32);
+  });
+
+  it('takes a refill: one for the fault, the rest held out of the free count until used', () => {
+    // 64 MiB node 0 (16384 frames, batch 3), 400 free pages in two non-movable pageblocks (200
+    // each: single pages). Pages 1..15984 take movable ones (free 16384 -> 400); page 15985
+    // steals a refill, 6.1: max(high 200 - 3, 3) = 197 (free 203, 196 on the per-CPU list),
+    // boosts 197 times up to max(512, 300 * 1.5) = 512 and wakes kswapd. LOW + boost = 712
+    // sends page 15986 to node 1; once the boost is gone, page 15987 passes LOW (203 > 200)
     // and takes a page from the list: no steal, no boost, the free count unchanged.
     const sim = scenario({
       version: '6.1',
       fileSize: '256KiB',
       anonSize: '64MiB',
-      nodes: `    - { id: 0, cpus: 1, memory: 64MiB, device: dram, watermarks: { min: 100, low: 200, high: 300 }, unmovable_free_pages: 400 }
+      nodes: `    - { id: 0, cpus: 1, memory: 64MiB, device: dram, watermarks: { min: 100, low: 200, high: 300 }, unmovable_free_pages: 400, unmovable_pageblocks: 2 }
     - { id: 1, cpus: 0, memory: 64MiB, device: pmem, watermarks: { min: 100, low: 200, high: 300 } }`,
     });
     expect(sim.s.machine.boostZone[0].batch).toBe(3);
+    expect(sim.s.machine.boostZone[0].refill).toBe(197);
     const anon = sim.s.plan.filePages;
     touchAll(sim, range(anon, 15_984));
     expect(free(sim, 0)).toBe(400);
     expect(boost(sim, 0)).toBe(0);
     touch(sim, 0, [anon + 15_984]);
     expect(nodeOf(sim, anon + 15_984)).toBe(0);
-    expect(free(sim, 0)).toBe(397);
-    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(397);
-    expect(sim.s.nodeWords[W_PCP_STOLEN]).toBe(2);
+    expect(free(sim, 0)).toBe(203);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(203);
+    expect(sim.s.nodeWords[W_PCP_STOLEN]).toBe(196);
     expect(boost(sim, 0)).toBe(512);
     expect(woken(sim, 0)).toBe(true);
     assertSound(sim);
     touch(sim, 0, [anon + 15_985]);
     expect(nodeOf(sim, anon + 15_985)).toBe(1);
-    expect(sim.s.nodeWords[W_PCP_STOLEN]).toBe(2);
+    expect(sim.s.nodeWords[W_PCP_STOLEN]).toBe(196);
     setBoost(sim, 0, 0);
     touch(sim, 0, [anon + 15_986]);
     expect(nodeOf(sim, anon + 15_986)).toBe(0);
-    expect(sim.s.nodeWords[W_PCP_STOLEN]).toBe(1);
-    expect(free(sim, 0)).toBe(397);
-    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(397);
+    expect(sim.s.nodeWords[W_PCP_STOLEN]).toBe(195);
+    expect(free(sim, 0)).toBe(203);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(203);
     expect(boost(sim, 0)).toBe(0);
     assertSound(sim);
   });
@@ -249,7 +309,14 @@ describe('a fallback steal in a two-zone node (DMA + Normal)', () => {
       ['Normal', 4096, 852, 1022],
     ]);
     expect(sim.s.machine.watermarks[0].low).toBe(1294);
-    expect(sim.s.machine.boostZone[0]).toEqual({ high: 1022, managed: 4096, lowerReserve: 442, batch: 1 });
+    // refill, 6.12: min(batch << 5, max(high_max - batch, batch)), high_max = max(4096 / 8, 4).
+    expect(sim.s.machine.boostZone[0]).toEqual({
+      high: 1022,
+      managed: 4096,
+      lowerReserve: 442,
+      batch: 1,
+      refill: 32,
+    });
     expect(sim.s.machine.unmovableFree).toEqual([1023, 0]);
   });
 
@@ -257,8 +324,10 @@ describe('a fallback steal in a two-zone node (DMA + Normal)', () => {
     // Movable pages first: 6144 - 1023 - 442 = 4679 of them. Their page tables (PUD, PMD and
     // the PTE pages of 2 MiB chunks 0..9: 12 unmovable pages) come out of the 1023 pages of
     // non-movable pageblocks (1011 left), not out of the movable ones: free 6144 -> 1453.
-    // Page 4680 steals (free 1453 > LOW 1294), boosts Normal by 512 and wakes kswapd;
-    // LOW + boost = 1806 then sends page 4681 to node 1 without waking anyone else.
+    // The tables came out of the pool's first pageblock (500 free left); the second has 511
+    // free. Page 4680 steals (free 1453 > LOW 1294) from the second, the largest chunk: a block
+    // at least half free, claimed whole (500 left in the pool) after boosting Normal by 512 and
+    // waking kswapd; LOW + boost = 1806 then sends page 4681 to node 1 without waking anyone.
     const sim = twoZoneNode();
     touchAll(sim, range(0, 4679));
     expect(sim.s.nodeWords[W_PAGETABLES]).toBe(12);
@@ -268,7 +337,7 @@ describe('a fallback steal in a two-zone node (DMA + Normal)', () => {
     expect(woken(sim, 0)).toBe(false);
     touch(sim, 0, [4679]);
     expect(nodeOf(sim, 4679)).toBe(0);
-    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(1010);
+    expect(sim.s.nodeWords[W_UNMOVABLE_FREE]).toBe(500);
     expect(boost(sim, 0)).toBe(512);
     expect(woken(sim, 0)).toBe(true);
     expect(free(sim, 0)).toBeGreaterThan(1294);
@@ -277,6 +346,37 @@ describe('a fallback steal in a two-zone node (DMA + Normal)', () => {
     expect(woken(sim, 1)).toBe(false);
     expect(counter(sim, 0, 'allocstall_normal')).toBe(0);
     assertSound(sim);
+  });
+
+  it("a page table claims only Normal's own free pages as a block, never the ones DMA keeps", () => {
+    // Empty the pool (1023 pages) and leave DMA's 442 plus `top` movable pages free.
+    const drained = (top: number) => {
+      const sim = twoZoneNode();
+      for (let i = 0; i < 1023; i++) takeUnmovableFrame(sim.s, 0);
+      while (free(sim, 0) > 442 + top) takeFrame(sim.s, 0);
+      return sim;
+    };
+    // 600 of Normal's own: a whole pageblock (512) free, claimed without a boost; the table
+    // takes one of it. (Counting DMA's pages, 1042 would have looked like a free 1024 block.)
+    const block = drained(600);
+    expect(rmqueueUnmovable(block.s, 0)).toBeGreaterThanOrEqual(0);
+    expect(block.s.nodeWords[W_UNMOVABLE_FREE]).toBe(511);
+    expect(boost(block, 0)).toBe(0);
+    // 300: less than a pageblock, at least half of one: boost, wake kswapd, claim the 300.
+    const half = drained(300);
+    rmqueueUnmovable(half.s, 0);
+    expect(half.s.nodeWords[W_UNMOVABLE_FREE]).toBe(299);
+    expect(boost(half, 0)).toBe(512);
+    expect(woken(half, 0)).toBe(true);
+    // The 512 claimed in `block` (511 left, one went to the table) stay on the movable list:
+    // once the other movable pages are down to DMA's 442, a movable steal finds them as one
+    // block at least half free and gives it back whole, with a boost.
+    while (free(block, 0) - block.s.nodeWords[W_UNMOVABLE_FREE] > 442) takeFrame(block.s, 0);
+    expect(rmqueueMovable(block.s, 0, true)).toBeGreaterThanOrEqual(0);
+    expect(block.s.nodeWords[W_UNMOVABLE_FREE]).toBe(0);
+    expect(block.s.nodeWords[W_UNMOV_CLAIMED]).toBe(0);
+    expect(boost(block, 0)).toBe(512);
+    expect(woken(block, 0)).toBe(true);
   });
 
   it("clamps the boost at Normal's max_boost, 1533", () => {
