@@ -13,16 +13,14 @@
  * their lowmem_reserve for a movable allocation). Only then, with the highest zone still above
  * its mark but holding nothing but free pages of non-movable pageblocks, does the walk reach
  * another node (or the end of the zonelist), drop ALLOC_NOFRAGMENT and retry: the highest zone
- * now takes one page out of a non-movable pageblock. An order-0 movable allocation cannot claim
- * the block (can_steal_fallback), the free chunk is below pageblock order, so the steal boosts
- * the zone's watermarks and, for an allocation allowed to wake kswapd (ALLOC_KSWAPD),
- * flags the zone ZONE_BOOSTED_WATERMARK so that rmqueue() wakes kswapd although the node may
- * look balanced. With one free count per node: a steal happens when the node passes its
- * (summed) watermark but its movable free pages are down to what the lower zones keep
- * (Machine.boostZone.lowerReserve), which is the highest zone passing its own mark with only
- * non-movable free pages left. Order-0 allocations refill the CPU's per-CPU list in batches, so
- * a steal takes a batch (rmqueueMovable): a zone whose pool holds more than its LOW steals a
- * few times, each time a batch and a boost to max_boost, until the pool is below LOW.
+ * now steals from a non-movable pageblock (rmqueueMovable: by the largest free chunk, a free
+ * block taken over quietly, one at least half free claimed whole after a boost, a fuller one a
+ * per-CPU refill of single pages, each boosting). A boost, for an allocation allowed to wake
+ * kswapd (ALLOC_KSWAPD), flags the zone ZONE_BOOSTED_WATERMARK so that rmqueue() wakes kswapd
+ * although the node may look balanced. With one free count per node: a steal happens when the
+ * node passes its (summed) watermark but its movable free pages are down to what the lower
+ * zones keep (Machine.boostZone.lowerReserve), which is the highest zone passing its own mark
+ * with only non-movable free pages left.
  */
 import {
   claimMovableBlock,
@@ -47,8 +45,6 @@ import {
 import type { SimState } from '../memory/state.js';
 import { pageblockPages } from '../util/pageblock.js';
 import { wakeupKswapd } from './kswapd.js';
-
-export { pageblockPages };
 
 /**
  * boost_watermark(): raise the node's boost by one pageblock, up to watermark_boost_factor /

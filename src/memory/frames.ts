@@ -145,10 +145,9 @@ export const POOL_MASK_BLOCKS = 52;
 export function inUnmovablePool(s: SimState, nid: number, frame: number): boolean {
   const start = s.layout.unmovableStart[nid];
   if (frame < start) return false;
-  const mask = s.nodeWords[nid * NODE_WORDS + W_UNMOV_RELEASED_MASK];
-  if (mask === 0) return true;
+  if (s.nodeWords[nid * NODE_WORDS + W_UNMOV_RELEASED_MASK] === 0) return true;
   const b = Math.floor((frame - start) / s.machine.unmovableBlockPages[nid]);
-  return b >= POOL_MASK_BLOCKS || Math.floor(mask / 2 ** b) % 2 === 0;
+  return b >= POOL_MASK_BLOCKS || !unmovableBlockReleased(s, nid, b);
 }
 
 /** Return a frame (already off every list) to node `nid`'s free list (its pageblock's one). */
