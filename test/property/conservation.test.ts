@@ -35,12 +35,20 @@ import { COUNTERS, COUNTER_INDEX, NR_COUNTERS, type CounterName } from '../../sr
 import type { RunResult } from '../../src/metrics/result.js';
 import { SMALL_515 } from '../helpers/configs.js';
 import { build, choicesArb, toYaml } from '../helpers/random-config.js';
-import { runText } from '../helpers/run.js';
+import { runText, type Run } from '../helpers/run.js';
 
 const NUM_RUNS = 250;
 
 function counter(sim: Simulation, nid: number, name: CounterName): number {
   return sim.s.counters[nid * NR_COUNTERS + COUNTER_INDEX[name]];
+}
+
+/**
+ * Pages a per-CPU refill took off node `nid`'s free count (W_PCP_STOLEN): neither free nor
+ * allocated yet, as in the kernel, whose NR_FREE_PAGES leaves the pcp lists out.
+ */
+function onPcpList(sim: Simulation, nid: number): number {
+  return sim.s.nodeWords[nid * NODE_WORDS + W_PCP_STOLEN];
 }
 
 const EVENT_COUNTERS = COUNTERS.flatMap((c, i) => (c.kind === 'event' ? [{ name: c.name, index: i }] : []));
@@ -70,9 +78,7 @@ function epochViolations(sim: Simulation, epochsDone: number, previous: Float64A
     const managed = s.layout.managedPages[nid];
     const free = s.nodeWords[nid * NODE_WORDS + W_FREE];
     if (free < 0 || free > managed) out.push(`node ${nid}: free ${free} outside [0, ${managed}]`);
-    // Pages a per-CPU refill took off the free count (W_PCP_STOLEN) are neither free nor
-    // allocated yet, as in the kernel: NR_FREE_PAGES leaves the pcp lists out.
-    const onPcp = s.nodeWords[nid * NODE_WORDS + W_PCP_STOLEN];
+    const onPcp = onPcpList(sim, nid);
     const inUse = counter(sim, nid, 'pgalloc_normal') - counter(sim, nid, 'pgfree');
     if (inUse !== managed - free - onPcp)
       out.push(
@@ -96,6 +102,26 @@ function epochViolations(sim: Simulation, epochsDone: number, previous: Float64A
     );
   if (s.params.swapPages === 0 && swapped > 0) out.push(`${swapped} anon pages in swap with no swap`);
   return out;
+}
+
+/**
+ * Run `yaml` inline with epochViolations after every epoch: the first epoch that breaks one,
+ * labelled, and its violations (empty if none did). `afterEpoch` sees every epoch too.
+ */
+async function runCheckingEveryEpoch(
+  yaml: string,
+  afterEpoch?: (sim: Simulation) => void,
+): Promise<{ run: Run; perEpoch: string[] }> {
+  const perEpoch: string[] = [];
+  let previous: Float64Array | undefined;
+  const run = await runText(yaml, (sim, done) => {
+    afterEpoch?.(sim);
+    if (perEpoch.length > 0) return;
+    previous ??= new Float64Array(sim.s.counters.length);
+    const found = epochViolations(sim, done, previous);
+    if (found.length > 0) perEpoch.push(`after epoch ${done}:`, ...found);
+  });
+  return { run, perEpoch };
 }
 
 /** The end-of-run identities, machine-wide (result.vmstat) and per node where they hold per node. */
@@ -208,8 +234,8 @@ function identityViolations(sim: Simulation, r: RunResult): string[] {
     }
     // Gauges agree with the node's lists. Page-table pages are unmovable, on no LRU and never
     // reclaimed: they are the one other place a managed frame can be, but for the pages a
-    // per-CPU refill holds (not in nr_free_pages, as the kernel's pcp lists are not).
-    const onPcp = sim.s.nodeWords[node.id * NODE_WORDS + W_PCP_STOLEN];
+    // per-CPU refill holds.
+    const onPcp = onPcpList(sim, node.id);
     eq(
       `${id} free + LRU + isolated + page tables + per-CPU list = managed`,
       n.nr_free_pages +
@@ -290,14 +316,7 @@ describe('conservation and counter identities on random machines', () => {
       fc.asyncProperty(choicesArb, async (choices) => {
         const config = build(choices);
         const yaml = toYaml(config);
-        const perEpoch: string[] = [];
-        let previous: Float64Array | undefined;
-        const run = await runText(yaml, (sim, done) => {
-          if (perEpoch.length > 0) return;
-          previous ??= new Float64Array(sim.s.counters.length);
-          const found = epochViolations(sim, done, previous);
-          if (found.length > 0) perEpoch.push(`after epoch ${done}:`, ...found);
-        });
+        const { run, perEpoch } = await runCheckingEveryEpoch(yaml);
         expect(perEpoch, yaml).toEqual([]);
         expect(identityViolations(run.sim, run.result), yaml).toEqual([]);
 
@@ -360,14 +379,8 @@ workload:
       regions:
         - { kind: anon, size: 1300KiB, pattern: { type: normal, stdev: 0.01 }, write_fraction: 0 }
 `;
-    const perEpoch: string[] = [];
     const onPcp: number[] = [];
-    let previous: Float64Array | undefined;
-    const run = await runText(yaml, (sim, done) => {
-      onPcp.push(sim.s.nodeWords[W_PCP_STOLEN]);
-      previous ??= new Float64Array(sim.s.counters.length);
-      perEpoch.push(...epochViolations(sim, done, previous));
-    });
+    const { run, perEpoch } = await runCheckingEveryEpoch(yaml, (sim) => onPcp.push(onPcpList(sim, 0)));
     // The case is the one it names: epoch 1 ends with 2 pages on node 0's per-CPU list.
     expect(onPcp[0]).toBe(2);
     expect(perEpoch).toEqual([]);
