@@ -190,11 +190,15 @@ export function handleMiss(
   return ns;
 }
 
-/** A fault on a page in the swap cache (read ahead, not mapped): minor, and a readahead hit. */
+/**
+ * A fault on a page in the swap cache (read ahead, not mapped): minor, and a readahead hit for
+ * this CPU's window. swap_ra_hit is counted when the place step maps the page (mapSwapCachePage),
+ * once per page read ahead, as the kernel counts it on clearing PG_readahead: two CPUs of a task
+ * may both fault the page in one epoch.
+ */
 function swapCacheFault(s: SimState, cpu: number, nid: number, page: number): number {
   const row = nid * NR_COUNTERS;
   swapRaHit(s, cpu, page);
-  s.counters[row + SWAP_RA_HIT]++;
   s.counters[row + PGFAULT]++;
   s.counters[row + TIERSIM_FAULT_NS] += s.params.minorFaultNs;
   return s.params.minorFaultNs;
@@ -476,7 +480,12 @@ function installPage(s: SimState, ctx: ReclaimContext, page: number, cpu: number
     return;
   }
   if (isSwapCachePte(e)) {
-    if (kind !== KIND_READAHEAD) mapSwapCachePage(s, page, swapCacheFrameOf(e), store);
+    // Only readahead leaves a page unmapped in the swap cache, so its first mapping is the
+    // swap_cache_get_folio() that finds PG_readahead set and clears it: the one SWAP_RA_HIT.
+    if (kind !== KIND_READAHEAD) {
+      mapSwapCachePage(s, page, swapCacheFrameOf(e), store);
+      s.counters[s.machine.cpuNode[cpu] * NR_COUNTERS + SWAP_RA_HIT]++;
+    }
     return;
   }
   const cpuNid = s.machine.cpuNode[cpu];

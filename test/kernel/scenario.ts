@@ -174,14 +174,28 @@ export function reclaimEpoch(sim: Simulation): number {
  * +1 = store), then the place phase installs what faulted. Returns the summed access cost, ns.
  */
 export function touch(sim: Simulation, cpu: number, pages: readonly number[], kind = 0): number {
-  const nid = sim.s.machine.cpuNode[cpu];
+  return touchInOneEpoch(sim, [[cpu, pages]], kind);
+}
+
+/**
+ * Several CPUs touch their pages in one epoch's access phase (in the order given, each before
+ * the place phase sees any of them), then the place phase installs what faulted.
+ */
+export function touchInOneEpoch(
+  sim: Simulation,
+  accesses: readonly (readonly [cpu: number, pages: readonly number[]])[],
+  kind = 0,
+): number {
   let ns = 0;
-  for (const page of pages) {
-    const e = sim.s.pte[page];
-    if (e > 0) continue;
-    const cost = handleMiss(sim.s, cpu, nid, page, kind, e);
-    if (cost < 0) throw new Error('fault queue full');
-    ns += cost;
+  for (const [cpu, pages] of accesses) {
+    const nid = sim.s.machine.cpuNode[cpu];
+    for (const page of pages) {
+      const e = sim.s.pte[page];
+      if (e > 0) continue;
+      const cost = handleMiss(sim.s, cpu, nid, page, kind, e);
+      if (cost < 0) throw new Error('fault queue full');
+      ns += cost;
+    }
   }
   refreshSwapView(sim.s);
   placeFaults(sim.s, sim.ctx);

@@ -9,13 +9,21 @@ import { isSwapCachePte } from '../../src/memory/pte.js';
 import { swapinNrPages } from '../../src/kernel/swapcache.js';
 import { refreshSwapView, swapUsedPages } from '../../src/kernel/swap.js';
 import { reclaimPages } from '../../src/kernel/vmscan.js';
-import { assertSound, counter, nodeOf, place, range, scenario, touch } from './scenario.js';
+import { assertSound, counter, nodeOf, place, range, scenario, touch, touchInOneEpoch } from './scenario.js';
 
 const ANON = 64;
 const STORE = 1;
+/** The scenario machine with two CPUs on node 0 (for a task running on both). */
+const TWO_CPU_NODES = `    - { id: 0, cpus: 2, memory: 256KiB, device: dram, watermarks: { min: 4, low: 8, high: 12 } }
+    - { id: 1, cpus: 0, memory: 256KiB, device: pmem, watermarks: { min: 4, low: 8, high: 12 } }`;
 
-function swappedOut(pages: number, kernel?: string) {
-  const sim = scenario({ demotion: false, swap: '1MiB', ...(kernel === undefined ? {} : { kernel }) });
+function swappedOut(pages: number, kernel?: string, twoCpus = false) {
+  const sim = scenario({
+    demotion: false,
+    swap: '1MiB',
+    ...(kernel === undefined ? {} : { kernel }),
+    ...(twoCpus ? { nodes: TWO_CPU_NODES, cpus: [0, 1] } : {}),
+  });
   place(sim, range(ANON, pages), 0);
   refreshSwapView(sim.s);
   reclaimPages(sim.s, sim.ctx, ANON, ANON + pages, 0);
@@ -86,6 +94,24 @@ describe('swap-in readahead and the swap cache', () => {
     expect(swapUsedPages(sim.s)).toBe(20);
     expect(range(69, 9).every((p) => nodeOf(sim, p) === -1)).toBe(true);
     expect(range(78, 6).every((p) => inSwapCache(sim, p))).toBe(true);
+    assertSound(sim);
+  });
+
+  it('two CPUs faulting one read-ahead page in the same epoch count one swap_ra_hit (PG_readahead is cleared once)', () => {
+    const sim = swappedOut(4, undefined, true);
+    touch(sim, 0, [ANON]);
+    // Next to it: ANON + 1 faults and reads ANON + 2 ahead into the swap cache.
+    touch(sim, 0, [ANON + 1]);
+    expect([c(sim, 'pswpin'), c(sim, 'swap_ra')]).toEqual([3, 1]);
+    expect(inSwapCache(sim, ANON + 2)).toBe(true);
+    // Both CPUs of the task fault ANON + 2 before the place phase maps it: two minor faults (each
+    // CPU's access phase sees it unmapped), one page read ahead, so one hit.
+    touchInOneEpoch(sim, [
+      [0, [ANON + 2]],
+      [1, [ANON + 2]],
+    ]);
+    expect([c(sim, 'pgfault'), c(sim, 'pgmajfault'), c(sim, 'swap_ra_hit')]).toEqual([4, 2, 1]);
+    expect(nodeOf(sim, ANON + 2)).toBe(0);
     assertSound(sim);
   });
 

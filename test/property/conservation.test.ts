@@ -38,6 +38,19 @@ import { build, choicesArb, toYaml } from '../helpers/random-config.js';
 import { runText, type Run } from '../helpers/run.js';
 
 const NUM_RUNS = 250;
+/**
+ * A failure fast-check printed replays from its seed and path: FC_SEED=<seed> FC_PATH=<path>
+ * npx vitest run --config vitest.long.config.ts test/property/conservation.test.ts. A replay runs
+ * the one shrunk case, so the coverage bounds below are not checked then.
+ */
+const REPLAY =
+  process.env.FC_SEED === undefined
+    ? undefined
+    : {
+        seed: Number(process.env.FC_SEED),
+        ...(process.env.FC_PATH === undefined ? {} : { path: process.env.FC_PATH }),
+        endOnFailure: true,
+      };
 
 function counter(sim: Simulation, nid: number, name: CounterName): number {
   return sim.s.counters[nid * NR_COUNTERS + COUNTER_INDEX[name]];
@@ -336,8 +349,9 @@ describe('conservation and counter identities on random machines', () => {
         if (run.sim.s.layout.pages > run.sim.s.layout.managedPages.reduce((a, b) => a + b, 0))
           coverage.overcommitted++;
       }),
-      { numRuns: NUM_RUNS },
+      { numRuns: NUM_RUNS, ...REPLAY },
     );
+    if (REPLAY !== undefined) return;
     // The generator really reached reclaim, demotion, swap and direct reclaim, so the properties
     // did not pass vacuously. fast-check's seed is random, so the bounds are loose (in 5 500
     // runs, reclaim happened in ~22% of them, demotion in ~7%, swap-out in ~14%).
