@@ -1,7 +1,9 @@
 /*
  * The generator's method in C, shared by generate.c and access.c: xoshiro128** (the same step as
- * src/workload/prng.ts), the region draw, the uniform scale or Zipf table with its two exact
- * cut-offs, the store draw, and the entry encoded as page * 4 + store into a 4096-entry batch.
+ * src/workload/prng.ts); for a task of several uniform/Zipfian regions its mix table (zipf.ts
+ * aliasSampler: region, store and block from one draw, the page from a second), for one region
+ * the uniform scale or the region's Zipf alias table and the store draw; the excess outcomes'
+ * ranks after the batch; the entry encoded as page * 4 + store into a 4096-entry batch.
  * Region parameters (RW doubles each) and Zipf tables as the JS benches write them.
  */
 #ifndef TIERSIM_BENCH_GEN_H
@@ -13,7 +15,7 @@
 #include <time.h>
 
 #define BATCH_LEN 4096
-#define RW 8 /* cut, pages, head, write cut, zipf, rank-1 draw, rank-2 draw, table offset */
+#define RW 8 /* cut, pages, head, write cut, zipf, table offset, column shift, unused */
 #define TWO_32 4294967296.0
 
 static double *regions, *table;
@@ -28,36 +30,67 @@ static inline uint32_t next(void) {
   return r;
 }
 
-static void fill(void) {
-  int last = nregions - 1;
-  for (int i = 0; i < BATCH_LEN; i++) {
-    int r = 0;
-    if (last > 0) {
-      uint32_t u = next();
-      while (r < last && u >= regions[r * RW]) r++;
-    }
-    const double *p = regions + r * RW;
-    double pages = p[1];
-    uint32_t draw = next();
-    double offset;
-    if (p[4] != 0) {
-      if (draw < p[5]) offset = 0;
-      else if (draw < p[6]) offset = pages > 1 ? 1 : 0;
-      else {
-        const double *c = table + (size_t)p[7] + (draw >> 16);
-        offset = floor(c[0] + (c[1] - c[0]) * ((draw & 0xffff) / 65536.0));
-        if (offset >= pages) offset = pages - 1;
-      }
-    } else {
-      offset = floor((draw / TWO_32) * pages);
-    }
-    if (offset >= pages) offset = pages - 1;
-    uint32_t store = p[3] >= TWO_32 ? 1 : 0;
-    if (p[3] > 0 && store == 0) store = next() < p[3] ? 1 : 0;
-    out[i] = (uint32_t)(p[2] + offset * 4) + store;
-  }
+static int mixAt = -1, mixShift = 0;
+static int exIndex[BATCH_LEN];
+static size_t exSlow[BATCH_LEN];
+
+/* zipf.ts aliasRecord: the column by the top bits, its own record or its alias by the low bits. */
+static inline const double *alias_record(const double *z, uint32_t draw, int shift) {
+  const double *col = z + ((size_t)(draw >> shift) << 3);
+  return (draw & ((1u << shift) - 1)) < col[0] ? col + 1 : col + 4;
 }
 
+static void fill(void) {
+  int nx = 0;
+  if (mixAt >= 0) {
+    /* A task's mix table: region, store and block in one draw, the page within the block in a second. */
+    const double *z = table + mixAt;
+    for (int i = 0; i < BATCH_LEN; i++) {
+      const double *o = alias_record(z, next(), mixShift);
+      uint32_t v = next();
+      double width = o[1];
+      out[i] = (uint32_t)(o[0] + 4 * floor(v * fmax(width, 0) * (1.0 / TWO_32)));
+      if (width < 0) { exIndex[nx] = i; exSlow[nx] = (size_t)mixAt + (size_t)-width; nx++; }
+    }
+  } else {
+    int last = nregions - 1;
+    for (int i = 0; i < BATCH_LEN; i++) {
+      int r = 0;
+      if (last > 0) {
+        uint32_t u = next();
+        while (r < last && u >= regions[r * RW]) r++;
+      }
+      const double *p = regions + r * RW;
+      double pages = p[1];
+      uint32_t draw = next();
+      double offset;
+      if (p[4] != 0) {
+        const double *o = alias_record(table + (size_t)p[5], draw, (int)p[6]);
+        uint32_t v = next();
+        double width = o[1];
+        offset = o[0] + floor(v * fmax(width, 0) * (1.0 / TWO_32));
+        if (width < 0) { exIndex[nx] = i; exSlow[nx] = (size_t)p[5] + (size_t)-width; nx++; }
+      } else {
+        offset = floor((draw / TWO_32) * pages);
+      }
+      if (offset >= pages) offset = pages - 1;
+      uint32_t store = p[3] >= TWO_32 ? 1 : 0;
+      if (p[3] > 0 && store == 0) store = next() < p[3] ? 1 : 0;
+      out[i] = (uint32_t)(p[2] + offset * 4) + store;
+    }
+  }
+  /* zipf.ts zipfExcessRank, after the batch in entry order: the rank within an excess outcome's
+     block by rejection (rank draw, then acceptance draw). */
+  for (int k = 0; k < nx; k++) {
+    const double *sl = table + exSlow[k];
+    double m = sl[4], top = sl[1] * (1.0 / TWO_32), j;
+    for (;;) {
+      j = floor(next() * m * (1.0 / TWO_32));
+      if (next() * top < pow(sl[3] + j, sl[2]) - sl[0]) break;
+    }
+    out[exIndex[k]] += (uint32_t)(sl[5] + 4 * (sl[3] - 1 + j));
+  }
+}
 
 static double now(void) {
   struct timespec ts;
@@ -70,14 +103,17 @@ static int cmp(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* Reads the parameter file: [n regions, 4 state words, table length], regions, tables. */
+/* Reads the parameter file: [n regions, 4 state words, table length, mix table offset or -1,
+   its shift], regions, tables. */
 static int load(const char *path) {
   FILE *f = fopen(path, "rb");
-  double head[6];
-  if (!f || fread(head, 8, 6, f) != 6) return 3;
+  double head[8];
+  if (!f || fread(head, 8, 8, f) != 8) return 3;
   nregions = (int)head[0];
   for (int k = 0; k < 4; k++) st[k] = (uint32_t)head[1 + k];
   size_t tableLen = (size_t)head[5];
+  mixAt = (int)head[6];
+  mixShift = (int)head[7];
   regions = malloc(sizeof(double) * RW * nregions);
   table = malloc(sizeof(double) * (tableLen + 1));
   if (fread(regions, 8, RW * nregions, f) != (size_t)(RW * nregions)) return 4;

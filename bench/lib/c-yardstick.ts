@@ -23,6 +23,8 @@ import { REPO_ROOT } from './env.js';
 
 /** Doubles per region in the file (gen.h RW). */
 const RW = 8;
+/** Doubles before the regions: region count, PRNG state (4), table length, mix table and shift. */
+const HEAD = 8;
 
 /** Writes CPU `cpu`'s state and task `task`'s regions to `file`; returns the state written. */
 export function writeGeneratorParams(s: SimState, task: number, cpu: number, file: string): Uint32Array {
@@ -30,8 +32,9 @@ export function writeGeneratorParams(s: SimState, task: number, cpu: number, fil
   const t = s.plan.regionTable;
   const { firstRegion, regions } = s.plan.tasks[task];
   const n = regions.length;
-  const params = new Float64Array(6 + n * RW + s.plan.zipfTables.length);
-  params.set([n, ...start, s.plan.zipfTables.length]);
+  const { mixTable, mixShift } = s.plan.tasks[task];
+  const params = new Float64Array(HEAD + n * RW + s.plan.zipfTables.length);
+  params.set([n, ...start, s.plan.zipfTables.length, mixTable, mixShift]);
   for (let k = 0; k < n; k++) {
     const rb = (firstRegion + k) * REGION_WORDS;
     params.set(
@@ -45,10 +48,10 @@ export function writeGeneratorParams(s: SimState, task: number, cpu: number, fil
         t[rb + R_P0 + 1],
         t[rb + R_P0 + 2],
       ],
-      6 + k * RW,
+      HEAD + k * RW,
     );
   }
-  params.set(s.plan.zipfTables, 6 + n * RW);
+  params.set(s.plan.zipfTables, HEAD + n * RW);
   writeFileSync(file, new Uint8Array(params.buffer));
   return start;
 }

@@ -34,7 +34,7 @@ import {
   R_WRITE_CUT,
 } from './plan.js';
 import { TraceSources } from './trace/replay.js';
-import { ZP_RANK1_FROM, ZP_RANK2_FROM, ZP_TABLE_AT, zipfRankFromTable } from './zipf.js';
+import { ZP_SHIFT, ZP_TABLE_AT, aliasFirst, aliasRecord, aliasSlow, zipfExcessRank } from './zipf.js';
 import {
   ENTRIES_PER_LEAF,
   HISTORY_PAGES_PER_TXN,
@@ -46,21 +46,6 @@ import {
 } from './pgbench.js';
 
 export type BatchFiller = (cpu: number) => number;
-
-/**
- * Words of one region in fillRandomMix's private copy: weight cut, pages, head, store cut, the
- * Zipf draw parameters (zipf.ts ZP_*; table offset -1 for a uniform region). fillRandomMix
- * reads them as literals (m + 1, ...): keep the two in step.
- */
-const MX_CUT = 0;
-const MX_PAGES = 1;
-const MX_HEAD = 2;
-const MX_WRITE_CUT = 3;
-const MX_RANK1_FROM = 5;
-const MX_RANK2_FROM = 6;
-const MX_TABLE_AT = 7;
-/** A power of two: fillRandomMix finds a region's words at `r << 3`. */
-const MX_WORDS = 8;
 
 /** The filler of each SimState (the access runner's and any later caller's: the same closure). */
 const fillers = new WeakMap<SimState, BatchFiller>();
@@ -98,13 +83,11 @@ export function createBatchFiller(s: SimState): BatchFiller {
   const regionCountOf = Int32Array.from(s.plan.tasks, (t) => t.accessedRegions);
   const pgbenchOf = s.plan.tasks.map((t) => t.pgbench);
   const draws = new Float64Array(3);
-  // Each region of the task being filled by fillRandomMix: MX_* words, copied from the region
-  // table once per batch (it may change between batches: bench/lib/sim.ts switches patterns).
-  const mix = new Float64Array(
-    new ArrayBuffer(Math.max(128, maxRegions * MX_WORDS * 8)),
-    0,
-    maxRegions * MX_WORDS,
-  );
+  // The batch's entries that drew an excess outcome of a Zipf sampler: entry index, then the
+  // outcome's slow record in zipfTables. Their rank within the block is drawn after the batch.
+  const excess = new Int32Array(2 * BATCH_LEN);
+  const mixTableOf = Int32Array.from(s.plan.tasks, (t) => t.mixTable);
+  const mixShiftOf = Int32Array.from(s.plan.tasks, (t) => t.mixShift);
   // xoshiro128** state of the CPU being filled: [s0, s1, s2, s3].
   const st = new Int32Array(4);
   // Trace regions: this thread's file streams, opened on a CPU's first access (trace/replay.ts).
@@ -152,7 +135,7 @@ export function createBatchFiller(s: SimState): BatchFiller {
   // Many of them: V8 allocates a function's feedback vector only after it has run a while.
   for (let k = 0; s.layout.cpus > 0 && table.length >= REGION_WORDS && k < 100; k++) {
     fillOneRegion(0, PATTERN_UNIFORM, 0, 0, 0);
-    fillRandomMix(0, 0, 0, 0);
+    fillRandomMix(0, 0, 0, 0, 0);
   }
 
   // The dispatcher stays small and each filler owns one loop: V8 optimizes each with complete
@@ -179,8 +162,8 @@ export function createBatchFiller(s: SimState): BatchFiller {
       if (pattern === PATTERN_PHASES) return fillPhases(cpu, rb, cpu * maxRegions, base);
       if (pattern === PATTERN_SEQUENCE) return fillSequence(rb, cpu * maxRegions, base);
     }
-    if (randomMix(firstRegion, lastRegion)) {
-      fillRandomMix(lastRegion - firstRegion, po, base, BATCH_LEN);
+    if (mixTableOf[task] >= 0 && randomMix(firstRegion, lastRegion)) {
+      fillRandomMix(mixTableOf[task], mixShiftOf[task], po, base, BATCH_LEN);
       return BATCH_LEN;
     }
     // A CPU whose trace has ended (loop: false) idles: an empty batch.
@@ -189,49 +172,41 @@ export function createBatchFiller(s: SimState): BatchFiller {
   };
 
   /**
-   * Whether every region of the task is uniform or Zipfian (fillRandomMix's case); if so, their
-   * parameters are now in `mix`.
+   * Whether every region of the task is (still) uniform or Zipfian: the case of its mix table
+   * (bench/lib/sim.ts switches a region to sequential for a while).
    */
   function randomMix(firstRegion: number, lastRegion: number): boolean {
     for (let r = firstRegion; r <= lastRegion; r++) {
       const pattern = table[r * REGION_WORDS + R_PATTERN];
       if (pattern !== PATTERN_UNIFORM && pattern !== PATTERN_ZIPFIAN) return false;
     }
-    for (let r = firstRegion; r <= lastRegion; r++) {
-      const rb = r * REGION_WORDS;
-      const m = (r - firstRegion) * MX_WORDS;
-      const zipf = table[rb + R_PATTERN] === PATTERN_ZIPFIAN;
-      mix[m + MX_CUT] = table[rb + R_WEIGHT_CUT];
-      mix[m + MX_PAGES] = table[rb + R_PAGES];
-      mix[m + MX_HEAD] = table[rb + R_FIRST_PAGE] * 4 + table[rb + R_SYSCALL] * 2;
-      mix[m + MX_WRITE_CUT] = table[rb + R_WRITE_CUT];
-      mix[m + MX_RANK1_FROM] = zipf ? table[rb + R_P0 + ZP_RANK1_FROM] : 0;
-      mix[m + MX_RANK2_FROM] = zipf ? table[rb + R_P0 + ZP_RANK2_FROM] : 0;
-      mix[m + MX_TABLE_AT] = zipf ? table[rb + R_P0 + ZP_TABLE_AT] : -1;
-    }
     return true;
   }
 
   /**
-   * Several uniform and Zipfian regions (the quickstart's app: anon + mmap file): fillMixed's
-   * draws in fillMixed's order (region, offset, then a store draw where write_fraction is
-   * strictly between 0 and 1), so the stream is identical, with the state in locals, the
-   * region parameters in a private array of a few cache lines and no switch on the pattern.
-   * `last` is the index of the task's last region (≥ 1).
+   * Several uniform and Zipfian regions (the quickstart's app: anon + mmap file), from the task's
+   * mix table (zipf.ts aliasSampler): per entry one draw picks the region, load or store and the
+   * block at once (the column by its top bits, the column's own outcome or its alias by the low
+   * bits), a second the page within a flat outcome's block. An excess outcome's page is drawn
+   * after the batch, in entry order.
    *
    * Every array and constant the loop reads is a local or a literal: closure variables and
    * module constants are context slots, which TurboFan reloaded and hole-checked on every
    * entry when the filler is not the single closure of its literal (the bench makes two), and
    * imported constants are module cells, loaded and checked the same way (measured: the loop
-   * was 5.8 KB of machine code, most of it those reloads). The Zipf lookup is zipfRankFromTable
-   * written out, with the same operations in the same order.
+   * was 5.8 KB of machine code, most of it those reloads). The choice between the column's two
+   * records is arithmetic (a random branch mispredicts on about a third of the draws).
    */
-  function fillRandomMix(last: number, po: number, base: number, len: number): void {
+  function fillRandomMix(tableAt: number, shift: number, po: number, base: number, len: number): void {
     const o = out;
     const state = prng;
-    const p = mix;
     const zt = zipfTables;
+    const ex = excess;
+    const at = tableAt | 0;
+    const sh = shift | 0;
+    const mask = ((1 << sh) - 1) | 0;
     const end = base + len;
+    let nx = 0;
     let a = state[po] | 0;
     let b = state[po + 1] | 0;
     let c = state[po + 2] | 0;
@@ -250,11 +225,10 @@ export function createBatchFiller(s: SimState): BatchFiller {
       c ^= t;
       d = (d << 11) | (d >>> 21);
       // } xoshiro128** step
-      const u = x >>> 0;
-      let m = 0;
-      while (m < last && u >= p[m << 3]) m++;
-      m = m << 3;
-      const pages = p[m + 1];
+      const draw = x >>> 0;
+      const col = at + ((draw >>> sh) << 3);
+      // col + 1 (its own outcome) when the coin is below the threshold, else col + 4 (the alias).
+      const sel = col + 4 - (3 & (((draw & mask) - zt[col]) >> 31));
       // xoshiro128** step {
       x = Math.imul(b, 5);
       x = Math.imul((x << 7) | (x >>> 25), 9);
@@ -266,24 +240,46 @@ export function createBatchFiller(s: SimState): BatchFiller {
       c ^= t;
       d = (d << 11) | (d >>> 21);
       // } xoshiro128** step
-      const draw = x >>> 0;
-      let offset = 0;
-      const tableAt = p[m + 7] | 0;
-      if (tableAt < 0) {
-        offset = Math.floor((draw / 4294967296) * pages);
-      } else if (draw >= p[m + 5]) {
-        if (draw < p[m + 6]) {
-          offset = pages > 1 ? 1 : 0;
-        } else {
-          const k = tableAt + (draw >>> 16);
-          const lo = zt[k];
-          offset = Math.floor(lo + (zt[k + 1] - lo) * ((draw & 0xffff) / 65536));
-        }
+      const width = zt[sel + 1];
+      o[i] = zt[sel] + 4 * Math.floor((x >>> 0) * Math.max(width, 0) * 2.3283064365386963e-10);
+      if (width < 0) {
+        ex[nx] = i;
+        ex[nx + 1] = at - width;
+        nx += 2;
       }
-      if (offset >= pages) offset = pages - 1;
-      const writeCut = p[m + 3];
-      let store = writeCut >= 4294967296 ? 1 : 0;
-      if (writeCut > 0 && store === 0) {
+    }
+    state[po] = a;
+    state[po + 1] = b;
+    state[po + 2] = c;
+    state[po + 3] = d;
+    resolveExcess(po, nx);
+  }
+
+  /**
+   * After a fast path's batch: the pages of the entries whose Zipf draw was an excess outcome
+   * (zipf.ts zipfExcessRank: rank draw, then acceptance draw, until one is accepted), in entry
+   * order, from the CPU's state as the batch left it. Its own function, called once per batch:
+   * inside the fill loops its Math.pow (a call) would have every live value spilled on every
+   * entry, and code that first runs long after the loop was optimized deoptimized it at the end
+   * of every batch (no type feedback yet).
+   */
+  function resolveExcess(po: number, nx: number): void {
+    const o = out;
+    const state = prng;
+    const zt = zipfTables;
+    const ex = excess;
+    let a = state[po] | 0;
+    let b = state[po + 1] | 0;
+    let c = state[po + 2] | 0;
+    let d = state[po + 3] | 0;
+    let x = 0,
+      t = 0;
+    for (let k = 0; k < nx; k += 2) {
+      const sl = ex[k + 1];
+      const w = zt[sl + 4];
+      const top = zt[sl + 1] * 2.3283064365386963e-10;
+      let j = 0;
+      for (;;) {
         // xoshiro128** step {
         x = Math.imul(b, 5);
         x = Math.imul((x << 7) | (x >>> 25), 9);
@@ -295,11 +291,21 @@ export function createBatchFiller(s: SimState): BatchFiller {
         c ^= t;
         d = (d << 11) | (d >>> 21);
         // } xoshiro128** step
-        // x < writeCut as 1 or 0 without a branch (random: a mispredict on many stores):
-        // floor((x - cut) / 2^32) is -1 or 0, its low bit the comparison.
-        store = (Math.floor(((x >>> 0) - writeCut) * 2.3283064365386963e-10) | 0) & 1;
+        j = Math.floor((x >>> 0) * w * 2.3283064365386963e-10);
+        // xoshiro128** step {
+        x = Math.imul(b, 5);
+        x = Math.imul((x << 7) | (x >>> 25), 9);
+        t = b << 9;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
+        d = (d << 11) | (d >>> 21);
+        // } xoshiro128** step
+        if ((x >>> 0) * top < Math.pow(zt[sl + 3] + j, zt[sl + 2]) - zt[sl]) break;
       }
-      o[i] = p[m + 2] + offset * 4 + store;
+      o[ex[k]] += zt[sl + 5] + 4 * (zt[sl + 3] - 1 + j);
     }
     state[po] = a;
     state[po + 1] = b;
@@ -315,6 +321,7 @@ export function createBatchFiller(s: SimState): BatchFiller {
     st[3] = prng[po + 3];
     const seqBase = cpu * maxRegions - firstRegion;
     let filled = BATCH_LEN;
+    let nx = 0;
     for (let i = 0; i < BATCH_LEN; i++) {
       let r = firstRegion;
       if (lastRegion > firstRegion) {
@@ -329,9 +336,18 @@ export function createBatchFiller(s: SimState): BatchFiller {
         case PATTERN_UNIFORM:
           offset = Math.floor(((next() >>> 0) / TWO_32) * pages);
           break;
-        case PATTERN_ZIPFIAN:
-          offset = zipfRankFromTable(next(), pages, table, rb + R_P0, zipfTables);
+        case PATTERN_ZIPFIAN: {
+          const at = table[rb + R_P0 + ZP_TABLE_AT];
+          const rec = aliasRecord(next(), zipfTables, at, table[rb + R_P0 + ZP_SHIFT]);
+          offset = aliasFirst(rec, next(), zipfTables, 1);
+          const slow = aliasSlow(rec, zipfTables, at);
+          if (slow >= 0) {
+            excess[nx] = i;
+            excess[nx + 1] = slow;
+            nx += 2;
+          }
           break;
+        }
         case PATTERN_HOTSET: {
           const hot = table[rb + R_P0];
           const inHot = next() >>> 0 < table[rb + R_P1] || hot >= pages;
@@ -375,6 +391,9 @@ export function createBatchFiller(s: SimState): BatchFiller {
       out[base + i] =
         (table[rb + R_FIRST_PAGE] + offset) * 4 + table[rb + R_SYSCALL] * 2 + (store | traceStore);
     }
+    // The excess outcomes' ranks, in entry order, as the fast paths draw them.
+    for (let k = 0; k < nx && excess[k] < filled; k += 2)
+      out[base + excess[k]] += zipfExcessRank(next, zipfTables, excess[k + 1]) * 4;
     prng[po] = st[0];
     prng[po + 1] = st[1];
     prng[po + 2] = st[2];
@@ -544,9 +563,10 @@ export function createBatchFiller(s: SimState): BatchFiller {
     const drawStore = writeCut > 0 && writeCut < TWO_32;
     const alwaysStore = writeCut >= TWO_32 ? 1 : 0;
     const zipf = pattern === PATTERN_ZIPFIAN;
-    const rank1From = zipf ? table[rb + R_P0 + ZP_RANK1_FROM] : 0;
-    const rank2From = zipf ? table[rb + R_P0 + ZP_RANK2_FROM] : 0;
-    const rank1 = pages > 1 ? 1 : 0;
+    const shift = zipf ? table[rb + R_P0 + ZP_SHIFT] | 0 : 0;
+    const mask = zipf ? (2 ** shift - 1) | 0 : 0;
+    const ex = excess;
+    let nx = 0;
     // An int32 (`| 0`): a double index costs a checked conversion on every lookup.
     const tableAt = zipf ? table[rb + R_P0 + ZP_TABLE_AT] | 0 : 0;
     const end = base + len;
@@ -572,13 +592,27 @@ export function createBatchFiller(s: SimState): BatchFiller {
       let offset = 0;
       if (!zipf) {
         offset = Math.floor((draw / 4294967296) * pages);
-      } else if (draw >= rank1From) {
-        if (draw < rank2From) {
-          offset = rank1;
-        } else {
-          const k = tableAt + (draw >>> 16);
-          const lo = zt[k];
-          offset = Math.floor(lo + (zt[k + 1] - lo) * ((draw & 0xffff) / 65536));
+      } else {
+        // aliasRecord and aliasFirst (zipf.ts) written out, as in fillRandomMix.
+        const col = tableAt + ((draw >>> shift) << 3);
+        const sel = col + 4 - (3 & (((draw & mask) - zt[col]) >> 31));
+        // xoshiro128** step {
+        x = Math.imul(b, 5);
+        x = Math.imul((x << 7) | (x >>> 25), 9);
+        t = b << 9;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
+        d = (d << 11) | (d >>> 21);
+        // } xoshiro128** step
+        const width = zt[sel + 1];
+        offset = zt[sel] + Math.floor((x >>> 0) * Math.max(width, 0) * 2.3283064365386963e-10);
+        if (width < 0) {
+          ex[nx] = i;
+          ex[nx + 1] = tableAt - width;
+          nx += 2;
         }
       }
       if (offset > last) offset = last;
@@ -604,6 +638,7 @@ export function createBatchFiller(s: SimState): BatchFiller {
     state[po + 1] = b;
     state[po + 2] = c;
     state[po + 3] = d;
+    resolveExcess(po, nx);
   }
 }
 

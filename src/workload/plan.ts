@@ -11,7 +11,7 @@ import type { Machine } from '../topology/machine.js';
 import { assert } from '../util/assert.js';
 import { TWO_32, probabilityThreshold } from './prng.js';
 import { formatFromExtension } from './trace/format.js';
-import { zipfDrawParams, zipfParams, zipfTable } from './zipf.js';
+import { ZP_SHIFT, ZP_TABLE_AT, aliasSampler, zipfSampler } from './zipf.js';
 import { normalTable } from './normal.js';
 import { TXN_ACCESSES, pgbenchPlan, type PgbenchPlan } from './pgbench.js';
 import { phaseTable } from './phases.js';
@@ -40,7 +40,7 @@ export const R_PATTERN = 2;
 export const R_WEIGHT_CUT = 3;
 /** Store threshold (u32 scale). */
 export const R_WRITE_CUT = 4;
-/** Pattern parameters: zipf (zipfDrawParams: rank cut-offs as draws, offset of its table in zipfTables); hotset (hot pages, hot cut); sequential (stride); trace (index in `traces`). */
+/** Pattern parameters: zipf (zipf.ts ZP_*: offset of its alias table in zipfTables, column shift); hotset (hot pages, hot cut); sequential (stride); trace (index in `traces`). */
 export const R_P0 = 5;
 export const R_P1 = 6;
 export const R_P2 = 7;
@@ -93,6 +93,13 @@ export interface TaskPlan {
    * 0: the task's CPUs idle.
    */
   accessedRegions: number;
+  /**
+   * A task whose accessed regions (two or more) are all uniform or Zipfian: the offset of their
+   * mix's alias table in zipfTables (zipf.ts aliasSampler, entries drawn directly), else -1; and
+   * its column shift.
+   */
+  mixTable: number;
+  mixShift: number;
   cpuPerAccessNs: number;
   /** Misses in flight (config `mlp`): a present access costs latency / mlp of the CPU's time. */
   mlp: number;
@@ -119,7 +126,7 @@ export interface WorkloadPlan {
   regionTable: Float64Array;
   /** Largest number of regions of one task (sizes per-CPU generator state). */
   maxRegionsPerTask: number;
-  /** Inverse-CDF tables of the Zipfian and normal regions, concatenated (zipf.ts, normal.ts). */
+  /** Alias tables of the Zipfian regions and inverse-CDF tables of the normal ones, concatenated (zipf.ts, normal.ts). */
   zipfTables: Float64Array;
   /** The trace regions' files, indexed by their rows' R_P0. */
   traces: TracePlan[];
@@ -267,12 +274,11 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
           : i === accessedRegions - 1
             ? TWO_32
             : probabilityThreshold(cumulative / totalWeight);
-      const zipf =
-        region.pattern.type === 'zipfian' ? zipfParams(regions[i].pages, region.pattern.theta) : undefined;
       const row = regionRow(regions[i], region, cut);
-      if (zipf !== undefined) {
-        const table = zipfTable(zipf);
-        zipfDrawParams(zipf, zipfOffset, row, R_P0);
+      if (region.pattern.type === 'zipfian') {
+        const { table, shift } = zipfSampler(regions[i].pages, region.pattern.theta);
+        row[R_P0 + ZP_TABLE_AT] = zipfOffset;
+        row[R_P0 + ZP_SHIFT] = shift;
         zipfOffset += table.length;
         zipfTables.push(table);
       }
@@ -304,12 +310,39 @@ export function buildWorkloadPlan(config: Config, machine: Machine): WorkloadPla
       }
       regionRows.push(row);
     });
+    // A mix of uniform and Zipfian regions draws region and block at once from one table.
+    const accessed = task.regions.slice(0, accessedRegions);
+    let mixTable = -1;
+    let mixShift = 0;
+    if (
+      pg === undefined &&
+      accessed.length >= 2 &&
+      accessed.every((r) => r.pattern.type === 'uniform' || r.pattern.type === 'zipfian')
+    ) {
+      const rows = regionRows.slice(regionRows.length - regions.length);
+      const sampler = aliasSampler(
+        accessed.map((r, i) => ({
+          head: rows[i][R_FIRST_PAGE] * 4 + rows[i][R_SYSCALL] * 2,
+          pages: rows[i][R_PAGES],
+          theta: r.pattern.type === 'zipfian' ? r.pattern.theta : undefined,
+          weight: r.weight,
+          writeCut: rows[i][R_WRITE_CUT],
+        })),
+        4,
+      );
+      mixTable = zipfOffset;
+      mixShift = sampler.shift;
+      zipfOffset += sampler.table.length;
+      zipfTables.push(sampler.table);
+    }
     tasks.push({
       name: task.name,
       cpus: [...task.cpus],
       regions,
       firstRegion: regionRows.length - regions.length,
       accessedRegions,
+      mixTable,
+      mixShift,
       cpuPerAccessNs: task.cpu_per_access,
       mlp: task.mlp,
       readCopyLines: readCopyLines(task.read_copy, pageSize),
@@ -393,7 +426,7 @@ function setPattern(row: number[], pattern: PatternConfig, pages: number): void 
       row[R_PATTERN] = PATTERN_UNIFORM;
       return;
     case 'zipfian':
-      // Its draw parameters (zipfDrawParams at R_P0) are written once its table is placed.
+      // Its draw parameters (zipf.ts ZP_* from R_P0) are written once its table is placed.
       row[R_PATTERN] = PATTERN_ZIPFIAN;
       return;
     case 'hotset':

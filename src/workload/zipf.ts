@@ -1,171 +1,277 @@
 /**
- * Zipfian ranks by the method of Gray et al., "Quickly generating billion-record synthetic
- * databases" (SIGMOD '94), as YCSB's ZipfianGenerator uses it: O(1) per draw after computing
- * zeta(n, theta) once. Rank 0 is the most popular.
- */
-import { TWO_32 } from './prng.js';
-
-const EXACT_TERMS = 1_000_000;
-/** Terms between two cached partial sums of zeta (2^16: at most 65,536 pow calls per region). */
-const CHECKPOINT_TERMS = 65_536;
-/**
- * Partial sums sum_{i=1..k·CHECKPOINT_TERMS} i^-theta per theta, k = 0, 1, …, extended on demand
- * up to EXACT_TERMS. A pure memo: a region continues from the last checkpoint at or below its n
- * and adds the same terms in the same order as one loop from 1 would, so the sum is the same
- * double, bit for bit; regions of a shared theta (and every region beyond 10^6 pages) no longer
- * each sum 10^6 terms (58-105 ms apiece).
- */
-const checkpoints = new Map<number, number[]>();
-
-/** sum_{i=1..m} i^-theta, added in order from i = 1 (m ≤ EXACT_TERMS). */
-function partialZeta(m: number, theta: number): number {
-  let marks = checkpoints.get(theta);
-  if (marks === undefined) {
-    marks = [0];
-    checkpoints.set(theta, marks);
-  }
-  const k = Math.floor(m / CHECKPOINT_TERMS);
-  while (marks.length <= k) {
-    const j = marks.length;
-    let s = marks[j - 1];
-    for (let i = (j - 1) * CHECKPOINT_TERMS + 1; i <= j * CHECKPOINT_TERMS; i++) s += Math.pow(i, -theta);
-    marks.push(s);
-  }
-  let sum = marks[k];
-  for (let i = k * CHECKPOINT_TERMS + 1; i <= m; i++) sum += Math.pow(i, -theta);
-  return sum;
-}
-
-/** zeta(n, theta) = sum_{i=1..n} i^-theta; exact up to 10^6 terms, Euler–Maclaurin beyond. */
-export function zeta(n: number, theta: number): number {
-  const m = Math.min(n, EXACT_TERMS);
-  const sum = partialZeta(m, theta);
-  if (n === m) return sum;
-  // Tail sum_{i=m+1..n} f(i) with f(x) = x^-theta: integral plus end corrections.
-  const a = m + 1;
-  const integral = (Math.pow(n, 1 - theta) - Math.pow(a, 1 - theta)) / (1 - theta);
-  const ends = (Math.pow(a, -theta) + Math.pow(n, -theta)) / 2;
-  const slope = (theta / 12) * (Math.pow(a, -theta - 1) - Math.pow(n, -theta - 1));
-  return sum + integral + ends + slope;
-}
-
-export interface ZipfParams {
-  n: number;
-  theta: number;
-  zetan: number;
-  alpha: number;
-  eta: number;
-  /** 1 + 0.5^theta: below it (times zetan) the draw is rank 1. */
-  secondCut: number;
-}
-
-export function zipfParams(n: number, theta: number): ZipfParams {
-  const zetan = zeta(n, theta);
-  const zeta2 = zeta(2, theta);
-  const alpha = 1 / (1 - theta);
-  const eta = n <= 1 ? 0 : (1 - Math.pow(2 / n, 1 - theta)) / (1 - zeta2 / zetan);
-  return { n, theta, zetan, alpha, eta, secondCut: 1 + Math.pow(0.5, theta) };
-}
-
-/** Rank in [0, n) for a uniform u in [0, 1). */
-export function zipfRank(
-  u: number,
-  n: number,
-  zetan: number,
-  eta: number,
-  alpha: number,
-  secondCut: number,
-): number {
-  const uz = u * zetan;
-  if (uz < 1) return 0;
-  if (uz < secondCut) return n > 1 ? 1 : 0;
-  const r = Math.floor(n * Math.pow(eta * u - eta + 1, alpha));
-  return r >= n ? n - 1 : r;
-}
-
-/** Cells of a precomputed inverse-CDF table (65537 points, 512 KiB per Zipfian region). */
-export const ZIPF_TABLE_CELLS = 65536;
-/** A 32-bit draw's cell: its top 16 bits (ZIPF_TABLE_CELLS = 2^16). */
-const CELL_SHIFT = 16;
-const CELL_MASK = 0xffff;
-
-/**
- * The continuous part of zipfRank, n·(eta·u − eta + 1)^alpha, sampled at u = i / CELLS, so a
- * draw is a table lookup with linear interpolation instead of a Math.pow (which was most of
- * the generator's time). Ranks 0 and 1 keep their exact cut-offs; elsewhere the interpolated
- * rank differs from the exact one by the curvature over one cell (checked in the tests).
- */
-export function zipfTable(p: ZipfParams): Float64Array {
-  const table = new Float64Array(ZIPF_TABLE_CELLS + 1);
-  for (let i = 0; i <= ZIPF_TABLE_CELLS; i++) {
-    const u = i / ZIPF_TABLE_CELLS;
-    table[i] = p.n * Math.pow(Math.max(0, p.eta * u - p.eta + 1), p.alpha);
-  }
-  return table;
-}
-
-/** Where zipfRankFromTable reads a region's parameters: `params[at + ZP_*]` (zipfDrawParams). */
-export const ZP_RANK1_FROM = 0;
-export const ZP_RANK2_FROM = 1;
-/** Offset of the region's inverse-CDF table in `tables`. */
-export const ZP_TABLE_AT = 2;
-export const ZP_WORDS = 3;
-
-/**
- * The 32-bit draws at which zipfRank's cut-offs fall: draws below the first give rank 0
- * (u · zetan < 1), below the second rank 1 (u · zetan < secondCut), for u = draw / 2^32 and
- * the same floating-point products. Found by bisection (the product only grows with the draw),
- * so comparing integers decides exactly as the products would.
- */
-export function zipfDrawCuts(p: ZipfParams): [number, number] {
-  const firstAtLeast = (limit: number): number => {
-    let lo = 0;
-    let hi = TWO_32;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if ((mid / TWO_32) * p.zetan >= limit) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  };
-  return [firstAtLeast(1), firstAtLeast(p.secondCut)];
-}
-
-/** Writes a region's draw parameters at `params[at]` (see ZP_*). */
-export function zipfDrawParams(
-  p: ZipfParams,
-  tableAt: number,
-  params: Float64Array | number[],
-  at: number,
-): void {
-  const [rank1From, rank2From] = zipfDrawCuts(p);
-  params[at + ZP_RANK1_FROM] = rank1From;
-  params[at + ZP_RANK2_FROM] = rank2From;
-  params[at + ZP_TABLE_AT] = tableAt;
-}
-
-/**
- * zipfRank through a table, for u = (bits >>> 0) / 2^32: the exact cut-offs for ranks 0 and 1
- * (as draws, zipfDrawCuts), interpolated beyond. The table's cell is the draw's top 16 bits and
- * the position within it the low 16, which equal u · CELLS's integer and fractional parts
- * exactly.
+ * Zipfian ranks, exactly: rank r in [0, n) with probability (r + 1)^-theta / zeta(n, theta), as
+ * the config promises ("probability proportional to 1/r^theta"), from a table of a few thousand
+ * numbers that stays in the cache beside the access loop's working set.
  *
- * Every argument is a small integer or an array, never a fractional number: when V8 does not
- * inline a call (its choice varies from run to run), a fractional argument is boxed, and that
- * allocated 16 B per access in the generator in some runs and not in others.
+ * Method (composition + alias + rejection): the terms i = r + 1 are cut into blocks, one term
+ * each below BLOCK_SPLIT·2 and beyond that runs of floor(a / BLOCK_SPLIT) terms from term a (the
+ * weights within a block differ by under 1/BLOCK_SPLIT of theta). A block's weight is split into
+ * a flat part, its smallest weight times its width, and the excess above it. Every flat part and
+ * every excess is one outcome of a Walker/Vose alias table with the exact masses; a flat
+ * outcome is a uniform rank within its block (no rejection), an excess outcome (1-2 % of the
+ * draws) a rank within its block by rejection against the excess's largest value, which needs
+ * one Math.pow per try. Each step is exact, so the ranks have the Zipf probabilities up to the
+ * 32-bit quantization of the draws (test/workload/zipf-sampler.test.ts: the table's implied
+ * probabilities against the exact ones, and a chi-square over drawn ranks).
+ *
+ * This replaced (2026-12-03) Gray et al.'s continuous approximation (YCSB's ZipfianGenerator)
+ * through a 65,537-point inverse-CDF table of 512 KiB per region: it drew rank 2 about 18 % too
+ * often and the tail 1.4 % too rarely (theta 0.9), and its tables missed the L2 cache once the
+ * access loop had run.
+ *
+ * A draw is two 32-bit numbers: the first picks a column (its top bits) and, by its low bits
+ * against the column's threshold, the column's own outcome or its alias; the second the rank
+ * within the outcome's block.
  */
-export function zipfRankFromTable(
-  bits: number,
-  n: number,
-  params: Float64Array,
-  at: number,
-  table: Float64Array,
-): number {
-  const draw = bits >>> 0;
-  if (draw < params[at + ZP_RANK1_FROM]) return 0;
-  if (draw < params[at + ZP_RANK2_FROM]) return n > 1 ? 1 : 0;
-  const i = params[at + ZP_TABLE_AT] + (draw >>> CELL_SHIFT);
-  const lo = table[i];
-  const r = Math.floor(lo + (table[i + 1] - lo) * ((draw & CELL_MASK) / ZIPF_TABLE_CELLS));
-  return r >= n ? n - 1 : r;
+
+/** Tail blocks from term a hold floor(a / BLOCK_SPLIT) terms: ~1.4 % of draws are excess draws. */
+const BLOCK_SPLIT = 32;
+/** Blocks starting at or beyond this term are summed by Euler–Maclaurin, not term by term. */
+const EM_FROM = 256;
+
+/**
+ * Doubles per column: the threshold, then the column's own outcome and its alias, each as base
+ * and width. A flat outcome draws base + scale · floor(v · width / 2^32) (scale 1 in a region's
+ * table: the base is a rank; 4 in a task's mix table: the base is an encoded entry, page · 4 +
+ * syscall · 2 + store); an excess outcome has base 0 and as width minus the offset of its slow
+ * record from the table's start. One cache line per column (three doubles unused).
+ */
+export const ZS_STRIDE = 8;
+export const ZS_THRESHOLD = 0;
+export const ZS_OWN = 1;
+export const ZS_ALIAS = 4;
+/** Within ZS_OWN / ZS_ALIAS. */
+export const ZS_BASE = 0;
+export const ZS_WIDTH = 1;
+/**
+ * An excess outcome's slow record (after the columns, ZS_STRIDE doubles each): the block's
+ * smallest weight, the excess's largest value (first weight − smallest), −theta, the block's
+ * first term (rank + 1), its width, and its region's entry head (0 in a region's table).
+ */
+export const ZX_WMIN = 0;
+export const ZX_TOP = 1;
+export const ZX_NEG_THETA = 2;
+export const ZX_FIRST = 3;
+export const ZX_WIDTH = 4;
+export const ZX_HEAD = 5;
+
+/** Where a Zipfian region's draw parameters sit from R_P0 in its region row. */
+export const ZP_TABLE_AT = 0;
+/** 32 − log2(columns): a draw's column is `draw >>> shift`, its coin `draw & (2^shift − 1)`. */
+export const ZP_SHIFT = 1;
+
+export interface ZipfSampler {
+  /** The columns (ZS_*), then one slow record per excess outcome (ZX_*). */
+  table: Float64Array;
+  shift: number;
+  columns: number;
+}
+
+/** sum_{i=a..b} i^-theta for a ≥ EM_FROM: Euler–Maclaurin to the f''' term (error < 1e-14 relative). */
+function blockSum(a: number, b: number, theta: number): number {
+  const integral = (Math.pow(a, 1 - theta) * Math.expm1((1 - theta) * Math.log1p((b - a) / a))) / (1 - theta);
+  const ends = (Math.pow(a, -theta) + Math.pow(b, -theta)) / 2;
+  const d1 = (theta / 12) * (Math.pow(a, -theta - 1) - Math.pow(b, -theta - 1));
+  const d3 =
+    ((theta * (theta + 1) * (theta + 2)) / 720) * (Math.pow(b, -theta - 3) - Math.pow(a, -theta - 3));
+  return integral + ends + d1 + d3;
+}
+
+/** One outcome of the alias table, before it is laid out. */
+interface Outcome {
+  base: number;
+  /** > 0 flat, < 0 (minus the block's width) excess. */
+  width: number;
+  mass: number;
+  wmin: number;
+  top: number;
+  theta: number;
+  /** The component's entry head, plus 1 for a store outcome. */
+  head: number;
+}
+
+/** The outcomes of Zipf(n, theta): flat parts and excesses of the blocks, in rank order. */
+export function zipfOutcomes(n: number, theta: number): Outcome[] {
+  const outcomes: Outcome[] = [];
+  const of = (base: number, width: number, mass: number, wmin: number, top: number): Outcome => ({
+    base,
+    width,
+    mass,
+    wmin,
+    top,
+    theta,
+    head: 0,
+  });
+  let a = 1;
+  while (a <= n) {
+    const m = Math.min(Math.max(1, Math.floor(a / BLOCK_SPLIT)), n - a + 1);
+    const b = a + m - 1;
+    const wmin = Math.pow(b, -theta);
+    if (m === 1) {
+      outcomes.push(of(a - 1, 1, wmin, wmin, 0));
+    } else {
+      let excess = 0;
+      if (a < EM_FROM) {
+        for (let i = a; i < b; i++) excess += Math.pow(i, -theta) - wmin;
+      } else {
+        excess = blockSum(a, b, theta) - m * wmin;
+      }
+      outcomes.push(of(a - 1, m, m * wmin, wmin, 0));
+      outcomes.push(of(a - 1, -m, excess, wmin, Math.pow(a, -theta) - wmin));
+    }
+    a = b + 1;
+  }
+  return outcomes;
+}
+
+/**
+ * One region of a sampler: its entry head, pages, theta (undefined: uniform), weight and store
+ * threshold (u32 scale, as in the region table).
+ */
+export interface SamplerComponent {
+  head: number;
+  pages: number;
+  theta: number | undefined;
+  weight: number;
+  writeCut: number;
+}
+
+/**
+ * The alias table of a weighted mix of Zipfian and uniform regions (a uniform region is one flat
+ * outcome as wide as the region): one draw picks the region and the block at once. `scale` is
+ * what a rank is worth in the drawn number (1: ranks; 4: encoded entries).
+ */
+export function aliasSampler(components: SamplerComponent[], scale: number): ZipfSampler {
+  const TWO_32 = 4294967296;
+  const outcomes: Outcome[] = [];
+  const weights = components.reduce((sum, c) => sum + c.weight, 0);
+  for (const c of components) {
+    const own =
+      c.theta === undefined
+        ? [{ base: 0, width: c.pages, mass: 1, wmin: 0, top: 0, theta: 0, head: 0 }]
+        : zipfOutcomes(c.pages, c.theta);
+    let total = 0;
+    for (const o of own) total += o.mass;
+    // A region whose write_fraction is strictly between 0 and 1 has every outcome twice: as a
+    // store (entry + 1) and as a load, so the entry needs no store draw.
+    const storeShare = c.writeCut >= TWO_32 ? 1 : c.writeCut / TWO_32;
+    for (const o of own) {
+      const mass = (o.mass / total) * (c.weight / weights);
+      if (storeShare > 0) outcomes.push({ ...o, mass: mass * storeShare, head: c.head + 1 });
+      if (storeShare < 1) outcomes.push({ ...o, mass: mass * (1 - storeShare), head: c.head });
+    }
+  }
+  let columns = 2;
+  while (columns < outcomes.length) columns *= 2;
+  const shift = 32 - Math.log2(columns);
+  const one = 2 ** shift;
+  // Vose's alias method: every column holds its own outcome's share (threshold / 2^shift of the
+  // column) and an alias that tops it up; the columns past the outcomes are padding of mass 0.
+  const scaled = new Float64Array(columns);
+  outcomes.forEach((o, j) => (scaled[j] = o.mass * columns));
+  const prob = new Float64Array(columns).fill(1);
+  const alias = Int32Array.from({ length: columns }, (_, j) => j);
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let j = columns - 1; j >= 0; j--) (scaled[j] < 1 ? small : large).push(j);
+  while (small.length > 0 && large.length > 0) {
+    const s = small.pop()!;
+    const l = large.pop()!;
+    prob[s] = scaled[s];
+    alias[s] = l;
+    scaled[l] = scaled[l] + scaled[s] - 1;
+    (scaled[l] < 1 ? small : large).push(l);
+  }
+  const excess = outcomes.filter((o) => o.width < 0).length;
+  const table = new Float64Array((columns + excess) * ZS_STRIDE);
+  const slowAt = new Int32Array(outcomes.length);
+  let next = columns * ZS_STRIDE;
+  outcomes.forEach((o, j) => {
+    if (o.width > 0) return;
+    slowAt[j] = next;
+    table[next + ZX_WMIN] = o.wmin;
+    table[next + ZX_TOP] = o.top;
+    table[next + ZX_NEG_THETA] = -o.theta;
+    table[next + ZX_FIRST] = o.base + 1;
+    table[next + ZX_WIDTH] = -o.width;
+    table[next + ZX_HEAD] = scale === 1 ? 0 : o.head;
+    next += ZS_STRIDE;
+  });
+  const put = (at: number, j: number): void => {
+    const o = outcomes[j];
+    if (o === undefined) return;
+    table[at + ZS_BASE] = o.width > 0 ? (scale === 1 ? 0 : o.head) + scale * o.base : 0;
+    table[at + ZS_WIDTH] = o.width > 0 ? o.width : -slowAt[j];
+  };
+  for (let j = 0; j < columns; j++) {
+    const r = j * ZS_STRIDE;
+    table[r + ZS_THRESHOLD] = Math.round(prob[j] * one);
+    put(r + ZS_OWN, j);
+    put(r + ZS_ALIAS, alias[j]);
+  }
+  return { table, shift, columns };
+}
+
+/** The alias table of Zipf(n, theta) (n ≥ 1, 0 < theta < 1), drawing ranks. */
+export function zipfSampler(n: number, theta: number): ZipfSampler {
+  return aliasSampler([{ head: 0, pages: n, theta, weight: 1, writeCut: 0 }], 1);
+}
+
+/** 2^-32: a 32-bit draw times it is uniform in [0, 1). */
+const INV_2_32 = 2.3283064365386963e-10;
+
+/**
+ * The record (ZS_OWN or ZS_ALIAS, from the table's start) a draw's column and coin choose. The
+ * draws these functions take are 32 random bits as a signed or unsigned number (they take
+ * `>>> 0` themselves): the generator passes int32s, because a call V8 does not inline boxes an
+ * unsigned value above 2^31 (an allocation per draw).
+ */
+export function aliasRecord(bits: number, table: Float64Array, at: number, shift: number): number {
+  const col = at + (bits >>> shift) * ZS_STRIDE;
+  return col + ((bits & (2 ** shift - 1)) < table[col + ZS_THRESHOLD] ? ZS_OWN : ZS_ALIAS);
+}
+
+/**
+ * The first step of a draw from the record `o` and a second 32-bit draw v: a flat outcome's
+ * number (rank, or entry in a mix table), or 0 for an excess outcome. The reference form of the
+ * generator's loops, which write this out with its parameters in locals (generate.ts).
+ */
+export function aliasFirst(o: number, bits: number, table: Float64Array, scale: number): number {
+  return table[o + ZS_BASE] + scale * Math.floor((bits >>> 0) * Math.max(table[o + ZS_WIDTH], 0) * INV_2_32);
+}
+
+/** The slow record an excess outcome's record `o` points to (absolute), or -1 for a flat one. */
+export function aliasSlow(o: number, table: Float64Array, at: number): number {
+  const w = table[o + ZS_WIDTH];
+  return w < 0 ? at - w : -1;
+}
+
+/**
+ * The second step for an excess outcome whose slow record is at `table[sl]`: its rank, by
+ * rejection within the block against the excess's largest value (two draws per try, the rank
+ * first). The generator runs these after the batch's other draws, in entry order, so its main
+ * loop has no call (Math.pow is one: every value live across it would be spilled on every entry).
+ */
+export function zipfExcessRank(draw: () => number, table: Float64Array, sl: number): number {
+  const m = table[sl + ZX_WIDTH];
+  const top = table[sl + ZX_TOP] * INV_2_32;
+  for (;;) {
+    const j = Math.floor((draw() >>> 0) * m * INV_2_32);
+    if (
+      (draw() >>> 0) * top <
+      Math.pow(table[sl + ZX_FIRST] + j, table[sl + ZX_NEG_THETA]) - table[sl + ZX_WMIN]
+    )
+      return table[sl + ZX_FIRST] - 1 + j;
+  }
+}
+
+/**
+ * A Zipfian rank as a region's table gives it for one entry, with the excess step at once (the
+ * generator defers it to the end of the batch; a lone draw has nothing to defer past).
+ */
+export function zipfRank(draw: () => number, table: Float64Array, at: number, shift: number): number {
+  const o = aliasRecord(draw(), table, at, shift);
+  const first = aliasFirst(o, draw(), table, 1);
+  const sl = aliasSlow(o, table, at);
+  return sl < 0 ? first : zipfExcessRank(draw, table, sl);
 }

@@ -31,7 +31,8 @@ import {
   R_WRITE_CUT,
 } from '../../src/workload/plan.js';
 import { PRNG_WORDS, TWO_32, nextU32 } from '../../src/workload/prng.js';
-import { zipfRankFromTable } from '../../src/workload/zipf.js';
+import { ZP_SHIFT, ZP_TABLE_AT } from '../../src/workload/zipf.js';
+import { ZX_HEAD, aliasFirst, aliasRecord, aliasSlow, zipfExcessRank } from '../../src/workload/zipf.js';
 import { normalOffsetFromTable } from '../../src/workload/normal.js';
 
 const OPEN = '// xoshiro128** step {';
@@ -65,8 +66,9 @@ describe('xoshiro128** step copies', () => {
     expect(definition).toContain('x = Math.imul((x << 7) | (x >>> 25), 9);');
     expect(definition).toContain('d = (d << 11) | (d >>> 21);');
     const copies = blocks('generate.ts');
-    // next(), pgbench, one region (offset, store), the uniform/Zipf mix (region, offset, store).
-    expect(copies).toHaveLength(7);
+    // next(), pgbench, one region (offset, Zipf block, store), the uniform/Zipf mix (outcome,
+    // block), resolveExcess (rank and acceptance of an excess try).
+    expect(copies).toHaveLength(9);
     for (const copy of copies) expect(copy).toBe(definition);
     // The output line appears only inside blocks (an unmarked copy would add one).
     const text = readFileSync(new URL('../../src/workload/generate.ts', import.meta.url), 'utf8');
@@ -90,43 +92,64 @@ ${extraTask}${regions}`;
 /**
  * The batch the general method gives for uniform, Zipfian, hotset and normal regions, drawn with
  * nextU32 on a copy of CPU 0's state: per entry the region draw (several regions), the
- * pattern's draws, then a store draw when 0 < write_fraction < 1. Returns [batch, state after].
+ * pattern's draws (two for a Zipfian region: outcome, then rank within a flat outcome's block),
+ * then a store draw when 0 < write_fraction < 1; after the batch, in entry order, the ranks of
+ * the entries whose Zipf draw was an excess outcome. A task of only uniform and Zipfian regions
+ * (two or more) draws from its mix table instead: outcome (region, store, block), then the page
+ * within a flat block, the excess outcomes' pages after the batch. Returns [batch, state after].
  */
 function reference(s: SimState): [number[], number[]] {
   const state = Uint32Array.from(s.prng.subarray(0, PRNG_WORDS));
+  const draw = (): number => nextU32(state, 0);
   const t = s.plan.regionTable;
+  const zt = s.plan.zipfTables;
   const task = s.plan.tasks[0];
   const first = task.firstRegion;
   const last = first + task.regions.length - 1;
   const out: number[] = [];
+  const excess: [number, number][] = [];
+  if (task.mixTable >= 0) {
+    for (let i = 0; i < BATCH_LEN; i++) {
+      const rec = aliasRecord(draw(), zt, task.mixTable, task.mixShift);
+      out.push(aliasFirst(rec, draw(), zt, 4));
+      const sl = aliasSlow(rec, zt, task.mixTable);
+      if (sl >= 0) excess.push([i, sl]);
+    }
+    for (const [i, sl] of excess) out[i] += zt[sl + ZX_HEAD] + 4 * zipfExcessRank(draw, zt, sl);
+    return [out, Array.from(state)];
+  }
   for (let i = 0; i < BATCH_LEN; i++) {
     let r = first;
     if (last > first) {
-      const u = nextU32(state, 0);
+      const u = draw();
       while (r < last && u >= t[r * REGION_WORDS + R_WEIGHT_CUT]) r++;
     }
     const rb = r * REGION_WORDS;
     const pages = t[rb + R_PAGES];
     let offset: number;
     const pattern = t[rb + R_PATTERN];
-    if (pattern === PATTERN_UNIFORM) offset = Math.floor((nextU32(state, 0) / TWO_32) * pages);
-    else if (pattern === PATTERN_ZIPFIAN)
-      offset = zipfRankFromTable(nextU32(state, 0) | 0, pages, t, rb + R_P0, s.plan.zipfTables);
-    else if (pattern === PATTERN_NORMAL)
-      offset = normalOffsetFromTable(nextU32(state, 0), pages, s.plan.zipfTables, t[rb + R_P0]);
+    if (pattern === PATTERN_UNIFORM) offset = Math.floor((draw() / TWO_32) * pages);
+    else if (pattern === PATTERN_ZIPFIAN) {
+      const at = t[rb + R_P0 + ZP_TABLE_AT];
+      const rec = aliasRecord(draw(), zt, at, t[rb + R_P0 + ZP_SHIFT]);
+      offset = aliasFirst(rec, draw(), zt, 1);
+      const sl = aliasSlow(rec, zt, at);
+      if (sl >= 0) excess.push([i, sl]);
+    } else if (pattern === PATTERN_NORMAL) offset = normalOffsetFromTable(draw(), pages, zt, t[rb + R_P0]);
     else {
       expect(pattern).toBe(PATTERN_HOTSET);
       const hot = t[rb + R_P0];
-      const inHot = nextU32(state, 0) < t[rb + R_P1] || hot >= pages;
-      const u = nextU32(state, 0) / TWO_32;
+      const inHot = draw() < t[rb + R_P1] || hot >= pages;
+      const u = draw() / TWO_32;
       offset = inHot ? Math.floor(u * hot) : hot + Math.floor(u * (pages - hot));
       offset = (offset + t[rb + R_P2]) % pages;
     }
     offset = Math.min(offset, pages - 1);
     const cut = t[rb + R_WRITE_CUT];
-    const store = cut === 0 ? 0 : cut >= TWO_32 ? 1 : nextU32(state, 0) < cut ? 1 : 0;
+    const store = cut === 0 ? 0 : cut >= TWO_32 ? 1 : draw() < cut ? 1 : 0;
     out.push((t[rb + R_FIRST_PAGE] + offset) * 4 + t[rb + R_SYSCALL] * 2 + store);
   }
+  for (const [i, sl] of excess) out[i] += 4 * zipfExcessRank(draw, zt, sl);
   return [out, Array.from(state)];
 }
 
