@@ -1,9 +1,11 @@
 /*
  * The access-stream generator's method in C (gcc -O2): the yardstick for bench/generate.bench.ts.
  * Same work per entry as src/workload/generate.ts for uniform and Zipfian regions: one
- * xoshiro128** draw for the region (several regions), one for the offset (a uniform scale or the
- * Zipf inverse-CDF table with its two exact cut-offs), one for the store when
- * 0 < write_fraction < 1, and the encoded entry written to a 4096-entry batch. It reads the
+ * region: a xoshiro128** draw for the offset (a uniform scale, or a column of the Zipf alias
+ * table and a second draw for the rank within its block; an excess outcome's rank by rejection
+ * after the batch), one for the store when 0 < write_fraction < 1; several regions: one draw in
+ * the task's mix table (region, store and block) and one for the page. The encoded entries go to
+ * a 4096-entry batch. It reads the
  * region parameters, the PRNG state and the Zipf tables the JS bench wrote, and prints the
  * checksum of the first batches (equal to the JS one: the same stream) and the median CPU ns
  * per entry of several timed runs (CPU time: the machine is shared, and a preempted run's wall
