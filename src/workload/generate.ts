@@ -241,7 +241,9 @@ export function createBatchFiller(s: SimState): BatchFiller {
       d = (d << 11) | (d >>> 21);
       // } xoshiro128** step
       const width = zt[sel + 1];
-      o[i] = zt[sel] + 4 * Math.floor((x >>> 0) * Math.max(width, 0) * 2.3283064365386963e-10);
+      // `| 0` rather than Math.floor: the same integer (the product is in [0, width), width below
+      // 2^31 pages), and the filler took 8.2 instead of 16 ns an entry with it (generate.bench).
+      o[i] = zt[sel] + 4 * (((x >>> 0) * Math.max(width, 0) * 2.3283064365386963e-10) | 0);
       if (width < 0) {
         ex[nx] = i;
         ex[nx + 1] = at - width;
@@ -291,7 +293,7 @@ export function createBatchFiller(s: SimState): BatchFiller {
         c ^= t;
         d = (d << 11) | (d >>> 21);
         // } xoshiro128** step
-        j = Math.floor((x >>> 0) * w * 2.3283064365386963e-10);
+        j = ((x >>> 0) * w * 2.3283064365386963e-10) | 0;
         // xoshiro128** step {
         x = Math.imul(b, 5);
         x = Math.imul((x << 7) | (x >>> 25), 9);
@@ -334,7 +336,7 @@ export function createBatchFiller(s: SimState): BatchFiller {
       let traceStore = 0;
       switch (table[rb + R_PATTERN]) {
         case PATTERN_UNIFORM:
-          offset = Math.floor(((next() >>> 0) / TWO_32) * pages);
+          offset = (((next() >>> 0) / TWO_32) * pages) | 0;
           break;
         case PATTERN_ZIPFIAN: {
           const at = table[rb + R_P0 + ZP_TABLE_AT];
@@ -352,7 +354,7 @@ export function createBatchFiller(s: SimState): BatchFiller {
           const hot = table[rb + R_P0];
           const inHot = next() >>> 0 < table[rb + R_P1] || hot >= pages;
           const u = (next() >>> 0) / TWO_32;
-          offset = inHot ? Math.floor(u * hot) : hot + Math.floor(u * (pages - hot));
+          offset = inHot ? (u * hot) | 0 : hot + ((u * (pages - hot)) | 0);
           // The hot set starts `R_P2` pages into the region and wraps around its end.
           offset = (offset + table[rb + R_P2]) % pages;
           break;
@@ -591,7 +593,7 @@ export function createBatchFiller(s: SimState): BatchFiller {
       const draw = x >>> 0;
       let offset = 0;
       if (!zipf) {
-        offset = Math.floor((draw / 4294967296) * pages);
+        offset = ((draw / 4294967296) * pages) | 0;
       } else {
         // aliasRecord and aliasFirst (zipf.ts) written out, as in fillRandomMix.
         const col = tableAt + ((draw >>> shift) << 3);
@@ -608,7 +610,7 @@ export function createBatchFiller(s: SimState): BatchFiller {
         d = (d << 11) | (d >>> 21);
         // } xoshiro128** step
         const width = zt[sel + 1];
-        offset = zt[sel] + Math.floor((x >>> 0) * Math.max(width, 0) * 2.3283064365386963e-10);
+        offset = zt[sel] + (((x >>> 0) * Math.max(width, 0) * 2.3283064365386963e-10) | 0);
         if (width < 0) {
           ex[nx] = i;
           ex[nx + 1] = tableAt - width;

@@ -237,7 +237,8 @@ export function aliasRecord(bits: number, table: Float64Array, at: number, shift
  * generator's loops, which write this out with its parameters in locals (generate.ts).
  */
 export function aliasFirst(o: number, bits: number, table: Float64Array, scale: number): number {
-  return table[o + ZS_BASE] + scale * Math.floor((bits >>> 0) * Math.max(table[o + ZS_WIDTH], 0) * INV_2_32);
+  // `| 0` is floor here (the product is in [0, width) and width < 2^31), and cheaper (generate.ts).
+  return table[o + ZS_BASE] + scale * (((bits >>> 0) * Math.max(table[o + ZS_WIDTH], 0) * INV_2_32) | 0);
 }
 
 /** The slow record an excess outcome's record `o` points to (absolute), or -1 for a flat one. */
@@ -256,7 +257,7 @@ export function zipfExcessRank(draw: () => number, table: Float64Array, sl: numb
   const m = table[sl + ZX_WIDTH];
   const top = table[sl + ZX_TOP] * INV_2_32;
   for (;;) {
-    const j = Math.floor((draw() >>> 0) * m * INV_2_32);
+    const j = ((draw() >>> 0) * m * INV_2_32) | 0;
     if (
       (draw() >>> 0) * top <
       Math.pow(table[sl + ZX_FIRST] + j, table[sl + ZX_NEG_THETA]) - table[sl + ZX_WMIN]
