@@ -3,7 +3,7 @@
  * src/workload/prng.ts); for a task of several uniform/Zipfian regions its mix table (zipf.ts
  * aliasSampler: region, store and block from one draw, the page from a second), for one region
  * the uniform scale or the region's Zipf alias table and the store draw; the excess outcomes'
- * ranks after the batch; the entry encoded as page * 4 + store into a 4096-entry batch.
+ * ranks after the batch (tangent and chord bounds first, pow between them); the entry encoded as page * 4 + store into a 4096-entry batch.
  * Region parameters (RW doubles each) and Zipf tables as the JS benches write them.
  */
 #ifndef TIERSIM_BENCH_GEN_H
@@ -84,9 +84,14 @@ static void fill(void) {
   for (int k = 0; k < nx; k++) {
     const double *sl = table + exSlow[k];
     double m = sl[4], top = sl[1] * (1.0 / TWO_32), j;
+    /* Most tries decided by the tangent (below) and chord (above) bounds, as zipf.ts. */
+    double tangent = (-sl[2] * sl[0]) / (sl[3] + m - 1), chord = sl[1] / (m - 1);
+    double margin = 1e-12 * (sl[0] + sl[1]);
     for (;;) {
       j = floor(next() * m * (1.0 / TWO_32));
-      if (next() * top < pow(sl[3] + j, sl[2]) - sl[0]) break;
+      double y = next() * top, left = m - 1 - j;
+      if (y < tangent * left - margin) break;
+      if (y < chord * left + margin && y < pow(sl[3] + j, sl[2]) - sl[0]) break;
     }
     out[exIndex[k]] += (uint32_t)(sl[5] + 4 * (sl[3] - 1 + j));
   }

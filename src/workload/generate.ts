@@ -280,6 +280,11 @@ export function createBatchFiller(s: SimState): BatchFiller {
       const sl = ex[k + 1];
       const w = zt[sl + 4];
       const top = zt[sl + 1] * 2.3283064365386963e-10;
+      // zipfExcessRank's bounds (tangent and chord slopes per term before the block's last, and
+      // the margin): most tries decided without Math.pow, the same way.
+      const tangent = (-zt[sl + 2] * zt[sl]) / (zt[sl + 3] + w - 1);
+      const chord = zt[sl + 1] / (w - 1);
+      const margin = 1e-12 * (zt[sl] + zt[sl + 1]);
       let j = 0;
       for (;;) {
         // xoshiro128** step {
@@ -305,7 +310,10 @@ export function createBatchFiller(s: SimState): BatchFiller {
         c ^= t;
         d = (d << 11) | (d >>> 21);
         // } xoshiro128** step
-        if ((x >>> 0) * top < Math.pow(zt[sl + 3] + j, zt[sl + 2]) - zt[sl]) break;
+        const y = (x >>> 0) * top;
+        const left = w - 1 - j;
+        if (y < tangent * left - margin) break;
+        if (y < chord * left + margin && y < Math.pow(zt[sl + 3] + j, zt[sl + 2]) - zt[sl]) break;
       }
       o[ex[k]] += zt[sl + 5] + 4 * (zt[sl + 3] - 1 + j);
     }

@@ -23,6 +23,7 @@
  * against the column's threshold, the column's own outcome or its alias; the second the rank
  * within the outcome's block.
  */
+import { assert } from '../util/assert.js';
 
 /** Tail blocks from term a hold floor(a / BLOCK_SPLIT) terms: ~1.4 % of draws are excess draws. */
 const BLOCK_SPLIT = 32;
@@ -252,19 +253,37 @@ export function aliasSlow(o: number, table: Float64Array, at: number): number {
  * rejection within the block against the excess's largest value (two draws per try, the rank
  * first). The generator runs these after the batch's other draws, in entry order, so its main
  * loop has no call (Math.pow is one: every value live across it would be spilled on every entry).
+ *
+ * Most tries are decided without Math.pow, by bounds of the excess x^-theta - wmin at
+ * x = first + j that hold because x^-theta is convex: above the tangent at the block's last term
+ * (slope theta · wmin / last), below the chord between its first and last terms (the excess
+ * falls from top to 0). A try is accepted under the tangent and rejected over the chord, each
+ * with a margin far above the rounding of either side, so the decisions, and the stream, are
+ * those of the exact test, which runs only between the bounds.
  */
 export function zipfExcessRank(draw: () => number, table: Float64Array, sl: number): number {
   const m = table[sl + ZX_WIDTH];
-  const top = table[sl + ZX_TOP] * INV_2_32;
+  const wmin = table[sl + ZX_WMIN];
+  const topW = table[sl + ZX_TOP];
+  assert(m > 1 && topW > 0, 'an excess outcome spans two terms or more');
+  // Per unit of k = m - 1 - j (the terms from x to the block's last).
+  const tangent = (-table[sl + ZX_NEG_THETA] * wmin) / (table[sl + ZX_FIRST] + m - 1);
+  const chord = topW / (m - 1);
+  const margin = EXCESS_MARGIN * (wmin + topW);
+  const top = topW * INV_2_32;
   for (;;) {
     const j = ((draw() >>> 0) * m * INV_2_32) | 0;
-    if (
-      (draw() >>> 0) * top <
-      Math.pow(table[sl + ZX_FIRST] + j, table[sl + ZX_NEG_THETA]) - table[sl + ZX_WMIN]
-    )
-      return table[sl + ZX_FIRST] - 1 + j;
+    const y = (draw() >>> 0) * top;
+    const k = m - 1 - j;
+    const accept =
+      y < tangent * k - margin ||
+      (y < chord * k + margin && y < Math.pow(table[sl + ZX_FIRST] + j, table[sl + ZX_NEG_THETA]) - wmin);
+    if (accept) return table[sl + ZX_FIRST] - 1 + j;
   }
 }
+
+/** zipfExcessRank's margin, relative to the block's first weight (rounding is ~1e-16 of it). */
+export const EXCESS_MARGIN = 1e-12;
 
 /**
  * A Zipfian rank as a region's table gives it for one entry, with the excess step at once (the

@@ -16,8 +16,12 @@ import { describe, expect, it } from 'vitest';
 import { PRNG_WORDS, nextU32, seedStream } from '../../src/workload/prng.js';
 import {
   ZS_BASE,
+  ZS_STRIDE,
   ZS_WIDTH,
   ZX_FIRST,
+  ZX_NEG_THETA,
+  ZX_TOP,
+  ZX_WMIN,
   ZX_HEAD,
   ZX_WIDTH,
   aliasFirst,
@@ -246,4 +250,45 @@ describe("a task's mix table: region, load or store, and rank drawn at once", ()
     expect(observed.reduce((s, o) => s + o, 0)).toBe(SAMPLES);
     expect(x2, `chi-square ${x2.toFixed(1)}`).toBeLessThan(chiSquareCritical(observed.length - 1));
   });
+});
+
+describe('the excess step decides most tries by bounds, never otherwise than the exact test', () => {
+  /** The rejection step with Math.pow on every try: the test zipfExcessRank's bounds stand in for. */
+  function exactExcessRank(draw: () => number, table: Float64Array, sl: number): number {
+    const m = table[sl + ZX_WIDTH];
+    for (;;) {
+      const j = Math.floor(((draw() >>> 0) * m) / TWO_32);
+      const y = ((draw() >>> 0) * table[sl + ZX_TOP]) / TWO_32;
+      if (y < Math.pow(table[sl + ZX_FIRST] + j, table[sl + ZX_NEG_THETA]) - table[sl + ZX_WMIN])
+        return table[sl + ZX_FIRST] - 1 + j;
+    }
+  }
+
+  for (const [n, theta] of [
+    [196_608, 0.9],
+    [40_960, 0.5],
+    [3_000_000, 0.99],
+    [1_000_000, 0.2],
+  ] as const) {
+    it(`n = ${n}, theta = ${theta}: every slow record, the same ranks from the same draws`, () => {
+      const z = zipfSampler(n, theta);
+      const first = z.columns * ZS_STRIDE;
+      const records = (z.table.length - first) / ZS_STRIDE;
+      expect(records).toBeGreaterThan(10);
+      let calls = 0;
+      for (let r = 0; r < records; r++) {
+        const sl = first + r * ZS_STRIDE;
+        // Two copies of one stream: the same draws must give the same rank and leave the two
+        // streams in step (the same number of tries).
+        const a = draws(r + 1);
+        const b = draws(r + 1);
+        for (let k = 0; k < 200; k++) {
+          expect(zipfExcessRank(a, z.table, sl)).toBe(exactExcessRank(b, z.table, sl));
+          calls++;
+        }
+        expect(a()).toBe(b());
+      }
+      expect(calls).toBe(records * 200);
+    });
+  }
 });
