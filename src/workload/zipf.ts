@@ -10,8 +10,9 @@
  * every excess is one outcome of a Walker/Vose alias table with the exact masses; a flat
  * outcome is a uniform rank within its block (no rejection), an excess outcome (1-2 % of the
  * draws) a rank within its block by rejection against the excess's largest value (most tries
- * decided by a tangent and a chord of the convex weights, Math.pow only between them). Each step is exact, so the ranks have the Zipf probabilities up to the
- * 32-bit quantization of the draws (test/workload/zipf-sampler.test.ts: the table's implied
+ * decided by a tangent and a chord of the convex weights, Math.pow only between them). Each
+ * step is exact, so the ranks have the Zipf probabilities up to the 32-bit quantization of the
+ * draws (test/workload/zipf-sampler.test.ts: the table's implied
  * probabilities against the exact ones, and a chi-square over drawn ranks).
  *
  * This replaced (2026-12-03) Gray et al.'s continuous approximation (YCSB's ZipfianGenerator)
