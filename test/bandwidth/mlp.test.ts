@@ -99,8 +99,11 @@ describe('memory-level parallelism', () => {
   });
 });
 
-/** A file read with read() by a reader, anon traffic, demotion, a remote task on the link. */
-const MIXED = (task: string) => `
+/**
+ * A file read with read() by a reader (its extra task keys `task`; with `anon`, also a Zipf anon
+ * region), demotion, a remote task on the link.
+ */
+const READER_MACHINE = (task: string, anon: boolean) => `
 topology:
   nodes:
     - { id: 0, cpus: 2, memory: 4MiB, device: dram }
@@ -117,8 +120,11 @@ workload:
       cpus: [0, 1]
       cpu_per_access: 30ns${task}
       regions:
-        - { kind: file, file: db, access: read, pattern: { type: uniform } }
-        - { kind: anon, size: 3MiB, pattern: { type: zipfian, theta: 0.9 }, write_fraction: 0.3 }
+        - { kind: file, file: db, access: read, pattern: { type: uniform } }${
+          anon
+            ? '\n        - { kind: anon, size: 3MiB, pattern: { type: zipfian, theta: 0.9 }, write_fraction: 0.3 }'
+            : ''
+        }
     - name: remote
       cpus: [2]
       policy: { mode: bind, nodes: [0] }
@@ -126,31 +132,10 @@ workload:
         - { kind: anon, size: 2MiB, write_fraction: 0.2 }
 `;
 
-/** MIXED's reader alone on both of node 0's CPUs, and its remote task: no reclaim in 20 ms. */
-const READERS = (task: string) => `
-topology:
-  nodes:
-    - { id: 0, cpus: 2, memory: 4MiB, device: dram }
-    - { id: 1, cpus: 1, memory: 4MiB, device: dram, socket: 1 }
-    - { id: 2, cpus: 0, memory: 16MiB, device: pmem }
-  contention: { enabled: true, link_bandwidth: 4GB/s }
-kernel: { version: '6.1', demotion_enabled: true, numa_balancing: 2 }
-run: { duration: 20ms, epoch: 500us, seed: 7 }
-workload:
-  files:
-    - { name: db, size: 6MiB }
-  tasks:
-    - name: reader
-      cpus: [0, 1]
-      cpu_per_access: 30ns${task}
-      regions:
-        - { kind: file, file: db, access: read, pattern: { type: uniform } }
-    - name: remote
-      cpus: [2]
-      policy: { mode: bind, nodes: [0] }
-      regions:
-        - { kind: anon, size: 2MiB, write_fraction: 0.2 }
-`;
+/** The reader with its Zipf anon region as well. */
+const MIXED = (task: string) => READER_MACHINE(task, true);
+/** The reader's file alone (one uniform region a task): no reclaim in 20 ms. */
+const READERS = (task: string) => READER_MACHINE(task, false);
 
 async function runWith(text: string, scheduler: SchedulerName): Promise<RunResult> {
   const loaded = parseConfigText(text, '/virtual/mixed.yaml');
