@@ -6,7 +6,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/kernel/**/*.test.ts', 'test/memory/layout.test.ts', 'test/topology/**/*.test.ts'],
+    include: [
+      'test/kernel/**/*.test.ts',
+      'test/memory/layout.test.ts',
+      'test/memory/*-mutants.test.ts',
+      'test/topology/**/*.test.ts',
+    ],
     // counters.test.ts runs whole experiments (seconds each): end-to-end, not unit.
     exclude: ['test/kernel/counters.test.ts'],
     pool: 'forks',

@@ -16,39 +16,40 @@ function busy(...cpus: number[]): number[] {
 }
 
 describe('thread plans', () => {
-  const a = machineOf(exampleA());
+  // Built in each test (see docs/testing.md: per-test coverage sees only what a test runs).
+  const a = () => machineOf(exampleA());
   it('Example A: every-node is one worker per node; per-node hosts PMEM on its socket', () => {
-    expect(planThreads(a, 'every-node', 2)).toEqual([[0], [1], [2], [3]]);
+    expect(planThreads(a(), 'every-node', 2)).toEqual([[0], [1], [2], [3]]);
     // Node 2 is 17 from node 0 and 28 from node 1; node 3 the other way round.
-    expect(planThreads(a, 'per-node', 2)).toEqual([
+    expect(planThreads(a(), 'per-node', 2)).toEqual([
       [0, 2],
       [1, 3],
     ]);
-    expect(planThreads(a, 'per-node', 1)).toEqual([
+    expect(planThreads(a(), 'per-node', 1)).toEqual([
       [0, 2],
       [1, 3],
     ]);
-    expect(planThreads(a, 'auto', 2)).toEqual([
+    expect(planThreads(a(), 'auto', 2)).toEqual([
       [0, 2],
       [1, 3],
     ]);
     // One core: a single group (the scheduler then runs inline).
-    expect(planThreads(a, 'auto', 1)).toEqual([[0, 1, 2, 3]]);
+    expect(planThreads(a(), 'auto', 1)).toEqual([[0, 1, 2, 3]]);
   });
 
   it('auto with the CPUs that run tasks: a worker per node with work, the busy nodes dealt apart', () => {
     // Example A, tasks only on node 0's CPUs 0-3 (promotion.yaml's shape): node 1's worker would
     // only wait at barriers, so one group, and the scheduler runs inline.
-    expect(planThreads(a, 'auto', 2, busy(0, 1, 2, 3))).toEqual([[0, 1, 2, 3]]);
+    expect(planThreads(a(), 'auto', 2, busy(0, 1, 2, 3))).toEqual([[0, 1, 2, 3]]);
     // One CPU on each node is enough to make both nodes busy.
-    expect(planThreads(a, 'auto', 2, busy(3, 4))).toEqual([
+    expect(planThreads(a(), 'auto', 2, busy(3, 4))).toEqual([
       [0, 2],
       [1, 3],
     ]);
     // No task at all: nothing to share.
-    expect(planThreads(a, 'auto', 2, busy())).toEqual([[0, 1, 2, 3]]);
+    expect(planThreads(a(), 'auto', 2, busy())).toEqual([[0, 1, 2, 3]]);
     // per-node and every-node ignore it: the design card's shapes stay available.
-    expect(planThreads(a, 'per-node', 2, busy(0))).toEqual([
+    expect(planThreads(a(), 'per-node', 2, busy(0))).toEqual([
       [0, 2],
       [1, 3],
     ]);
@@ -58,18 +59,18 @@ describe('thread plans', () => {
     expect(MAX_WORKER_SHARE).toBe(0.75);
     const work = (n0: number, n1: number) => [n0, 0, 0, 0, n1, 0, 0, 0];
     // 3 : 1 is exactly 3/4 on worker 0: two workers (the bound is strict).
-    expect(planThreads(a, 'auto', 2, work(3, 1))).toEqual([
+    expect(planThreads(a(), 'auto', 2, work(3, 1))).toEqual([
       [0, 2],
       [1, 3],
     ]);
-    expect(planThreads(a, 'auto', 2, work(3.1, 0.9))).toEqual([[0, 1, 2, 3]]);
+    expect(planThreads(a(), 'auto', 2, work(3.1, 0.9))).toEqual([[0, 1, 2, 3]]);
     // The quickstart's shape: 4 CPUs at 1000 / (50 + 100) ns a µs against 4 at 1000 / (10,000 + 100).
     const app = 1000 / 150;
     const batch = 1000 / 10_100;
     const qs = [app, app, app, app, batch, batch, batch, batch];
-    expect(planThreads(a, 'auto', 2, qs)).toEqual([[0, 1, 2, 3]]);
+    expect(planThreads(a(), 'auto', 2, qs)).toEqual([[0, 1, 2, 3]]);
     // per-node keeps its one worker per CPU node whatever the work.
-    expect(planThreads(a, 'per-node', 2, qs)).toHaveLength(2);
+    expect(planThreads(a(), 'per-node', 2, qs)).toHaveLength(2);
   });
 
   it('auto on the 8-node machine with tasks on nodes 0 and 2 only: each worker gets one of them', () => {
